@@ -1,0 +1,115 @@
+/* internal.h - shared by the library's modules, never installed.
+ * Small utilities (strings, output, atomic files) so no module re-invents them. */
+#ifndef PARKGIS_INTERNAL_H
+#define PARKGIS_INTERNAL_H
+
+#define GEOS_USE_ONLY_R_API
+#include <geos_c.h>
+#include <proj.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "parkgis.h"
+
+struct park_ctx {
+    GEOSContextHandle_t geos;
+    PJ_CONTEXT *proj;
+    char errmsg[2048];
+    char geos_msg[1024]; /* last message from GEOS's error handler */
+};
+
+/* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */
+char *park_strdup(const char *s);             /* NULL -> "" copy */
+char *park_strndup(const char *s, size_t n);
+char *park_asprintf(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+bool park_streq_ci(const char *a, const char *b); /* ASCII case-insensitive */
+
+/* Growable string buffer. */
+typedef struct park_buf {
+    char *s;
+    size_t len, cap;
+} park_buf;
+void park_buf_init(park_buf *b);
+void park_buf_free(park_buf *b);
+void park_buf_append(park_buf *b, const char *s);
+void park_buf_appendn(park_buf *b, const char *s, size_t n);
+void park_buf_printf(park_buf *b, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* Hands the string to the caller (free with free()); resets the buffer. */
+char *park_buf_take(park_buf *b);
+
+/* ---- UTF-8 */
+/* Display width in a terminal: CJK / full-width code points count 2. */
+int park_utf8_width(const char *s);
+/* Next code point; advances *p. Returns 0xFFFD on malformed input. */
+unsigned park_utf8_next(const char **p);
+bool park_utf8_valid(const char *s);
+
+/* ---- JSON writer (pretty enough, always valid; strings escaped) */
+typedef struct park_json {
+    park_buf out;
+    int depth;
+    bool need_comma[64];
+    bool after_key;
+} park_json;
+void park_json_init(park_json *j);
+void park_json_begin_obj(park_json *j);
+void park_json_end_obj(park_json *j);
+void park_json_begin_arr(park_json *j);
+void park_json_end_arr(park_json *j);
+void park_json_key(park_json *j, const char *k);
+void park_json_str(park_json *j, const char *s); /* NULL -> null */
+void park_json_num(park_json *j, double v, int decimals); /* NaN/inf -> null */
+void park_json_int(park_json *j, long v);
+void park_json_bool(park_json *j, bool v);
+void park_json_null(park_json *j);
+/* Returns the finished text (owned by caller) and resets. */
+char *park_json_take(park_json *j);
+void park_json_escape(park_buf *b, const char *s);
+
+/* ---- tables: one model, printed as aligned text, CSV or (flat) JSON rows */
+typedef struct park_table {
+    int ncols;
+    char **cols;
+    bool *numeric;   /* right-align in text */
+    size_t nrows, cap;
+    char ***rows;    /* rows[r][c], owned */
+} park_table;
+park_table *park_table_new(int ncols, const char *const *cols);
+void park_table_numeric(park_table *t, int col);
+/* Adds a row; values are copied; NULL -> "". */
+void park_table_add(park_table *t, const char *const *vals);
+void park_table_print_text(const park_table *t, FILE *f);
+void park_table_print_csv(const park_table *t, FILE *f);
+void park_table_free(park_table *t);
+void park_csv_field(FILE *f, const char *s); /* RFC 4180 quoting */
+
+/* ---- atomic output: write to "<path>.tmp.<pid>" then rename over <path>. */
+typedef struct park_atomic {
+    char *path;
+    char *tmp;
+    FILE *f;
+} park_atomic;
+/* Opens the temp file. If !overwrite and path exists -> PARK_ERR_OUTPUT. */
+park_status park_atomic_open(park_ctx *ctx, park_atomic *a, const char *path, bool overwrite);
+/* Flushes, fsyncs, renames. On any failure the temp file is removed. */
+park_status park_atomic_commit(park_ctx *ctx, park_atomic *a);
+/* Removes the temp file (use on error paths). Safe to call after commit. */
+void park_atomic_abort(park_atomic *a);
+/* Renames a finished temp file or directory into place (exists check done by caller). */
+park_status park_rename_into_place(park_ctx *ctx, const char *tmp, const char *path);
+
+/* ---- GEOS helpers */
+/* Records GEOS's message in ctx and returns PARK_ERR_INTERNAL with context. */
+park_status park_geos_fail(park_ctx *ctx, const char *what);
+/* WKT of a geometry (owned by caller, free()), trimmed to `precision` decimals. */
+char *park_geom_wkt(park_ctx *ctx, const GEOSGeometry *g, int precision);
+GEOSGeometry *park_geom_from_wkt(park_ctx *ctx, const char *wkt);
+
+/* Frees the cached PROJ transformations made with this PROJ context (crs.c). */
+void park_crs_release(PJ_CONTEXT *owner);
+
+/* Formats a double with `decimals`, "" for NaN (for table cells). */
+void park_fmt_num(char *buf, size_t len, double v, int decimals);
+
+#endif

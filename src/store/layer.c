@@ -1,0 +1,246 @@
+/* layer.c - the geometry store: a parcel layer read through GDAL/OGR and held
+ * as GEOS geometries in EPSG:4490 lon/lat. This is the only module that talks to
+ * OGR for reading; reprojection goes through crs.c (PROJ). */
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <cpl_conv.h>
+#include <gdal.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal.h"
+#include "store.h"
+
+struct park_layer {
+    park_ctx *ctx;
+    park_parcel *items;
+    size_t n, cap;
+    char *path;
+    park_buf notes; /* warnings gathered while reading, one per line */
+    park_layer_index *index; /* lazily built by query code; freed with the layer */
+    void (*index_free)(park_layer_index *);
+};
+
+park_layer *park_layer_new(park_ctx *ctx) {
+    park_layer *l = calloc(1, sizeof *l);
+    if (!l) return NULL;
+    l->ctx = ctx;
+    l->path = park_strdup("");
+    park_buf_init(&l->notes);
+    return l;
+}
+
+static void parcel_clear(park_ctx *ctx, park_parcel *p) {
+    free(p->id), free(p->name), free(p->layout), free(p->provenance), free(p->four_to);
+    if (p->geom) GEOSGeom_destroy_r(ctx->geos, p->geom);
+}
+
+void park_layer_free(park_layer *l) {
+    if (!l) return;
+    if (l->index && l->index_free) l->index_free(l->index);
+    for (size_t i = 0; i < l->n; i++) parcel_clear(l->ctx, &l->items[i]);
+    free(l->items);
+    free(l->path);
+    park_buf_free(&l->notes);
+    free(l);
+}
+
+park_status park_layer_add(park_ctx *ctx, park_layer *l, const park_parcel *p) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? l->cap * 2 : 16;
+        park_parcel *ni = realloc(l->items, cap * sizeof *ni);
+        if (!ni) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        l->items = ni, l->cap = cap;
+    }
+    park_parcel *d = &l->items[l->n++];
+    d->id = park_strdup(p->id);
+    d->name = park_strdup(p->name);
+    d->official_km2 = p->official_km2;
+    d->layout = park_strdup(p->layout);
+    d->provenance = park_strdup(p->provenance);
+    d->four_to = park_strdup(p->four_to);
+    d->geom = p->geom;
+    d->source_fid = p->source_fid;
+    if (l->index && l->index_free) l->index_free(l->index), l->index = NULL;
+    return PARK_OK;
+}
+
+size_t park_layer_count(const park_layer *l) { return l->n; }
+const park_parcel *park_layer_get(const park_layer *l, size_t i) { return i < l->n ? &l->items[i] : NULL; }
+const char *park_layer_path(const park_layer *l) { return l->path; }
+const char *park_layer_notes(const park_layer *l) { return l->notes.s ? l->notes.s : ""; }
+
+const park_parcel *park_layer_find(const park_layer *l, const char *key) {
+    for (size_t i = 0; i < l->n; i++)
+        if (strcmp(l->items[i].id, key) == 0 || strcmp(l->items[i].name, key) == 0) return &l->items[i];
+    return NULL;
+}
+
+park_layer_index *park_layer_index_get(const park_layer *l) { return l->index; }
+void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free_fn)(park_layer_index *)) {
+    park_layer *m = (park_layer *)l; /* the cache is logically const */
+    if (m->index && m->index_free) m->index_free(m->index);
+    m->index = ix;
+    m->index_free = free_fn;
+}
+
+/* ------------------------------------------------------------------ reading */
+
+static const char *field_str(OGRFeatureH f, int idx) {
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) return "";
+    return OGR_F_GetFieldAsString(f, idx);
+}
+
+static bool all_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
+    double minx, miny, maxx, maxy;
+    if (!GEOSGeom_getXMin_r(ctx->geos, g, &minx) || !GEOSGeom_getYMin_r(ctx->geos, g, &miny) ||
+        !GEOSGeom_getXMax_r(ctx->geos, g, &maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, &maxy))
+        return false;
+    return minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90;
+}
+
+park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_name,
+                            const char *encoding, park_layer **out) {
+    *out = NULL;
+    GDALAllRegister();
+    char *oo[2] = {NULL, NULL};
+    char enc_opt[128];
+    if (encoding && *encoding) {
+        snprintf(enc_opt, sizeof enc_opt, "ENCODING=%s", encoding);
+        oo[0] = enc_opt;
+    }
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+                                 (const char *const *)(oo[0] ? oo : NULL), NULL);
+    CPLPopErrorHandler();
+    if (!ds)
+        return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open as a vector layer (expected a Shapefile, GeoPackage, GeoJSON or other OGR-readable file)%s%s",
+                          path, CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
+    OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name)
+                               : (GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL);
+    if (!lyr) {
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INPUT, "%s: no layer %s%s%s", path, layer_name ? "named '" : "",
+                          layer_name ? layer_name : "in file", layer_name ? "'" : "");
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int fi_id = OGR_FD_GetFieldIndex(defn, "id"), fi_name = OGR_FD_GetFieldIndex(defn, "name");
+    int fi_off = OGR_FD_GetFieldIndex(defn, "official_km2");
+    if (fi_off < 0) fi_off = OGR_FD_GetFieldIndex(defn, "official"); /* 10-char shapefile name */
+    int fi_layout = OGR_FD_GetFieldIndex(defn, "layout");
+    int fi_prov = OGR_FD_GetFieldIndex(defn, "provenance");
+    if (fi_prov < 0) fi_prov = OGR_FD_GetFieldIndex(defn, "provenanc");
+    int fi_four = OGR_FD_GetFieldIndex(defn, "four_to");
+    if (fi_id < 0 || fi_name < 0) {
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INPUT,
+                          "%s: layer '%s' lacks required field '%s' (expected fields: id (ASCII slug), name (Chinese name); optional official_km2, layout, provenance, four_to)",
+                          path, OGR_L_GetName(lyr), fi_id < 0 ? "id" : "name");
+    }
+
+    /* Source CRS: taken from the file; none -> assume EPSG:4490 if the
+     * coordinates are plausibly lon/lat (checked per feature below). */
+    OGRSpatialReferenceH srs = OGR_L_GetSpatialRef(lyr);
+    char *src_crs = NULL;
+    bool is_4490 = false;
+    if (srs) {
+        const char *auth = OSRGetAuthorityName(srs, NULL), *code = OSRGetAuthorityCode(srs, NULL);
+        if (auth && code) src_crs = park_asprintf("%s:%s", auth, code);
+        else {
+            char *wkt = NULL;
+            const char *opts[] = {"FORMAT=WKT2_2019", NULL};
+            OSRExportToWktEx(srs, &wkt, opts);
+            src_crs = park_strdup(wkt);
+            CPLFree(wkt);
+        }
+        /* WGS84 and CGCS2000 are taken as equivalent (see parkgis.h). */
+        is_4490 = strcmp(src_crs, "EPSG:4490") == 0 || strcmp(src_crs, "EPSG:4326") == 0 ||
+                  (OSRIsGeographic(srs) && OSRGetSemiMajor(srs, NULL) == 6378137.0);
+    }
+
+    park_layer *l = park_layer_new(ctx);
+    free(l->path);
+    l->path = park_strdup(path);
+    if (!srs) {
+        park_buf_printf(&l->notes, "%s: no CRS declared (.prj missing?); coordinates taken as EPSG:4490 lon/lat\n", path);
+        is_4490 = true;
+    }
+
+    park_status st = PARK_OK;
+    OGR_L_ResetReading(lyr);
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        long fid = (long)OGR_F_GetFID(f);
+        OGRGeometryH og = OGR_F_GetGeometryRef(f);
+        const char *id = field_str(f, fi_id);
+        if (!og) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') has no geometry (expected a Polygon or MultiPolygon)", path, fid, id);
+            OGR_F_Destroy(f);
+            break;
+        }
+        OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(og));
+        if (gt != wkbPolygon && gt != wkbMultiPolygon) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') is a %s (expected a Polygon or MultiPolygon)",
+                            path, fid, id, OGRGeometryTypeToName(gt));
+            OGR_F_Destroy(f);
+            break;
+        }
+        OGR_G_FlattenTo2D(og); /* heights play no part in planning areas */
+        int sz = OGR_G_WkbSize(og);
+        unsigned char *wkb = malloc((size_t)sz);
+        OGR_G_ExportToIsoWkb(og, wkbNDR, wkb);
+        GEOSGeometry *g = GEOSGeomFromWKB_buf_r(ctx->geos, wkb, (size_t)sz);
+        free(wkb);
+        if (!g) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): unreadable geometry: %s", path, fid, id, ctx->geos_msg);
+            OGR_F_Destroy(f);
+            break;
+        }
+        if (!is_4490) {
+            GEOSGeometry *t = NULL;
+            st = park_transform(ctx, g, src_crs, "EPSG:4490", &t);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            if (st != PARK_OK) {
+                char msg[2048];
+                snprintf(msg, sizeof msg, "%s", ctx->errmsg);
+                st = park_error(ctx, st, "%s: feature %ld (id '%s'): %s", path, fid, id, msg);
+                OGR_F_Destroy(f);
+                break;
+            }
+            g = t;
+        } else if (!all_lonlat(ctx, g)) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): coordinates are not lon/lat degrees but the layer declares no projected CRS (add a .prj or reproject)",
+                            path, fid, id);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f);
+            break;
+        }
+        park_parcel p = {0};
+        p.id = (char *)id;
+        p.name = (char *)field_str(f, fi_name);
+        p.official_km2 = (fi_off >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_off)) ? OGR_F_GetFieldAsDouble(f, fi_off) : NAN;
+        p.layout = (char *)field_str(f, fi_layout);
+        p.provenance = (char *)field_str(f, fi_prov);
+        p.four_to = (char *)field_str(f, fi_four);
+        p.geom = g;
+        p.source_fid = fid;
+        if (!park_utf8_valid(p.name))
+            park_buf_printf(&l->notes, "%s: feature %ld (id '%s'): name is not valid UTF-8 (wrong encoding? try --encoding CP936)\n", path, fid, id);
+        st = park_layer_add(ctx, l, &p);
+        OGR_F_Destroy(f);
+        if (st != PARK_OK) break;
+    }
+    free(src_crs);
+    GDALClose(ds);
+    if (st != PARK_OK) {
+        park_layer_free(l);
+        return st;
+    }
+    if (l->n == 0) {
+        park_layer_free(l);
+        return park_error(ctx, PARK_ERR_INPUT, "%s: layer has no features (expected polygon parcels)", path);
+    }
+    *out = l;
+    return PARK_OK;
+}

@@ -1,0 +1,78 @@
+/* test_area.c - area and CRS transforms (store/crs.c). */
+#include "parkgis.h"
+#include "internal.h"
+#include "test.h"
+
+/* A 1 km x 1 km square near 121.4E 31.4N, drawn in EPSG:4549 (CGCS2000 / GK
+ * CM 120E) and taken back to lon/lat. Its planar area in 4549 must come back as
+ * 1 km² (round trip), and its geodesic area must agree with an independent
+ * computation: the planar area in a Lambert azimuthal equal-area projection
+ * centred on the square (an equal-area map, so areas are true). */
+static void test_square_1km(park_ctx *ctx) {
+    double x0 = 121.4, y0 = 31.4;
+    CHECK_STATUS(park_transform_xy(ctx, "EPSG:4490", "EPSG:4549", &x0, &y0), PARK_OK);
+    char wkt[512];
+    snprintf(wkt, sizeof wkt, "POLYGON((%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f,%.6f %.6f))", x0, y0, x0 + 1000, y0,
+             x0 + 1000, y0 + 1000, x0, y0 + 1000, x0, y0);
+    GEOSGeometry *sq = park_geom_from_wkt(ctx, wkt);
+    GEOSGeometry *ll = NULL;
+    CHECK_STATUS(park_transform(ctx, sq, "EPSG:4549", "EPSG:4490", &ll), PARK_OK);
+    double planar = 0, geod = 0, laea = 0;
+    CHECK_STATUS(park_area_planar(ctx, ll, "EPSG:4549", &planar), PARK_OK);
+    CHECK_NEAR(planar, 1e6, 0.5); /* round trip: sub-mm vertex error */
+    CHECK_STATUS(park_area_geodesic(ctx, ll, &geod), PARK_OK);
+    CHECK_STATUS(park_area_planar(ctx, ll, "+proj=laea +lat_0=31.4045 +lon_0=121.405 +ellps=GRS80 +type=crs", &laea), PARK_OK);
+    CHECK_NEAR(geod, laea, 0.5);
+    /* GK scale at 1.4 deg from the central meridian: k ~ 1.000217, so the true
+     * area of a 1 km² map square is about 1e6 / k² ~ 999,566 m². */
+    CHECK_NEAR(geod, 999566, 20);
+    GEOSGeom_destroy_r(park_ctx_geos(ctx), sq);
+    GEOSGeom_destroy_r(park_ctx_geos(ctx), ll);
+}
+
+static void test_holes_and_multi(park_ctx *ctx) {
+    GEOSGeometry *a = park_geom_from_wkt(ctx, "POLYGON((121.4 31.4,121.41 31.4,121.41 31.41,121.4 31.41,121.4 31.4))");
+    GEOSGeometry *h = park_geom_from_wkt(ctx,
+        "POLYGON((121.4 31.4,121.41 31.4,121.41 31.41,121.4 31.41,121.4 31.4),(121.402 31.402,121.404 31.402,121.404 31.404,121.402 31.404,121.402 31.402))");
+    GEOSGeometry *m = park_geom_from_wkt(ctx,
+        "MULTIPOLYGON(((121.4 31.4,121.41 31.4,121.41 31.41,121.4 31.41,121.4 31.4)),((121.5 31.4,121.51 31.4,121.51 31.41,121.5 31.41,121.5 31.4)))");
+    double aa, ah, am;
+    CHECK_STATUS(park_area_geodesic(ctx, a, &aa), PARK_OK);
+    CHECK_STATUS(park_area_geodesic(ctx, h, &ah), PARK_OK);
+    CHECK_STATUS(park_area_geodesic(ctx, m, &am), PARK_OK);
+    CHECK(aa > 0.9e6 && aa < 1.1e6);
+    CHECK_NEAR(ah, aa * (1 - 0.04), aa * 0.001); /* hole is 4% of the square */
+    CHECK_NEAR(am, 2 * aa, aa * 0.001);
+    /* ring orientation does not change the area */
+    GEOSGeometry *rev = park_geom_from_wkt(ctx, "POLYGON((121.4 31.4,121.4 31.41,121.41 31.41,121.41 31.4,121.4 31.4))");
+    double ar;
+    CHECK_STATUS(park_area_geodesic(ctx, rev, &ar), PARK_OK);
+    CHECK_NEAR(ar, aa, 1e-3);
+    GEOSContextHandle_t g = park_ctx_geos(ctx);
+    GEOSGeom_destroy_r(g, a), GEOSGeom_destroy_r(g, h), GEOSGeom_destroy_r(g, m), GEOSGeom_destroy_r(g, rev);
+}
+
+static void test_bad_crs(park_ctx *ctx) {
+    double x = 121.4, y = 31.4;
+    CHECK_STATUS(park_transform_xy(ctx, "EPSG:4490", "EPSG:999999", &x, &y), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "EPSG:999999") != NULL);
+    GEOSGeometry *a = park_geom_from_wkt(ctx, "POLYGON((121.4 31.4,121.41 31.4,121.41 31.41,121.4 31.41,121.4 31.4))");
+    double m2;
+    CHECK_STATUS(park_area_planar(ctx, a, "EPSG:4326", &m2), PARK_ERR_USAGE); /* geographic: refused */
+    GEOSGeom_destroy_r(park_ctx_geos(ctx), a);
+}
+
+static void test_distance(park_ctx *ctx) {
+    /* one degree of latitude at 31N on GRS80 is ~110.86 km */
+    CHECK_NEAR(park_geodesic_distance(ctx, 121.4, 31.0, 121.4, 32.0), 110860, 100);
+}
+
+int main(void) {
+    park_ctx *ctx = park_ctx_new();
+    test_square_1km(ctx);
+    test_holes_and_multi(ctx);
+    test_bad_crs(ctx);
+    test_distance(ctx);
+    park_ctx_free(ctx);
+    return test_summary();
+}
