@@ -6,6 +6,72 @@
 extern "C" {
 #endif
 
+/* ---- point-in-park. Uses prepared geometries and an STRtree envelope index
+ * cached on the layer (built on first call, freed with the layer). */
+typedef struct park_locate_result {
+    double wgs84_lon, wgs84_lat;   /* the point after datum/CRS conversion */
+    int inside;                    /* 1 when a parcel contains the point */
+    const park_parcel *parcel;     /* containing parcel (borrowed) or NULL */
+    double distance_m;             /* inside: distance to that parcel's boundary;
+                                      outside: distance to the nearest parcel */
+    const park_parcel *nearest;    /* outside: nearest parcel (borrowed); inside: == parcel */
+} park_locate_result;
+
+/* Locates a lon/lat point given in `datum`. Errors: PARK_ERR_USAGE for NaN/inf or
+ * out-of-range coordinates. */
+park_status park_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lon, double lat,
+                               park_datum datum, park_locate_result *out);
+/* Locates a projected x/y given in `crs` (e.g. "EPSG:4549"). */
+park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *crs, double x,
+                           double y, park_locate_result *out);
+
+/* ---- adjacency between parcels */
+typedef enum park_relation {
+    PARK_REL_SHARES_EDGE, PARK_REL_TOUCHES_AT_POINT, PARK_REL_OVERLAPS, PARK_REL_NEAR, PARK_REL_DISJOINT
+} park_relation;
+const char *park_relation_name(park_relation r); /* "shares-edge", ... */
+
+typedef struct park_pair {
+    size_t a, b;            /* indices into the layer, a < b */
+    park_relation relation;
+    double shared_m;        /* boundary length within tolerance of the other parcel */
+    double gap_m;           /* minimum distance (0 when touching/overlapping) */
+    double overlap_m2;      /* area of the intersection */
+    char de9im[10];         /* DE-9IM matrix of the exact geometries */
+} park_pair;
+
+/* Computes every pair. *pairs is a new array of *n entries (park_free). */
+park_status park_adjacency(park_ctx *ctx, const park_layer *layer, double tolerance_m,
+                           park_pair **pairs, size_t *n);
+
+/* ---- validation of a layer */
+typedef enum park_issue_level { PARK_WARNING, PARK_ERROR } park_issue_level;
+typedef struct park_issue {
+    park_issue_level level;
+    char kind[32];          /* "invalid", "overlap", "gap", "sliver", "no-id", "duplicate-id", ... */
+    char *feature;          /* id (or "#fid") of the feature(s) concerned */
+    char *message;          /* human text, names the GEOS reason */
+    double x, y;            /* location (lon/lat) or NAN */
+    double measure;         /* area m² / width m / ... as the kind says, or NAN */
+} park_issue;
+typedef struct park_validation {
+    park_issue *issues;
+    size_t n;
+    size_t errors, warnings;
+} park_validation;
+
+typedef struct park_validate_opts {
+    double overlap_min_m2;  /* overlaps smaller than this are ignored (default 1 m²) */
+    double gap_max_m;       /* gaps/slivers narrower than this are reported (default 25 m) */
+} park_validate_opts;
+void park_validate_opts_default(park_validate_opts *o);
+/* Validates every polygon (GEOS reason and location), ids, overlaps and gaps.
+ * *out is a new report (park_validation_free). Returns PARK_OK even when the layer
+ * has errors: look at out->errors. */
+park_status park_validate(park_ctx *ctx, const park_layer *layer, const park_validate_opts *o,
+                          park_validation **out);
+void park_validation_free(park_validation *v);
+
 #ifdef __cplusplus
 }
 #endif
