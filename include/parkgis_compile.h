@@ -7,7 +7,7 @@ extern "C" {
 #endif
 
 /* ---- gazetteer of named features (roads, rivers, walls, boundaries, ...)
- * Stored as GeoJSON LineStrings in geodata/gazetteer/*.geojson, properties:
+ * Stored as GeoJSON LineStrings in geodata/gazetteer/ (one .geojson per source), properties:
  *   name (Chinese), aliases (';'-separated), kind (road|expressway|river|wall|
  *   boundary|edge|metro|...), provenance (osm|anchored|approximate),
  *   method (how it was derived, e.g. "osm link_ids ... matched by position"),
