@@ -173,6 +173,7 @@ void park_bd09_to_gcj02(double lon, double lat, double *glon, double *glat);
 /* The capability areas, one header each. */
 #include "parkgis_query.h"
 #include "parkgis_compile.h"
+#include "parkgis_layout.h"
 #include "parkgis_export.h"
 #include "parkgis_address.h"
 #include "parkgis_recompute.h"
