@@ -165,6 +165,9 @@ park_status park_datum_to_wgs84(park_ctx *ctx, park_datum datum, double lon, dou
 void park_wgs84_to_gcj02(double lon, double lat, double *glon, double *glat);
 void park_gcj02_to_bd09(double lon, double lat, double *blon, double *blat);
 void park_bd09_to_gcj02(double lon, double lat, double *glon, double *glat);
+/* Exact inverses (fixed-point iteration to < 1e-9 degrees; identity outside the
+ * China box for GCJ-02). park_bd09_to_gcj02 above is exact too. */
+void park_gcj02_to_wgs84(double lon, double lat, double *wlon, double *wlat);
 
 #ifdef __cplusplus
 }
