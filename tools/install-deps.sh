@@ -2,7 +2,7 @@
 # Installs the Debian 12 packages parkgis builds and tests with. Idempotent.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-data libgdal-dev gdal-bin libshp-dev shapelib libjson-c-dev)
+pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-data libgdal-dev gdal-bin libshp-dev shapelib libjson-c-dev libcairo2-dev fonts-noto-cjk)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
