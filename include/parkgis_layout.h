@@ -8,7 +8,12 @@
  * feature of a park_layer (park_parcel fields: id, name, official_km2 = sum of the
  * plan's figures where known else NAN, layout = the element's group (e.g. "三园"),
  * provenance = how it was built, geom). Companion layers (metro lines, stations)
- * are park_layers too, with line or point geometries. */
+ * are park_layers too, with line or point geometries.
+ *
+ * Element geometries are always MultiPolygons (one geometry type per layer, so
+ * exporters can declare it); companion layers hold one type each (LineString/
+ * MultiLineString or Point). The definition format is documented in
+ * geodata/layouts/README.md. */
 #ifndef PARKGIS_LAYOUT_H
 #define PARKGIS_LAYOUT_H
 #include "parkgis.h"
@@ -29,17 +34,31 @@ typedef struct park_layout_layer {
 /* Builds the layout `name` (id such as "sanyuan-sanxian-liangqu", or a Chinese
  * alias such as "三园三线两区"; "parcels" gives the parcel layer itself) over
  * `parcels`. New object; parcels must outlive it. PARK_ERR_NOTFOUND for an
- * unknown layout (message lists the known ones). */
+ * unknown layout (message lists the known ones). PARK_ERR_INPUT when a
+ * definition is malformed or names a parcel the parcel layer lacks (the message
+ * names the definition file, the element and what was expected). */
 park_status park_layout_build(park_ctx *ctx, const char *name, const park_layer *parcels,
                               park_layout **out);
+/* The same, reading definitions from `dir` instead of <data dir>/layouts
+ * (NULL: the default). */
+park_status park_layout_build_dir(park_ctx *ctx, const char *dir, const char *name,
+                                  const park_layer *parcels, park_layout **out);
 void park_layout_free(park_layout *lo);
 const char *park_layout_id(const park_layout *lo);
 const char *park_layout_name(const park_layout *lo);   /* Chinese */
 size_t park_layout_layer_count(const park_layout *lo);
 park_layout_layer park_layout_layer_get(const park_layout *lo, size_t i);
+/* The element polygons (the primary layer), borrowed. */
+const park_layer *park_layout_elements(const park_layout *lo);
+/* The definition file the layout was built from. Borrowed. */
+const char *park_layout_source(const park_layout *lo);
 
 /* The ids of all known layouts, newline-separated (a new string, park_free). */
 char *park_layout_list(park_ctx *ctx);
+/* The same for the definitions in `dir` (NULL: <data dir>/layouts). */
+char *park_layout_list_dir(park_ctx *ctx, const char *dir);
+/* The default definitions directory, <data dir>/layouts. Borrowed static string. */
+const char *park_layout_default_dir(void);
 
 #ifdef __cplusplus
 }
