@@ -1,0 +1,651 @@
+/* address.c - rule-based parser for Chinese postal addresses (issue 5).
+ *
+ * No model and no dictionary download: a handful of ordered rules over the code
+ * points of the normalised text, from the largest unit to the smallest:
+ *   park/parcel names (removed first: "宝山城市工业园区" must not read as a city)
+ *   -> 中国 -> 省/直辖市 -> 市 -> 区/县 -> 镇/街道/乡 -> road -> intersection or
+ *   numbers (弄, 支弄, 号) -> whatever is left ("rest": building, room, company).
+ * The rules only split text; whether a road exists is the resolver's question
+ * (src/query/address_resolve.c), which knows the gazetteer. */
+#include <ctype.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../internal.h"
+
+/* ------------------------------------------------------------------ code points */
+
+typedef struct cpstr {
+    unsigned *c;
+    size_t n;
+} cpstr;
+
+static int cp_decode(const char *s, cpstr *out) {
+    size_t len = strlen(s);
+    out->c = malloc((len + 1) * sizeof *out->c);
+    out->n = 0;
+    if (!out->c) return -1;
+    while (*s) out->c[out->n++] = park_utf8_next(&s);
+    return 0;
+}
+
+static void cp_put(park_buf *b, unsigned cp) {
+    char u[4];
+    size_t n;
+    if (cp < 0x80) u[0] = (char)cp, n = 1;
+    else if (cp < 0x800) u[0] = (char)(0xC0 | (cp >> 6)), u[1] = (char)(0x80 | (cp & 0x3F)), n = 2;
+    else if (cp < 0x10000)
+        u[0] = (char)(0xE0 | (cp >> 12)), u[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[2] = (char)(0x80 | (cp & 0x3F)), n = 3;
+    else
+        u[0] = (char)(0xF0 | (cp >> 18)), u[1] = (char)(0x80 | ((cp >> 12) & 0x3F)),
+        u[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (char)(0x80 | (cp & 0x3F)), n = 4;
+    park_buf_appendn(b, u, n);
+}
+
+static char *cp_utf8(const unsigned *c, size_t n) {
+    park_buf b;
+    park_buf_init(&b);
+    for (size_t i = 0; i < n; i++) cp_put(&b, c[i]);
+    return park_buf_take(&b);
+}
+
+/* Does the UTF-8 literal `lit` occur at c[i..]? Returns its length in code points, 0 if not. */
+static size_t cp_at(const unsigned *c, size_t n, size_t i, const char *lit) {
+    size_t k = 0;
+    while (*lit) {
+        unsigned want = park_utf8_next(&lit);
+        if (i + k >= n || c[i + k] != want) return 0;
+        k++;
+    }
+    return k;
+}
+
+/* First literal of a NULL-terminated list that occurs at i (list longest-first). */
+static size_t cp_at_any(const unsigned *c, size_t n, size_t i, const char *const *lits, int *which) {
+    for (int k = 0; lits[k]; k++) {
+        size_t m = cp_at(c, n, i, lits[k]);
+        if (m) {
+            if (which) *which = k;
+            return m;
+        }
+    }
+    return 0;
+}
+
+static bool is_cjk(unsigned cp) {
+    return (cp >= 0x3400 && cp <= 0x4DBF) || (cp >= 0x4E00 && cp <= 0x9FFF) || (cp >= 0xF900 && cp <= 0xFAFF) ||
+           (cp >= 0x20000 && cp <= 0x3FFFF);
+}
+static bool is_digit(unsigned cp) { return cp >= '0' && cp <= '9'; }
+static bool is_alnum(unsigned cp) { return cp < 0x80 && isalnum((int)cp); }
+
+/* ------------------------------------------------------------------ normalisation */
+
+char *park_address_normalize(const char *text) {
+    park_buf b;
+    park_buf_init(&b);
+    const char *s = text ? text : "";
+    unsigned prev = 0; /* last code point written */
+    bool pending_space = false;
+    while (*s) {
+        unsigned cp = park_utf8_next(&s);
+        if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0; /* full-width ASCII */
+        if (cp == 0x3000 || cp == 0xA0 || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x2002 || cp == 0x2003 ||
+            cp == 0x2009)
+            cp = ' ';
+        if (cp == 0xFEFF || cp == 0x200B) continue; /* BOM, zero-width space */
+        if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE63 || cp == 0x301C || cp == '~' || cp == 0x2053)
+            cp = '-';
+        if (cp == 0x3010 || cp == 0x3014 || cp == 0x300C || cp == 0x300E) cp = '(';
+        if (cp == 0x3011 || cp == 0x3015 || cp == 0x300D || cp == 0x300F) cp = ')';
+        if (cp == 0x3001) cp = 0x3001; /* 、 kept: it separates intersection roads */
+        if (cp == 0x3002) cp = ' ';    /* 。 */
+        if (cp == 0x865F) cp = 0x53F7; /* 號 -> 号: the one traditional form seen in house numbers */
+        if (cp == ' ') {
+            pending_space = true;
+            continue;
+        }
+        if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) cp_put(&b, ' ');
+        pending_space = false;
+        cp_put(&b, cp);
+        prev = cp;
+    }
+    return park_buf_take(&b);
+}
+
+/* ------------------------------------------------------------------ edit distance */
+
+size_t park_utf8_edit_distance(const char *a, const char *b) {
+    cpstr x, y;
+    if (cp_decode(a ? a : "", &x)) return SIZE_MAX;
+    if (cp_decode(b ? b : "", &y)) {
+        free(x.c);
+        return SIZE_MAX;
+    }
+    size_t *row = malloc((y.n + 1) * sizeof *row);
+    size_t d = SIZE_MAX;
+    if (row) {
+        for (size_t j = 0; j <= y.n; j++) row[j] = j;
+        for (size_t i = 1; i <= x.n; i++) {
+            size_t diag = row[0];
+            row[0] = i;
+            for (size_t j = 1; j <= y.n; j++) {
+                size_t up = row[j];
+                size_t best = diag + (x.c[i - 1] != y.c[j - 1]);
+                if (up + 1 < best) best = up + 1;
+                if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+                row[j] = best;
+                diag = up;
+            }
+        }
+        d = row[y.n];
+    }
+    free(row), free(x.c), free(y.c);
+    return d;
+}
+
+/* ------------------------------------------------------------------ knowledge */
+
+/* The parcels' names as in the plan, with the ways people write them. Longest
+ * alias first within a parcel; matching picks the longest alias at the first
+ * position where any occurs. The canonical name is what the layer's `name` field
+ * holds; an entry whose canonical name is a prefix ("电子商务示范基地") stands for
+ * every parcel of that name, and the resolver says it is ambiguous. */
+static const struct park_alias {
+    const char *canonical;
+    const char *aliases[6];
+} PARK_ALIASES[] = {
+    {"张江高新区宝山园", {"张江高新技术产业开发区宝山园", "张江高新区宝山园", "张江宝山园", NULL}},
+    {"宝山工业园区", {"上海宝山工业园区", "宝山工业园区", "宝山工业园", NULL}},
+    {"罗店工业园区", {"罗店工业园区", "罗店工业园", NULL}},
+    {"机器人产业园", {"上海机器人产业园", "机器人产业园区", "机器人产业园", NULL}},
+    {"城市工业园区", {"宝山城市工业园区", "城市工业园区", "城市工业园", NULL}},
+    {"复旦高新技术产业基地", {"复旦高新技术产业基地", "复旦高新技术产业化基地", NULL}},
+    {"文化产业示范基地", {"文化产业示范基地", NULL}},
+    {"电子商务示范基地(北块)", {"电子商务示范基地(北块)", "电子商务示范基地北块", NULL}},
+    {"电子商务示范基地(南块)", {"电子商务示范基地(南块)", "电子商务示范基地南块", NULL}},
+    {"电子商务示范基地", {"电子商务示范基地", NULL}},
+    {"南大地区", {"南大智慧城", "南大地区", NULL}},
+    {"北上海生物医药产业园(南区)",
+     {"北上海生物医药产业园(南区)", "北上海生物医药产业园南区", "北上海生物医药产业园", NULL}},
+};
+#define NPARKS (sizeof PARK_ALIASES / sizeof PARK_ALIASES[0])
+
+/* Shanghai's 16 districts (and the old names people still write). */
+static const struct district {
+    const char *name;      /* without 区 */
+    const char *canonical; /* with 区, current name */
+} SH_DISTRICTS[] = {
+    {"浦东新", "浦东新区"}, {"浦东", "浦东新区"}, {"黄浦", "黄浦区"}, {"徐汇", "徐汇区"}, {"长宁", "长宁区"},
+    {"静安", "静安区"},     {"普陀", "普陀区"},   {"虹口", "虹口区"}, {"杨浦", "杨浦区"}, {"闵行", "闵行区"},
+    {"宝山", "宝山区"},     {"嘉定", "嘉定区"},   {"金山", "金山区"}, {"松江", "松江区"}, {"青浦", "青浦区"},
+    {"奉贤", "奉贤区"},     {"崇明", "崇明区"},   {"闸北", "静安区"}, {"卢湾", "黄浦区"}, {"南汇", "浦东新区"},
+};
+#define NDISTRICTS (sizeof SH_DISTRICTS / sizeof SH_DISTRICTS[0])
+
+/* Baoshan's 9 towns (镇) and 3 subdistricts (街道). Written with or without the suffix. */
+static const struct town {
+    const char *name, *suffix;
+} BS_TOWNS[] = {
+    {"罗店", "镇"}, {"大场", "镇"}, {"杨行", "镇"}, {"月浦", "镇"},     {"罗泾", "镇"},   {"顾村", "镇"},
+    {"高境", "镇"}, {"庙行", "镇"}, {"淞南", "镇"}, {"友谊路", "街道"}, {"吴淞", "街道"}, {"张庙", "街道"},
+};
+#define NTOWNS (sizeof BS_TOWNS / sizeof BS_TOWNS[0])
+
+static const char *const MUNICIPALITIES[] = {"北京", "天津", "重庆", NULL};
+/* Characters that start a road suffix: a place name followed by one of these is a
+ * road, not a town or district ("宝山路" is a road in Jing'an, not 宝山区). */
+static const char *const ROAD_SUFFIXES[] = {"公路", "大道", "大街", "路", "街", "巷", NULL};
+
+static bool road_suffix_at(const unsigned *c, size_t n, size_t i) {
+    if (i >= n) return false;
+    if (cp_at(c, n, i, "街道")) return false;
+    return cp_at_any(c, n, i, ROAD_SUFFIXES, NULL) > 0;
+}
+
+/* ------------------------------------------------------------------ numbers */
+
+static int cn_digit(unsigned cp) {
+    static const char *d = "〇一二三四五六七八九";
+    const char *p = d;
+    for (int k = 0; k < 10; k++)
+        if (park_utf8_next(&p) == cp) return k;
+    if (cp == 0x96F6) return 0; /* 零 */
+    if (cp == 0x4E24) return 2; /* 两 */
+    return -1;
+}
+static int cn_unit(unsigned cp) {
+    if (cp == 0x5341) return 10;   /* 十 */
+    if (cp == 0x767E) return 100;  /* 百 */
+    if (cp == 0x5343) return 1000; /* 千 */
+    return 0;
+}
+static bool is_numeral(unsigned cp) { return is_digit(cp) || cn_digit(cp) >= 0 || cn_unit(cp) > 0; }
+
+/* Reads a number at c[*i] (ASCII digits, or Chinese numerals "九十八"); writes its
+ * decimal text to out. false when none. */
+static bool read_number(const unsigned *c, size_t n, size_t *i, char *out, size_t outlen) {
+    size_t j = *i;
+    if (j < n && is_digit(c[j])) {
+        size_t k = 0;
+        while (j < n && is_digit(c[j]) && k + 1 < outlen) out[k++] = (char)c[j++];
+        out[k] = 0;
+        *i = j;
+        return true;
+    }
+    long total = 0, cur = -1;
+    bool any = false, plain = true; /* plain: digit run like 一零八 */
+    long plainval = 0;
+    while (j < n && (cn_digit(c[j]) >= 0 || cn_unit(c[j]))) {
+        int d = cn_digit(c[j]), u = cn_unit(c[j]);
+        if (d >= 0) {
+            cur = d;
+            plainval = plainval * 10 + d;
+        } else {
+            plain = false;
+            total += (cur < 0 ? 1 : cur) * u; /* "十二" = 12 */
+            cur = -1;
+        }
+        any = true, j++;
+    }
+    if (!any) return false;
+    if (cur > 0) total += cur;
+    snprintf(out, outlen, "%ld", plain ? plainval : total);
+    *i = j;
+    return true;
+}
+
+/* ------------------------------------------------------------------ coordinates */
+
+static bool in_lon(double v) { return v >= 73 && v <= 136; }
+static bool in_lat(double v) { return v >= 3 && v <= 54; }
+
+/* "121.38,31.35", "121.38 31.35", "(31.35, 121.38)": 1 when the whole text is
+ * two numbers, -1 when they are out of range for China, 0 when it is not a pair. */
+static int parse_coords(const char *norm, double *lon, double *lat, int *swapped) {
+    const char *s = norm;
+    while (*s == '(' || *s == ' ') s++;
+    char *end;
+    double a = strtod(s, &end);
+    if (end == s) return 0;
+    s = end;
+    while (*s == ',' || *s == ' ' || *s == ';' || *s == '/') s++;
+    double b = strtod(s, &end);
+    if (end == s) return 0;
+    s = end;
+    while (*s == ')' || *s == ' ') s++;
+    if (*s) return 0;
+    if (!isfinite(a) || !isfinite(b)) return -1;
+    *swapped = 0;
+    if (in_lon(a) && in_lat(b)) *lon = a, *lat = b;
+    else if (in_lat(a) && in_lon(b)) *lon = b, *lat = a, *swapped = 1;
+    else return -1;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ the parser */
+
+const char *park_addr_kind_name(park_addr_kind k) {
+    switch (k) {
+    case PARK_ADDR_COORDS: return "coordinates";
+    case PARK_ADDR_INTERSECTION: return "intersection";
+    case PARK_ADDR_ROAD: return "road";
+    case PARK_ADDR_PARK: return "park";
+    case PARK_ADDR_ADMIN: return "admin";
+    }
+    return "?";
+}
+
+void park_address_free(park_address *a) {
+    if (!a) return;
+    char **fields[] = {&a->input, &a->normalized, &a->province, &a->city,   &a->district, &a->town,
+                       &a->road,  &a->road2,      &a->relation, &a->lane,   &a->sublane,  &a->number,
+                       &a->park,  &a->park_text,  &a->rest};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) free(*fields[i]);
+    free(a);
+}
+
+static void set(char **field, char *v) {
+    free(*field);
+    *field = v ? v : park_strdup("");
+}
+
+/* Recognises a park alias anywhere in c[0..n); returns its index and span. */
+static int find_park(const unsigned *c, size_t n, size_t *at, size_t *len) {
+    for (size_t i = 0; i < n; i++) {
+        int best = -1;
+        size_t blen = 0;
+        for (size_t p = 0; p < NPARKS; p++)
+            for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
+                size_t m = cp_at(c, n, i, PARK_ALIASES[p].aliases[k]);
+                if (m > blen) blen = m, best = (int)p;
+            }
+        if (best >= 0) {
+            *at = i, *len = blen;
+            return best;
+        }
+    }
+    return -1;
+}
+
+/* A road at c[i..]: name characters then a suffix. Name characters are CJK, ASCII
+ * letters, or digits directly before the suffix ("富联1路", "G1501公路"); the scan
+ * stops at a house number ("98弄") or a separator. Returns the end (exclusive),
+ * 0 when there is no road here. */
+static size_t read_road(const unsigned *c, size_t n, size_t i) {
+    size_t j = i, name = 0;
+    while (j < n) {
+        if (name > 0 && road_suffix_at(c, n, j)) {
+            size_t m = cp_at_any(c, n, j, ROAD_SUFFIXES, NULL);
+            return j + m;
+        }
+        /* a named lane "福佑弄": CJK name then 弄, not a number then 弄 */
+        if (name >= 2 && cp_at(c, n, j, "弄") && !is_numeral(c[j - 1])) return j + 1;
+        if (is_cjk(c[j]) || (c[j] < 0x80 && isalpha((int)c[j]))) {
+            name++, j++;
+            continue;
+        }
+        if (is_digit(c[j])) {
+            /* digits belong to the name only when the suffix follows them */
+            size_t k = j;
+            while (k < n && is_digit(c[k])) k++;
+            if (name + (k - j) > 0 && road_suffix_at(c, n, k)) {
+                name += k - j, j = k;
+                continue;
+            }
+        }
+        break;
+    }
+    return 0;
+}
+
+static const char *const CROSS_JOINERS[] = {"交汇", "与", "和", "及", "、", "/", "&", "x", "X", "×", "-", NULL};
+static const char *const CROSS_ENDS[] = {"交叉路口", "交叉口", "交汇处", "交界处", "路口", "交口", "交界", "口", "附近", "处", NULL};
+static const char *const NEAR_WORDS[] = {"靠近", "近", "邻近", NULL};
+
+park_status park_address_parse(park_ctx *ctx, const char *text, park_address **out) {
+    *out = NULL;
+    if (!text) text = "";
+    if (!park_utf8_valid(text))
+        return park_error(ctx, PARK_ERR_USAGE, "address is not valid UTF-8 (expected UTF-8 text such as 上海市宝山区富联一路98弄6号)");
+    park_address *a = calloc(1, sizeof *a);
+    if (!a) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    char **fields[] = {&a->province, &a->city, &a->district, &a->town,  &a->road,     &a->road2, &a->relation,
+                       &a->lane,     &a->sublane, &a->number, &a->park, &a->park_text, &a->rest};
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) *fields[i] = park_strdup("");
+    a->input = park_strdup(text);
+    a->normalized = park_address_normalize(text);
+    a->lon = a->lat = NAN;
+    if (!a->normalized[0]) {
+        park_address_free(a);
+        return park_error(ctx, PARK_ERR_USAGE,
+                          "empty address (expected e.g. 上海市宝山区富联一路98弄6号, a park name, or LON,LAT)");
+    }
+
+    /* coordinates: the whole text is two numbers */
+    int cr = parse_coords(a->normalized, &a->lon, &a->lat, &a->swapped);
+    if (cr < 0) {
+        park_status st = park_error(ctx, PARK_ERR_USAGE,
+                                    "'%s': coordinates out of range for China (expected LON,LAT with longitude 73..136 and latitude 3..54, e.g. 121.38,31.35)",
+                                    a->input);
+        park_address_free(a);
+        return st;
+    }
+    if (cr > 0) {
+        a->kind = PARK_ADDR_COORDS;
+        a->has_coords = 1;
+        *out = a;
+        return PARK_OK;
+    }
+
+    cpstr t;
+    if (cp_decode(a->normalized, &t)) {
+        park_address_free(a);
+        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    }
+    unsigned *c = t.c;
+    size_t n = t.n;
+    bool any_cjk = false;
+    for (size_t k = 0; k < n; k++) any_cjk |= is_cjk(c[k]);
+
+    /* 1. park names, removed so the admin rules do not read into them */
+    size_t pat, plen;
+    int pk = find_park(c, n, &pat, &plen);
+    if (pk >= 0) {
+        set(&a->park, park_strdup(PARK_ALIASES[pk].canonical));
+        set(&a->park_text, cp_utf8(c + pat, plen));
+        memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
+        n -= plen;
+    }
+
+    size_t i = 0;
+    park_buf rest;
+    park_buf_init(&rest);
+    /* 2. country */
+    size_t m;
+    if ((m = cp_at(c, n, i, "中华人民共和国")) || (m = cp_at(c, n, i, "中国"))) i += m;
+    /* a leading postcode (6 digits) */
+    if (n - i > 6) {
+        size_t k = i;
+        while (k < n && is_digit(c[k])) k++;
+        if (k - i == 6) {
+            i = k;
+            while (i < n && (c[i] == ',' || c[i] == ' ')) i++;
+        }
+    }
+
+    /* 3. province / municipality */
+    if ((m = cp_at(c, n, i, "上海市")) || ((m = cp_at(c, n, i, "上海")) && !road_suffix_at(c, n, i + m))) {
+        set(&a->province, park_strdup("上海市"));
+        a->in_shanghai = 1;
+        i += m;
+    } else {
+        int w;
+        if ((m = cp_at_any(c, n, i, MUNICIPALITIES, &w)) && !road_suffix_at(c, n, i + m)) {
+            set(&a->province, park_asprintf("%s市", MUNICIPALITIES[w]));
+            a->in_shanghai = -1;
+            i += m + (cp_at(c, n, i + m, "市") ? 1 : 0);
+        } else {
+            /* "江苏省", "广西壮族自治区": 2..7 CJK then 省/自治区 */
+            for (size_t k = i + 2; k <= i + 7 && k < n; k++) {
+                if (!is_cjk(c[k - 1])) break;
+                size_t s = cp_at(c, n, k, "省");
+                if (!s) s = cp_at(c, n, k, "自治区");
+                if (s) {
+                    set(&a->province, cp_utf8(c + i, k + s - i));
+                    a->in_shanghai = -1;
+                    i = k + s;
+                    break;
+                }
+            }
+        }
+    }
+    /* 4. prefecture city (not Shanghai): 2..3 CJK then 市, not a road ("市台路") */
+    if (a->in_shanghai <= 0) {
+        for (size_t k = i + 2; k <= i + 3 && k < n; k++) {
+            if (!is_cjk(c[k - 1])) break;
+            if (cp_at(c, n, k, "市") && !road_suffix_at(c, n, k + 1) && !cp_at(c, n, k - 1, "城")) {
+                set(&a->city, cp_utf8(c + i, k + 1 - i));
+                a->in_shanghai = -1;
+                i = k + 1;
+                break;
+            }
+        }
+    }
+    /* 5. district: a Shanghai district (with 区, or bare right after 上海), else
+     * any "XX区/县" that is not a 园区/小区/社区... */
+    bool after_shanghai = a->in_shanghai == 1;
+    for (size_t d = 0; d < NDISTRICTS && a->in_shanghai >= 0; d++) {
+        size_t dm = cp_at(c, n, i, SH_DISTRICTS[d].name);
+        if (!dm) continue;
+        size_t sfx = cp_at(c, n, i + dm, "区");
+        if (!sfx && strcmp(SH_DISTRICTS[d].name, "浦东新") && cp_at(c, n, i + dm, "县")) sfx = 1;
+        if (!sfx && (!after_shanghai || road_suffix_at(c, n, i + dm))) continue;
+        set(&a->district, park_strdup(SH_DISTRICTS[d].canonical));
+        a->in_shanghai = 1;
+        a->in_baoshan = strcmp(SH_DISTRICTS[d].canonical, "宝山区") ? -1 : 1;
+        i += dm + sfx;
+        break;
+    }
+    if (!a->district[0]) {
+        for (size_t k = i + 1; k <= i + 4 && k < n; k++) {
+            if (!is_cjk(c[k - 1])) break;
+            size_t s = cp_at(c, n, k, "区");
+            if (!s) s = cp_at(c, n, k, "县");
+            if (!s || k + 1 >= n) continue;
+            /* 园区, 小区, 社区, 地区, 校区, 景区, 厂区, 城区, 片区, 新区, 开发区: not districts */
+            static const char *const NOT_BEFORE[] = {"园", "小", "社", "地", "校", "景", "厂", "城", "片", "新", "发", "南", "北", "东", "西", NULL};
+            if (cp_at_any(c, n, k - 1, NOT_BEFORE, NULL)) continue;
+            set(&a->district, cp_utf8(c + i, k + 1 - i));
+            a->in_baoshan = -1;
+            if (!a->in_shanghai) a->in_shanghai = -1; /* not one of Shanghai's districts */
+            i = k + 1;
+            break;
+        }
+    }
+    /* 6. town: a Baoshan town (suffix optional unless a road follows), else "XX镇/街道/乡" */
+    for (size_t k = 0; k < NTOWNS && a->in_baoshan >= 0; k++) {
+        size_t tm = cp_at(c, n, i, BS_TOWNS[k].name);
+        if (!tm) continue;
+        size_t sfx = cp_at(c, n, i + tm, BS_TOWNS[k].suffix);
+        if (!sfx && (road_suffix_at(c, n, i + tm) || i + tm + 2 > n || !strcmp(BS_TOWNS[k].suffix, "街道"))) continue;
+        set(&a->town, park_asprintf("%s%s", BS_TOWNS[k].name, BS_TOWNS[k].suffix));
+        if (!a->in_baoshan) a->in_baoshan = 1;
+        if (!a->in_shanghai) a->in_shanghai = 1;
+        i += tm + sfx;
+        break;
+    }
+    if (!a->town[0]) {
+        for (size_t k = i + 2; k <= i + 4 && k < n; k++) {
+            if (!is_cjk(c[k - 1])) break;
+            size_t s = cp_at(c, n, k, "街道");
+            if (!s) s = cp_at(c, n, k, "镇");
+            if (!s) s = cp_at(c, n, k, "乡");
+            if (!s || road_suffix_at(c, n, k + s)) continue;
+            set(&a->town, cp_utf8(c + i, k + s - i));
+            i = k + s;
+            break;
+        }
+    }
+
+    /* 7. road: the first road after the admin part; text before it is kept in rest */
+    size_t rs = i, re = 0;
+    for (; rs < n; rs++)
+        if ((re = read_road(c, n, rs))) break;
+    if (re) {
+        if (rs > i) { /* e.g. a company name before the road */
+            char *pre = cp_utf8(c + i, rs - i);
+            park_buf_append(&rest, pre);
+            free(pre);
+        }
+        /* Text glued before the road name (a company, a building, "工业园区") ends at
+         * the last such word, provided a real name (2+ characters) remains. */
+        static const char *const BEFORE_ROAD[] = {"有限公司", "公司", "集团", "大厦", "广场", "中心", "园区", "基地",
+                                                  "小区", "社区", "大学", "学院", "医院", "园", "厂", NULL};
+        size_t cut = rs;
+        for (size_t k = rs; k < re; k++) {
+            size_t w = cp_at_any(c, n, k, BEFORE_ROAD, NULL);
+            if (w && k + w < re) {
+                size_t e = k + w, name = 0;
+                while (e + name < re && !road_suffix_at(c, n, e + name)) name++;
+                if (name >= 2) cut = e;
+            }
+        }
+        if (cut > rs) {
+            char *pre = cp_utf8(c + rs, cut - rs);
+            park_buf_append(&rest, pre);
+            free(pre);
+            rs = cut;
+        }
+        set(&a->road, cp_utf8(c + rs, re - rs));
+        i = re;
+        /* 8. intersection: "与B路(交叉口)", "B路口", "近B路", or a bare second road */
+        size_t j = i, jm;
+        int rel = 0; /* 1 crossing, 2 near */
+        if ((jm = cp_at_any(c, n, j, CROSS_JOINERS, NULL))) j += jm, rel = 1;
+        else if ((jm = cp_at_any(c, n, j, NEAR_WORDS, NULL))) j += jm, rel = 2;
+        size_t r2 = read_road(c, n, j);
+        if (r2 && rel == 0) {
+            /* "A路B路口" or "A路B路" with nothing but a crossing word after it */
+            size_t e = r2 + cp_at_any(c, n, r2, CROSS_ENDS, NULL);
+            if (e == n || cp_at_any(c, n, r2, CROSS_ENDS, NULL)) rel = 1;
+            else r2 = 0;
+        }
+        if (r2 && rel) {
+            set(&a->road2, cp_utf8(c + j, r2 - j));
+            set(&a->relation, park_strdup(rel == 1 ? "crossing" : "near"));
+            i = r2 + cp_at_any(c, n, r2, CROSS_ENDS, NULL);
+        }
+    }
+
+    /* 9. numbers: 98弄 3支弄 6号 (digits or Chinese numerals), "6-8号" */
+    for (int guard = 0; guard < 4 && i < n; guard++) {
+        size_t j = i;
+        char num[32], num2[32];
+        if (!read_number(c, n, &j, num, sizeof num)) break;
+        num2[0] = 0;
+        if (j < n && c[j] == '-') {
+            size_t k = j + 1;
+            if (read_number(c, n, &k, num2, sizeof num2)) j = k;
+            else num2[0] = 0;
+        }
+        if (cp_at(c, n, j, "支弄")) {
+            set(&a->sublane, park_strdup(num)), i = j + 2;
+        } else if (cp_at(c, n, j, "弄")) {
+            set(&a->lane, park_strdup(num)), i = j + 1;
+        } else if (cp_at(c, n, j, "号") && !cp_at(c, n, j + 1, "楼") && !cp_at(c, n, j + 1, "院")) {
+            set(&a->number, num2[0] ? park_asprintf("%s-%s", num, num2) : park_strdup(num)), i = j + 1;
+            if (a->number[0] && cp_at(c, n, i, "-")) { /* "6号-8号" */
+                size_t k = i + 1;
+                if (read_number(c, n, &k, num2, sizeof num2) && cp_at(c, n, k, "号")) {
+                    set(&a->number, park_asprintf("%s-%s", num, num2));
+                    i = k + 1;
+                }
+            }
+        } else if (j == n && a->road[0] && !a->number[0] && is_digit(c[i])) {
+            set(&a->number, park_strdup(num)), i = j; /* "富联路1500" */
+        } else break;
+    }
+    /* "(近B路)" after the number: a hint the resolver can use */
+    if (!a->road2[0] && a->road[0]) {
+        for (size_t k = i; k < n; k++) {
+            size_t w = cp_at_any(c, n, k, NEAR_WORDS, NULL);
+            if (!w) continue;
+            size_t r2 = read_road(c, n, k + w);
+            if (r2) {
+                set(&a->road2, cp_utf8(c + k + w, r2 - k - w));
+                set(&a->relation, park_strdup("near"));
+                /* drop the hint (and a surrounding pair of brackets) from what is left */
+                size_t from = (k > 0 && c[k - 1] == '(') ? k - 1 : k, to = r2;
+                if (from < k && to < n && c[to] == ')') to++;
+                memmove(c + from, c + to, (n - to) * sizeof *c);
+                n -= to - from;
+                break;
+            }
+        }
+    }
+    if (i < n) {
+        char *r = cp_utf8(c + i, n - i);
+        park_buf_append(&rest, r);
+        free(r);
+    }
+    set(&a->rest, park_buf_take(&rest));
+    free(t.c);
+
+    if (a->road[0] && a->road2[0]) a->kind = PARK_ADDR_INTERSECTION;
+    else if (a->road[0]) a->kind = PARK_ADDR_ROAD;
+    else if (a->park[0]) a->kind = PARK_ADDR_PARK;
+    else if (a->province[0] || a->city[0] || a->district[0] || a->town[0]) a->kind = PARK_ADDR_ADMIN;
+    else {
+        park_status st = park_error(
+            ctx, PARK_ERR_USAGE,
+            "cannot read an address in '%s': %s (expected e.g. 上海市宝山区富联一路98弄6号, 富联一路富长路口, 机器人产业园, or LON,LAT)",
+            a->input, any_cjk ? "no road (路/公路/街/大道), park name, district or town found" : "no Chinese place words and not a coordinate pair");
+        park_address_free(a);
+        return st;
+    }
+    *out = a;
+    return PARK_OK;
+}
