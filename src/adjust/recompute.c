@@ -1,0 +1,535 @@
+/* recompute.c - boundary adjustments (issue 6): validate an edited parcel layer
+ * against a baseline, then report per parcel, per layout element and for the
+ * whole park the old and new geodesic areas and the area gained and lost.
+ *
+ * Validation is park_validate's (query module); this file only adds what a
+ * comparison needs: ids matched to the baseline (added / removed / renamed),
+ * features without an id, duplicate ids, undecodable text, and the reader's notes. */
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <gdal.h>
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "../internal.h"
+
+/* TRANSITIONAL: the validator and the layouts are being written in parallel;
+ * weak references keep the tree linking until they land. */
+#pragma weak park_layout_build
+#pragma weak park_layout_free
+#pragma weak park_layout_list
+#pragma weak park_layout_layer_count
+#pragma weak park_layout_layer_get
+#pragma weak park_validate
+#pragma weak park_validation_free
+#pragma weak park_validate_opts_default
+#pragma weak park_layout_id
+
+void park_recompute_opts_default(park_recompute_opts *o) {
+    memset(o, 0, sizeof *o);
+    if (park_validate_opts_default) park_validate_opts_default(&o->validate);
+    else o->validate.overlap_min_m2 = 1, o->validate.gap_max_m = 25;
+    o->snap_m = 0.05;
+    o->layouts = 1;
+    o->stated_km2 = PARK_STATED_TOTAL_KM2;
+}
+
+const char *park_change_kind_name(park_change_kind k) {
+    switch (k) {
+    case PARK_CHANGE_UNCHANGED: return "unchanged";
+    case PARK_CHANGE_CHANGED: return "changed";
+    case PARK_CHANGE_ADDED: return "added";
+    case PARK_CHANGE_REMOVED: return "removed";
+    }
+    return "?";
+}
+
+/* ------------------------------------------------------------------ issues */
+
+typedef struct issue_list {
+    park_recompute_report *r;
+    size_t cap;
+} issue_list;
+
+static bool has_issue(const park_recompute_report *r, const char *kind, const char *feature) {
+    for (size_t i = 0; i < r->nissues; i++)
+        if (!strcmp(r->issues[i].kind, kind) && !strcmp(r->issues[i].feature, feature)) return true;
+    return false;
+}
+
+static void add_issue(issue_list *L, park_issue_level level, const char *kind, const char *feature,
+                      double x, double y, double measure, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
+static void add_issue(issue_list *L, park_issue_level level, const char *kind, const char *feature,
+                      double x, double y, double measure, const char *fmt, ...) {
+    park_recompute_report *r = L->r;
+    if (r->nissues == L->cap) {
+        size_t cap = L->cap ? L->cap * 2 : 16;
+        park_issue *ni = realloc(r->issues, cap * sizeof *ni);
+        if (!ni) return; /* out of memory: the issue is lost, the count stays honest */
+        r->issues = ni, L->cap = cap;
+    }
+    park_issue *is = &r->issues[r->nissues++];
+    memset(is, 0, sizeof *is);
+    is->level = level;
+    snprintf(is->kind, sizeof is->kind, "%s", kind);
+    is->feature = park_strdup(feature);
+    va_list ap;
+    va_start(ap, fmt);
+    park_buf b;
+    park_buf_init(&b);
+    char tmp[2048];
+    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    va_end(ap);
+    park_buf_append(&b, tmp);
+    is->message = park_buf_take(&b);
+    is->x = x, is->y = y, is->measure = measure;
+    if (level == PARK_ERROR) r->errors++;
+    else r->warnings++;
+}
+
+/* "id" of a parcel for messages: its id, or "#fid" when it has none. */
+static void feature_label(const park_parcel *p, char *buf, size_t len) {
+    if (p->id[0]) snprintf(buf, len, "%s", p->id);
+    else snprintf(buf, len, "#%ld", p->source_fid);
+}
+
+static void geom_point(park_ctx *ctx, const GEOSGeometry *g, double *x, double *y) {
+    *x = *y = NAN;
+    if (!g || GEOSisEmpty_r(ctx->geos, g)) return;
+    GEOSGeometry *pt = GEOSPointOnSurface_r(ctx->geos, g);
+    if (!pt) return;
+    if (!GEOSGeomGetX_r(ctx->geos, pt, x) || !GEOSGeomGetY_r(ctx->geos, pt, y)) *x = *y = NAN;
+    GEOSGeom_destroy_r(ctx->geos, pt);
+}
+
+/* ------------------------------------------------------------------ geometry */
+
+/* Perimeter in metres (geodesic, ring by ring) of a polygon. */
+static double perimeter_m(park_ctx *ctx, const GEOSGeometry *poly) {
+    double total = 0;
+    int nh = GEOSGetNumInteriorRings_r(ctx->geos, poly);
+    for (int r = -1; r < nh; r++) {
+        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx->geos, poly) : GEOSGetInteriorRingN_r(ctx->geos, poly, r);
+        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
+        unsigned n = 0;
+        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) continue;
+        double px = 0, py = 0;
+        for (unsigned i = 0; i < n; i++) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
+            if (i) total += park_geodesic_distance(ctx, px, py, x, y);
+            px = x, py = y;
+        }
+    }
+    return total;
+}
+
+/* Keeps the polygon parts of `g` whose mean width (2·area/perimeter) reaches
+ * `min_width_m`: what is narrower is coordinate noise from a round trip, not an
+ * edit. Returns a new MultiPolygon, or NULL when nothing is left; *m2 gets the
+ * geodesic area of what is kept. */
+static GEOSGeometry *keep_pieces(park_ctx *ctx, const GEOSGeometry *g, double min_width_m, double *m2) {
+    *m2 = 0;
+    if (!g) return NULL;
+    int n = GEOSGetNumGeometries_r(ctx->geos, g);
+    GEOSGeometry **keep = calloc((size_t)(n > 0 ? n : 1), sizeof *keep);
+    unsigned nk = 0;
+    for (int i = 0; i < n; i++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(ctx->geos, g, i);
+        int t = GEOSGeomTypeId_r(ctx->geos, part);
+        if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+            /* nested collections (rare, from overlay of collections): recurse */
+            double sub;
+            GEOSGeometry *k = keep_pieces(ctx, part, min_width_m, &sub);
+            if (k) {
+                int kn = GEOSGetNumGeometries_r(ctx->geos, k);
+                GEOSGeometry **grown = realloc(keep, (size_t)(n + kn + 1) * sizeof *keep);
+                if (grown) {
+                    keep = grown;
+                    for (int j = 0; j < kn; j++) keep[nk++] = GEOSGeom_clone_r(ctx->geos, GEOSGetGeometryN_r(ctx->geos, k, j));
+                    *m2 += sub;
+                }
+                GEOSGeom_destroy_r(ctx->geos, k);
+            }
+            continue;
+        }
+        if (t != GEOS_POLYGON || GEOSisEmpty_r(ctx->geos, part)) continue;
+        double a = 0;
+        if (park_area_geodesic(ctx, part, &a) != PARK_OK) continue;
+        double per = perimeter_m(ctx, part);
+        if (per <= 0 || 2 * a / per < min_width_m) continue;
+        keep[nk++] = GEOSGeom_clone_r(ctx->geos, part);
+        *m2 += a;
+    }
+    GEOSGeometry *out = NULL;
+    if (nk) out = GEOSGeom_createCollection_r(ctx->geos, GEOS_MULTIPOLYGON, keep, nk);
+    free(keep);
+    return out;
+}
+
+/* Degrees that `m` metres can span at latitude `lat` (the longitude direction
+ * is the shorter one, so it bounds both). */
+static double metres_to_deg(double m, double lat) {
+    double c = cos(lat * M_PI / 180.0);
+    if (c < 0.01) c = 0.01;
+    return m / (111320.0 * c);
+}
+
+/* A usable copy of g for overlay: itself cloned when valid, else made valid. */
+static GEOSGeometry *valid_copy(park_ctx *ctx, const GEOSGeometry *g, bool *repaired) {
+    *repaired = false;
+    if (GEOSisValid_r(ctx->geos, g) == 1) return GEOSGeom_clone_r(ctx->geos, g);
+    *repaired = true;
+    return GEOSMakeValid_r(ctx->geos, g);
+}
+
+/* Fills old/new/gained/lost of `c` from the two geometries (either may be NULL). */
+static park_status diff_areas(park_ctx *ctx, const GEOSGeometry *old_g, const GEOSGeometry *new_g,
+                              double snap_m, park_area_change *c) {
+    park_status st = PARK_OK;
+    c->old_m2 = c->new_m2 = c->gained_m2 = c->lost_m2 = 0;
+    if (old_g && (st = park_area_geodesic(ctx, old_g, &c->old_m2))) return st;
+    if (new_g && (st = park_area_geodesic(ctx, new_g, &c->new_m2))) return st;
+    if (!old_g || !new_g) {
+        /* added or removed: the whole geometry is gained or lost */
+        const GEOSGeometry *g = old_g ? old_g : new_g;
+        double a;
+        GEOSGeometry *k = keep_pieces(ctx, g, 0, &a);
+        if (old_g) c->lost = k, c->lost_m2 = a;
+        else c->gained = k, c->gained_m2 = a;
+        return PARK_OK;
+    }
+    bool r1, r2;
+    GEOSGeometry *o = valid_copy(ctx, old_g, &r1), *n = valid_copy(ctx, new_g, &r2);
+    GEOSGeometry *ns = NULL, *gained = NULL, *lost = NULL;
+    if (!o || !n) {
+        st = park_geos_fail(ctx, "making a geometry valid for comparison");
+        goto done;
+    }
+    double lat = 0;
+    GEOSGeom_getYMin_r(ctx->geos, o, &lat);
+    /* Snap the edited geometry onto the baseline's vertices so untouched
+     * vertices that moved by rounding only compare equal. */
+    ns = GEOSSnap_r(ctx->geos, n, o, metres_to_deg(snap_m, lat));
+    if (ns && GEOSisValid_r(ctx->geos, ns) != 1) {
+        GEOSGeometry *v = GEOSMakeValid_r(ctx->geos, ns);
+        GEOSGeom_destroy_r(ctx->geos, ns);
+        ns = v;
+    }
+    if (!ns) {
+        st = park_geos_fail(ctx, "snapping the edited geometry to the baseline");
+        goto done;
+    }
+    gained = GEOSDifference_r(ctx->geos, ns, o);
+    lost = GEOSDifference_r(ctx->geos, o, ns);
+    if (!gained || !lost) {
+        st = park_geos_fail(ctx, "difference of edited and baseline geometry");
+        goto done;
+    }
+    c->gained = keep_pieces(ctx, gained, snap_m, &c->gained_m2);
+    c->lost = keep_pieces(ctx, lost, snap_m, &c->lost_m2);
+done:
+    if (o) GEOSGeom_destroy_r(ctx->geos, o);
+    if (n) GEOSGeom_destroy_r(ctx->geos, n);
+    if (ns) GEOSGeom_destroy_r(ctx->geos, ns);
+    if (gained) GEOSGeom_destroy_r(ctx->geos, gained);
+    if (lost) GEOSGeom_destroy_r(ctx->geos, lost);
+    return st;
+}
+
+static void change_init(park_area_change *c, const char *layout, const char *id, const char *name,
+                        const char *old_name) {
+    memset(c, 0, sizeof *c);
+    c->layout = park_strdup(layout);
+    c->id = park_strdup(id);
+    c->name = park_strdup(name);
+    c->old_name = park_strdup(old_name);
+}
+
+static void change_classify(park_area_change *c, bool in_old, bool in_new) {
+    if (!in_old) c->kind = PARK_CHANGE_ADDED;
+    else if (!in_new) c->kind = PARK_CHANGE_REMOVED;
+    else c->kind = (c->gained || c->lost) ? PARK_CHANGE_CHANGED : PARK_CHANGE_UNCHANGED;
+    c->renamed = in_old && in_new && strcmp(c->name, c->old_name) != 0;
+}
+
+static void change_free(park_ctx *ctx, park_area_change *c) {
+    free(c->layout), free(c->id), free(c->name), free(c->old_name);
+    if (c->gained) GEOSGeom_destroy_r(ctx->geos, c->gained);
+    if (c->lost) GEOSGeom_destroy_r(ctx->geos, c->lost);
+}
+
+/* Compares two layers feature by feature, matched by id, appending to *arr. */
+static park_status compare_layers(park_ctx *ctx, const park_layer *old_l, const park_layer *new_l, const char *layout,
+                                  double snap_m, park_area_change **arr, size_t *n) {
+    size_t no = park_layer_count(old_l), nn = park_layer_count(new_l);
+    park_area_change *a = realloc(*arr, (*n + no + nn + 1) * sizeof *a);
+    if (!a) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    *arr = a;
+    park_status st = PARK_OK;
+    for (size_t i = 0; i < no && !st; i++) {
+        const park_parcel *o = park_layer_get(old_l, i);
+        if (!o->id[0]) continue;
+        const park_parcel *e = NULL;
+        for (size_t j = 0; j < nn && !e; j++)
+            if (!strcmp(park_layer_get(new_l, j)->id, o->id)) e = park_layer_get(new_l, j);
+        park_area_change *c = &a[(*n)++];
+        change_init(c, layout, o->id, e ? e->name : o->name, o->name);
+        st = diff_areas(ctx, o->geom, e ? e->geom : NULL, snap_m, c);
+        change_classify(c, true, e != NULL);
+    }
+    for (size_t j = 0; j < nn && !st; j++) {
+        const park_parcel *e = park_layer_get(new_l, j);
+        if (!e->id[0]) continue;
+        bool in_old = false;
+        for (size_t i = 0; i < no && !in_old; i++) in_old = !strcmp(park_layer_get(old_l, i)->id, e->id);
+        if (in_old) continue;
+        park_area_change *c = &a[(*n)++];
+        change_init(c, layout, e->id, e->name, "");
+        st = diff_areas(ctx, NULL, e->geom, snap_m, c);
+        change_classify(c, false, true);
+    }
+    return st;
+}
+
+/* Union of all parcel geometries (made valid first), new geometry. */
+static GEOSGeometry *layer_union(park_ctx *ctx, const park_layer *l) {
+    size_t n = park_layer_count(l);
+    GEOSGeometry **gs = calloc(n ? n : 1, sizeof *gs);
+    if (!gs) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        bool rep;
+        gs[i] = valid_copy(ctx, park_layer_get(l, i)->geom, &rep);
+        if (!gs[i]) {
+            for (size_t k = 0; k < i; k++) GEOSGeom_destroy_r(ctx->geos, gs[k]);
+            free(gs);
+            return NULL;
+        }
+    }
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs, (unsigned)n);
+    free(gs);
+    if (!coll) return NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(ctx->geos, coll);
+    GEOSGeom_destroy_r(ctx->geos, coll);
+    return u;
+}
+
+/* ------------------------------------------------------------------ validation */
+
+static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed) {
+    size_t nb = park_layer_count(base), ne = park_layer_count(ed);
+    const char *epath = park_layer_path(ed);
+    char lab[256];
+    for (size_t j = 0; j < ne; j++) {
+        const park_parcel *e = park_layer_get(ed, j);
+        double x, y;
+        geom_point(ctx, e->geom, &x, &y);
+        feature_label(e, lab, sizeof lab);
+        if (!e->id[0]) {
+            if (!has_issue(L->r, "no-id", lab))
+                add_issue(L, PARK_ERROR, "no-id", lab, x, y, NAN,
+                          "%s: feature %ld ('%s') has no id (expected an ASCII slug in field 'id'; the id matches a parcel to the baseline)",
+                          epath, e->source_fid, e->name);
+            continue;
+        }
+        for (size_t k = 0; k < j; k++)
+            if (!strcmp(park_layer_get(ed, k)->id, e->id)) {
+                if (!has_issue(L->r, "duplicate-id", lab))
+                    add_issue(L, PARK_ERROR, "duplicate-id", lab, x, y, NAN,
+                              "%s: features %ld and %ld both have id '%s' (ids must be unique to match the baseline)",
+                              epath, park_layer_get(ed, k)->source_fid, e->source_fid, e->id);
+                break;
+            }
+        if (!park_utf8_valid(e->name))
+            add_issue(L, PARK_ERROR, "encoding", lab, x, y, NAN,
+                      "%s: feature %ld (id '%s'): name is not valid UTF-8 and could not be decoded (give the DBF's code page, e.g. --encoding CP936 for GBK)",
+                      epath, e->source_fid, e->id);
+        const park_parcel *b = NULL;
+        for (size_t i = 0; i < nb && !b; i++)
+            if (!strcmp(park_layer_get(base, i)->id, e->id)) b = park_layer_get(base, i);
+        double a = NAN;
+        if (!b) {
+            park_area_geodesic(ctx, e->geom, &a);
+            add_issue(L, PARK_WARNING, "added", lab, x, y, a, "parcel '%s' (%s) is not in the baseline: added, %.4f km²",
+                      e->id, e->name, a / 1e6);
+        } else if (strcmp(b->name, e->name) != 0 && park_utf8_valid(e->name)) {
+            add_issue(L, PARK_WARNING, "renamed", lab, x, y, NAN, "parcel '%s' renamed: '%s' -> '%s'", e->id, b->name, e->name);
+        }
+    }
+    for (size_t i = 0; i < nb; i++) {
+        const park_parcel *b = park_layer_get(base, i);
+        if (!b->id[0]) continue;
+        bool found = false;
+        for (size_t j = 0; j < ne && !found; j++) found = !strcmp(park_layer_get(ed, j)->id, b->id);
+        if (found) continue;
+        double x, y, a = NAN;
+        geom_point(ctx, b->geom, &x, &y);
+        park_area_geodesic(ctx, b->geom, &a);
+        add_issue(L, PARK_WARNING, "removed", b->id, x, y, a, "parcel '%s' (%s) of the baseline is not in the edited layer: removed, %.4f km²",
+                  b->id, b->name, a / 1e6);
+    }
+}
+
+/* Reader notes (missing .prj, guessed encoding, ...), one warning per line. */
+static void add_notes(issue_list *L, const park_layer *l, const char *kind) {
+    const char *s = park_layer_notes(l);
+    while (*s) {
+        const char *nl = strchr(s, '\n');
+        size_t len = nl ? (size_t)(nl - s) : strlen(s);
+        if (len) {
+            char *line = park_strndup(s, len);
+            add_issue(L, PARK_WARNING, kind, "", NAN, NAN, NAN, "%s", line);
+            free(line);
+        }
+        s += len + (nl ? 1 : 0);
+    }
+}
+
+static bool same_issue(const park_issue *a, const park_issue *b) {
+    return !strcmp(a->kind, b->kind) && !strcmp(a->feature, b->feature);
+}
+
+/* ------------------------------------------------------------------ layouts */
+
+
+static park_layout_layer primary_layer(const park_layout *lo) {
+    size_t n = park_layout_layer_count(lo);
+    for (size_t i = 0; i < n; i++) {
+        park_layout_layer ll = park_layout_layer_get(lo, i);
+        if (ll.is_primary) return ll;
+    }
+    park_layout_layer none = {0};
+    return none;
+}
+
+static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed,
+                                   double snap_m) {
+    park_recompute_report *r = L->r;
+    if (!park_layout_list || !park_layout_build) {
+        add_issue(L, PARK_WARNING, "layout", "", NAN, NAN, NAN, "layouts are not available in this build: no per-element report");
+        return PARK_OK;
+    }
+    char *list = park_layout_list(ctx);
+    if (!list) return PARK_OK;
+    park_status st = PARK_OK;
+    char *save = NULL;
+    for (char *id = strtok_r(list, "\n", &save); id && !st; id = strtok_r(NULL, "\n", &save)) {
+        if (!*id || !strcmp(id, "parcels")) continue; /* the parcels are reported already */
+        park_layout *lo_b = NULL, *lo_e = NULL;
+        if (park_layout_build(ctx, id, base, &lo_b) != PARK_OK) {
+            add_issue(L, PARK_WARNING, "layout", id, NAN, NAN, NAN, "layout '%s' cannot be built over the baseline: %s", id, park_ctx_errmsg(ctx));
+        } else if (park_layout_build(ctx, id, ed, &lo_e) != PARK_OK) {
+            add_issue(L, PARK_WARNING, "layout", id, NAN, NAN, NAN, "layout '%s' cannot be built over the edited layer: %s", id, park_ctx_errmsg(ctx));
+        } else {
+            park_layout_layer pb = primary_layer(lo_b), pe = primary_layer(lo_e);
+            if (pb.layer && pe.layer)
+                st = compare_layers(ctx, pb.layer, pe.layer, park_layout_id(lo_b), snap_m, &r->elements, &r->nelements);
+        }
+        park_ctx_clear_error(ctx);
+        park_layout_free(lo_b);
+        park_layout_free(lo_e);
+    }
+    free(list);
+    return st;
+}
+
+/* ------------------------------------------------------------------ entry */
+
+park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park_layer *edited,
+                           const park_recompute_opts *opts, park_recompute_report **out) {
+    *out = NULL;
+    park_recompute_opts def;
+    if (!opts) {
+        park_recompute_opts_default(&def);
+        opts = &def;
+    }
+    park_recompute_report *r = calloc(1, sizeof *r);
+    if (!r) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    r->stated_km2 = opts->stated_km2;
+    r->ctx = ctx;
+    change_init(&r->total, "", "TOTAL", "", "");
+    issue_list L = {r, 0};
+    park_status st = PARK_OK;
+
+    add_notes(&L, edited, "input");
+    if (park_validate) {
+        park_validation *ve = NULL, *vb = NULL;
+        if ((st = park_validate(ctx, edited, &opts->validate, &ve))) goto fail;
+        if ((st = park_validate(ctx, baseline, &opts->validate, &vb))) {
+            park_validation_free(ve);
+            goto fail;
+        }
+        for (size_t i = 0; i < ve->n; i++) {
+            const park_issue *is = &ve->issues[i];
+            park_issue_level lv = is->level;
+            const char *also = "";
+            /* A problem between parcels that the baseline has too (an overlap or
+             * gap the edit did not touch) is not the planner's to fix before
+             * seeing the areas: listed, but as a warning. An invalid polygon
+             * stays an error: its area would be meaningless. */
+            if (lv == PARK_ERROR && strcmp(is->kind, "invalid") != 0)
+                for (size_t k = 0; k < vb->n; k++)
+                    if (same_issue(is, &vb->issues[k])) {
+                        lv = PARK_WARNING, also = " (already in the baseline)";
+                        break;
+                    }
+            add_issue(&L, lv, is->kind, is->feature, is->x, is->y, is->measure, "%s%s", is->message, also);
+        }
+        for (size_t k = 0; k < vb->n; k++)
+            if (vb->issues[k].level == PARK_ERROR && !strcmp(vb->issues[k].kind, "invalid"))
+                add_issue(&L, PARK_WARNING, "baseline", vb->issues[k].feature, vb->issues[k].x, vb->issues[k].y, NAN,
+                          "baseline %s: %s (made valid for the comparison)", park_layer_path(baseline), vb->issues[k].message);
+        park_validation_free(ve);
+        park_validation_free(vb);
+    } else {
+        add_issue(&L, PARK_WARNING, "validate", "", NAN, NAN, NAN, "the validator is not available in this build: polygons were not checked");
+    }
+    validate_ids(ctx, &L, baseline, edited);
+    if (r->errors) {
+        *out = r;
+        return PARK_OK;
+    }
+
+    /* Areas. */
+    if ((st = compare_layers(ctx, baseline, edited, "", opts->snap_m, &r->parcels, &r->nparcels))) goto fail;
+    if (opts->layouts && (st = compare_layouts(ctx, &L, baseline, edited, opts->snap_m))) goto fail;
+    for (size_t i = 0; i < r->nparcels; i++) {
+        r->total.old_m2 += r->parcels[i].old_m2;
+        r->total.new_m2 += r->parcels[i].new_m2;
+    }
+    {
+        GEOSGeometry *ub = layer_union(ctx, baseline), *ue = layer_union(ctx, edited);
+        park_area_change t = {0};
+        if (!ub || !ue) st = park_geos_fail(ctx, "union of the parcels");
+        else st = diff_areas(ctx, ub, ue, opts->snap_m, &t);
+        if (ub) GEOSGeom_destroy_r(ctx->geos, ub);
+        if (ue) GEOSGeom_destroy_r(ctx->geos, ue);
+        /* the union's own areas differ from the sums only by overlaps; the
+         * sums are what the plan's table does, so they stay */
+        r->total.gained = t.gained, r->total.lost = t.lost;
+        r->total.gained_m2 = t.gained_m2, r->total.lost_m2 = t.lost_m2;
+        if (st) goto fail;
+        change_classify(&r->total, true, true);
+    }
+    r->computed = 1;
+    *out = r;
+    return PARK_OK;
+fail:
+    park_recompute_report_free(r);
+    return st;
+}
+
+void park_recompute_report_free(park_recompute_report *r) {
+    if (!r) return;
+    park_ctx *ctx = r->ctx;
+    for (size_t i = 0; i < r->nparcels; i++) change_free(ctx, &r->parcels[i]);
+    for (size_t i = 0; i < r->nelements; i++) change_free(ctx, &r->elements[i]);
+    change_free(ctx, &r->total);
+    for (size_t i = 0; i < r->nissues; i++) free(r->issues[i].feature), free(r->issues[i].message);
+    free(r->issues), free(r->parcels), free(r->elements), free(r);
+}
