@@ -1,0 +1,963 @@
+/* render.c - a map of a layout for people who would rather look than read:
+ * the elements filled in the colours the QGIS styles use (render_style.c), labels
+ * at interior points (GEOSPointOnSurface, so a label never falls outside a
+ * concave or multi-part element), a legend with the Chinese names and geodesic
+ * areas, a scale bar, a north arrow pointing to true north (grid north of a
+ * Gauss-Kruger zone is off by the meridian convergence), and optionally the OSM
+ * arterials and metro lines under it. Drawn with cairo in a projected CRS
+ * (default EPSG:4549) to PNG or SVG, written atomically. */
+#include <cairo-ft.h>
+#include <cairo-svg.h>
+#include <cairo.h>
+#include <fontconfig/fontconfig.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "render.h"
+
+#define DEFAULT_WIDTH 1600
+#define DEFAULT_CRS "EPSG:4549"
+
+void park_render_opts_default(park_render_opts *o) {
+    memset(o, 0, sizeof *o);
+    o->width_px = DEFAULT_WIDTH;
+    o->crs = DEFAULT_CRS;
+}
+
+/* ------------------------------------------------------------------ model */
+
+typedef struct r_feat {
+    const park_parcel *p;
+    GEOSGeometry *g;    /* in the map CRS */
+    double area_km2;    /* geodesic, polygons only */
+    unsigned char rgb[3];
+} r_feat;
+
+typedef struct r_layer {
+    const park_layout_layer *src;
+    r_feat *f;
+    size_t n;
+    int dim; /* 2 polygons, 1 lines, 0 points (of the first non-empty feature) */
+} r_layer;
+
+typedef struct r_box {
+    double x0, y0, x1, y1;
+} r_box;
+
+typedef struct r_ctx {
+    park_ctx *ctx;
+    cairo_t *cr;
+    cairo_font_face_t *font, *bold;
+    double s;                      /* design unit in px (width / 1600) */
+    double minx, miny, maxx, maxy; /* world extent of the map frame, metres */
+    double fx, fy, fw, fh;         /* map frame in px */
+    double k;                      /* px per metre */
+    r_box *boxes;                  /* placed labels, for collision tests */
+    size_t nboxes, capboxes;
+} r_ctx;
+
+static double px(const r_ctx *r, double x) { return r->fx + (x - r->minx) * r->k; }
+static double py(const r_ctx *r, double y) { return r->fy + (r->maxy - y) * r->k; }
+
+/* ------------------------------------------------------------------ fonts */
+
+/* A font with Chinese glyphs through fontconfig: Noto Sans CJK (fonts-noto-cjk)
+ * first, WenQuanYi Zen Hei (fonts-wqy-zenhei) next. cairo's toy font API has no
+ * per-glyph fallback, so we insist that the match really covers Chinese rather
+ * than drawing boxes. */
+static cairo_font_face_t *cjk_font(park_ctx *ctx, int bold, park_status *st) {
+    if (!FcInit()) {
+        *st = park_error(ctx, PARK_ERR_INTERNAL, "fontconfig failed to initialise");
+        return NULL;
+    }
+    FcPattern *pat = FcNameParse((const FcChar8 *)"Noto Sans CJK SC,WenQuanYi Zen Hei,Source Han Sans SC");
+    FcPatternAddString(pat, FC_LANG, (const FcChar8 *)"zh-cn");
+    FcPatternAddInteger(pat, FC_WEIGHT, bold ? FC_WEIGHT_BOLD : FC_WEIGHT_REGULAR);
+    FcConfigSubstitute(NULL, pat, FcMatchPattern);
+    FcDefaultSubstitute(pat);
+    FcResult res;
+    FcPattern *m = FcFontMatch(NULL, pat, &res);
+    FcPatternDestroy(pat);
+    FcCharSet *cs = NULL;
+    /* 园 (U+56ED) and 带 (U+5E26): characters every layout name here uses */
+    if (!m || FcPatternGetCharSet(m, FC_CHARSET, 0, &cs) != FcResultMatch || !FcCharSetHasChar(cs, 0x56ed) ||
+        !FcCharSetHasChar(cs, 0x5e26)) {
+        if (m) FcPatternDestroy(m);
+        *st = park_error(ctx, PARK_ERR_INTERNAL,
+                         "no font with Chinese glyphs is installed (install fonts-noto-cjk or fonts-wqy-zenhei; "
+                         "tools/install-deps.sh does)");
+        return NULL;
+    }
+    cairo_font_face_t *f = cairo_ft_font_face_create_for_pattern(m);
+    FcPatternDestroy(m);
+    if (cairo_font_face_status(f) != CAIRO_STATUS_SUCCESS) {
+        cairo_font_face_destroy(f);
+        *st = park_error(ctx, PARK_ERR_INTERNAL, "cairo cannot use the matched CJK font");
+        return NULL;
+    }
+    return f;
+}
+
+static void set_font(r_ctx *r, int bold, double size) {
+    cairo_set_font_face(r->cr, bold ? r->bold : r->font);
+    cairo_set_font_size(r->cr, size * r->s);
+}
+
+static double text_w(r_ctx *r, int bold, double size, const char *t) {
+    cairo_text_extents_t e;
+    set_font(r, bold, size);
+    cairo_text_extents(r->cr, t, &e);
+    return e.x_advance;
+}
+
+enum { LEFT, CENTER, RIGHT };
+
+/* Draws text whose vertical centre is at y. halo > 0 strokes a white outline
+ * first so labels stay readable over fills and roads. Returns the ink box. */
+static r_box draw_text(r_ctx *r, double x, double y, const char *t, int bold, double size, const double rgb[3],
+                       double halo, int anchor, int dry_run) {
+    cairo_t *cr = r->cr;
+    cairo_text_extents_t e;
+    cairo_font_extents_t fe;
+    set_font(r, bold, size);
+    cairo_text_extents(cr, t, &e);
+    cairo_font_extents(cr, &fe);
+    double x0 = anchor == LEFT ? x : anchor == CENTER ? x - e.x_advance / 2 : x - e.x_advance;
+    double base = y + (fe.ascent - fe.descent) / 2;
+    r_box b = {x0 - halo, y - fe.ascent / 2 - halo - 1, x0 + e.x_advance + halo, y + fe.ascent / 2 + halo + 1};
+    if (dry_run) return b;
+    cairo_new_path(cr);
+    cairo_move_to(cr, x0, base);
+    cairo_text_path(cr, t);
+    if (halo > 0) {
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.92);
+        cairo_set_line_width(cr, 2 * halo);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_stroke_preserve(cr);
+    }
+    cairo_set_source_rgb(cr, rgb[0], rgb[1], rgb[2]);
+    cairo_fill(cr);
+    return b;
+}
+
+static int box_hits(const r_ctx *r, r_box b) {
+    for (size_t i = 0; i < r->nboxes; i++) {
+        const r_box *o = &r->boxes[i];
+        if (b.x0 < o->x1 && b.x1 > o->x0 && b.y0 < o->y1 && b.y1 > o->y0) return 1;
+    }
+    return 0;
+}
+
+static int box_add(r_ctx *r, r_box b) {
+    if (r->nboxes == r->capboxes) {
+        size_t cap = r->capboxes ? 2 * r->capboxes : 64;
+        r_box *nb = realloc(r->boxes, cap * sizeof *nb);
+        if (!nb) return 0;
+        r->boxes = nb, r->capboxes = cap;
+    }
+    r->boxes[r->nboxes++] = b;
+    return 1;
+}
+
+/* ------------------------------------------------------------------ geometry to paths */
+
+static void path_seq(r_ctx *r, const GEOSCoordSequence *cs, int close) {
+    unsigned n = 0;
+    GEOSCoordSeq_getSize_r(r->ctx->geos, cs, &n);
+    for (unsigned i = 0; i < n; i++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(r->ctx->geos, cs, i, &x, &y);
+        if (i == 0) cairo_move_to(r->cr, px(r, x), py(r, y));
+        else cairo_line_to(r->cr, px(r, x), py(r, y));
+    }
+    if (close && n) cairo_close_path(r->cr);
+}
+
+/* Adds g to the current path: rings closed (fill with EVEN_ODD for holes),
+ * lines open; points are left to the caller. */
+static void path_geom(r_ctx *r, const GEOSGeometry *g) {
+    GEOSContextHandle_t h = r->ctx->geos;
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_POLYGON) {
+        path_seq(r, GEOSGeom_getCoordSeq_r(h, GEOSGetExteriorRing_r(h, g)), 1);
+        int nh = GEOSGetNumInteriorRings_r(h, g);
+        for (int i = 0; i < nh; i++) path_seq(r, GEOSGeom_getCoordSeq_r(h, GEOSGetInteriorRingN_r(h, g, i)), 1);
+    } else if (t == GEOS_LINESTRING || t == GEOS_LINEARRING) {
+        path_seq(r, GEOSGeom_getCoordSeq_r(h, g), 0);
+    } else if (t == GEOS_MULTIPOLYGON || t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++) path_geom(r, GEOSGetGeometryN_r(h, g, i));
+    }
+}
+
+static void each_point(r_ctx *r, const GEOSGeometry *g, void (*fn)(r_ctx *, double, double, void *), void *ud) {
+    GEOSContextHandle_t h = r->ctx->geos;
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_POINT) {
+        double x, y;
+        if (!GEOSisEmpty_r(h, g) && GEOSGeomGetX_r(h, g, &x) && GEOSGeomGetY_r(h, g, &y)) fn(r, x, y, ud);
+    } else if (t == GEOS_MULTIPOINT || t == GEOS_GEOMETRYCOLLECTION) {
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++) each_point(r, GEOSGetGeometryN_r(h, g, i), fn, ud);
+    }
+}
+
+static void rgbd(const unsigned char c[3], double out[3]) {
+    for (int i = 0; i < 3; i++) out[i] = c[i] / 255.0;
+}
+
+/* ------------------------------------------------------------------ preparing layers */
+
+static void free_layers(park_ctx *ctx, r_layer *ls, size_t n) {
+    for (size_t i = 0; i < n; i++) {
+        for (size_t k = 0; k < ls[i].n; k++)
+            if (ls[i].f[k].g) GEOSGeom_destroy_r(ctx->geos, ls[i].f[k].g);
+        free(ls[i].f);
+    }
+    free(ls);
+}
+
+static int geom_dim(park_ctx *ctx, const GEOSGeometry *g) {
+    switch (GEOSGeomTypeId_r(ctx->geos, g)) {
+    case GEOS_POLYGON: case GEOS_MULTIPOLYGON: return 2;
+    case GEOS_LINESTRING: case GEOS_LINEARRING: case GEOS_MULTILINESTRING: return 1;
+    case GEOS_POINT: case GEOS_MULTIPOINT: return 0;
+    default: return GEOSGeom_getDimensions_r(ctx->geos, g);
+    }
+}
+
+static park_status prepare(park_ctx *ctx, const park_layout_layer *layers, size_t n, const char *crs, r_layer **out) {
+    r_layer *ls = calloc(n, sizeof *ls);
+    if (!ls) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    park_status st = PARK_OK;
+    for (size_t i = 0; i < n && !st; i++) {
+        size_t m = park_layer_count(layers[i].layer);
+        ls[i].src = &layers[i];
+        ls[i].dim = -1;
+        ls[i].f = calloc(m ? m : 1, sizeof *ls[i].f);
+        if (!ls[i].f) {
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            break;
+        }
+        for (size_t k = 0; k < m && !st; k++) {
+            const park_parcel *p = park_layer_get(layers[i].layer, k);
+            if (!p->geom || GEOSisEmpty_r(ctx->geos, p->geom)) continue;
+            r_feat *f = &ls[i].f[ls[i].n];
+            f->p = p;
+            f->area_km2 = NAN;
+            if ((st = park_transform(ctx, p->geom, "EPSG:4490", crs, &f->g))) {
+                park_error(ctx, st, "layer %s, feature %s: %s", layers[i].name, p->id, park_ctx_errmsg(ctx));
+                break;
+            }
+            int d = geom_dim(ctx, p->geom);
+            if (ls[i].dim < 0) ls[i].dim = d;
+            if (d == 2) {
+                double m2;
+                if ((st = park_area_geodesic(ctx, p->geom, &m2))) break;
+                f->area_km2 = m2 / 1e6;
+            }
+            if (layers[i].is_primary) park_style_color(k, f->rgb, NULL);
+            else if (d == 1) park_metro_color(strstr(p->name, "号线") ? p->name : "", f->rgb, NULL);
+            else f->rgb[0] = f->rgb[1] = f->rgb[2] = 0x40;
+            ls[i].n++;
+        }
+    }
+    if (st) {
+        free_layers(ctx, ls, n);
+        return st;
+    }
+    *out = ls;
+    return PARK_OK;
+}
+
+/* ------------------------------------------------------------------ legend */
+
+typedef enum { LG_HEADER, LG_FILL, LG_LINE, LG_POINT, LG_NOTE, LG_METRO_SET } lg_kind;
+typedef struct lg_entry {
+    lg_kind kind;
+    const char *text;  /* borrowed */
+    char right[32];    /* area column */
+    unsigned char rgb[3];
+} lg_entry;
+
+typedef struct lg_list {
+    lg_entry *e;
+    size_t n, cap;
+} lg_list;
+
+static lg_entry *lg_add(lg_list *l, lg_kind k, const char *text) {
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 32;
+        lg_entry *ne = realloc(l->e, cap * sizeof *ne);
+        if (!ne) return NULL;
+        l->e = ne, l->cap = cap;
+    }
+    lg_entry *e = &l->e[l->n++];
+    memset(e, 0, sizeof *e);
+    e->kind = k, e->text = text;
+    return e;
+}
+
+/* Group headings (三园 / 三线 / 两区 ...) are shown when every element carries a
+ * single Chinese group name; the parcel layer's `layout` field lists element ids
+ * instead, which would make poor headings. */
+static int has_groups(const r_layer *pl) {
+    if (pl->n == 0) return 0;
+    for (size_t i = 0; i < pl->n; i++) {
+        const char *g = pl->f[i].p->layout;
+        if (!*g || strchr(g, ';')) return 0;
+        int ascii = 1;
+        for (const char *c = g; *c; c++)
+            if ((unsigned char)*c >= 0x80) ascii = 0;
+        if (ascii) return 0;
+    }
+    return 1;
+}
+
+static int build_legend(r_layer *ls, size_t n, const park_basemap *bm, lg_list *lg) {
+    r_layer *pl = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (ls[i].src->is_primary) pl = &ls[i];
+    if (!pl) return 0;
+    lg_entry *e;
+    if (!lg_add(lg, LG_HEADER, pl->src->title && *pl->src->title ? pl->src->title : pl->src->name)) return 0;
+    int grouped = has_groups(pl);
+    for (size_t i = 0; i < pl->n; i++) {
+        /* with groups: each group's heading once, its elements under it, groups in first-seen order */
+        if (grouped) {
+            int seen = 0;
+            for (size_t k = 0; k < i; k++)
+                if (!strcmp(pl->f[k].p->layout, pl->f[i].p->layout)) seen = 1;
+            if (seen) continue;
+            if (!lg_add(lg, LG_NOTE, pl->f[i].p->layout)) return 0;
+            for (size_t k = i; k < pl->n; k++) {
+                if (strcmp(pl->f[k].p->layout, pl->f[i].p->layout)) continue;
+                if (!(e = lg_add(lg, LG_FILL, pl->f[k].p->name))) return 0;
+                memcpy(e->rgb, pl->f[k].rgb, 3);
+                if (isfinite(pl->f[k].area_km2)) snprintf(e->right, sizeof e->right, "%.2f km²", pl->f[k].area_km2);
+            }
+        } else {
+            if (!(e = lg_add(lg, LG_FILL, pl->f[i].p->name))) return 0;
+            memcpy(e->rgb, pl->f[i].rgb, 3);
+            if (isfinite(pl->f[i].area_km2)) snprintf(e->right, sizeof e->right, "%.2f km²", pl->f[i].area_km2);
+        }
+    }
+    for (size_t i = 0; i < n; i++) {
+        r_layer *l = &ls[i];
+        if (l->src->is_primary || l->n == 0) continue;
+        if (!lg_add(lg, LG_HEADER, l->src->title && *l->src->title ? l->src->title : l->src->name)) return 0;
+        if (l->dim == 1) {
+            /* one entry per distinct name (a line may come in several features) */
+            for (size_t k = 0; k < l->n; k++) {
+                int dup = 0;
+                for (size_t j = 0; j < k; j++)
+                    if (!strcmp(l->f[j].p->name, l->f[k].p->name)) dup = 1;
+                if (dup) continue;
+                if (!(e = lg_add(lg, LG_LINE, l->f[k].p->name))) return 0;
+                memcpy(e->rgb, l->f[k].rgb, 3);
+            }
+        } else if (l->dim == 0) {
+            if (!(e = lg_add(lg, LG_POINT, l->src->title && *l->src->title ? l->src->title : l->src->name))) return 0;
+            snprintf(e->right, sizeof e->right, "%zu", l->n);
+            e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x40;
+        } else {
+            for (size_t k = 0; k < l->n; k++) {
+                if (!(e = lg_add(lg, LG_FILL, l->f[k].p->name))) return 0;
+                memcpy(e->rgb, l->f[k].rgb, 3);
+            }
+        }
+    }
+    if (bm) {
+        if (!lg_add(lg, LG_HEADER, "底图 (OpenStreetMap)")) return 0;
+        if (!(e = lg_add(lg, LG_LINE, "快速路、主干道、次干道"))) return 0;
+        e->rgb[0] = 0xb8, e->rgb[1] = 0xb0, e->rgb[2] = 0xa4;
+        if (!(e = lg_add(lg, LG_METRO_SET, "地铁线路 (按线路配色)"))) return 0;
+        if (!(e = lg_add(lg, LG_POINT, "地铁站"))) return 0;
+        e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x40;
+    }
+    return 1;
+}
+
+#define LG_ROW 30.0
+#define LG_HEAD 40.0
+
+static double legend_height(const lg_list *lg) {
+    double h = 44; /* "图例" */
+    for (size_t i = 0; i < lg->n; i++) h += lg->e[i].kind == LG_HEADER ? LG_HEAD : LG_ROW;
+    return h + 64; /* area note */
+}
+
+static void draw_legend(r_ctx *r, const lg_list *lg, double x, double y, double w) {
+    cairo_t *cr = r->cr;
+    double s = r->s;
+    static const double ink[3] = {0.13, 0.13, 0.13}, grey[3] = {0.42, 0.42, 0.42};
+    draw_text(r, x, y + 16 * s, "图例", 1, 20, ink, 0, LEFT, 0);
+    y += 44 * s;
+    for (size_t i = 0; i < lg->n; i++) {
+        const lg_entry *e = &lg->e[i];
+        double c[3];
+        rgbd(e->rgb, c);
+        if (e->kind == LG_HEADER) {
+            cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
+            cairo_set_line_width(cr, 1 * s);
+            cairo_move_to(cr, x, y + 6 * s), cairo_line_to(cr, x + w, y + 6 * s), cairo_stroke(cr);
+            draw_text(r, x, y + 24 * s, e->text, 1, 16, ink, 0, LEFT, 0);
+            y += LG_HEAD * s;
+            continue;
+        }
+        double cy = y + LG_ROW * s / 2, sx = x + (e->kind == LG_NOTE ? 0 : 8 * s), sw = 34 * s, sh = 20 * s;
+        if (e->kind == LG_NOTE) {
+            draw_text(r, x + 4 * s, cy, e->text, 1, 14, grey, 0, LEFT, 0);
+            y += LG_ROW * s;
+            continue;
+        }
+        if (e->kind == LG_FILL) {
+            cairo_rectangle(cr, sx, cy - sh / 2, sw, sh);
+            cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.7);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, c[0] * 0.6, c[1] * 0.6, c[2] * 0.6);
+            cairo_set_line_width(cr, 1.5 * s);
+            cairo_stroke(cr);
+        } else if (e->kind == LG_LINE) {
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_set_line_width(cr, 4 * s);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_move_to(cr, sx + 3 * s, cy), cairo_line_to(cr, sx + sw - 3 * s, cy), cairo_stroke(cr);
+        } else if (e->kind == LG_METRO_SET) {
+            static const char *lines[] = {"1", "3", "7", "2"};
+            for (int k = 0; k < 4; k++) {
+                unsigned char mc[3];
+                park_metro_color(lines[k], mc, NULL);
+                cairo_set_source_rgb(cr, mc[0] / 255.0, mc[1] / 255.0, mc[2] / 255.0);
+                cairo_set_line_width(cr, 3 * s);
+                double yy = cy - 6 * s + k * 4 * s;
+                cairo_move_to(cr, sx + 3 * s, yy), cairo_line_to(cr, sx + sw - 3 * s, yy), cairo_stroke(cr);
+            }
+        } else if (e->kind == LG_POINT) {
+            cairo_arc(cr, sx + sw / 2, cy, 5 * s, 0, 2 * M_PI);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_set_line_width(cr, 2 * s);
+            cairo_stroke(cr);
+        }
+        double tx = sx + sw + 10 * s, avail = x + w - tx - (e->right[0] ? 80 * s : 0);
+        double size = 15;
+        while (size > 9 && text_w(r, 0, size, e->text) > avail) size -= 1;
+        draw_text(r, tx, cy, e->text, 0, size, ink, 0, LEFT, 0);
+        if (e->right[0]) draw_text(r, x + w, cy, e->right, 0, 13, grey, 0, RIGHT, 0);
+        y += LG_ROW * s;
+    }
+    y += 14 * s;
+    draw_text(r, x, y + 8 * s, "面积: CGCS2000 椭球面上的测地面积", 0, 12, grey, 0, LEFT, 0);
+    draw_text(r, x, y + 28 * s, "几何来源与误差见各要素的 provenance 字段", 0, 12, grey, 0, LEFT, 0);
+}
+
+/* ------------------------------------------------------------------ map furniture */
+
+static double nice_length(double m) {
+    double p = pow(10, floor(log10(m))), f = m / p;
+    return (f >= 5 ? 5 : f >= 2 ? 2 : 1) * p;
+}
+
+static void fmt_len(char *buf, size_t n, double m) {
+    if (m >= 1000) snprintf(buf, n, "%g km", m / 1000);
+    else snprintf(buf, n, "%g m", m);
+}
+
+static void panel(r_ctx *r, double x, double y, double w, double h) {
+    cairo_rectangle(r->cr, x, y, w, h);
+    cairo_set_source_rgba(r->cr, 1, 1, 1, 0.85);
+    cairo_fill_preserve(r->cr);
+    cairo_set_source_rgba(r->cr, 0.6, 0.6, 0.6, 0.8);
+    cairo_set_line_width(r->cr, 1 * r->s);
+    cairo_stroke(r->cr);
+}
+
+static void draw_scale_bar(r_ctx *r) {
+    cairo_t *cr = r->cr;
+    double s = r->s;
+    double len = nice_length(r->fw * 0.22 / r->k), bar = len * r->k;
+    double x = r->fx + 18 * s, y = r->fy + r->fh - 18 * s;
+    panel(r, x - 10 * s, y - 48 * s, bar + 20 * s + 50 * s, 56 * s);
+    static const double ink[3] = {0.1, 0.1, 0.1};
+    for (int i = 0; i < 4; i++) {
+        cairo_rectangle(cr, x + i * bar / 4, y - 14 * s, bar / 4, 7 * s);
+        if (i % 2 == 0) cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        else cairo_set_source_rgb(cr, 1, 1, 1);
+        cairo_fill_preserve(cr);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_set_line_width(cr, 1 * s);
+        cairo_stroke(cr);
+    }
+    char a[32], b[32];
+    fmt_len(a, sizeof a, len / 2);
+    fmt_len(b, sizeof b, len);
+    draw_text(r, x, y - 27 * s, "0", 0, 13, ink, 0, CENTER, 0);
+    draw_text(r, x + bar / 2, y - 27 * s, a, 0, 13, ink, 0, CENTER, 0);
+    draw_text(r, x + bar, y - 27 * s, b, 0, 13, ink, 0, CENTER, 0);
+}
+
+/* North arrow rotated to true north: the angle between grid north of the map
+ * CRS and the meridian through the map centre (about 0.7° at 121.4°E in the
+ * 120°E Gauss-Kruger zone). */
+static void draw_north(r_ctx *r, const char *crs) {
+    cairo_t *cr = r->cr;
+    double s = r->s;
+    double cx = (r->minx + r->maxx) / 2, cy = (r->miny + r->maxy) / 2;
+    double lon = cx, lat = cy, x2, y2, angle = 0;
+    if (park_transform_xy(r->ctx, crs, "EPSG:4490", &lon, &lat) == PARK_OK) {
+        x2 = lon, y2 = lat + 0.01;
+        if (park_transform_xy(r->ctx, "EPSG:4490", crs, &x2, &y2) == PARK_OK) angle = atan2(x2 - cx, y2 - cy);
+    }
+    park_ctx_clear_error(r->ctx);
+    double ax = r->fx + r->fw - 46 * s, ay = r->fy + 62 * s, R = 30 * s;
+    panel(r, ax - 40 * s, ay - 52 * s, 80 * s, 112 * s);
+    cairo_save(cr);
+    cairo_translate(cr, ax, ay);
+    cairo_rotate(cr, angle);
+    cairo_move_to(cr, 0, -R), cairo_line_to(cr, R * 0.42, R * 0.75), cairo_line_to(cr, 0, R * 0.4), cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    cairo_fill(cr);
+    cairo_move_to(cr, 0, -R), cairo_line_to(cr, -R * 0.42, R * 0.75), cairo_line_to(cr, 0, R * 0.4), cairo_close_path(cr);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
+    cairo_set_line_width(cr, 1.2 * s);
+    cairo_stroke(cr);
+    cairo_restore(cr);
+    static const double ink[3] = {0.1, 0.1, 0.1}, grey[3] = {0.4, 0.4, 0.4};
+    draw_text(r, ax + sin(angle) * R * 1.35, ay - cos(angle) * R * 1.35, "N", 1, 15, ink, 0, CENTER, 0);
+    char cap[64];
+    double deg = angle * 180 / M_PI;
+    if (fabs(deg) < 0.005) snprintf(cap, sizeof cap, "真北");
+    else snprintf(cap, sizeof cap, "真北偏%s %.2f°", deg < 0 ? "西" : "东", fabs(deg));
+    draw_text(r, ax, ay + 46 * s, cap, 0, 11, grey, 0, CENTER, 0);
+}
+
+static void draw_grid(r_ctx *r) {
+    double step = nice_length((r->maxx - r->minx) / 6);
+    cairo_set_source_rgba(r->cr, 0.55, 0.6, 0.7, 0.25);
+    cairo_set_line_width(r->cr, 1 * r->s);
+    for (double x = ceil(r->minx / step) * step; x < r->maxx; x += step)
+        cairo_move_to(r->cr, px(r, x), r->fy), cairo_line_to(r->cr, px(r, x), r->fy + r->fh);
+    for (double y = ceil(r->miny / step) * step; y < r->maxy; y += step)
+        cairo_move_to(r->cr, r->fx, py(r, y)), cairo_line_to(r->cr, r->fx + r->fw, py(r, y));
+    cairo_stroke(r->cr);
+}
+
+/* ------------------------------------------------------------------ drawing */
+
+static void draw_basemap(r_ctx *r, const park_basemap *bm) {
+    cairo_t *cr = r->cr;
+    double s = r->s;
+    /* wide, light roads first (casings would be nicer but the OSM extract has
+     * no bridge/tunnel layering, so plain strokes avoid false crossings) */
+    static const double width[4] = {3.2, 2.4, 1.6, 1.0};
+    for (int rank = 3; rank >= 0; rank--) {
+        cairo_new_path(cr);
+        for (size_t i = 0; i < bm->nroads; i++)
+            if (bm->roads[i].rank == rank) path_geom(r, bm->roads[i].g);
+        cairo_set_source_rgb(cr, rank == 0 ? 0.78 : 0.83, rank == 0 ? 0.74 : 0.80, rank == 0 ? 0.68 : 0.76);
+        cairo_set_line_width(cr, width[rank] * s);
+        cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        cairo_stroke(cr);
+    }
+}
+
+static void draw_basemap_metro(r_ctx *r, const park_basemap *bm) {
+    cairo_t *cr = r->cr;
+    for (size_t i = 0; i < bm->nmetro; i++) {
+        double c[3];
+        rgbd(bm->metro[i].rgb, c);
+        cairo_new_path(cr);
+        path_geom(r, bm->metro[i].g);
+        cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.9);
+        cairo_set_line_width(cr, 2.6 * r->s);
+        cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+        cairo_stroke(cr);
+    }
+}
+
+static void station_dot(r_ctx *r, double X, double Y, const unsigned char rgb[3], double rad) {
+    cairo_t *cr = r->cr;
+    cairo_new_path(cr);
+    cairo_arc(cr, X, Y, rad * r->s, 0, 2 * M_PI);
+    cairo_set_source_rgb(cr, 1, 1, 1);
+    cairo_fill_preserve(cr);
+    cairo_set_source_rgb(cr, rgb[0] / 255.0, rgb[1] / 255.0, rgb[2] / 255.0);
+    cairo_set_line_width(cr, 1.6 * r->s);
+    cairo_stroke(cr);
+}
+
+static int in_frame(const r_ctx *r, double X, double Y) {
+    return X >= r->fx && X <= r->fx + r->fw && Y >= r->fy && Y <= r->fy + r->fh;
+}
+
+typedef struct pt_list {
+    double *xy;
+    const char **name;
+    size_t n, cap;
+} pt_list;
+
+static void collect_pt(r_ctx *r, double x, double y, void *ud) {
+    pt_list *l = ud;
+    if (l->n == l->cap) {
+        size_t cap = l->cap ? 2 * l->cap : 64;
+        double *nx = realloc(l->xy, 2 * cap * sizeof *nx);
+        if (!nx) return;
+        l->xy = nx;
+        const char **nn = realloc(l->name, cap * sizeof *nn);
+        if (!nn) return;
+        l->name = nn, l->cap = cap;
+    }
+    l->xy[2 * l->n] = px(r, x), l->xy[2 * l->n + 1] = py(r, y);
+    l->name[l->n++] = NULL;
+}
+
+/* Small labels (stations) right of their dot, skipped where they would collide
+ * with a label already placed. */
+static void small_label(r_ctx *r, double X, double Y, const char *name) {
+    static const double ink[3] = {0.25, 0.25, 0.25};
+    if (!name || !*name || !in_frame(r, X, Y)) return;
+    r_box b = draw_text(r, X + 7 * r->s, Y, name, 0, 11, ink, 2 * r->s, LEFT, 1);
+    if (b.x1 > r->fx + r->fw || box_hits(r, b)) return;
+    box_add(r, b);
+    draw_text(r, X + 7 * r->s, Y, name, 0, 11, ink, 2 * r->s, LEFT, 0);
+}
+
+static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, const char *crs) {
+    cairo_t *cr = r->cr;
+    double s = r->s;
+    cairo_save(cr);
+    cairo_rectangle(cr, r->fx, r->fy, r->fw, r->fh);
+    cairo_clip(cr);
+    if (bm) cairo_set_source_rgb(cr, 0.965, 0.953, 0.933);
+    else cairo_set_source_rgb(cr, 0.975, 0.978, 0.985);
+    cairo_paint(cr);
+    draw_grid(r);
+    if (bm) draw_basemap(r, bm);
+
+    r_layer *pl = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (ls[i].src->is_primary) pl = &ls[i];
+    /* the elements: fills translucent so roads and neighbours show through */
+    for (size_t i = 0; i < n; i++) {
+        if (ls[i].dim != 2) continue;
+        double alpha = bm ? 0.55 : 0.72;
+        for (size_t k = 0; k < ls[i].n; k++) {
+            double c[3];
+            rgbd(ls[i].f[k].rgb, c);
+            cairo_new_path(cr);
+            path_geom(r, ls[i].f[k].g);
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+            cairo_set_source_rgba(cr, c[0], c[1], c[2], alpha);
+            cairo_fill_preserve(cr);
+            cairo_set_source_rgb(cr, c[0] * 0.55, c[1] * 0.55, c[2] * 0.55);
+            cairo_set_line_width(cr, 1.6 * s);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_stroke(cr);
+        }
+    }
+    if (bm) draw_basemap_metro(r, bm);
+    for (size_t i = 0; i < n; i++) {
+        if (ls[i].dim != 1) continue;
+        for (size_t k = 0; k < ls[i].n; k++) {
+            double c[3];
+            rgbd(ls[i].f[k].rgb, c);
+            cairo_new_path(cr);
+            path_geom(r, ls[i].f[k].g);
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 6 * s);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            cairo_stroke_preserve(cr);
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_set_line_width(cr, 3.6 * s);
+            cairo_stroke(cr);
+        }
+    }
+
+    /* labels: the elements' first (they matter most), then stations where room is left */
+    static const double ink[3] = {0.08, 0.08, 0.1};
+    r->nboxes = 0;
+    if (pl) {
+        typedef struct {
+            double x, y;
+            const char *t;
+        } lab;
+        lab *labs = calloc(pl->n ? pl->n : 1, sizeof *labs);
+        size_t nl = 0;
+        for (size_t k = 0; labs && k < pl->n; k++) {
+            GEOSGeometry *pt = GEOSPointOnSurface_r(r->ctx->geos, pl->f[k].g);
+            double x, y;
+            if (pt && GEOSGeomGetX_r(r->ctx->geos, pt, &x) && GEOSGeomGetY_r(r->ctx->geos, pt, &y)) {
+                const char *t = *pl->f[k].p->name ? pl->f[k].p->name : pl->f[k].p->id;
+                double X = px(r, x), Y = py(r, y);
+                /* interior point first, then nudged up/down/sideways if it would overlap */
+                r_box b = draw_text(r, X, Y, t, 1, 16, ink, 3 * s, CENTER, 1);
+                double h = b.y1 - b.y0, w = b.x1 - b.x0;
+                const double off[][2] = {{0, 0}, {0, -1}, {0, 1}, {0.6, 0}, {-0.6, 0}, {0, -2}, {0, 2}};
+                size_t o = 0;
+                for (; o < sizeof off / sizeof off[0]; o++) {
+                    r_box c = {b.x0 + off[o][0] * w, b.y0 + off[o][1] * h, b.x1 + off[o][0] * w, b.y1 + off[o][1] * h};
+                    if (!box_hits(r, c)) break;
+                }
+                if (o == sizeof off / sizeof off[0]) o = 0;
+                X += off[o][0] * w, Y += off[o][1] * h;
+                b = draw_text(r, X, Y, t, 1, 16, ink, 3 * s, CENTER, 1);
+                box_add(r, b);
+                labs[nl].x = X, labs[nl].y = Y, labs[nl].t = t, nl++;
+            }
+            if (pt) GEOSGeom_destroy_r(r->ctx->geos, pt);
+        }
+        /* station dots and names go under the element labels */
+        if (bm)
+            for (size_t i = 0; i < bm->nstations; i++)
+                station_dot(r, px(r, bm->stations[i].x), py(r, bm->stations[i].y), bm->stations[i].rgb, 3.6);
+        for (size_t i = 0; i < n; i++) {
+            if (ls[i].dim != 0) continue;
+            for (size_t k = 0; k < ls[i].n; k++) {
+                pt_list pl2 = {0};
+                each_point(r, ls[i].f[k].g, collect_pt, &pl2);
+                static const unsigned char dark[3] = {0x30, 0x30, 0x30};
+                for (size_t j = 0; j < pl2.n; j++) {
+                    station_dot(r, pl2.xy[2 * j], pl2.xy[2 * j + 1], dark, 4.6);
+                    small_label(r, pl2.xy[2 * j], pl2.xy[2 * j + 1], ls[i].f[k].p->name);
+                }
+                free(pl2.xy), free(pl2.name);
+            }
+        }
+        if (bm)
+            for (size_t i = 0; i < bm->nstations; i++)
+                small_label(r, px(r, bm->stations[i].x), py(r, bm->stations[i].y), bm->stations[i].name);
+        for (size_t k = 0; k < nl; k++) draw_text(r, labs[k].x, labs[k].y, labs[k].t, 1, 16, ink, 3 * s, CENTER, 0);
+        free(labs);
+    }
+    cairo_restore(cr);
+
+    draw_scale_bar(r);
+    draw_north(r, crs);
+    if (bm) {
+        static const double grey[3] = {0.25, 0.25, 0.25};
+        const char *credit = "© OpenStreetMap contributors (ODbL)";
+        double w = text_w(r, 0, 12, credit);
+        double x = r->fx + r->fw - w - 14 * s, y = r->fy + r->fh - 26 * s;
+        cairo_rectangle(cr, x - 6 * s, y, w + 12 * s, 20 * s);
+        cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
+        cairo_fill(cr);
+        draw_text(r, x, y + 10 * s, credit, 0, 12, grey, 0, LEFT, 0);
+    }
+    cairo_rectangle(cr, r->fx, r->fy, r->fw, r->fh);
+    cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
+    cairo_set_line_width(cr, 1.2 * s);
+    cairo_stroke(cr);
+}
+
+/* ------------------------------------------------------------------ entry points */
+
+static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len) {
+    return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
+}
+
+static int ends_with_ci(const char *s, const char *suf) {
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && park_streq_ci(s + a - b, suf);
+}
+
+/* The CRS must be projected (metres): the scale bar and the areas-as-drawn rely on it. */
+static park_status check_crs(park_ctx *ctx, const char *crs, char *name, size_t len) {
+    PJ *pj = proj_create(ctx->proj, crs);
+    int ok = pj && proj_get_type(pj) == PJ_TYPE_PROJECTED_CRS;
+    if (pj) snprintf(name, len, "%s", proj_get_name(pj) ? proj_get_name(pj) : crs);
+    if (pj) proj_destroy(pj);
+    if (!ok)
+        return park_error(ctx, PARK_ERR_USAGE, "'%s' is not a projected CRS (expected one in metres such as EPSG:4549)", crs);
+    return PARK_OK;
+}
+
+static const char *base_name(const char *p) {
+    const char *b = strrchr(p, '/');
+    return b ? b + 1 : p;
+}
+
+/* `source` names the layout definition for the footer ("" when none). */
+static park_status render(park_ctx *ctx, const char *title, const char *source, const park_layout_layer *layers,
+                          size_t n, const char *path, const park_render_opts *o) {
+    park_render_opts def;
+    if (!o) park_render_opts_default(&def), o = &def;
+    const char *crs = o->crs && *o->crs ? o->crs : DEFAULT_CRS;
+    int W = o->width_px > 0 ? o->width_px : DEFAULT_WIDTH;
+    int svg = ends_with_ci(path, ".svg");
+    if (!svg && !ends_with_ci(path, ".png"))
+        return park_error(ctx, PARK_ERR_USAGE, "%s: output must end in .png or .svg", path);
+    if (W < 400 || W > 12000) return park_error(ctx, PARK_ERR_USAGE, "width %d px out of range (expected 400..12000)", W);
+    char crs_name[160];
+    park_status st = check_crs(ctx, crs, crs_name, sizeof crs_name);
+    if (st) return st;
+    size_t nprim = 0;
+    for (size_t i = 0; i < n; i++) nprim += layers[i].is_primary != 0;
+    if (nprim != 1) return park_error(ctx, PARK_ERR_INTERNAL, "render: expected exactly one primary layer, got %zu", nprim);
+
+    r_layer *ls = NULL;
+    if ((st = prepare(ctx, layers, n, crs, &ls))) return st;
+    r_layer *pl = NULL;
+    for (size_t i = 0; i < n; i++)
+        if (ls[i].src->is_primary) pl = &ls[i];
+    if (pl->n == 0) {
+        free_layers(ctx, ls, n);
+        return park_error(ctx, PARK_ERR_INPUT, "layer %s has no geometry to draw", pl->src->name);
+    }
+
+    /* extent of the elements (companion lines may run across the city: they are
+     * clipped at the frame), padded so labels at the edge stay inside */
+    double minx = INFINITY, miny = INFINITY, maxx = -INFINITY, maxy = -INFINITY;
+    for (size_t k = 0; k < pl->n; k++) {
+        double a, b, c, d;
+        if (!GEOSGeom_getXMin_r(ctx->geos, pl->f[k].g, &a) || !GEOSGeom_getYMin_r(ctx->geos, pl->f[k].g, &b) ||
+            !GEOSGeom_getXMax_r(ctx->geos, pl->f[k].g, &c) || !GEOSGeom_getYMax_r(ctx->geos, pl->f[k].g, &d))
+            continue;
+        minx = fmin(minx, a), miny = fmin(miny, b), maxx = fmax(maxx, c), maxy = fmax(maxy, d);
+    }
+    double ew = fmax(maxx - minx, 500), eh = fmax(maxy - miny, 500);
+    double cx = (minx + maxx) / 2, cy = (miny + maxy) / 2;
+    ew *= 1.12, eh *= 1.12;
+
+    r_ctx r = {.ctx = ctx, .s = W / 1600.0};
+    park_status fst = PARK_OK;
+    r.font = cjk_font(ctx, 0, &fst);
+    if (r.font) r.bold = cjk_font(ctx, 1, &fst);
+    park_basemap *bm = NULL;
+    lg_list lg = {0};
+    cairo_surface_t *surf = NULL;
+    park_atomic out = {0};
+    if (fst) {
+        st = fst;
+        goto done;
+    }
+
+    /* page layout: title band, map frame left, legend right, footer */
+    double s = r.s, margin = 24 * s, title_h = 84 * s, foot_h = 40 * s, leg_w = 400 * s;
+    r.fw = W - 3 * margin - leg_w;
+    double aspect = fmin(fmax(eh / ew, 0.62), 1.45);
+    r.fh = r.fw * aspect;
+    /* the legend is measured with a placeholder for the basemap entries, which
+     * are known only once the frame (and so the basemap's box) is fixed */
+    park_basemap dummy = {0};
+    if (!build_legend(ls, n, o->basemap ? &dummy : NULL, &lg)) {
+        st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        goto done;
+    }
+    double leg_h = legend_height(&lg) * s;
+    if (leg_h > r.fh) r.fh = leg_h;
+    /* fit the extent to the frame's aspect, growing the short side */
+    if (eh / ew < r.fh / r.fw) eh = ew * r.fh / r.fw;
+    else ew = eh * r.fw / r.fh;
+    r.minx = cx - ew / 2, r.maxx = cx + ew / 2, r.miny = cy - eh / 2, r.maxy = cy + eh / 2;
+    r.k = r.fw / ew;
+    r.fx = margin, r.fy = margin + title_h;
+    int H = (int)ceil(r.fy + r.fh + foot_h + margin);
+
+    if (o->basemap) {
+        /* lon/lat box of the frame: corners and edge midpoints (a Gauss-Kruger
+         * rectangle is not a lon/lat rectangle), padded by 2% */
+        double bb[4] = {INFINITY, INFINITY, -INFINITY, -INFINITY};
+        for (int i = 0; i <= 2; i++)
+            for (int j = 0; j <= 2; j++) {
+                double x = r.minx + i * ew / 2, y = r.miny + j * eh / 2;
+                if ((st = park_transform_xy(ctx, crs, "EPSG:4326", &x, &y))) goto done;
+                bb[0] = fmin(bb[0], x), bb[1] = fmin(bb[1], y), bb[2] = fmax(bb[2], x), bb[3] = fmax(bb[3], y);
+            }
+        double dx = (bb[2] - bb[0]) * 0.02, dy = (bb[3] - bb[1]) * 0.02;
+        bb[0] -= dx, bb[2] += dx, bb[1] -= dy, bb[3] += dy;
+        const char *dir = o->basemap_dir && *o->basemap_dir ? o->basemap_dir : park_shared_data_dir();
+        if ((st = park_basemap_load(ctx, dir, crs, bb, &bm))) goto done;
+    }
+
+    if ((st = park_atomic_open(ctx, &out, path, o->overwrite))) goto done;
+    surf = svg ? cairo_svg_surface_create_for_stream(write_cb, out.f, W, H)
+               : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+        st = park_error(ctx, PARK_ERR_INTERNAL, "cairo cannot create a %dx%d surface: %s", W, H,
+                        cairo_status_to_string(cairo_surface_status(surf)));
+        goto done;
+    }
+    r.cr = cairo_create(surf);
+    cairo_set_source_rgb(r.cr, 1, 1, 1);
+    cairo_paint(r.cr);
+
+    /* title band */
+    static const double ink[3] = {0.1, 0.1, 0.12}, grey[3] = {0.4, 0.4, 0.4};
+    draw_text(&r, margin, margin + 24 * s, title, 1, 30, ink, 0, LEFT, 0);
+    char sub[512];
+    snprintf(sub, sizeof sub, "%zu 个要素 · 投影 %s (%s) · 图幅 %.1f × %.1f km", pl->n, crs, crs_name, ew / 1000, eh / 1000);
+    draw_text(&r, margin, margin + 62 * s, sub, 0, 15, grey, 0, LEFT, 0);
+
+    draw_map(&r, ls, n, bm, crs);
+    draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
+
+    /* footer: where things come from */
+    char foot[1024];
+    int osm = bm != NULL;
+    for (size_t i = 0; i < n; i++)
+        if (!ls[i].src->is_primary && ls[i].n) osm = 1; /* companion lines/stations are OSM-derived */
+    const char *lp = park_layer_path(pl->src->layer);
+    snprintf(foot, sizeof foot, "parkgis %s%s%s%s%s%s", PARKGIS_VERSION, *source ? " · 布局定义 " : "",
+             *source ? base_name(source) : "", *lp ? " · 图层 " : "", *lp ? base_name(lp) : "",
+             osm ? " · 地铁与道路: © OpenStreetMap contributors, ODbL" : "");
+    double fw = text_w(&r, 0, 12, foot);
+    while (strlen(foot) > 40 && fw > W - 2 * margin) { /* very long paths: keep the tail */
+        memmove(foot, foot + 8, strlen(foot + 8) + 1);
+        memcpy(foot, "...", 3);
+        fw = text_w(&r, 0, 12, foot);
+    }
+    draw_text(&r, margin, r.fy + r.fh + foot_h / 2 + 4 * s, foot, 0, 12, grey, 0, LEFT, 0);
+
+    cairo_destroy(r.cr);
+    r.cr = NULL;
+    if (svg) cairo_surface_finish(surf);
+    else if (cairo_surface_write_to_png_stream(surf, write_cb, out.f) != CAIRO_STATUS_SUCCESS) {
+        st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot write PNG", path);
+        goto done;
+    }
+    if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
+        st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot write: %s", path, cairo_status_to_string(cairo_surface_status(surf)));
+        goto done;
+    }
+    cairo_surface_destroy(surf);
+    surf = NULL;
+    st = park_atomic_commit(ctx, &out);
+
+done:
+    if (r.cr) cairo_destroy(r.cr);
+    if (surf) cairo_surface_destroy(surf);
+    if (out.f) park_atomic_abort(&out);
+    if (r.font) cairo_font_face_destroy(r.font);
+    if (r.bold) cairo_font_face_destroy(r.bold);
+    free(r.boxes);
+    free(lg.e);
+    park_basemap_free(ctx, bm);
+    free_layers(ctx, ls, n);
+    return st;
+}
+
+park_status park_render_layers(park_ctx *ctx, const char *title, const park_layout_layer *layers, size_t n,
+                               const char *path, const park_render_opts *o) {
+    return render(ctx, title, "", layers, n, path, o);
+}
+
+park_status park_render_layout(park_ctx *ctx, const park_layout *lo, const char *path, const park_render_opts *o) {
+    size_t n = park_layout_layer_count(lo);
+    park_layout_layer *ls = calloc(n ? n : 1, sizeof *ls);
+    if (!ls) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < n; i++) ls[i] = park_layout_layer_get(lo, i);
+    char *title = park_asprintf("%s  %s", park_layout_name(lo), park_layout_id(lo));
+    const char *src = park_layout_source(lo);
+    park_status st = title ? render(ctx, title, src ? src : "", ls, n, path, o)
+                           : park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    free(title);
+    free(ls);
+    return st;
+}
