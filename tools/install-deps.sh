@@ -2,7 +2,10 @@
 # Installs the Debian 12 packages parkgis builds and tests with. Idempotent.
 set -euo pipefail
 SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
-pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-data libgdal-dev gdal-bin libshp-dev shapelib libjson-c-dev libcairo2-dev fonts-noto-cjk)
+pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-data libgdal-dev gdal-bin libshp-dev shapelib libjson-c-dev libcairo2-dev fonts-noto-cjk
+      # integration tests: a scratch PostGIS cluster (tools/pg-scratch.sh) and headless QGIS
+      # (qgis + python3-qgis took 75 s to download and install here, 201 MB: fine for every CI run)
+      postgresql-15 postgresql-client-15 postgresql-15-postgis-3 qgis python3-qgis)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
