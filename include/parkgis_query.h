@@ -15,6 +15,10 @@ typedef struct park_locate_result {
     double distance_m;             /* inside: distance to that parcel's boundary;
                                       outside: distance to the nearest parcel */
     const park_parcel *nearest;    /* outside: nearest parcel (borrowed); inside: == parcel */
+    double nearest_distance_m;     /* distance to `nearest` (0 when inside) */
+    size_t index;                  /* layer index of parcel (inside) or nearest; (size_t)-1 if none */
+    size_t ncontaining;            /* parcels covering the point (> 1 where parcels overlap;
+                                      `parcel` is then the first in layer order) */
 } park_locate_result;
 
 /* Locates a lon/lat point given in `datum`. Errors: PARK_ERR_USAGE for NaN/inf or

@@ -1,0 +1,917 @@
+/* address_resolve.c - a parsed address -> a parcel, with a match level and a
+ * confidence (issue 5).
+ *
+ * Everything is measured, nothing is looked up in a table of answers: a road is
+ * compared with the parcel polygons in the layer's metric plane (query.h), so
+ * the answer follows the geometry of whatever parcel layer and gazetteer are
+ * loaded. Decisions, in order (see also README "Address lookup"):
+ *   another district/city named          -> outside
+ *   coordinates                           -> exact (point-in-parcel)
+ *   two roads                             -> intersection (GEOSIntersection of
+ *                                            the centrelines; nearest points when
+ *                                            they do not cross)
+ *   one road: near no parcel              -> road, outside the park
+ *             mostly along parcel edges   -> boundary, with the parcels on
+ *                                            either side (offset curves)
+ *             wholly within one parcel    -> road (within BOUNDARY_TOL_M)
+ *             otherwise                   -> ambiguous, share of length per parcel
+ *   park/parcel name only                 -> park
+ *   unknown road                          -> not found + closest names
+ * House-number ranges are not known for any road in the gazetteer, so a number
+ * never narrows the answer; the note says so when it would have mattered. */
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "query.h"
+
+/* A road closer than this to a parcel edge runs "along" it. The parcel edges
+ * of the 四至 compiler are built from the same centrelines, so a boundary road
+ * coincides with the edge to well under this; 30 m is about half the width of
+ * a Baoshan arterial with its verges. */
+#define BOUNDARY_TOL_M 30.0
+/* Two centrelines that do not cross but come within this distance are taken to
+ * meet (a T-junction whose stub ends short, or digitising error). */
+#define MEET_TOL_M 60.0
+
+/* ------------------------------------------------------------------ road cache */
+
+typedef struct road_info {
+    char *key;                  /* the lookup key that found it */
+    const park_feature *first;  /* the first matching feature (for names, provenance) */
+    char *names;                /* "富联一路" or "长江路 (2 pieces)" */
+    double error_m;             /* worst positional error of the pieces */
+    double prov_factor;         /* 1 osm, 0.9 anchored, 0.75 approximate (worst piece) */
+    GEOSGeometry *m;            /* merged geometry in the metric plane */
+    int analysed;
+    park_match match;
+    double confidence;
+    int inside;
+    const park_parcel *parcel, *nearest;
+    double distance_m, length_m;
+    park_candidate *cand;
+    size_t ncand;
+    char *note;
+} road_info;
+
+struct park_resolver {
+    park_ctx *ctx;
+    const park_layer *layer;
+    park_layer_index *ix;
+    park_gazetteer **gz;
+    size_t ngz;
+    const park_feature **feat;
+    char **fkey;  /* normalised name per feature */
+    char **fali;  /* ";alias;alias;" normalised */
+    size_t nfeat;
+    GEOSGeometry **obuf;   /* parcel grown by BOUNDARY_TOL_M (metric) */
+    const GEOSPreparedGeometry **obuf_prep;
+    GEOSGeometry *obuf_all; /* union of obuf */
+    GEOSGeometry *bb_all;   /* union of the parcel boundaries grown by BOUNDARY_TOL_M */
+    road_info **roads;
+    size_t nroads, rcap;
+    park_buf notes;
+};
+
+const char *park_match_name(park_match m) {
+    switch (m) {
+    case PARK_MATCH_EXACT: return "exact";
+    case PARK_MATCH_INTERSECTION: return "intersection";
+    case PARK_MATCH_ROAD: return "road";
+    case PARK_MATCH_BOUNDARY: return "boundary";
+    case PARK_MATCH_AMBIGUOUS: return "ambiguous";
+    case PARK_MATCH_PARK: return "park";
+    case PARK_MATCH_OUTSIDE: return "outside";
+    case PARK_MATCH_NOT_FOUND: return "not_found";
+    }
+    return "?";
+}
+
+/* The lookup key of a road name: the parser's normalisation, ASCII upper-cased,
+ * and a single digit before 路 written as a numeral ("富联1路" = "富联一路"), which
+ * is how the same road appears on signs and in registries. New string. */
+static char *name_key(const char *s) {
+    char *n = park_address_normalize(s);
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_append(&b, "");
+    static const char *const NUMERALS[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
+    for (const char *p = n; *p; p++) {
+        if (*p >= '0' && *p <= '9' && (p == n || !(p[-1] >= '0' && p[-1] <= '9')) && !strncmp(p + 1, "路", strlen("路"))) {
+            park_buf_append(&b, NUMERALS[*p - '0']);
+            continue;
+        }
+        char c = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
+        park_buf_appendn(&b, &c, 1);
+    }
+    free(n);
+    return park_buf_take(&b);
+}
+
+static void road_info_free(GEOSContextHandle_t g, road_info *ri) {
+    if (!ri) return;
+    free(ri->key), free(ri->names), free(ri->cand), free(ri->note);
+    if (ri->m) GEOSGeom_destroy_r(g, ri->m);
+    free(ri);
+}
+
+void park_resolution_clear(park_resolution *r) {
+    if (!r) return;
+    free(r->candidates), free(r->note);
+    for (size_t i = 0; i < r->nsuggestions; i++) free(r->suggestions[i]);
+    free(r->suggestions);
+    memset(r, 0, sizeof *r);
+    r->lon = r->lat = r->distance_m = NAN;
+}
+
+void park_resolver_free(park_resolver *r) {
+    if (!r) return;
+    GEOSContextHandle_t g = r->ctx->geos;
+    for (size_t i = 0; i < r->nroads; i++) road_info_free(g, r->roads[i]);
+    free(r->roads);
+    size_t n = park_layer_count(r->layer);
+    for (size_t i = 0; r->obuf && i < n; i++) {
+        if (r->obuf_prep && r->obuf_prep[i]) GEOSPreparedGeom_destroy_r(g, r->obuf_prep[i]);
+        if (r->obuf[i]) GEOSGeom_destroy_r(g, r->obuf[i]);
+    }
+    free(r->obuf), free(r->obuf_prep);
+    if (r->obuf_all) GEOSGeom_destroy_r(g, r->obuf_all);
+    if (r->bb_all) GEOSGeom_destroy_r(g, r->bb_all);
+    for (size_t i = 0; i < r->nfeat; i++) free(r->fkey[i]), free(r->fali[i]);
+    free(r->fkey), free(r->fali), free(r->feat);
+    for (size_t i = 0; i < r->ngz; i++) park_gazetteer_free(r->gz[i]);
+    free(r->gz);
+    park_buf_free(&r->notes);
+    free(r);
+}
+
+const char *park_resolver_notes(const park_resolver *r) { return r && r->notes.s ? r->notes.s : ""; }
+
+/* Union of an array of geometries (metric). NULL on GEOS failure. */
+static GEOSGeometry *union_of(GEOSContextHandle_t g, GEOSGeometry *const *parts, size_t n) {
+    GEOSGeometry **cl = malloc((n ? n : 1) * sizeof *cl);
+    if (!cl) return NULL;
+    for (size_t i = 0; i < n; i++) cl[i] = GEOSGeom_clone_r(g, parts[i]);
+    GEOSGeometry *coll = GEOSGeom_createCollection_r(g, GEOS_GEOMETRYCOLLECTION, cl, (unsigned)n);
+    free(cl);
+    if (!coll) return NULL;
+    GEOSGeometry *u = GEOSUnaryUnion_r(g, coll);
+    GEOSGeom_destroy_r(g, coll);
+    return u;
+}
+
+park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char *gazetteer_dirs, park_resolver **out) {
+    *out = NULL;
+    park_resolver *r = calloc(1, sizeof *r);
+    if (!r) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    r->ctx = ctx, r->layer = layer;
+    park_buf_init(&r->notes);
+    GEOSContextHandle_t g = ctx->geos;
+    park_status st = park_query_index(ctx, layer, &r->ix);
+    if (st) goto fail;
+
+    /* gazetteers: every directory that exists; a default one that is missing is
+     * only a note (the bundled data may not have it yet), a named one is an error */
+    char *dirs = gazetteer_dirs ? park_strdup(gazetteer_dirs)
+                                : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(),
+                                                park_default_data_dir());
+    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        park_gazetteer *gz = NULL;
+        st = park_gazetteer_load(ctx, d, &gz);
+        if (st) {
+            if (gazetteer_dirs) {
+                free(dirs);
+                goto fail;
+            }
+            park_buf_printf(&r->notes, "%s\n", park_ctx_errmsg(ctx));
+            park_ctx_clear_error(ctx);
+            st = PARK_OK;
+            continue;
+        }
+        park_gazetteer **t = realloc(r->gz, (r->ngz + 1) * sizeof *t);
+        if (!t) {
+            park_gazetteer_free(gz);
+            free(dirs);
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            goto fail;
+        }
+        r->gz = t, r->gz[r->ngz++] = gz;
+    }
+    free(dirs);
+    for (size_t k = 0; k < r->ngz; k++) r->nfeat += park_gazetteer_count(r->gz[k]);
+    r->feat = calloc(r->nfeat ? r->nfeat : 1, sizeof *r->feat);
+    r->fkey = calloc(r->nfeat ? r->nfeat : 1, sizeof *r->fkey);
+    r->fali = calloc(r->nfeat ? r->nfeat : 1, sizeof *r->fali);
+    if (!r->feat || !r->fkey || !r->fali) {
+        st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        goto fail;
+    }
+    size_t fi = 0;
+    for (size_t k = 0; k < r->ngz; k++)
+        for (size_t i = 0; i < park_gazetteer_count(r->gz[k]); i++, fi++) {
+            const park_feature *f = park_gazetteer_get(r->gz[k], i);
+            r->feat[fi] = f;
+            r->fkey[fi] = name_key(f->name);
+            park_buf b;
+            park_buf_init(&b);
+            park_buf_append(&b, ";");
+            const char *p = f->aliases;
+            while (*p) {
+                const char *e = strchr(p, ';');
+                size_t len = e ? (size_t)(e - p) : strlen(p);
+                char *one = park_strndup(p, len), *key = name_key(one);
+                if (*key) park_buf_append(&b, key), park_buf_append(&b, ";");
+                free(one), free(key);
+                p += len + (e ? 1 : 0);
+            }
+            r->fali[fi] = park_buf_take(&b);
+        }
+
+    /* per-parcel buffers in the metric plane, made once for every road */
+    size_t n = park_layer_count(layer);
+    r->obuf = calloc(n ? n : 1, sizeof *r->obuf);
+    r->obuf_prep = calloc(n ? n : 1, sizeof *r->obuf_prep);
+    GEOSGeometry **bb = calloc(n ? n : 1, sizeof *bb);
+    if (!r->obuf || !r->obuf_prep || !bb) {
+        free(bb);
+        st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        r->obuf[i] = GEOSBuffer_r(g, r->ix->metric[i], BOUNDARY_TOL_M, 8);
+        bb[i] = GEOSBuffer_r(g, r->ix->metric_boundary[i], BOUNDARY_TOL_M, 8);
+        if (!r->obuf[i] || !bb[i] || !(r->obuf_prep[i] = GEOSPrepare_r(g, r->obuf[i]))) {
+            for (size_t k = 0; k <= i; k++)
+                if (bb[k]) GEOSGeom_destroy_r(g, bb[k]);
+            free(bb);
+            st = park_geos_fail(ctx, "buffering parcel edges");
+            goto fail;
+        }
+    }
+    r->obuf_all = union_of(g, r->obuf, n);
+    r->bb_all = union_of(g, bb, n);
+    for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(g, bb[i]);
+    free(bb);
+    if (!r->obuf_all || !r->bb_all) {
+        st = park_geos_fail(ctx, "union of parcel buffers");
+        goto fail;
+    }
+    *out = r;
+    return PARK_OK;
+fail:
+    park_resolver_free(r);
+    return st;
+}
+
+/* ------------------------------------------------------------------ helpers */
+
+static double len_in(GEOSContextHandle_t g, const GEOSGeometry *line, const GEOSGeometry *area) {
+    GEOSGeometry *x = GEOSIntersection_r(g, line, area);
+    double l = 0;
+    if (x) {
+        GEOSLength_r(g, x, &l);
+        GEOSGeom_destroy_r(g, x);
+    } else l = NAN;
+    return l;
+}
+
+static double prov_factor(const char *prov) {
+    if (!strcmp(prov, "osm")) return 1.0;
+    if (!strcmp(prov, "anchored")) return 0.9;
+    return 0.75; /* approximate, or anything else */
+}
+
+static const char *pname(const park_parcel *p) { return p ? p->name : "outside the park"; }
+
+static int cand_cmp(const void *a, const void *b) {
+    const park_candidate *x = a, *y = b;
+    if (x->share != y->share) return x->share > y->share ? -1 : 1;
+    if (!x->parcel != !y->parcel) return x->parcel ? -1 : 1; /* parcels before "outside" */
+    return 0;
+}
+
+static void cand_push(park_candidate **c, size_t *n, const park_parcel *p, const char *role, double share, double len) {
+    park_candidate *t = realloc(*c, (*n + 1) * sizeof *t);
+    if (!t) return;
+    *c = t;
+    t[*n] = (park_candidate){p, role, share, len};
+    (*n)++;
+}
+
+static bool name_is_parcel(const char *want, const char *name) {
+    char *a = park_address_normalize(want), *b = park_address_normalize(name);
+    size_t la = strlen(a);
+    bool ok = !strcmp(a, b) || (!strncmp(a, b, la) && b[la] == '(');
+    free(a), free(b);
+    return ok;
+}
+
+/* ------------------------------------------------------------------ lookup */
+
+/* Every feature whose name or alias has this key, merged; NULL when none. */
+static road_info *road_lookup(park_resolver *r, const char *name, park_status *st) {
+    *st = PARK_OK;
+    char *key = name_key(name);
+    for (size_t i = 0; i < r->nroads; i++)
+        if (!strcmp(r->roads[i]->key, key)) {
+            free(key);
+            return r->roads[i];
+        }
+    park_ctx *ctx = r->ctx;
+    GEOSContextHandle_t g = ctx->geos;
+    char *framed = park_asprintf(";%s;", key);
+    size_t nhit = 0;
+    GEOSGeometry **parts = malloc((r->nfeat ? r->nfeat : 1) * sizeof *parts);
+    road_info *ri = calloc(1, sizeof *ri);
+    if (!parts || !ri || !framed) {
+        free(parts), free(ri), free(framed), free(key);
+        *st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    ri->prov_factor = 1;
+    for (int pass = 0; pass < 2 && !nhit; pass++) /* names first, then aliases */
+        for (size_t i = 0; i < r->nfeat; i++) {
+            if (pass == 0 ? strcmp(r->fkey[i], key) != 0 : !strstr(r->fali[i], framed)) continue;
+            const park_feature *f = r->feat[i];
+            if (!ri->first) ri->first = f;
+            ri->error_m = fmax(ri->error_m, f->error_m);
+            ri->prov_factor = fmin(ri->prov_factor, prov_factor(f->provenance));
+            parts[nhit++] = f->geom;
+        }
+    free(framed);
+    if (!nhit) {
+        free(parts), free(ri), free(key);
+        return NULL;
+    }
+    GEOSGeometry *ll = nhit == 1 ? GEOSGeom_clone_r(g, parts[0]) : union_of(g, parts, nhit);
+    free(parts);
+    if (ll) *st = park_transform(ctx, ll, "EPSG:4490", r->ix->metric_crs, &ri->m);
+    else *st = park_geos_fail(ctx, "merging road pieces");
+    if (ll) GEOSGeom_destroy_r(g, ll);
+    if (*st) {
+        free(ri), free(key);
+        return NULL;
+    }
+    ri->key = key;
+    ri->names = nhit == 1 ? park_strdup(ri->first->name) : park_asprintf("%s (%zu pieces)", ri->first->name, nhit);
+    if (r->nroads == r->rcap) {
+        size_t cap = r->rcap ? r->rcap * 2 : 16;
+        road_info **t = realloc(r->roads, cap * sizeof *t);
+        if (!t) {
+            road_info_free(g, ri);
+            *st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            return NULL;
+        }
+        r->roads = t, r->rcap = cap;
+    }
+    r->roads[r->nroads++] = ri;
+    return ri;
+}
+
+/* The road as written, else the longest tail of it that is a known road (the
+ * parser keeps text glued before a road name: "某某公司富联路"). */
+static road_info *road_find(park_resolver *r, const char *name, park_status *st) {
+    road_info *ri = road_lookup(r, name, st);
+    if (ri || *st) return ri;
+    const char *p = name;
+    park_utf8_next(&p);
+    for (; *p; park_utf8_next(&p)) {
+        const char *q = p;
+        int left = 0;
+        while (*q) park_utf8_next(&q), left++;
+        if (left < 3) break;
+        if ((ri = road_lookup(r, p, st)) || *st) return ri;
+    }
+    return NULL;
+}
+
+typedef struct sugg {
+    size_t d;
+    const char *name;
+} sugg;
+static int sugg_cmp(const void *a, const void *b) {
+    const sugg *x = a, *y = b;
+    if (x->d != y->d) return x->d < y->d ? -1 : 1;
+    return strcmp(x->name, y->name);
+}
+
+/* The gazetteer names (and aliases) closest to `name` by edit distance over code
+ * points: up to 5 within max(2, len/2), else the 3 nearest. */
+static void suggest(park_resolver *r, const char *name, park_resolution *out) {
+    char *key = name_key(name);
+    size_t klen = 0;
+    for (const char *p = key; *p; park_utf8_next(&p)) klen++;
+    size_t cap = 16, n = 0;
+    sugg *s = malloc(cap * sizeof *s);
+    char **alias_store = NULL;
+    size_t nalias = 0;
+    for (size_t i = 0; i < r->nfeat && s; i++) {
+        const park_feature *f = r->feat[i];
+        /* the name, then each alias */
+        for (int a = -1;; a++) {
+            const char *cand = f->name;
+            char *tmp = NULL;
+            if (a >= 0) {
+                const char *p = f->aliases;
+                for (int k = 0; k < a && p; k++) p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL;
+                if (!p || !*p) break;
+                const char *e = strchr(p, ';');
+                tmp = park_strndup(p, e ? (size_t)(e - p) : strlen(p));
+                cand = tmp;
+            }
+            char *ck = name_key(cand);
+            size_t d = park_utf8_edit_distance(key, ck);
+            free(ck);
+            bool dup = false;
+            for (size_t k = 0; k < n && !dup; k++) dup = !strcmp(s[k].name, cand);
+            if (!dup && d > 0) {
+                if (n == cap) {
+                    sugg *t = realloc(s, (cap *= 2) * sizeof *t);
+                    if (!t) break;
+                    s = t;
+                }
+                if (tmp) {
+                    char **t = realloc(alias_store, (nalias + 1) * sizeof *t);
+                    if (t) alias_store = t, alias_store[nalias++] = tmp, tmp = NULL;
+                }
+                s[n++] = (sugg){d, a >= 0 ? alias_store[nalias - 1] : f->name};
+            }
+            free(tmp);
+        }
+    }
+    if (s) {
+        qsort(s, n, sizeof *s, sugg_cmp);
+        size_t lim = klen / 2 > 2 ? klen / 2 : 2, take = 0;
+        while (take < n && take < 5 && s[take].d <= lim) take++;
+        if (take == 0) take = n < 3 ? n : 3;
+        out->suggestions = calloc(take ? take : 1, sizeof *out->suggestions);
+        for (size_t i = 0; out->suggestions && i < take; i++) out->suggestions[out->nsuggestions++] = park_strdup(s[i].name);
+    }
+    for (size_t i = 0; i < nalias; i++) free(alias_store[i]);
+    free(alias_store), free(s), free(key);
+}
+
+/* ------------------------------------------------------------------ one road */
+
+/* Which parcels lie on either side of the boundary part of a road: offset curves
+ * at BOUNDARY_TOL_M + 20 m on both sides, each measured against every parcel. */
+static void boundary_sides(park_resolver *r, road_info *ri, GEOSGeometry *along, park_buf *why) {
+    park_ctx *ctx = r->ctx;
+    GEOSContextHandle_t g = ctx->geos;
+    size_t n = park_layer_count(r->layer);
+    double *side = calloc(n + 1, sizeof *side); /* [n] = outside */
+    if (!side) return;
+    double total = 0;
+    int np = GEOSGetNumGeometries_r(g, along);
+    for (int k = 0; k < np; k++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(g, along, k);
+        if (GEOSGeomTypeId_r(g, part) != GEOS_LINESTRING) continue;
+        double pl = 0;
+        GEOSLength_r(g, part, &pl);
+        if (pl < 4 * BOUNDARY_TOL_M) continue; /* a crossing, not a run along an edge */
+        for (int s = -1; s <= 1; s += 2) {
+            GEOSGeometry *off = GEOSOffsetCurve_r(g, part, s * (BOUNDARY_TOL_M + 20), 8, GEOSBUF_JOIN_ROUND, 5);
+            if (!off) continue;
+            double ol = 0, inl = 0;
+            GEOSLength_r(g, off, &ol);
+            for (size_t i = 0; i < n; i++) {
+                double l = len_in(g, off, r->ix->metric[i]);
+                if (l > 0) side[i] += l, inl += l;
+            }
+            side[n] += fmax(0, ol - inl);
+            total += ol;
+            GEOSGeom_destroy_r(g, off);
+        }
+    }
+    if (total > 0) {
+        for (size_t i = 0; i <= n; i++) {
+            double share = side[i] / total;
+            if (share < 0.1) continue; /* a corner clipped by the offset, not a side */
+            const park_parcel *p = i < n ? park_layer_get(r->layer, i) : NULL;
+            cand_push(&ri->cand, &ri->ncand, p, p ? "boundary" : "outside", share, NAN);
+        }
+        qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
+        park_buf_append(why, "on one side ");
+        for (size_t i = 0; i < ri->ncand; i++)
+            park_buf_printf(why, "%s%s (%.0f%%)", i == 0 ? "" : i == 1 ? ", on the other " : ", also ",
+                            pname(ri->cand[i].parcel), 100 * ri->cand[i].share);
+    }
+    free(side);
+}
+
+static park_status road_analyse(park_resolver *r, road_info *ri) {
+    if (ri->analysed) return PARK_OK;
+    park_ctx *ctx = r->ctx;
+    GEOSContextHandle_t g = ctx->geos;
+    size_t n = park_layer_count(r->layer);
+    double L = 0;
+    GEOSLength_r(g, ri->m, &L);
+    ri->length_m = L;
+    double nearl = len_in(g, ri->m, r->obuf_all);
+    double bd = len_in(g, ri->m, r->bb_all);
+    if (!isfinite(nearl) || !isfinite(bd)) return park_geos_fail(ctx, "measuring a road against the parcels");
+    park_buf why;
+    park_buf_init(&why);
+    ri->distance_m = NAN;
+    const char *src = ri->first->provenance;
+    if (nearl < fmax(20, 0.02 * L)) {
+        /* wholly outside the park: the nearest parcel and how far */
+        ri->match = PARK_MATCH_ROAD, ri->inside = 0;
+        ri->confidence = 0.9 * ri->prov_factor;
+        double best = INFINITY;
+        for (size_t i = 0; i < n; i++) {
+            double d;
+            if (park_query_distance(ctx, r->ix, ri->m, r->ix->metric[i], &d) == PARK_OK && d < best)
+                best = d, ri->nearest = park_layer_get(r->layer, i);
+        }
+        ri->distance_m = best;
+        cand_push(&ri->cand, &ri->ncand, NULL, "outside", 1, L);
+        park_buf_printf(&why, "%s (%.0f m, %s) lies outside every parcel", ri->names, L, src);
+        if (ri->nearest) park_buf_printf(&why, "; the nearest is %s, %.0f m away", ri->nearest->name, best);
+    } else if (bd >= 0.5 * nearl && bd >= 50) {
+        ri->match = PARK_MATCH_BOUNDARY;
+        GEOSGeometry *along = GEOSIntersection_r(g, ri->m, r->bb_all);
+        park_buf_printf(&why, "%.0f m of %s (%.0f m, %s) runs along parcel edges (within %.0f m): ", bd, ri->names, L, src,
+                        BOUNDARY_TOL_M);
+        if (along) {
+            GEOSGeometry *merged = GEOSLineMerge_r(g, along);
+            boundary_sides(r, ri, merged ? merged : along, &why);
+            if (merged) GEOSGeom_destroy_r(g, merged);
+            GEOSGeom_destroy_r(g, along);
+        }
+        /* the address is on one side or the other: a coin toss between the sides */
+        size_t nparcels = 0;
+        for (size_t i = 0; i < ri->ncand; i++) nparcels += ri->cand[i].parcel != NULL;
+        ri->inside = nparcels > 0 && ri->ncand == nparcels; /* every side is a parcel */
+        ri->parcel = ri->ncand == 1 ? ri->cand[0].parcel : NULL;
+        ri->confidence = (ri->ncand ? 1.0 / (double)ri->ncand : 0.5) * ri->prov_factor;
+    } else {
+        /* within one parcel (grown by the tolerance)? */
+        for (size_t i = 0; i < n && !ri->parcel; i++)
+            if (GEOSPreparedCovers_r(g, r->obuf_prep[i], ri->m) == 1) ri->parcel = park_layer_get(r->layer, i);
+        if (ri->parcel) {
+            ri->match = PARK_MATCH_ROAD, ri->inside = 1;
+            ri->confidence = 0.9 * ri->prov_factor;
+            cand_push(&ri->cand, &ri->ncand, ri->parcel, "inside", 1, L);
+            park_buf_printf(&why, "the whole of %s (%.0f m, %s) lies within %s", ri->names, L, src, ri->parcel->name);
+        } else {
+            ri->match = PARK_MATCH_AMBIGUOUS;
+            double in_sum = 0;
+            for (size_t i = 0; i < n; i++) {
+                double l = len_in(g, ri->m, r->ix->metric[i]);
+                if (l > 1) cand_push(&ri->cand, &ri->ncand, park_layer_get(r->layer, i), "inside", l / L, l), in_sum += l;
+            }
+            if (L - in_sum > 1) cand_push(&ri->cand, &ri->ncand, NULL, "outside", (L - in_sum) / L, L - in_sum);
+            qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
+            park_buf_printf(&why, "%s (%.0f m, %s) crosses parcels: ", ri->names, L, src);
+            for (size_t i = 0; i < ri->ncand; i++)
+                park_buf_printf(&why, "%s%.0f%% %s %s", i ? ", " : "", 100 * ri->cand[i].share,
+                                ri->cand[i].parcel ? "in" : "", pname(ri->cand[i].parcel));
+            if (ri->ncand && ri->cand[0].share > 0.5) {
+                ri->parcel = ri->cand[0].parcel;
+                ri->inside = ri->parcel != NULL;
+            }
+            ri->confidence = (ri->ncand ? ri->cand[0].share : 0) * 0.9 * ri->prov_factor;
+        }
+    }
+    if (ri->error_m > BOUNDARY_TOL_M)
+        park_buf_printf(&why, "; its position is uncertain by about %.0f m (%s)", ri->error_m, src);
+    ri->note = park_buf_take(&why);
+    ri->analysed = 1;
+    return PARK_OK;
+}
+
+/* ------------------------------------------------------------------ answers */
+
+static void res_init(park_resolution *out) {
+    memset(out, 0, sizeof *out);
+    out->lon = out->lat = out->distance_m = NAN;
+}
+
+static void set_note(park_resolution *out, park_buf *b) {
+    free(out->note);
+    out->note = park_buf_take(b);
+}
+
+static park_status answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
+                                park_buf *why) {
+    park_locate_result lr;
+    park_status st = park_locate_lonlat(r->ctx, r->layer, lon, lat, datum, &lr);
+    if (st) return st;
+    out->has_point = 1, out->lon = lr.wgs84_lon, out->lat = lr.wgs84_lat;
+    out->inside = lr.inside, out->parcel = lr.parcel, out->distance_m = lr.distance_m;
+    out->nearest = lr.inside ? NULL : lr.nearest;
+    if (lr.inside) {
+        cand_push(&out->candidates, &out->ncandidates, lr.parcel, "inside", 1, NAN);
+        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is inside %s, %.0f m from its boundary", lr.wgs84_lon, lr.wgs84_lat,
+                        lr.parcel->name, lr.distance_m);
+    } else {
+        cand_push(&out->candidates, &out->ncandidates, NULL, "outside", 1, NAN);
+        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is outside every parcel", lr.wgs84_lon, lr.wgs84_lat);
+        if (lr.nearest) park_buf_printf(why, "; the nearest is %s, %.0f m away", lr.nearest->name, lr.distance_m);
+    }
+    return PARK_OK;
+}
+
+park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
+                                       park_resolution *out) {
+    res_init(out);
+    park_buf why;
+    park_buf_init(&why);
+    park_status st = answer_point(r, lon, lat, datum, out, &why);
+    if (st) {
+        park_buf_free(&why);
+        return st;
+    }
+    out->match = PARK_MATCH_EXACT;
+    out->confidence = 1.0;
+    /* exact coordinates, but the parcel edge itself is not exact: say so near it */
+    if (out->distance_m < BOUNDARY_TOL_M) {
+        out->confidence = 0.7;
+        park_buf_printf(&why, "; within %.0f m of a parcel edge, closer than the edges' own uncertainty", BOUNDARY_TOL_M);
+    }
+    set_note(out, &why);
+    return PARK_OK;
+}
+
+static void copy_road(park_resolution *out, const road_info *ri) {
+    out->match = ri->match, out->confidence = ri->confidence, out->inside = ri->inside;
+    out->parcel = ri->parcel, out->nearest = ri->nearest, out->distance_m = ri->distance_m;
+    out->feature = ri->first;
+    out->candidates = malloc((ri->ncand ? ri->ncand : 1) * sizeof *out->candidates);
+    if (out->candidates) {
+        memcpy(out->candidates, ri->cand, ri->ncand * sizeof *ri->cand);
+        out->ncandidates = ri->ncand;
+    }
+}
+
+/* Parcels named by a park alias (several for "电子商务示范基地", all for 宝山园). */
+static size_t park_parcels(park_resolver *r, const char *park, const park_parcel **hits, size_t max) {
+    size_t n = park_layer_count(r->layer), k = 0;
+    bool all = !strcmp(park, "张江高新区宝山园");
+    for (size_t i = 0; i < n && k < max; i++) {
+        const park_parcel *p = park_layer_get(r->layer, i);
+        if (all || name_is_parcel(park, p->name)) hits[k++] = p;
+    }
+    return k;
+}
+
+static park_status answer_park(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
+    const park_parcel *hits[64];
+    size_t k = park_parcels(r, a->park, hits, 64);
+    if (k == 0) {
+        out->match = PARK_MATCH_NOT_FOUND;
+        park_buf_printf(why, "'%s' names %s, which is not a parcel of the loaded layer", a->park_text, a->park);
+        return park_error(r->ctx, PARK_ERR_NOTFOUND, "'%s' names %s, which is not a parcel of the loaded layer", a->input, a->park);
+    }
+    out->match = PARK_MATCH_PARK;
+    double total = 0, *area = calloc(k, sizeof *area);
+    for (size_t i = 0; i < k && area; i++) park_area_geodesic(r->ctx, hits[i]->geom, &area[i]), total += area[i];
+    for (size_t i = 0; i < k; i++)
+        cand_push(&out->candidates, &out->ncandidates, hits[i], "inside", area && total > 0 ? area[i] / total : 1.0 / k, NAN);
+    free(area);
+    qsort(out->candidates, out->ncandidates, sizeof *out->candidates, cand_cmp);
+    out->inside = 1;
+    if (k == 1) {
+        out->parcel = hits[0];
+        out->confidence = 0.95; /* a name, not a place: the company may sit outside its park's line */
+        park_buf_printf(why, "'%s' is the parcel %s", a->park_text, hits[0]->name);
+    } else {
+        out->confidence = 1.0 / (double)k;
+        park_buf_printf(why, "'%s' names %zu parcels (shares are of their area)", a->park_text, k);
+    }
+    return PARK_OK;
+}
+
+/* A park name given with a road: where the road leaves the side open, the name
+ * decides; where they disagree, the geometry stands and the note says so. */
+static void apply_park_hint(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
+    if (!a->park[0]) return;
+    const park_parcel *hits[64];
+    size_t k = park_parcels(r, a->park, hits, 64);
+    if (k != 1) return;
+    bool among = false;
+    for (size_t i = 0; i < out->ncandidates; i++) among |= out->candidates[i].parcel == hits[0];
+    if (out->parcel == hits[0]) {
+        out->confidence = fmin(1, out->confidence + 0.05);
+        park_buf_printf(why, "; the park name %s agrees", a->park_text);
+    } else if (among && (out->match == PARK_MATCH_BOUNDARY || out->match == PARK_MATCH_AMBIGUOUS)) {
+        out->parcel = hits[0], out->inside = 1;
+        out->confidence = 0.85;
+        park_buf_printf(why, "; the park name %s picks %s among the candidates", a->park_text, hits[0]->name);
+    } else {
+        out->confidence *= 0.5;
+        park_buf_printf(why, "; but the address also names %s, which the road does not touch: check the address",
+                        a->park_text);
+    }
+}
+
+static void number_note(const park_address *a, const park_resolution *out, park_buf *why) {
+    if (!(a->number[0] || a->lane[0])) return;
+    if (out->match != PARK_MATCH_BOUNDARY && out->match != PARK_MATCH_AMBIGUOUS) return;
+    park_buf_printf(why, "; house-number ranges are not known for %s, so %s%s%s%s%s%s cannot tell which part of it", a->road,
+                    a->lane, a->lane[0] ? "弄" : "", a->sublane, a->sublane[0] ? "支弄" : "", a->number,
+                    a->number[0] ? "号" : "");
+}
+
+static park_status not_found(park_resolver *r, const park_address *a, const char *road, park_resolution *out,
+                             park_buf *why) {
+    out->match = PARK_MATCH_NOT_FOUND;
+    out->confidence = 0;
+    suggest(r, road, out);
+    park_buf_printf(why, "%s is not in the gazetteer (%zu named features)", road, r->nfeat);
+    if (out->nsuggestions) {
+        park_buf_append(why, "; closest names: ");
+        for (size_t i = 0; i < out->nsuggestions; i++) park_buf_printf(why, "%s%s", i ? ", " : "", out->suggestions[i]);
+    }
+    return park_error(r->ctx, PARK_ERR_NOTFOUND, "'%s': %s", a->input, why->s);
+}
+
+/* The crossing point(s) of two roads, in the metric plane. */
+static park_status crossing(park_resolver *r, const road_info *r1, const road_info *r2, bool near, double *x, double *y,
+                            double *gap, int *npoints) {
+    GEOSContextHandle_t g = r->ctx->geos;
+    *gap = 0, *npoints = 0;
+    GEOSGeometry *xg = near ? NULL : GEOSIntersection_r(g, r1->m, r2->m);
+    if (xg && !GEOSisEmpty_r(g, xg)) {
+        /* the centroid of the crossing points that are within 200 m of the first:
+         * roads that cross twice give two points; the first is kept, the count reported */
+        int k = GEOSGetNumGeometries_r(g, xg);
+        double x0 = NAN, y0 = NAN, sx = 0, sy = 0;
+        int used = 0;
+        for (int i = 0; i < k; i++) {
+            GEOSGeometry *c = GEOSGetCentroid_r(g, GEOSGetGeometryN_r(g, xg, i));
+            double cx, cy;
+            if (c && GEOSGeomGetX_r(g, c, &cx) && GEOSGeomGetY_r(g, c, &cy)) {
+                if (isnan(x0)) x0 = cx, y0 = cy;
+                if (hypot(cx - x0, cy - y0) <= 200) sx += cx, sy += cy, used++;
+                else (*npoints)++;
+            }
+            if (c) GEOSGeom_destroy_r(g, c);
+        }
+        *npoints += used ? 1 : 0;
+        *x = sx / used, *y = sy / used;
+        GEOSGeom_destroy_r(g, xg);
+        return used ? PARK_OK : park_geos_fail(r->ctx, "crossing point");
+    }
+    if (xg) GEOSGeom_destroy_r(g, xg);
+    GEOSCoordSequence *cs = GEOSNearestPoints_r(g, r1->m, r2->m);
+    if (!cs) return park_geos_fail(r->ctx, "nearest points of two roads");
+    double x1, y1, x2, y2;
+    GEOSCoordSeq_getXY_r(g, cs, 0, &x1, &y1);
+    GEOSCoordSeq_getXY_r(g, cs, 1, &x2, &y2);
+    GEOSCoordSeq_destroy_r(g, cs);
+    *gap = hypot(x2 - x1, y2 - y1);
+    /* "A路近B路": the place is on A, where it comes closest to B */
+    if (near) *x = x1, *y = y1;
+    else *x = (x1 + x2) / 2, *y = (y1 + y2) / 2;
+    *npoints = 1;
+    return PARK_OK;
+}
+
+static park_status answer_intersection(park_resolver *r, const park_address *a, park_datum datum, park_resolution *out,
+                                       park_buf *why) {
+    park_status st;
+    road_info *r1 = road_find(r, a->road, &st);
+    if (st) return st;
+    road_info *r2 = road_find(r, a->road2, &st);
+    if (st) return st;
+    bool near = !strcmp(a->relation, "near");
+    if (!r1 && !r2) {
+        not_found(r, a, a->road, out, why);
+        park_buf_printf(why, "; %s is not in the gazetteer either", a->road2);
+        return park_error(r->ctx, PARK_ERR_NOTFOUND, "'%s': %s", a->input, why->s);
+    }
+    if (!r1 || !r2) {
+        /* one road known: answer from it alone, and say so */
+        road_info *ri = r1 ? r1 : r2;
+        const char *missing = r1 ? a->road2 : a->road;
+        if ((st = road_analyse(r, ri))) return st;
+        copy_road(out, ri);
+        out->confidence *= 0.8;
+        park_buf_printf(why, "%s is not in the gazetteer, so this answer is from %s alone: %s", missing, ri->first->name, ri->note);
+        return PARK_OK;
+    }
+    double x, y, gap;
+    int npts;
+    if ((st = crossing(r, r1, r2, near, &x, &y, &gap, &npts))) return st;
+    if ((st = park_query_to_lonlat(r->ctx, r->ix, &x, &y))) return st;
+    park_buf sub;
+    park_buf_init(&sub);
+    if ((st = answer_point(r, x, y, PARK_DATUM_WGS84, out, &sub))) {
+        park_buf_free(&sub);
+        return st;
+    }
+    (void)datum;
+    out->match = PARK_MATCH_INTERSECTION;
+    out->feature = r1->first, out->feature2 = r2->first;
+    double pf = fmin(r1->prov_factor, r2->prov_factor);
+    double err = fmax(r1->error_m, r2->error_m);
+    out->confidence = 0.9 * pf;
+    if (near)
+        park_buf_printf(why, "the point of %s nearest to %s (%.0f m apart): %s", r1->names, r2->names, gap, sub.s);
+    else if (gap == 0)
+        park_buf_printf(why, "%s crosses %s%s: %s", r1->names, r2->names,
+                        npts > 1 ? " more than once (the first crossing is used)" : "", sub.s);
+    else if (gap <= MEET_TOL_M + err) {
+        out->confidence *= 0.8;
+        park_buf_printf(why, "%s and %s do not cross in the gazetteer but come within %.0f m (a T-junction or a gap); the midpoint is used: %s",
+                        r1->names, r2->names, gap, sub.s);
+    } else {
+        out->confidence *= 0.4;
+        park_buf_printf(why, "%s and %s do not meet in the gazetteer: their nearest points are %.0f m apart; the midpoint is used: %s",
+                        r1->names, r2->names, gap, sub.s);
+    }
+    if (near && gap > 500) out->confidence *= 0.5;
+    park_buf_free(&sub);
+    /* crossings of two boundary roads are parcel corners: the side is open */
+    if (isfinite(out->distance_m) && out->distance_m < BOUNDARY_TOL_M + err) {
+        out->confidence = fmin(out->confidence, 0.5);
+        park_buf_printf(why, "; the crossing is within %.0f m of a parcel edge, so either side is possible",
+                        BOUNDARY_TOL_M + err);
+    }
+    return PARK_OK;
+}
+
+static park_status answer_road(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
+    park_status st;
+    road_info *ri = road_find(r, a->road, &st);
+    if (st) return st;
+    if (!ri) {
+        if (a->park[0]) {
+            /* the road is unknown but the park is named: answer from the name */
+            park_buf sub;
+            park_buf_init(&sub);
+            st = answer_park(r, a, out, &sub);
+            if (st == PARK_OK) {
+                out->confidence *= 0.9;
+                park_buf_printf(why, "%s is not in the gazetteer; from the park name: %s", a->road, sub.s);
+                park_buf_free(&sub);
+                return PARK_OK;
+            }
+            park_buf_free(&sub);
+            park_ctx_clear_error(r->ctx);
+            free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
+        }
+        return not_found(r, a, a->road, out, why);
+    }
+    if ((st = road_analyse(r, ri))) return st;
+    copy_road(out, ri);
+    park_buf_append(why, ri->note);
+    if (strcmp(ri->first->name, a->road) && !strstr(ri->first->name, a->road))
+        park_buf_printf(why, " (read '%s' as %s)", a->road, ri->first->name);
+    number_note(a, out, why);
+    apply_park_hint(r, a, out, why);
+    return PARK_OK;
+}
+
+park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_address *a, park_datum datum,
+                                 park_resolution *out) {
+    res_init(out);
+    park_buf why;
+    park_buf_init(&why);
+    park_status st = PARK_OK;
+    if (a->in_shanghai < 0 || a->in_baoshan < 0) {
+        /* every parcel of 张江高新区宝山园 lies in 宝山区: the district is the answer */
+        out->match = PARK_MATCH_OUTSIDE, out->inside = 0;
+        out->confidence = 0.95;
+        const char *where = a->district[0] ? a->district : a->city[0] ? a->city : a->province;
+        cand_push(&out->candidates, &out->ncandidates, NULL, "outside", 1, NAN);
+        park_buf_printf(&why, "the address is in %s, not in 宝山区 where every parcel of the park lies", where);
+        if (a->road[0]) {
+            park_status s2;
+            road_info *ri = road_find(r, a->road, &s2);
+            if (ri && road_analyse(r, ri) == PARK_OK && ri->inside) {
+                out->confidence = 0.6;
+                park_buf_printf(&why, "; but %s, a road in the park's gazetteer, is also named: check the district", ri->first->name);
+            }
+            park_ctx_clear_error(ctx);
+        }
+    } else {
+        switch (a->kind) {
+        case PARK_ADDR_COORDS: {
+            park_resolution_clear(out);
+            st = park_address_resolve_point(ctx, r, a->lon, a->lat, datum, out);
+            if (st == PARK_OK && a->swapped) {
+                char *n = park_asprintf("%s (the text gave latitude first; read as %.6f,%.6f)", out->note, a->lon, a->lat);
+                if (n) free(out->note), out->note = n;
+            }
+            park_buf_free(&why);
+            return st;
+        }
+        case PARK_ADDR_INTERSECTION: st = answer_intersection(r, a, datum, out, &why); break;
+        case PARK_ADDR_ROAD: st = answer_road(r, a, out, &why); break;
+        case PARK_ADDR_PARK: st = answer_park(r, a, out, &why); break;
+        case PARK_ADDR_ADMIN:
+            out->match = PARK_MATCH_NOT_FOUND;
+            park_buf_printf(&why, "too vague: '%s' names no road and no park (only %s%s%s); give a road, a park name or coordinates",
+                            a->input, a->district[0] ? a->district : a->province, a->town[0] ? " " : "", a->town);
+            st = park_error(ctx, PARK_ERR_NOTFOUND, "%s", why.s);
+            break;
+        }
+    }
+    if (!why.len) park_buf_append(&why, park_match_name(out->match));
+    set_note(out, &why);
+    return st;
+}

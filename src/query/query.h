@@ -1,0 +1,48 @@
+/* query.h - internal to src/query: the per-layer query cache shared by locate,
+ * adjacency and validate.
+ *
+ * Measures in metres need a metric plane. EPSG:4549 (GK zone CM 120E) would do
+ * for Baoshan, but at 121.4E its scale error is 2.2e-4 and it is wrong for a
+ * layer elsewhere. So each layer gets its own transverse Mercator on GRS80 with
+ * the central meridian through the layer's centre: over a layer of a few tens
+ * of km the scale error is below 1e-5 (under 1 mm in 100 m). Distances that are
+ * reported are then refined geodesically (nearest points found in the plane,
+ * measured on the ellipsoid); areas are geodesic (park_area_geodesic). */
+#ifndef PARKGIS_QUERY_INTERNAL_H
+#define PARKGIS_QUERY_INTERNAL_H
+#include "../internal.h"
+#include "../store/store.h"
+
+struct park_layer_index {
+    GEOSContextHandle_t geos; /* the handle that made the objects below (to free them) */
+    size_t n;
+    char metric_crs[192];     /* "+proj=tmerc +lon_0=... +ellps=GRS80 ... +type=crs" */
+    GEOSGeometry **fixed;     /* lon/lat; the parcel's own geometry when valid, else a repaired copy */
+    unsigned char *owned;     /* fixed[i] is owned (a repair) */
+    GEOSGeometry **metric;    /* fixed[i] in metric_crs, owned */
+    GEOSGeometry **metric_boundary; /* boundary of metric[i], owned */
+    const GEOSPreparedGeometry **prep_ll;     /* prepared fixed[i] (containment) */
+    const GEOSPreparedGeometry **prep_m;      /* prepared metric[i] (distances) */
+    GEOSSTRtree *tree_ll;     /* envelopes of fixed[i] (lon/lat) for point queries */
+    GEOSSTRtree *tree_m;      /* envelopes of metric[i] for nearest-neighbour queries */
+    size_t *items;            /* items[i] == i: the STRtree payloads */
+};
+
+/* The cache for `layer`, built on first use and freed with the layer. The
+ * layer must be freed before the ctx that built it. Borrowed. */
+park_status park_query_index(park_ctx *ctx, const park_layer *layer, struct park_layer_index **out);
+
+/* A polygonal repair of g (GEOSMakeValid, then only the polygonal parts kept).
+ * New geometry; NULL after recording the GEOS error. */
+GEOSGeometry *park_query_repair(park_ctx *ctx, const GEOSGeometry *g);
+
+/* Metric plane -> lon/lat (EPSG:4490) for one point. */
+park_status park_query_to_lonlat(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
+/* lon/lat -> metric plane for one point. */
+park_status park_query_to_metric(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
+
+/* Geodesic distance (m) between two metric-plane geometries: the nearest
+ * points are found in the plane and measured on GRS80. 0 when they meet. */
+park_status park_query_distance(park_ctx *ctx, const struct park_layer_index *ix, const GEOSGeometry *a,
+                                const GEOSGeometry *b, double *m);
+#endif
