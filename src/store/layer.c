@@ -6,6 +6,7 @@
 #include <ogr_srs_api.h>
 #include <cpl_conv.h>
 #include <gdal.h>
+#include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -87,6 +88,43 @@ void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free
 
 /* ------------------------------------------------------------------ reading */
 
+/* True when `s` decodes as GBK (CP936) without error. */
+static bool cp936_valid(const char *s) {
+    iconv_t cd = iconv_open("UTF-8", "CP936");
+    if (cd == (iconv_t)-1) return false;
+    size_t inl = strlen(s), outl = inl * 2 + 4;
+    char *buf = malloc(outl), *in = (char *)s, *o = buf;
+    size_t r = buf ? iconv(cd, &in, &inl, &o, &outl) : (size_t)-1;
+    iconv_close(cd);
+    free(buf);
+    return r != (size_t)-1 && inl == 0;
+}
+
+/* Shapefile text whose code page neither a .cpg nor the DBF's LDID byte names
+ * reaches us as raw bytes. When some of it is not UTF-8 but all of that is valid
+ * GBK, it is GBK (what Chinese-locale GIS tools write); anything else is left to
+ * --encoding. */
+static bool shp_text_is_gbk(OGRLayerH lyr) {
+    const char *se = GDALGetMetadataItem((GDALMajorObjectH)lyr, "SOURCE_ENCODING", "SHAPEFILE");
+    if (!se || *se) return false; /* not a Shapefile, or its code page is known */
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int nf = OGR_FD_GetFieldCount(defn), non_utf8 = 0, non_gbk = 0;
+    OGRFeatureH f;
+    OGR_L_ResetReading(lyr);
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        for (int i = 0; i < nf; i++) {
+            if (OGR_Fld_GetType(OGR_FD_GetFieldDefn(defn, i)) != OFTString || !OGR_F_IsFieldSetAndNotNull(f, i)) continue;
+            const char *v = OGR_F_GetFieldAsString(f, i);
+            if (park_utf8_valid(v)) continue;
+            non_utf8++;
+            if (!cp936_valid(v)) non_gbk++;
+        }
+        OGR_F_Destroy(f);
+    }
+    OGR_L_ResetReading(lyr);
+    return non_utf8 > 0 && non_gbk == 0;
+}
+
 static const char *field_str(OGRFeatureH f, int idx) {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) return "";
     return OGR_F_GetFieldAsString(f, idx);
@@ -123,6 +161,13 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
         GDALClose(ds);
         return park_error(ctx, PARK_ERR_INPUT, "%s: no layer %s%s%s", path, layer_name ? "named '" : "",
                           layer_name ? layer_name : "in file", layer_name ? "'" : "");
+    }
+    if (!(encoding && *encoding) && shp_text_is_gbk(lyr)) {
+        GDALClose(ds);
+        park_status rs = park_layer_read(ctx, path, layer_name, "CP936", out);
+        if (rs == PARK_OK)
+            park_buf_printf(&(*out)->notes, "%s: no .cpg and no code page in the DBF header (LDID 0); its text is not UTF-8 but valid GBK, so it was read as CP936 (give --encoding to choose another)\n", path);
+        return rs;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int fi_id = OGR_FD_GetFieldIndex(defn, "id"), fi_name = OGR_FD_GetFieldIndex(defn, "name");
