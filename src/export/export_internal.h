@@ -1,0 +1,60 @@
+/* export_internal.h - what the export writers (export_shp.c, export_ogr.c,
+ * export_qml.c) share with the driver (export.c): the layers prepared once
+ * (reprojected, areas computed) so every format writes the same numbers. */
+#ifndef PARKGIS_EXPORT_INTERNAL_H
+#define PARKGIS_EXPORT_INTERNAL_H
+#include "../internal.h"
+
+typedef enum exp_kind { EXP_POLYGON, EXP_LINE, EXP_POINT } exp_kind;
+
+typedef struct exp_feature {
+    const park_parcel *p;  /* borrowed from the source layer */
+    GEOSGeometry *g;       /* in the job's target CRS, owned */
+    double area_km2;       /* geodesic, from the EPSG:4490 geometry; NAN for lines/points */
+} exp_feature;
+
+typedef struct exp_layer {
+    const char *name;      /* ASCII, file / table name */
+    const char *title;     /* Chinese */
+    int is_primary;
+    exp_kind kind;
+    int multi;             /* points: some feature is a MultiPoint */
+    const park_layer *src;
+    exp_feature *f;
+    size_t n;
+} exp_layer;
+
+typedef struct exp_job {
+    park_ctx *ctx;
+    park_export_format format;
+    const char *t_srs;     /* CRS the geometries are in (after the format's rules) */
+    int t_geographic;      /* t_srs is a geographic CRS (lon/lat) */
+    int cp936;             /* Shapefile DBF in CP936 instead of UTF-8 */
+    int overwrite;
+    const char *basename, *title;
+    exp_layer *layers;
+    size_t nlayers;
+    park_buf notes;
+    park_export_report *rep;
+} exp_job;
+
+/* Writers: `dir` is the temporary directory (files) or NULL (pg); `file` is the
+ * file name to use inside it for single-file formats. Each records what it wrote
+ * with exp_report_add (final path computed by the driver from the file name). */
+park_status exp_write_shp(exp_job *job, const char *dir);
+park_status exp_write_ogr(exp_job *job, const char *dir, const char *file, const char *pg_conn);
+void exp_report_add(exp_job *job, const exp_layer *l, const char *file);
+const char *exp_geometry_name(const exp_layer *l);
+
+/* QML for a prepared layer (new string, free()). */
+char *exp_qml(exp_job *job, const exp_layer *l);
+/* Colour for feature i of a layer: metro colours for lines (by name/id), the
+ * shared palette otherwise. hex "#rrggbb". */
+void exp_feature_color(const exp_layer *l, size_t i, unsigned char rgb[3], char hex[8]);
+
+/* Writes a whole small text file; PARK_ERR_OUTPUT naming it on failure. */
+park_status exp_write_text(park_ctx *ctx, const char *path, const char *text);
+/* Truncates UTF-8 `s` to at most `max` bytes at a character boundary, marking a cut
+ * with "…". Returns a new string; *cut set when it was shortened. */
+char *exp_utf8_truncate(const char *s, size_t max, int *cut);
+#endif

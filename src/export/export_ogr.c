@@ -1,0 +1,344 @@
+/* export_ogr.c - GeoPackage, GeoJSON, KML and PostGIS through OGR.
+ *
+ * GeoPackage: all layers in one file plus QGIS's `layer_styles` table (the
+ * schema QGIS 3.22 creates itself, an OGR attributes table), one default style per
+ * layer, so QGIS applies the styles on open.
+ * GeoJSON: one file per layer; RFC 7946 when the target is WGS84/CGCS2000.
+ * KML: one file, one Folder per layer, <name> and a Chinese <description>,
+ * feature colours as KML styles.
+ * PostGIS: one table per layer in one transaction, plus a geography column
+ * `geog` (EPSG:4490, GRS80) so ST_Area(geog) gives the geodesic area. */
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <cpl_string.h>
+#include <gdal.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <ogr_srs_api.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+
+#include "export_internal.h"
+
+static const char *ogr_msg(void) {
+    const char *m = CPLGetLastErrorMsg();
+    return m && *m ? m : "no detail from GDAL";
+}
+
+static const char *driver_name(park_export_format f) {
+    switch (f) {
+    case PARK_EXPORT_GPKG: return "GPKG";
+    case PARK_EXPORT_GEOJSON: return "GeoJSON";
+    case PARK_EXPORT_KML: return "LIBKML"; /* the plain KML driver drops fill colours */
+    case PARK_EXPORT_PG: return "PostgreSQL";
+    default: return NULL;
+    }
+}
+
+static OGRGeometryH to_ogr(park_ctx *ctx, const exp_layer *l, const GEOSGeometry *g) {
+    size_t sz = 0;
+    unsigned char *wkb = GEOSGeomToWKB_buf_r(ctx->geos, g, &sz);
+    if (!wkb) return NULL;
+    OGRGeometryH og = NULL;
+    OGRErr e = OGR_G_CreateFromWkb(wkb, NULL, &og, (int)sz);
+    GEOSFree_r(ctx->geos, wkb);
+    if (e != OGRERR_NONE) return NULL;
+    /* One declared type per layer: Polygon -> MultiPolygon, LineString -> MultiLineString. */
+    if (l->kind == EXP_POLYGON) og = OGR_G_ForceToMultiPolygon(og);
+    else if (l->kind == EXP_LINE) og = OGR_G_ForceToMultiLineString(og);
+    else if (l->multi) og = OGR_G_ForceToMultiPoint(og);
+    return og;
+}
+
+static OGRwkbGeometryType layer_type(const exp_layer *l) {
+    return l->kind == EXP_POLYGON ? wkbMultiPolygon : l->kind == EXP_LINE ? wkbMultiLineString : l->multi ? wkbMultiPoint : wkbPoint;
+}
+
+/* The Chinese description shown in Google Earth's balloon. */
+static char *kml_description(const exp_layer *l, const exp_feature *f) {
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_printf(&b, "%s", l->title);
+    if (*f->p->layout) park_buf_printf(&b, " · %s", f->p->layout);
+    if (l->kind == EXP_POLYGON) {
+        if (isfinite(f->p->official_km2)) park_buf_printf(&b, "\n规划面积：%.2f km²", f->p->official_km2);
+        else park_buf_append(&b, "\n规划面积：无");
+        park_buf_printf(&b, "\n计算面积（CGCS2000 椭球）：%.3f km²", f->area_km2);
+    }
+    if (*f->p->provenance) park_buf_printf(&b, "\n来源：%s", f->p->provenance);
+    return park_buf_take(&b);
+}
+
+static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer *l, char **lco, const char *where) {
+    park_ctx *ctx = job->ctx;
+    OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
+    if (OSRSetFromUserInput(srs, job->t_srs) != OGRERR_NONE) {
+        OSRDestroySpatialReference(srs);
+        return park_error(ctx, PARK_ERR_USAGE, "%s: GDAL does not know the CRS %s", where, job->t_srs);
+    }
+    /* coordinates are lon/lat (x/y) whatever the CRS's official axis order */
+    OSRSetAxisMappingStrategy(srs, OAMS_TRADITIONAL_GIS_ORDER);
+    CPLErrorReset();
+    OGRLayerH lyr = GDALDatasetCreateLayer(ds, l->name, srs, layer_type(l), lco);
+    OSRDestroySpatialReference(srs);
+    if (!lyr) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating layer %s: %s", where, l->name, ogr_msg());
+
+    int kml = job->format == PARK_EXPORT_KML;
+    struct {
+        const char *name;
+        OGRFieldType type;
+    } fields[] = {{"id", OFTString},         {"name", OFTString},     {"group", OFTString},
+                  {"official_km2", OFTReal}, {"area_km2", OFTReal},   {"provenance", OFTString},
+                  {"description", OFTString}};
+    int idx[7];
+    for (int k = 0; k < 7; k++) {
+        idx[k] = -1;
+        if ((k == 3 || k == 4) && l->kind != EXP_POLYGON) continue;
+        if (k == 6 && !kml) continue;
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
+        if (fields[k].type == OFTReal) OGR_Fld_SetPrecision(fd, 6);
+        OGRErr e = OGR_L_CreateField(lyr, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE)
+            return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating field %s of layer %s: %s", where, fields[k].name, l->name, ogr_msg());
+        idx[k] = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), fields[k].name);
+    }
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    for (size_t i = 0; i < l->n; i++) {
+        const exp_feature *f = &l->f[i];
+        OGRFeatureH of = OGR_F_Create(defn);
+        OGR_F_SetFieldString(of, idx[0], f->p->id);
+        OGR_F_SetFieldString(of, idx[1], f->p->name);
+        OGR_F_SetFieldString(of, idx[2], f->p->layout);
+        if (idx[3] >= 0) {
+            if (isfinite(f->p->official_km2)) OGR_F_SetFieldDouble(of, idx[3], f->p->official_km2);
+            else OGR_F_SetFieldNull(of, idx[3]);
+            OGR_F_SetFieldDouble(of, idx[4], f->area_km2);
+        }
+        OGR_F_SetFieldString(of, idx[5], f->p->provenance);
+        if (kml) {
+            char *d = kml_description(l, f);
+            OGR_F_SetFieldString(of, idx[6], d);
+            free(d);
+            /* KML style from the same colours as the .qml (KML driver turns the
+             * OGR style string into <Style>) */
+            char hex[8], style[96];
+            unsigned char rgb[3];
+            exp_feature_color(l, i, rgb, hex);
+            if (l->kind == EXP_POLYGON) snprintf(style, sizeof style, "PEN(c:%s,w:2px);BRUSH(fc:%s8c)", hex, hex);
+            else if (l->kind == EXP_LINE) snprintf(style, sizeof style, "PEN(c:%s,w:4px)", hex);
+            else snprintf(style, sizeof style, "SYMBOL(c:%s)", hex);
+            OGR_F_SetStyleString(of, style);
+        }
+        OGRGeometryH og = to_ogr(ctx, l, f->g);
+        if (!og) {
+            OGR_F_Destroy(of);
+            return park_error(ctx, PARK_ERR_INTERNAL, "%s: layer %s, feature '%s': geometry conversion to OGR failed", where, l->name, f->p->id);
+        }
+        OGR_F_SetGeometryDirectly(of, og);
+        CPLErrorReset();
+        OGRErr e = OGR_L_CreateFeature(lyr, of);
+        OGR_F_Destroy(of);
+        if (e != OGRERR_NONE)
+            return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing feature '%s' of layer %s: %s", where, f->p->id, l->name, ogr_msg());
+    }
+    if (OGR_L_SyncToDisk(lyr) != OGRERR_NONE)
+        return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing layer %s: %s", where, l->name, ogr_msg());
+    return PARK_OK;
+}
+
+/* QGIS's layer_styles table (columns as QGIS 3.22 creates them for GeoPackage). */
+static park_status write_gpkg_styles(exp_job *job, GDALDatasetH ds, const char *where) {
+    park_ctx *ctx = job->ctx;
+    CPLErrorReset();
+    /* primary key "id" as QGIS names it */
+    char **lco = CSLSetNameValue(NULL, "FID", "id");
+    OGRLayerH st = GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, lco);
+    CSLDestroy(lco);
+    if (!st) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating table layer_styles: %s", where, ogr_msg());
+    static const struct {
+        const char *name;
+        OGRFieldType type;
+        int width;
+    } cols[] = {{"f_table_catalog", OFTString, 256}, {"f_table_schema", OFTString, 256}, {"f_table_name", OFTString, 256},
+                {"f_geometry_column", OFTString, 256}, {"styleName", OFTString, 30}, {"styleQML", OFTString, 0},
+                {"styleSLD", OFTString, 0}, {"useAsDefault", OFTInteger, 0}, {"description", OFTString, 0},
+                {"owner", OFTString, 30}, {"ui", OFTString, 30}, {"update_time", OFTDateTime, 0}};
+    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(cols[k].name, cols[k].type);
+        if (cols[k].width) OGR_Fld_SetWidth(fd, cols[k].width);
+        if (cols[k].type == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
+        OGRErr e = OGR_L_CreateField(st, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+        if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating layer_styles.%s: %s", where, cols[k].name, ogr_msg());
+    }
+    time_t now = time(NULL);
+    struct tm tm;
+    gmtime_r(&now, &tm);
+    for (size_t i = 0; i < job->nlayers; i++) {
+        const exp_layer *l = &job->layers[i];
+        OGRLayerH lyr = GDALDatasetGetLayerByName(ds, l->name);
+        const char *geomcol = lyr ? OGR_L_GetGeometryColumn(lyr) : "geom";
+        char *qml = exp_qml(job, l);
+        char *desc = park_asprintf("%s (parkgis %s)", l->title, PARKGIS_VERSION);
+        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(st));
+        OGR_F_SetFieldString(f, 0, "");
+        OGR_F_SetFieldString(f, 1, "");
+        OGR_F_SetFieldString(f, 2, l->name);
+        OGR_F_SetFieldString(f, 3, geomcol && *geomcol ? geomcol : "geom");
+        OGR_F_SetFieldString(f, 4, l->name);
+        OGR_F_SetFieldString(f, 5, qml);
+        OGR_F_SetFieldString(f, 6, "");
+        OGR_F_SetFieldInteger(f, 7, 1);
+        OGR_F_SetFieldString(f, 8, desc);
+        OGR_F_SetFieldString(f, 9, "");
+        OGR_F_SetFieldDateTimeEx(f, 11, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, (float)tm.tm_sec, 100);
+        CPLErrorReset();
+        OGRErr e = OGR_L_CreateFeature(st, f);
+        OGR_F_Destroy(f);
+        free(qml), free(desc);
+        if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing the style of %s: %s", where, l->name, ogr_msg());
+    }
+    return PARK_OK;
+}
+
+/* Closes a dataset and reports a failure GDAL raised while flushing. */
+static park_status close_ds(park_ctx *ctx, GDALDatasetH ds, const char *where) {
+    CPLErrorReset();
+    GDALClose(ds);
+    if (CPLGetLastErrorType() >= CE_Failure)
+        return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure finishing the file: %s", where, ogr_msg());
+    return PARK_OK;
+}
+
+static park_status write_file(exp_job *job, const char *path, size_t first, size_t count) {
+    park_ctx *ctx = job->ctx;
+    GDALDriverH drv = GDALGetDriverByName(driver_name(job->format));
+    if (!drv) return park_error(ctx, PARK_ERR_INTERNAL, "GDAL was built without the %s driver", driver_name(job->format));
+    char **dsco = NULL;
+    if (job->format == PARK_EXPORT_KML) {
+        /* LIBKML takes <name> and <description> from the fields "name" and
+         * "description" (its defaults); the rest goes to ExtendedData. */
+        dsco = CSLSetNameValue(dsco, "DOCUMENT_ID", job->basename);
+        dsco = CSLSetNameValue(dsco, "NAME", job->title);
+    }
+    CPLErrorReset();
+    GDALDatasetH ds = GDALCreate(drv, path, 0, 0, 0, GDT_Unknown, dsco);
+    CSLDestroy(dsco);
+    if (!ds) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create: %s", path, ogr_msg());
+    park_status st = PARK_OK;
+    /* one transaction: GeoPackage commits per feature otherwise */
+    int tx = job->format == PARK_EXPORT_GPKG && GDALDatasetStartTransaction(ds, FALSE) == OGRERR_NONE;
+    for (size_t i = first; i < first + count && !st; i++) {
+        const exp_layer *l = &job->layers[i];
+        char **lco = NULL;
+        if (job->format == PARK_EXPORT_GPKG) {
+            lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+            lco = CSLSetNameValue(lco, "FID", "fid");
+            lco = CSLSetNameValue(lco, "IDENTIFIER", l->title);
+            lco = CSLSetNameValue(lco, "DESCRIPTION", l->is_primary ? job->title : l->title);
+        } else if (job->format == PARK_EXPORT_GEOJSON) {
+            if (job->t_geographic && !strcmp(job->t_srs, "EPSG:4326")) lco = CSLSetNameValue(lco, "RFC7946", "YES");
+            lco = CSLSetNameValue(lco, "DESCRIPTION", l->title);
+        } else if (job->format == PARK_EXPORT_KML) {
+            lco = CSLSetNameValue(lco, "FOLDER", "YES");
+            lco = CSLSetNameValue(lco, "NAME", l->title);
+        }
+        st = write_features(job, ds, l, lco, path);
+        CSLDestroy(lco);
+    }
+    if (!st && job->format == PARK_EXPORT_GPKG) st = write_gpkg_styles(job, ds, path);
+    if (tx && !st && GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+        st = park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure committing: %s", path, ogr_msg());
+    park_status cst = close_ds(ctx, ds, path);
+    return st ? st : cst;
+}
+
+static park_status write_pg(exp_job *job, const char *conn) {
+    park_ctx *ctx = job->ctx;
+    const char *where = "PostgreSQL";
+    CPLErrorReset();
+    const char *allowed[] = {"PostgreSQL", NULL};
+    GDALDatasetH ds = GDALOpenEx(conn, GDAL_OF_VECTOR | GDAL_OF_UPDATE, allowed, NULL, NULL);
+    if (!ds) return park_error(ctx, PARK_ERR_OUTPUT, "cannot connect to PostgreSQL: %s", ogr_msg());
+    park_status st = PARK_OK;
+    /* refuse before touching anything */
+    for (size_t i = 0; i < job->nlayers && !st; i++)
+        if (!job->overwrite && GDALDatasetGetLayerByName(ds, job->layers[i].name))
+            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: table %s already exists (use --overwrite to replace it)", job->layers[i].name);
+    int tx = 0;
+    if (!st) {
+        if (GDALDatasetStartTransaction(ds, FALSE) != OGRERR_NONE)
+            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: cannot start a transaction: %s", ogr_msg());
+        else tx = 1;
+    }
+    for (size_t i = 0; i < job->nlayers && !st; i++) {
+        const exp_layer *l = &job->layers[i];
+        char **lco = NULL;
+        lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
+        lco = CSLSetNameValue(lco, "FID", "fid");
+        lco = CSLSetNameValue(lco, "OVERWRITE", job->overwrite ? "YES" : "NO");
+        lco = CSLSetNameValue(lco, "DESCRIPTION", l->title);
+        st = write_features(job, ds, l, lco, where);
+        CSLDestroy(lco);
+        if (st) break;
+        /* geography in EPSG:4490: PostGIS measures it on GRS80, the ellipsoid
+         * parkgis uses, so ST_Area(geog) and area_km2 agree. */
+        char *sql = park_asprintf("ALTER TABLE \"%s\" ADD COLUMN geog geography", l->name);
+        CPLErrorReset();
+        OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+        if (r) GDALDatasetReleaseResultSet(ds, r);
+        free(sql);
+        if (CPLGetLastErrorType() >= CE_Failure) {
+            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: Failure adding the geography column to %s: %s", l->name, ogr_msg());
+            break;
+        }
+        sql = park_asprintf("UPDATE \"%s\" SET geog = ST_Transform(geom, 4490)::geography", l->name);
+        CPLErrorReset();
+        r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+        if (r) GDALDatasetReleaseResultSet(ds, r);
+        free(sql);
+        if (CPLGetLastErrorType() >= CE_Failure)
+            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: Failure filling the geography column of %s: %s", l->name, ogr_msg());
+    }
+    if (tx) {
+        if (st) GDALDatasetRollbackTransaction(ds);
+        else if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
+            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: Failure committing: %s", ogr_msg());
+    }
+    for (size_t i = 0; i < job->nlayers && !st; i++) exp_report_add(job, &job->layers[i], job->layers[i].name);
+    park_status cst = close_ds(ctx, ds, where);
+    return st ? st : cst;
+}
+
+park_status exp_write_ogr(exp_job *job, const char *dir, const char *file, const char *pg_conn) {
+    GDALAllRegister();
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    park_status st = PARK_OK;
+    if (job->format == PARK_EXPORT_PG) st = write_pg(job, pg_conn);
+    else if (job->format == PARK_EXPORT_GEOJSON) {
+        for (size_t i = 0; i < job->nlayers && !st; i++) {
+            const exp_layer *l = &job->layers[i];
+            char *name = file ? park_strdup(file) : park_asprintf("%s.geojson", l->name);
+            char *path = park_asprintf("%s/%s", dir, name);
+            st = write_file(job, path, i, 1);
+            if (!st && !file) {
+                /* QGIS loads <name>.qml beside a file-based layer as its default style */
+                char *qpath = park_asprintf("%s/%s.qml", dir, l->name);
+                char *qml = exp_qml(job, l);
+                st = exp_write_text(job->ctx, qpath, qml);
+                free(qpath), free(qml);
+            }
+            if (!st) exp_report_add(job, l, name);
+            free(name), free(path);
+        }
+    } else {
+        char *path = park_asprintf("%s/%s", dir, file);
+        st = write_file(job, path, 0, job->nlayers);
+        for (size_t i = 0; i < job->nlayers && !st; i++) exp_report_add(job, &job->layers[i], file);
+        free(path);
+    }
+    CPLPopErrorHandler();
+    return st;
+}
