@@ -32,7 +32,11 @@ static const char *USAGE =
     "  area gained and lost (both can be non-zero); per layout element; the whole park\n"
     "  against the plan's stated 30.63 km². Exit 1 when validation finds errors.";
 
-static void fmt(char *b, size_t n, double v, int dec) { park_fmt_num(b, n, v, dec); }
+/* Like park_fmt_num, but a value that rounds to zero prints as 0, not -0. */
+static void fmt(char *b, size_t n, double v, int dec) {
+    if (fabs(v) < 0.5 * pow(10, -dec)) v = 0;
+    park_fmt_num(b, n, v, dec);
+}
 
 static double pct(double old_m2, double new_m2) {
     return old_m2 > 0 ? 100.0 * (new_m2 - old_m2) / old_m2 : NAN;
@@ -115,9 +119,10 @@ static void print_json(const park_recompute_report *r, const char *from, const c
     free(s);
 }
 
-/* One row per change: scope (parcel|element|total|stated), then the numbers.
- * Text tables show km² to 4 decimals (100 m²); CSV keeps 6 (1 m²). */
-static void change_row(park_table *t, const char *scope, const park_area_change *c, int dec) {
+/* One row per change. CSV puts everything in one table with a leading scope
+ * column (parcel|total|stated|element) and km² to 6 decimals (1 m²); text
+ * prints a parcel table and an element table, km² to 4 decimals (100 m²). */
+static void change_row(park_table *t, const char *scope, const park_area_change *c, int dec, bool status) {
     char o[32], n[32], d[32], p[32], g[32], l[32];
     fmt(o, sizeof o, c->old_m2 / 1e6, dec);
     fmt(n, sizeof n, c->new_m2 / 1e6, dec);
@@ -125,30 +130,49 @@ static void change_row(park_table *t, const char *scope, const park_area_change 
     fmt(p, sizeof p, pct(c->old_m2, c->new_m2), 2);
     fmt(g, sizeof g, c->gained_m2 / 1e6, dec);
     fmt(l, sizeof l, c->lost_m2 / 1e6, dec);
-    char status[64];
-    snprintf(status, sizeof status, "%s%s", park_change_kind_name(c->kind), c->renamed ? "+renamed" : "");
-    const char *row[] = {scope, c->layout, c->id, c->name, status, o, n, d, p, g, l};
-    park_table_add(t, row);
+    char st[64] = "";
+    if (status) snprintf(st, sizeof st, "%s%s", park_change_kind_name(c->kind), c->renamed ? "+renamed" : "");
+    const char *row[] = {scope, c->layout, c->id, c->name, st, o, n, d, p, g, l};
+    /* text tables leave out the scope (and, for parcels, the layout) column */
+    park_table_add(t, scope ? row : c->layout[0] ? row + 1 : row + 2);
 }
 
-static park_table *changes_table(const park_recompute_report *r, bool csv) {
-    const char *cols[] = {"scope", "layout", "id", "name", "status", "old_km2", "new_km2", "change_km2", "change_pct", "gained_km2", "lost_km2"};
-    park_table *t = park_table_new(11, cols);
-    for (int k = 5; k < 11; k++) park_table_numeric(t, k);
-    int dec = csv ? 6 : 4;
-    for (size_t i = 0; i < r->nparcels; i++) change_row(t, "parcel", &r->parcels[i], dec);
+static void total_rows(park_table *t, const park_recompute_report *r, const char *s1, const char *s2, int dec) {
     park_area_change tot = r->total;
     tot.name = (char *)"全园 (sum; gained/lost of the union)";
-    change_row(t, "total", &tot, dec);
+    change_row(t, s1, &tot, dec, true);
     /* the plan's stated total as the "old" side: how far the new layer is from it */
     park_area_change st = r->total;
     st.id = (char *)"STATED", st.name = (char *)"规划总面积 (stated in the plan)";
     st.old_m2 = r->stated_km2 * 1e6, st.gained_m2 = st.lost_m2 = NAN;
-    st.kind = PARK_CHANGE_UNCHANGED, st.renamed = 0;
-    change_row(t, "stated", &st, dec);
-    t->rows[t->nrows - 1][4][0] = 0; /* no status for the reference row */
-    for (size_t i = 0; i < r->nelements; i++) change_row(t, "element", &r->elements[i], dec);
+    change_row(t, s2, &st, dec, false);
+}
+
+static park_table *csv_table(const park_recompute_report *r) {
+    const char *cols[] = {"scope", "layout", "id", "name", "status", "old_km2", "new_km2", "change_km2", "change_pct", "gained_km2", "lost_km2"};
+    park_table *t = park_table_new(11, cols);
+    for (size_t i = 0; i < r->nparcels; i++) change_row(t, "parcel", &r->parcels[i], 6, true);
+    total_rows(t, r, "total", "stated", 6);
+    for (size_t i = 0; i < r->nelements; i++) change_row(t, "element", &r->elements[i], 6, true);
     return t;
+}
+
+static void print_text_tables(const park_recompute_report *r) {
+    const char *cols[] = {"layout", "id", "name", "status", "old_km2", "new_km2", "change_km2", "change_pct", "gained_km2", "lost_km2"};
+    printf("\nparcels (geodesic areas on the CGCS2000 ellipsoid):\n");
+    park_table *t = park_table_new(9, cols + 1);
+    for (int k = 3; k < 9; k++) park_table_numeric(t, k);
+    for (size_t i = 0; i < r->nparcels; i++) change_row(t, NULL, &r->parcels[i], 4, true);
+    total_rows(t, r, NULL, NULL, 4);
+    park_table_print_text(t, stdout);
+    park_table_free(t);
+    if (!r->nelements) return;
+    printf("\nlayout elements:\n");
+    t = park_table_new(10, cols);
+    for (int k = 4; k < 10; k++) park_table_numeric(t, k);
+    for (size_t i = 0; i < r->nelements; i++) change_row(t, NULL, &r->elements[i], 4, true);
+    park_table_print_text(t, stdout);
+    park_table_free(t);
 }
 
 static void print_issues_text(const park_recompute_report *r) {
@@ -257,10 +281,10 @@ int cmd_recompute(park_cli *cli, int argc, char **argv) {
         print_json(r, from, base, wrote ? diff : NULL);
     } else if (cli->format == CLI_CSV) {
         for (size_t i = 0; i < r->nissues; i++)
-            fprintf(stderr, "parkgis recompute: %s: %s %s: %s\n", level_name(r->issues[i].level), r->issues[i].kind,
-                    r->issues[i].feature, r->issues[i].message);
+            fprintf(stderr, "parkgis recompute: %s: %s%s%s: %s\n", level_name(r->issues[i].level), r->issues[i].kind,
+                    r->issues[i].feature[0] ? " " : "", r->issues[i].feature, r->issues[i].message);
         if (r->computed) {
-            park_table *t = changes_table(r, true);
+            park_table *t = csv_table(r);
             park_table_print_csv(t, stdout);
             park_table_free(t);
         }
@@ -268,10 +292,7 @@ int cmd_recompute(park_cli *cli, int argc, char **argv) {
         printf("recompute: %s against baseline %s\n", from, base);
         print_issues_text(r);
         if (r->computed) {
-            putchar('\n');
-            park_table *t = changes_table(r, false);
-            park_table_print_text(t, stdout);
-            park_table_free(t);
+            print_text_tables(r);
             if (wrote) printf("\ngained/lost pieces written to %s (layer parcel_changes)\n", diff);
         }
     }

@@ -5,6 +5,7 @@
  * Validation is park_validate's (query module); this file only adds what a
  * comparison needs: ids matched to the baseline (added / removed / renamed),
  * features without an id, duplicate ids, undecodable text, and the reader's notes. */
+#define _GNU_SOURCE /* memmem */
 #include <math.h>
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
@@ -18,22 +19,10 @@
 
 #include "../internal.h"
 
-/* TRANSITIONAL: the validator and the layouts are being written in parallel;
- * weak references keep the tree linking until they land. */
-#pragma weak park_layout_build
-#pragma weak park_layout_free
-#pragma weak park_layout_list
-#pragma weak park_layout_layer_count
-#pragma weak park_layout_layer_get
-#pragma weak park_validate
-#pragma weak park_validation_free
-#pragma weak park_validate_opts_default
-#pragma weak park_layout_id
 
 void park_recompute_opts_default(park_recompute_opts *o) {
     memset(o, 0, sizeof *o);
-    if (park_validate_opts_default) park_validate_opts_default(&o->validate);
-    else o->validate.overlap_min_m2 = 1, o->validate.gap_max_m = 25;
+    park_validate_opts_default(&o->validate);
     o->snap_m = 0.05;
     o->layouts = 1;
     o->stated_km2 = PARK_STATED_TOTAL_KM2;
@@ -325,6 +314,8 @@ static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, c
     size_t nb = park_layer_count(base), ne = park_layer_count(ed);
     const char *epath = park_layer_path(ed);
     char lab[256];
+    size_t bad_text = 0;
+    const park_parcel *first_bad = NULL;
     for (size_t j = 0; j < ne; j++) {
         const park_parcel *e = park_layer_get(ed, j);
         double x, y;
@@ -345,10 +336,10 @@ static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, c
                               epath, park_layer_get(ed, k)->source_fid, e->source_fid, e->id);
                 break;
             }
-        if (!park_utf8_valid(e->name))
-            add_issue(L, PARK_ERROR, "encoding", lab, x, y, NAN,
-                      "%s: feature %ld (id '%s'): name is not valid UTF-8 and could not be decoded (give the DBF's code page, e.g. --encoding CP936 for GBK)",
-                      epath, e->source_fid, e->id);
+        if (!park_utf8_valid(e->name)) {
+            if (!bad_text++) first_bad = e;
+            continue; /* its name cannot be compared */
+        }
         const park_parcel *b = NULL;
         for (size_t i = 0; i < nb && !b; i++)
             if (!strcmp(park_layer_get(base, i)->id, e->id)) b = park_layer_get(base, i);
@@ -360,6 +351,13 @@ static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, c
         } else if (strcmp(b->name, e->name) != 0 && park_utf8_valid(e->name)) {
             add_issue(L, PARK_WARNING, "renamed", lab, x, y, NAN, "parcel '%s' renamed: '%s' -> '%s'", e->id, b->name, e->name);
         }
+    }
+    if (bad_text) {
+        /* One error for the layer: the cause (an unknown code page) is one. */
+        feature_label(first_bad, lab, sizeof lab);
+        add_issue(L, PARK_ERROR, "encoding", lab, NAN, NAN, NAN,
+                  "%s: %zu name%s not valid UTF-8 (first: feature %ld, id '%s'): the text was not read with its code page; give it with --encoding (e.g. CP936 for GBK, UTF-8)",
+                  epath, bad_text, bad_text == 1 ? " is" : "s are", first_bad->source_fid, first_bad->id);
     }
     for (size_t i = 0; i < nb; i++) {
         const park_parcel *b = park_layer_get(base, i);
@@ -381,7 +379,9 @@ static void add_notes(issue_list *L, const park_layer *l, const char *kind) {
     while (*s) {
         const char *nl = strchr(s, '\n');
         size_t len = nl ? (size_t)(nl - s) : strlen(s);
-        if (len) {
+        /* the reader's per-feature "not valid UTF-8" notes are summed up in one
+         * "encoding" error by validate_ids */
+        if (len && !memmem(s, len, "not valid UTF-8", 15)) {
             char *line = park_strndup(s, len);
             add_issue(L, PARK_WARNING, kind, "", NAN, NAN, NAN, "%s", line);
             free(line);
@@ -410,10 +410,6 @@ static park_layout_layer primary_layer(const park_layout *lo) {
 static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed,
                                    double snap_m) {
     park_recompute_report *r = L->r;
-    if (!park_layout_list || !park_layout_build) {
-        add_issue(L, PARK_WARNING, "layout", "", NAN, NAN, NAN, "layouts are not available in this build: no per-element report");
-        return PARK_OK;
-    }
     char *list = park_layout_list(ctx);
     if (!list) return PARK_OK;
     park_status st = PARK_OK;
@@ -457,7 +453,7 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
     park_status st = PARK_OK;
 
     add_notes(&L, edited, "input");
-    if (park_validate) {
+    {
         park_validation *ve = NULL, *vb = NULL;
         if ((st = park_validate(ctx, edited, &opts->validate, &ve))) goto fail;
         if ((st = park_validate(ctx, baseline, &opts->validate, &vb))) {
@@ -486,8 +482,6 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
                           "baseline %s: %s (made valid for the comparison)", park_layer_path(baseline), vb->issues[k].message);
         park_validation_free(ve);
         park_validation_free(vb);
-    } else {
-        add_issue(&L, PARK_WARNING, "validate", "", NAN, NAN, NAN, "the validator is not available in this build: polygons were not checked");
     }
     validate_ids(ctx, &L, baseline, edited);
     if (r->errors) {
