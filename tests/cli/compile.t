@@ -1,0 +1,51 @@
+# compile the hand-made fixture (tests/data/compile) to standard output: GeoJSON, one feature per line
+$ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - 2>/dev/null | head -1
+| {"type":"FeatureCollection","name":"parcels","features":[
+
+# the table names every parcel with official and geodesic areas and the checks
+$ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - 2>&1 >/dev/null | grep -E '^(sq |sq-offset|checks)'
+| sq           正方形                       1.00         1.001            0.1       50            25          25       14             5.5
+| sq-offset    偏移                         1.20         1.201            0.1       45            27          27       17             6.2
+| checks (measured, never forced):
+
+# a gap between two features of a chain is bridged and reported
+$ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - >/dev/null
+! warning: compile/fourto.tsv (sq-jog) block 1: '横路' (东) and '东河' (东) do not meet: 22 m gap bridged
+
+# features missing from the gazetteer: every one named with parcel, side and position
+$ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto-unknown.tsv -o -
+! (sq) 东至 #2: '无名路'
+! (sq) 北至 #1: '不存在路'
+? 3
+
+# malformed 四至 text: file, line, parcel and character position
+$ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto-bad.tsv -o -
+! compile/fourto-bad.tsv:2 (sq) four_to: character 6 ('-'): expected a feature name after '-'
+? 3
+
+# --check passes on a fresh file and fails (exit 1) once the file is changed
+$ f=/tmp/parkgis-compile-t.$$; parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o $f >/dev/null && parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o $f --check >/dev/null && echo same && sed -i 's/正方形/长方形/' $f && parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o $f --check >/dev/null; rc=$?; rm -f $f; exit $rc
+| same
+! differs from a fresh compile (first difference on line 2)
+? 1
+
+# an existing output is not replaced without --overwrite
+$ f=/tmp/parkgis-compile-t2.$$; echo x > $f; parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o $f >/dev/null; rc=$?; cat $f; rm -f $f; exit $rc
+| x
+! already exists (use --overwrite to replace it)
+? 4
+
+# --strict fails when a check misses (the fixture's total is nowhere near 30.63 km²)
+$ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - --strict >/dev/null
+! --strict: some checks missed
+? 1
+
+# a missing 四至 table
+$ parkgis compile --fourto compile/none.tsv -o -
+! compile/none.tsv: cannot open the 四至 table
+? 3
+
+# usage errors
+$ parkgis compile --bogus
+! bad option
+? 2
