@@ -1,0 +1,855 @@
+/* build_gazetteer.c - rebuilds geodata/gazetteer/<name>.geojson from the checked-in
+ * sketches (geodata/sketches/<name>.sketch) and the public source data in
+ * ../shared/data (OSM arterials, named OSM elevated pieces, the DataV district
+ * boundary). Same inputs -> byte-identical output.
+ *
+ * Method (see geodata/SOURCES.md and geodata/sketches/README.md):
+ *  - A sketch is an approximate polyline digitised from knowledge of the area.
+ *  - With `snap = road|expressway|any`, the sketch is sampled every 20 m; at each
+ *    sample a perpendicular of +-corridor_m is intersected with the OSM arterial
+ *    segments of that class whose direction agrees with the sketch (within 35
+ *    degrees). The nearest hit and any other carriageway within 45 m of it are
+ *    averaged, so a dual carriageway gives its centre line. Samples without a hit
+ *    take an offset interpolated from their matched neighbours. The feature is
+ *    `osm` when at least min_coverage of the samples matched, else `approximate`.
+ *  - Every result is checked against the NAMED OSM elevated/bridge pieces: the
+ *    names found along it are written into `method`, and a name that disagrees
+ *    with the feature's is reported on stderr (a sign of snapping to the wrong road).
+ *  - `source = district <file>` takes a GCJ-02 district boundary and converts it
+ *    to WGS84 with park_datum_to_wgs84.
+ */
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <json-c/json.h>
+#include <math.h>
+#include <ogr_api.h>
+#include <gdal.h>
+#include <cpl_error.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define LOCAL_CRS "+proj=tmerc +lat_0=31.35 +lon_0=121.45 +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
+#define STEP_M 20.0          /* sample spacing along a sketch */
+#define MAX_ANGLE_DEG 35.0   /* direction agreement between sketch and OSM segment */
+#define CARRIAGEWAY_M 45.0   /* hits this close to the nearest one are the same road */
+#define ELEV_BUFFER_M 30.0   /* elevated piece counted as "along" the feature */
+#define ELEV_MIN_M 100.0     /* ... when at least this much of it lies in the buffer */
+
+enum { CLS_MOTORWAY = 1, CLS_ROAD = 2 };
+
+typedef struct {
+    double ax, ay, bx, by;
+    long link;
+    int cls;
+} seg_t;
+
+typedef struct {
+    double *xy; /* lon/lat pairs as written */
+    size_t n;
+} part_t;
+
+typedef struct {
+    char *file, *out;   /* sketch file (relative name) and output base name */
+    int line_no;
+    char *name, *aliases, *kind, *snap, *note, *source, *provenance;
+    double corridor_m, error_m, min_coverage;
+    part_t *parts;
+    size_t nparts;
+} sketch_t;
+
+typedef struct {
+    char *name;
+    GEOSGeometry *g; /* metric */
+} elev_t;
+
+typedef struct {
+    park_ctx *ctx;
+    GEOSContextHandle_t h;
+    seg_t *segs;
+    size_t nsegs;
+    GEOSSTRtree *tree;
+    elev_t *elev;
+    size_t nelev;
+    const char *data_dir;
+} world_t;
+
+/* ------------------------------------------------------------------ small helpers */
+
+static char *trim(char *s) {
+    while (*s == ' ' || *s == '\t') s++;
+    size_t n = strlen(s);
+    while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r' || s[n - 1] == '\n')) s[--n] = 0;
+    return s;
+}
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static char **list_dir(const char *dir, const char *suffix, size_t *n) {
+    *n = 0;
+    DIR *d = opendir(dir);
+    if (!d) return NULL;
+    char **v = NULL;
+    size_t cap = 0;
+    struct dirent *de;
+    size_t sl = strlen(suffix);
+    while ((de = readdir(d))) {
+        size_t l = strlen(de->d_name);
+        if (de->d_name[0] == '.' || l <= sl || strcmp(de->d_name + l - sl, suffix)) continue;
+        if (*n == cap) {
+            cap = cap ? cap * 2 : 16;
+            v = realloc(v, cap * sizeof *v);
+        }
+        v[(*n)++] = park_strdup(de->d_name);
+    }
+    closedir(d);
+    if (v) qsort(v, *n, sizeof *v, cmp_str);
+    return v;
+}
+
+static void sketch_free(sketch_t *s) {
+    free(s->file), free(s->out), free(s->name), free(s->aliases), free(s->kind), free(s->snap);
+    free(s->note), free(s->source), free(s->provenance);
+    for (size_t i = 0; i < s->nparts; i++) free(s->parts[i].xy);
+    free(s->parts);
+}
+
+/* ------------------------------------------------------------------ sketch files */
+
+/* Parses "lon lat, lon lat, ..." into a new part. */
+static park_status parse_coords(park_ctx *ctx, const char *file, int line, const char *text, part_t *p) {
+    size_t cap = 16;
+    p->xy = malloc(cap * 2 * sizeof(double));
+    p->n = 0;
+    const char *s = text;
+    while (*s) {
+        while (*s == ' ' || *s == '\t' || *s == ',' || *s == '\n') s++;
+        if (!*s) break;
+        char *e1, *e2;
+        double lon = strtod(s, &e1);
+        double lat = e1 != s ? strtod(e1, &e2) : 0;
+        if (e1 == s || e2 == e1 || !(lon > 73 && lon < 136 && lat > 18 && lat < 54)) {
+            free(p->xy), p->xy = NULL;
+            return park_error(ctx, PARK_ERR_INPUT,
+                              "%s:%d: bad coordinate near '%.30s' (expected 'lon lat' pairs in WGS84 degrees separated by commas, e.g. 121.40 31.45, 121.41 31.46)",
+                              file, line, s);
+        }
+        if (p->n == cap) cap *= 2, p->xy = realloc(p->xy, cap * 2 * sizeof(double));
+        p->xy[2 * p->n] = lon, p->xy[2 * p->n + 1] = lat;
+        p->n++;
+        s = e2;
+        while (*s == ' ' || *s == '\t') s++;
+        if (*s && *s != ',' && *s != '\n') {
+            free(p->xy), p->xy = NULL;
+            return park_error(ctx, PARK_ERR_INPUT, "%s:%d: expected ',' between coordinate pairs near '%.30s'", file, line, s);
+        }
+    }
+    if (p->n < 2) {
+        free(p->xy), p->xy = NULL;
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: a line needs at least two 'lon lat' pairs", file, line);
+    }
+    return PARK_OK;
+}
+
+static park_status finish_sketch(park_ctx *ctx, sketch_t *s) {
+    if (!s->name) return PARK_OK;
+    if (!s->kind || !*s->kind)
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'kind' (expected road, expressway, river, wall, edge or boundary)", s->file, s->line_no, s->name);
+    bool district = s->source && strncmp(s->source, "district ", 9) == 0;
+    if (!district && s->nparts == 0)
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'line =' (expected at least one sketch line or 'source = district <file>')", s->file, s->line_no, s->name);
+    if (!(s->error_m > 0))
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no positive 'error_m' (expected the sketch's estimated error in metres)", s->file, s->line_no, s->name);
+    if (s->snap && strcmp(s->snap, "none") && strcmp(s->snap, "road") && strcmp(s->snap, "expressway") && strcmp(s->snap, "any"))
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] snap = '%s' (expected none, road, expressway or any)", s->file, s->line_no, s->name, s->snap);
+    if (s->provenance && strcmp(s->provenance, "anchored") && strcmp(s->provenance, "approximate"))
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] provenance = '%s' (expected anchored or approximate; osm is decided by snapping)", s->file, s->line_no, s->name, s->provenance);
+    return PARK_OK;
+}
+
+/* Reads one .sketch file, appending to *v. Format: see geodata/sketches/README.md. */
+static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *fname, sketch_t **v, size_t *n, size_t *cap) {
+    char *path = park_asprintf("%s/%s", dir, fname);
+    FILE *f = fopen(path, "r");
+    if (!f) {
+        park_status st = park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (%s)", path, strerror(errno));
+        free(path);
+        return st;
+    }
+    char *out = park_strndup(fname, strlen(fname) - strlen(".sketch"));
+    park_status st = PARK_OK;
+    char *buf = NULL;
+    size_t bcap = 0;
+    int line_no = 0;
+    sketch_t *cur = NULL;
+    char *pending_key = NULL; /* 'line' values may continue on indented lines */
+    park_buf pending;
+    park_buf_init(&pending);
+    int pending_line = 0;
+    ssize_t got;
+    for (;;) {
+        got = getline(&buf, &bcap, f);
+        if (got >= 0) line_no++;
+        /* an indented, non-empty, non-comment line continues a 'line =' value */
+        bool cont = false;
+        if (got >= 0 && (buf[0] == ' ' || buf[0] == '\t')) {
+            const char *q = trim(buf);
+            cont = *q && *q != '#';
+        }
+        if (pending_key && !cont) {
+            part_t p;
+            st = parse_coords(ctx, path, pending_line, pending.s ? pending.s : "", &p);
+            free(pending_key), pending_key = NULL;
+            park_buf_free(&pending);
+            if (st) break;
+            cur->parts = realloc(cur->parts, (cur->nparts + 1) * sizeof *cur->parts);
+            cur->parts[cur->nparts++] = p;
+        }
+        if (got < 0) break;
+        char *t = trim(buf);
+        if (cont && pending_key) {
+            park_buf_append(&pending, ", ");
+            park_buf_append(&pending, t);
+            continue;
+        }
+        if (!*t || *t == '#') continue;
+        if (*t == '[') {
+            char *e = strchr(t, ']');
+            if (!e || e == t + 1) {
+                st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: expected '[feature name]'", path, line_no);
+                break;
+            }
+            if (cur && (st = finish_sketch(ctx, cur))) break;
+            if (*n == *cap) *cap = *cap ? *cap * 2 : 64, *v = realloc(*v, *cap * sizeof **v);
+            cur = &(*v)[(*n)++];
+            memset(cur, 0, sizeof *cur);
+            cur->file = park_asprintf("sketches/%s", fname);
+            cur->out = park_strdup(out);
+            cur->line_no = line_no;
+            cur->name = park_strndup(t + 1, (size_t)(e - t - 1));
+            cur->corridor_m = 150, cur->min_coverage = 0.8;
+            continue;
+        }
+        char *eq = strchr(t, '=');
+        if (!eq || !cur) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: expected 'key = value' inside a [feature] section", path, line_no);
+            break;
+        }
+        *eq = 0;
+        char *k = trim(t), *val = trim(eq + 1);
+        char **sv = NULL;
+        double *dv = NULL;
+        if (!strcmp(k, "aliases")) sv = &cur->aliases;
+        else if (!strcmp(k, "kind")) sv = &cur->kind;
+        else if (!strcmp(k, "snap")) sv = &cur->snap;
+        else if (!strcmp(k, "note")) sv = &cur->note;
+        else if (!strcmp(k, "source")) sv = &cur->source;
+        else if (!strcmp(k, "provenance")) sv = &cur->provenance;
+        else if (!strcmp(k, "corridor_m")) dv = &cur->corridor_m;
+        else if (!strcmp(k, "error_m")) dv = &cur->error_m;
+        else if (!strcmp(k, "min_coverage")) dv = &cur->min_coverage;
+        else if (!strcmp(k, "line")) {
+            pending_key = park_strdup(k);
+            park_buf_append(&pending, val);
+            pending_line = line_no;
+            continue;
+        } else {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, note, source, provenance, line)", path, line_no, k);
+            break;
+        }
+        if (sv) {
+            free(*sv);
+            *sv = park_strdup(val);
+        } else {
+            char *e;
+            *dv = strtod(val, &e);
+            if (e == val || *trim(e)) {
+                st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: %s = '%s' (expected a number)", path, line_no, k, val);
+                break;
+            }
+        }
+    }
+    if (st == PARK_OK && cur) st = finish_sketch(ctx, cur);
+    free(pending_key);
+    park_buf_free(&pending);
+    free(buf), free(out), free(path);
+    fclose(f);
+    return st;
+}
+
+/* ------------------------------------------------------------------ sources */
+
+static park_status load_arterials(world_t *w) {
+    char *path = park_asprintf("/vsizip/%s/osm-shanghai-arterials.zip/test_shanghai_allroads/test_shanghai_allroads.shp", w->data_dir);
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) {
+        park_status st = park_error(w->ctx, PARK_ERR_INPUT, "%s: cannot open the OSM arterials (expected the zipped shapefile from ../shared/data)", path);
+        free(path);
+        return st;
+    }
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    /* Baoshan and a margin: nothing outside is ever named by the 四至 texts. */
+    OGR_L_SetSpatialFilterRect(l, 121.20, 31.22, 121.62, 31.56);
+    int fi_id = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "link_id");
+    int fi_hw = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "highway");
+    size_t cap = 0;
+    OGRFeatureH f;
+    park_status st = PARK_OK;
+    while ((f = OGR_L_GetNextFeature(l))) {
+        const char *hw = OGR_F_GetFieldAsString(f, fi_hw);
+        int cls = 0;
+        if (!strcmp(hw, "motorway")) cls = CLS_MOTORWAY;
+        else if (!strcmp(hw, "trunk") || !strcmp(hw, "primary") || !strcmp(hw, "secondary")) cls = CLS_ROAD;
+        /* *_link ramps are never the named road itself */
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (cls && g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbLineString) {
+            long link = OGR_F_GetFieldAsInteger(f, fi_id);
+            int np = OGR_G_GetPointCount(g);
+            double px = 0, py = 0;
+            for (int i = 0; i < np && st == PARK_OK; i++) {
+                double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
+                st = park_transform_xy(w->ctx, "EPSG:4326", LOCAL_CRS, &x, &y);
+                if (i > 0 && (x != px || y != py)) {
+                    if (w->nsegs == cap) cap = cap ? cap * 2 : 4096, w->segs = realloc(w->segs, cap * sizeof *w->segs);
+                    w->segs[w->nsegs++] = (seg_t){px, py, x, y, link, cls};
+                }
+                px = x, py = y;
+            }
+        }
+        OGR_F_Destroy(f);
+        if (st) break;
+    }
+    GDALClose(ds);
+    free(path);
+    if (st) return st;
+    if (w->nsegs == 0) return park_error(w->ctx, PARK_ERR_INPUT, "%s: no arterial segments around Baoshan", w->data_dir);
+    w->tree = GEOSSTRtree_create_r(w->h, 10);
+    for (size_t i = 0; i < w->nsegs; i++) {
+        seg_t *s = &w->segs[i];
+        GEOSGeometry *env = GEOSGeom_createRectangle_r(w->h, fmin(s->ax, s->bx), fmin(s->ay, s->by), fmax(s->ax, s->bx), fmax(s->ay, s->by));
+        GEOSSTRtree_insert_r(w->h, w->tree, env, s);
+        GEOSGeom_destroy_r(w->h, env);
+    }
+    return PARK_OK;
+}
+
+static GEOSGeometry *metric_line(world_t *w, const double *lonlat, size_t n) {
+    GEOSCoordSequence *cs = GEOSCoordSeq_create_r(w->h, (unsigned)n, 2);
+    for (size_t i = 0; i < n; i++) {
+        double x = lonlat[2 * i], y = lonlat[2 * i + 1];
+        park_transform_xy(w->ctx, "EPSG:4326", LOCAL_CRS, &x, &y);
+        GEOSCoordSeq_setXY_r(w->h, cs, (unsigned)i, x, y);
+    }
+    return GEOSGeom_createLineString_r(w->h, cs);
+}
+
+/* The named elevated/bridge pieces (osm-metro-network.wgs84.json `elevatedRoads`):
+ * real OSM geometry with names, used to check the names put on arterials. */
+static park_status load_elevated(world_t *w) {
+    char *path = park_asprintf("%s/osm-metro-network.wgs84.json", w->data_dir);
+    json_object *root = json_object_from_file(path);
+    json_object *arr = NULL;
+    if (!root || !json_object_object_get_ex(root, "elevatedRoads", &arr) || !json_object_is_type(arr, json_type_array)) {
+        park_status st = park_error(w->ctx, PARK_ERR_INPUT, "%s: expected a JSON object with an 'elevatedRoads' array", path);
+        json_object_put(root);
+        free(path);
+        return st;
+    }
+    size_t n = json_object_array_length(arr), cap = 0;
+    for (size_t i = 0; i < n; i++) {
+        json_object *e = json_object_array_get_idx(arr, i), *jn, *jp;
+        if (!json_object_object_get_ex(e, "name", &jn) || !json_object_object_get_ex(e, "paths", &jp)) continue;
+        const char *name = json_object_get_string(jn);
+        if (!name || strncmp(name, "其他", strlen("其他")) == 0) continue; /* the unnamed remainder */
+        size_t np = json_object_array_length(jp);
+        for (size_t k = 0; k < np; k++) {
+            json_object *path_k = json_object_array_get_idx(jp, k);
+            size_t nv = json_object_array_length(path_k);
+            if (nv < 2) continue;
+            double *xy = malloc(nv * 2 * sizeof *xy);
+            bool near = false;
+            for (size_t q = 0; q < nv; q++) {
+                json_object *pt = json_object_array_get_idx(path_k, q);
+                xy[2 * q] = json_object_get_double(json_object_array_get_idx(pt, 0));
+                xy[2 * q + 1] = json_object_get_double(json_object_array_get_idx(pt, 1));
+                if (xy[2 * q] > 121.20 && xy[2 * q] < 121.62 && xy[2 * q + 1] > 31.22 && xy[2 * q + 1] < 31.56) near = true;
+            }
+            if (near) {
+                if (w->nelev == cap) cap = cap ? cap * 2 : 256, w->elev = realloc(w->elev, cap * sizeof *w->elev);
+                w->elev[w->nelev].name = park_strdup(name);
+                w->elev[w->nelev].g = metric_line(w, xy, nv);
+                w->nelev++;
+            }
+            free(xy);
+        }
+    }
+    json_object_put(root);
+    free(path);
+    return PARK_OK;
+}
+
+/* ------------------------------------------------------------------ snapping */
+
+typedef struct {
+    world_t *w;
+    double px, py, tx, ty, nx, ny, corridor;
+    int cls_mask;
+    double hits[64];
+    long links[64];
+    int nh;
+} probe_t;
+
+static void probe_cb(void *item, void *ud) {
+    seg_t *s = item;
+    probe_t *p = ud;
+    if (!(s->cls & p->cls_mask) || p->nh >= 64) return;
+    double dx = s->bx - s->ax, dy = s->by - s->ay, len = hypot(dx, dy);
+    if (len <= 0) return;
+    if (fabs((dx * p->tx + dy * p->ty) / len) < cos(MAX_ANGLE_DEG * M_PI / 180)) return;
+    /* p + s*n = a + u*(b-a): two equations, unknowns s, u */
+    double det = p->nx * (-dy) - p->ny * (-dx);
+    if (fabs(det) < 1e-12) return;
+    double rx = s->ax - p->px, ry = s->ay - p->py;
+    double sv = (rx * (-dy) - ry * (-dx)) / det;
+    double u = (p->nx * ry - p->ny * rx) / det;
+    if (u < 0 || u > 1 || fabs(sv) > p->corridor) return;
+    p->hits[p->nh] = sv;
+    p->links[p->nh] = s->link;
+    p->nh++;
+}
+
+typedef struct {
+    long *v;
+    size_t n, cap;
+} longs_t;
+
+static void longs_add(longs_t *l, long x) {
+    for (size_t i = 0; i < l->n; i++)
+        if (l->v[i] == x) return;
+    if (l->n == l->cap) l->cap = l->cap ? l->cap * 2 : 32, l->v = realloc(l->v, l->cap * sizeof *l->v);
+    l->v[l->n++] = x;
+}
+
+static int cmp_long(const void *a, const void *b) {
+    long x = *(const long *)a, y = *(const long *)b;
+    return (x > y) - (x < y);
+}
+
+typedef struct {
+    size_t samples, matched;
+    double longest_gap_m;
+    longs_t links;
+} snap_stats;
+
+/* Snaps one metric sketch line; returns a new metric LineString. */
+static GEOSGeometry *snap_line(world_t *w, const GEOSGeometry *sk, double corridor, int cls_mask, snap_stats *st) {
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(w->h, sk);
+    unsigned nv;
+    GEOSCoordSeq_getSize_r(w->h, cs, &nv);
+    /* samples: every STEP_M along each segment, plus the last vertex */
+    size_t cap = 256, ns = 0;
+    double *S = malloc(cap * 4 * sizeof *S); /* x, y, tx, ty */
+    for (unsigned i = 0; i + 1 < nv; i++) {
+        double ax, ay, bx, by;
+        GEOSCoordSeq_getXY_r(w->h, cs, i, &ax, &ay);
+        GEOSCoordSeq_getXY_r(w->h, cs, i + 1, &bx, &by);
+        double len = hypot(bx - ax, by - ay);
+        if (len <= 0) continue;
+        int k = (int)ceil(len / STEP_M);
+        for (int j = 0; j < k || (i + 2 == nv && j == k); j++) {
+            if (ns == cap) cap *= 2, S = realloc(S, cap * 4 * sizeof *S);
+            double f = (double)j / k;
+            S[4 * ns] = ax + f * (bx - ax), S[4 * ns + 1] = ay + f * (by - ay);
+            S[4 * ns + 2] = (bx - ax) / len, S[4 * ns + 3] = (by - ay) / len;
+            ns++;
+        }
+    }
+    double *off = malloc(ns * sizeof *off);
+    bool *ok = malloc(ns * sizeof *ok);
+    for (size_t i = 0; i < ns; i++) {
+        probe_t p = {.w = w, .px = S[4 * i], .py = S[4 * i + 1], .tx = S[4 * i + 2], .ty = S[4 * i + 3], .corridor = corridor, .cls_mask = cls_mask};
+        p.nx = -p.ty, p.ny = p.tx;
+        GEOSGeometry *env = GEOSGeom_createRectangle_r(w->h, p.px - corridor, p.py - corridor, p.px + corridor, p.py + corridor);
+        GEOSSTRtree_query_r(w->h, w->tree, env, probe_cb, &p);
+        GEOSGeom_destroy_r(w->h, env);
+        ok[i] = p.nh > 0;
+        off[i] = 0;
+        if (!p.nh) continue;
+        int best = 0;
+        for (int k = 1; k < p.nh; k++)
+            if (fabs(p.hits[k]) < fabs(p.hits[best]) || (fabs(p.hits[k]) == fabs(p.hits[best]) && p.hits[k] < p.hits[best])) best = k;
+        /* average the carriageways of that road: hits within CARRIAGEWAY_M of the nearest, one value per side */
+        double lo = p.hits[best], hi = p.hits[best];
+        for (int k = 0; k < p.nh; k++)
+            if (fabs(p.hits[k] - p.hits[best]) <= CARRIAGEWAY_M) {
+                lo = fmin(lo, p.hits[k]), hi = fmax(hi, p.hits[k]);
+                longs_add(&st->links, p.links[k]);
+            }
+        off[i] = (lo + hi) / 2;
+    }
+    /* fill gaps: interpolate between matched neighbours, hold at the ends */
+    st->samples += ns;
+    double gap = 0;
+    long prev = -1;
+    for (size_t i = 0; i < ns; i++) {
+        if (ok[i]) {
+            st->matched++;
+            if (prev >= 0 && (size_t)prev + 1 < i) {
+                for (size_t k = (size_t)prev + 1; k < i; k++) off[k] = off[prev] + (off[i] - off[prev]) * (double)(k - prev) / (double)(i - prev);
+            } else if (prev < 0) {
+                for (size_t k = 0; k < i; k++) off[k] = off[i];
+            }
+            gap = fmax(gap, (double)(i - (prev < 0 ? 0 : (size_t)prev)) * STEP_M - STEP_M);
+            prev = (long)i;
+        }
+    }
+    if (prev >= 0)
+        for (size_t k = (size_t)prev + 1; k < ns; k++) off[k] = off[prev];
+    gap = fmax(gap, (double)(ns - 1 - (prev < 0 ? 0 : (size_t)prev)) * STEP_M);
+    if (prev < 0) gap = (double)ns * STEP_M;
+    st->longest_gap_m = fmax(st->longest_gap_m, gap);
+
+    GEOSCoordSequence *out = GEOSCoordSeq_create_r(w->h, (unsigned)ns, 2);
+    for (size_t i = 0; i < ns; i++)
+        GEOSCoordSeq_setXY_r(w->h, out, (unsigned)i, S[4 * i] - S[4 * i + 3] * off[i], S[4 * i + 1] + S[4 * i + 2] * off[i]);
+    free(S), free(off), free(ok);
+    GEOSGeometry *line = GEOSGeom_createLineString_r(w->h, out);
+    /* 20 m samples on a straight road are redundant; 1 m keeps the shape */
+    GEOSGeometry *simp = GEOSTopologyPreserveSimplify_r(w->h, line, 1.0);
+    GEOSGeom_destroy_r(w->h, line);
+    return simp;
+}
+
+/* Names of elevated pieces lying along `g` (metric), as "name 1.2 km, ...": for
+ * each name, the length of `g` that lies within ELEV_BUFFER_M of a piece of that
+ * name (so two carriageways or overlapping pieces are not counted twice).
+ * *mismatch gets the same list restricted to names that are neither the
+ * feature's name nor one of its aliases. */
+static char *elevated_names(world_t *w, const GEOSGeometry *g, const char *name, const char *aliases, char **mismatch) {
+    GEOSGeometry *buf = GEOSBuffer_r(w->h, g, ELEV_BUFFER_M, 8);
+    const GEOSPreparedGeometry *pb = GEOSPrepare_r(w->h, buf);
+    /* names in first-seen order (the pieces' file order: deterministic) */
+    char **names = NULL;
+    size_t nn = 0;
+    for (size_t i = 0; i < w->nelev; i++) {
+        if (!GEOSPreparedIntersects_r(w->h, pb, w->elev[i].g)) continue;
+        size_t k;
+        for (k = 0; k < nn && strcmp(names[k], w->elev[i].name); k++) {}
+        if (k == nn) names = realloc(names, (nn + 1) * sizeof *names), names[nn++] = w->elev[i].name;
+    }
+    park_buf b, mm;
+    park_buf_init(&b), park_buf_init(&mm);
+    for (size_t k = 0; k < nn; k++) {
+        GEOSGeometry **near = NULL;
+        unsigned nnear = 0;
+        for (size_t i = 0; i < w->nelev; i++)
+            if (!strcmp(w->elev[i].name, names[k]) && GEOSPreparedIntersects_r(w->h, pb, w->elev[i].g)) {
+                near = realloc(near, (nnear + 1) * sizeof *near);
+                near[nnear++] = GEOSGeom_clone_r(w->h, w->elev[i].g);
+            }
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(w->h, GEOS_GEOMETRYCOLLECTION, near, nnear);
+        free(near);
+        GEOSGeometry *zone = GEOSBuffer_r(w->h, coll, ELEV_BUFFER_M, 8);
+        GEOSGeometry *along = zone ? GEOSIntersection_r(w->h, g, zone) : NULL;
+        double len = 0;
+        if (along) GEOSLength_r(w->h, along, &len), GEOSGeom_destroy_r(w->h, along);
+        if (zone) GEOSGeom_destroy_r(w->h, zone);
+        GEOSGeom_destroy_r(w->h, coll);
+        if (len < ELEV_MIN_M) continue;
+        park_buf_printf(&b, "%s%s %.1f km", b.len ? ", " : "", names[k], len / 1000);
+        /* does the piece's name agree with the feature's name or aliases? */
+        char *framed = park_asprintf(";%s;%s;", name, aliases ? aliases : "");
+        char *key = park_asprintf(";%s;", names[k]);
+        bool agrees = strstr(framed, key) != NULL;
+        free(framed), free(key);
+        if (!agrees) park_buf_printf(&mm, "%s%s %.1f km", mm.len ? ", " : "", names[k], len / 1000);
+    }
+    free(names);
+    GEOSPreparedGeom_destroy_r(w->h, pb);
+    GEOSGeom_destroy_r(w->h, buf);
+    *mismatch = park_buf_take(&mm);
+    return park_buf_take(&b);
+}
+
+/* ------------------------------------------------------------------ district boundary */
+
+static park_status district_boundary(world_t *w, const sketch_t *s, GEOSGeometry **out) {
+    const char *rel = s->source + strlen("district ");
+    while (*rel == ' ') rel++;
+    char *path = park_asprintf("%s/%s", w->data_dir, rel);
+    json_object *root = json_object_from_file(path), *feat = NULL, *geom = NULL, *coords = NULL, *type = NULL;
+    if (root && json_object_is_type(root, json_type_array) && json_object_array_length(root) > 0) feat = json_object_array_get_idx(root, 0);
+    else if (root && json_object_object_get_ex(root, "features", &feat)) feat = json_object_array_get_idx(feat, 0);
+    if (!feat || !json_object_object_get_ex(feat, "geometry", &geom) || !json_object_object_get_ex(geom, "coordinates", &coords) ||
+        !json_object_object_get_ex(geom, "type", &type)) {
+        json_object_put(root);
+        park_status st = park_error(w->ctx, PARK_ERR_INPUT, "%s: expected a GeoJSON feature (or array of features) with a Polygon/MultiPolygon geometry", path);
+        free(path);
+        return st;
+    }
+    bool multi = strcmp(json_object_get_string(type), "MultiPolygon") == 0;
+    size_t npoly = multi ? json_object_array_length(coords) : 1;
+    GEOSGeometry **rings = calloc(npoly, sizeof *rings);
+    park_status st = PARK_OK;
+    for (size_t i = 0; i < npoly && st == PARK_OK; i++) {
+        json_object *poly = multi ? json_object_array_get_idx(coords, i) : coords;
+        json_object *ring = json_object_array_get_idx(poly, 0); /* exterior ring only */
+        size_t nv = json_object_array_length(ring);
+        GEOSCoordSequence *cs = GEOSCoordSeq_create_r(w->h, (unsigned)nv, 2);
+        for (size_t k = 0; k < nv && st == PARK_OK; k++) {
+            json_object *pt = json_object_array_get_idx(ring, k);
+            double glon = json_object_get_double(json_object_array_get_idx(pt, 0));
+            double glat = json_object_get_double(json_object_array_get_idx(pt, 1));
+            double lon, lat;
+            st = park_datum_to_wgs84(w->ctx, PARK_DATUM_GCJ02, glon, glat, &lon, &lat);
+            GEOSCoordSeq_setXY_r(w->h, cs, (unsigned)k, lon, lat);
+        }
+        rings[i] = GEOSGeom_createLineString_r(w->h, cs);
+    }
+    json_object_put(root);
+    free(path);
+    if (st) {
+        for (size_t i = 0; i < npoly; i++)
+            if (rings[i]) GEOSGeom_destroy_r(w->h, rings[i]);
+        free(rings);
+        return st;
+    }
+    if (npoly == 1) *out = rings[0];
+    else *out = GEOSGeom_createCollection_r(w->h, GEOS_MULTILINESTRING, rings, (unsigned)npoly);
+    free(rings);
+    return PARK_OK;
+}
+
+/* ------------------------------------------------------------------ output */
+
+static void write_coords(park_buf *b, GEOSContextHandle_t h, const GEOSGeometry *line) {
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(h, line);
+    unsigned n;
+    GEOSCoordSeq_getSize_r(h, cs, &n);
+    park_buf_append(b, "[");
+    for (unsigned i = 0; i < n; i++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(h, cs, i, &x, &y);
+        park_buf_printf(b, "%s[%.7f,%.7f]", i ? "," : "", x, y);
+    }
+    park_buf_append(b, "]");
+}
+
+static void write_feature(park_buf *b, GEOSContextHandle_t h, const sketch_t *s, const char *prov, const char *method,
+                          double error_m, double coverage, const GEOSGeometry *g) {
+    park_buf_append(b, "{\"type\":\"Feature\",\"properties\":{\"name\":");
+    park_json_escape(b, s->name);
+    park_buf_append(b, ",\"aliases\":");
+    park_json_escape(b, s->aliases ? s->aliases : "");
+    park_buf_append(b, ",\"kind\":");
+    park_json_escape(b, s->kind);
+    park_buf_append(b, ",\"provenance\":");
+    park_json_escape(b, prov);
+    park_buf_append(b, ",\"method\":");
+    park_json_escape(b, method);
+    park_buf_printf(b, ",\"error_m\":%.0f", error_m);
+    if (coverage >= 0) park_buf_printf(b, ",\"osm_coverage\":%.3f", coverage);
+    park_buf_append(b, ",\"sketch\":");
+    char *ref = park_asprintf("%s:%d", s->file, s->line_no);
+    park_json_escape(b, ref);
+    free(ref);
+    park_buf_append(b, "},\"geometry\":{");
+    int type = GEOSGeomTypeId_r(h, g);
+    if (type == GEOS_LINESTRING) {
+        park_buf_append(b, "\"type\":\"LineString\",\"coordinates\":");
+        write_coords(b, h, g);
+    } else {
+        park_buf_append(b, "\"type\":\"MultiLineString\",\"coordinates\":[");
+        int n = GEOSGetNumGeometries_r(h, g);
+        for (int i = 0; i < n; i++) {
+            if (i) park_buf_append(b, ",");
+            write_coords(b, h, GEOSGetGeometryN_r(h, g, i));
+        }
+        park_buf_append(b, "]");
+    }
+    park_buf_append(b, "}}");
+}
+
+/* ------------------------------------------------------------------ one feature */
+
+static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_table *report, bool first) {
+    GEOSContextHandle_t h = w->h;
+    park_status st = PARK_OK;
+    GEOSGeometry *result = NULL; /* lon/lat */
+    const char *prov;
+    double error_m = s->error_m, coverage = -1;
+    park_buf method;
+    park_buf_init(&method);
+    char *elev = NULL, *mismatch = NULL;
+
+    if (s->source && strncmp(s->source, "district ", 9) == 0) {
+        st = district_boundary(w, s, &result);
+        if (st) return st;
+        prov = s->provenance ? s->provenance : "anchored";
+        park_buf_printf(&method, "boundary of %s (DataV GeoAtlas, GCJ-02) converted vertex by vertex to WGS84 with park_datum_to_wgs84", s->source + 9);
+    } else {
+        int mask = 0;
+        if (s->snap && !strcmp(s->snap, "road")) mask = CLS_ROAD;
+        else if (s->snap && !strcmp(s->snap, "expressway")) mask = CLS_MOTORWAY;
+        else if (s->snap && !strcmp(s->snap, "any")) mask = CLS_ROAD | CLS_MOTORWAY;
+        GEOSGeometry **parts = calloc(s->nparts, sizeof *parts);
+        snap_stats ss = {0};
+        for (size_t i = 0; i < s->nparts; i++) {
+            GEOSGeometry *m = metric_line(w, s->parts[i].xy, s->parts[i].n);
+            if (mask) {
+                parts[i] = snap_line(w, m, s->corridor_m, mask, &ss);
+                GEOSGeom_destroy_r(h, m);
+            } else {
+                parts[i] = m;
+            }
+        }
+        GEOSGeometry *metric = s->nparts == 1 ? parts[0] : GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, (unsigned)s->nparts);
+        free(parts);
+        elev = elevated_names(w, metric, s->name, s->aliases, &mismatch);
+        if (mask) {
+            coverage = ss.samples ? (double)ss.matched / (double)ss.samples : 0;
+            bool osm = coverage >= s->min_coverage;
+            prov = osm ? "osm" : (s->provenance ? s->provenance : "approximate");
+            /* OSM vertices are within ~0.1 m; averaging carriageways and 20 m
+             * sampling add a few metres. Unmatched stretches longer than 200 m
+             * keep the sketch's own error. */
+            if (osm && ss.longest_gap_m <= 200) error_m = 10;
+            else if (osm) error_m = fmax(10, fmin(s->error_m, ss.longest_gap_m / 4));
+            qsort(ss.links.v, ss.links.n, sizeof(long), cmp_long);
+            park_buf_printf(&method, "sketch %s:%d sampled every %.0f m and moved onto the centre line of OSM %s carriageways within %.0f m and %.0f deg of its direction; %.0f%% of samples matched (longest unmatched stretch %.0f m, interpolated); OSM link_ids ",
+                            s->file, s->line_no, STEP_M, mask == CLS_MOTORWAY ? "motorway" : mask == CLS_ROAD ? "trunk/primary/secondary" : "motorway/trunk/primary/secondary",
+                            s->corridor_m, MAX_ANGLE_DEG, coverage * 100, ss.longest_gap_m);
+            for (size_t i = 0; i < ss.links.n; i++) park_buf_printf(&method, "%s%ld", i ? "," : "", ss.links.v[i]);
+            if (!osm) park_buf_printf(&method, "; coverage below %.0f%%, so kept as approximate with the sketch's error", s->min_coverage * 100);
+            free(ss.links.v);
+        } else {
+            prov = s->provenance ? s->provenance : "approximate";
+            park_buf_printf(&method, "hand-digitised sketch %s:%d (no OSM source for this feature)", s->file, s->line_no);
+        }
+        park_buf_printf(&method, "; named by position of the sketch");
+        if (*elev) park_buf_printf(&method, "; named OSM elevated/bridge pieces along it: %s", elev);
+        if (*mismatch) fprintf(stderr, "build_gazetteer: note: [%s] (%s:%d) runs along elevated pieces named %s\n", s->name, s->file, s->line_no, mismatch);
+        st = park_transform(w->ctx, metric, LOCAL_CRS, "EPSG:4326", &result);
+        GEOSGeom_destroy_r(h, metric);
+        if (st) {
+            park_buf_free(&method);
+            free(elev), free(mismatch);
+            return st;
+        }
+    }
+    if (s->note && *s->note) park_buf_printf(&method, "; %s", s->note);
+    if (!first) park_buf_append(out, ",\n");
+    write_feature(out, h, s, prov, method.s, error_m, coverage, result);
+
+    /* report row */
+    GEOSGeometry *m = NULL;
+    double len = 0;
+    if (park_transform(w->ctx, result, "EPSG:4326", LOCAL_CRS, &m) == PARK_OK) GEOSLength_r(h, m, &len), GEOSGeom_destroy_r(h, m);
+    char c_len[32], c_cov[32], c_err[32];
+    snprintf(c_len, sizeof c_len, "%.2f", len / 1000);
+    if (coverage >= 0) snprintf(c_cov, sizeof c_cov, "%.0f%%", coverage * 100);
+    else snprintf(c_cov, sizeof c_cov, "-");
+    snprintf(c_err, sizeof c_err, "%.0f", error_m);
+    const char *row[] = {s->out, s->name, s->kind, prov, c_cov, c_err, c_len, elev ? elev : ""};
+    park_table_add(report, row);
+    GEOSGeom_destroy_r(h, result);
+    park_buf_free(&method);
+    free(elev), free(mismatch);
+    return PARK_OK;
+}
+
+/* ------------------------------------------------------------------ main */
+
+static void usage(FILE *f) {
+    fputs("usage: build_gazetteer [--data DIR] [--sketches DIR] [--out DIR] [--quiet]\n"
+          "Rebuilds the gazetteer of named features from hand-digitised sketches and the\n"
+          "public source data (OSM arterials, named OSM elevated pieces, DataV boundary).\n"
+          "  --data DIR      source data directory (default ../shared/data)\n"
+          "  --sketches DIR  *.sketch files (default geodata/sketches)\n"
+          "  --out DIR       output directory, one <sketch-file>.geojson each (default geodata/gazetteer)\n"
+          "  --quiet         no report table\n"
+          "Exit codes: 0 ok, 2 usage, 3 bad input (message names file:line), 4 cannot write, 70 internal.\n", f);
+}
+
+int main(int argc, char **argv) {
+    const char *data = "../shared/data", *sk_dir = "geodata/sketches", *out_dir = "geodata/gazetteer";
+    bool quiet = false;
+    static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"sketches", required_argument, 0, 's'},
+                                         {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
+                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "d:s:o:qh", opts, NULL)) != -1) {
+        if (c == 'd') data = optarg;
+        else if (c == 's') sk_dir = optarg;
+        else if (c == 'o') out_dir = optarg;
+        else if (c == 'q') quiet = true;
+        else if (c == 'h') return usage(stdout), 0;
+        else return usage(stderr), park_status_exit_code(PARK_ERR_USAGE);
+    }
+    if (optind < argc) return usage(stderr), park_status_exit_code(PARK_ERR_USAGE);
+
+    park_ctx *ctx = park_ctx_new();
+    world_t w = {.ctx = ctx, .h = park_ctx_geos(ctx), .data_dir = data};
+    park_status st = PARK_OK;
+    size_t nfiles = 0, nsk = 0, cap = 0;
+    sketch_t *sk = NULL;
+    char **files = list_dir(sk_dir, ".sketch", &nfiles);
+    if (!nfiles) st = park_error(ctx, PARK_ERR_INPUT, "%s: no *.sketch files (expected the gazetteer sketches, see geodata/sketches/README.md)", sk_dir);
+    for (size_t i = 0; i < nfiles && st == PARK_OK; i++) st = read_sketch_file(ctx, sk_dir, files[i], &sk, &nsk, &cap);
+    GDALAllRegister();
+    if (st == PARK_OK) st = load_arterials(&w);
+    if (st == PARK_OK) st = load_elevated(&w);
+    if (st == PARK_OK) {
+        struct stat sb;
+        if (stat(out_dir, &sb) != 0 && mkdir(out_dir, 0777) != 0)
+            st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create output directory (%s)", out_dir, strerror(errno));
+    }
+    const char *cols[] = {"file", "name", "kind", "provenance", "osm_cov", "error_m", "km", "elevated pieces along it"};
+    park_table *report = park_table_new(8, cols);
+    park_table_numeric(report, 4), park_table_numeric(report, 5), park_table_numeric(report, 6);
+    /* one output file per sketch file, features in sketch order */
+    for (size_t fi = 0; fi < nfiles && st == PARK_OK; fi++) {
+        char *base = park_strndup(files[fi], strlen(files[fi]) - strlen(".sketch"));
+        park_buf b;
+        park_buf_init(&b);
+        park_buf_printf(&b, "{\"type\":\"FeatureCollection\",\"name\":\"%s\",\"features\":[\n", base);
+        bool first = true;
+        for (size_t i = 0; i < nsk && st == PARK_OK; i++) {
+            if (strcmp(sk[i].out, base)) continue;
+            st = build_one(&w, &sk[i], &b, report, first);
+            first = false;
+        }
+        park_buf_append(&b, "\n]}\n");
+        if (st == PARK_OK && !first) {
+            char *path = park_asprintf("%s/%s.geojson", out_dir, base);
+            park_atomic a;
+            st = park_atomic_open(ctx, &a, path, true);
+            if (st == PARK_OK) {
+                fwrite(b.s, 1, b.len, a.f);
+                st = park_atomic_commit(ctx, &a);
+            }
+            free(path);
+        }
+        park_buf_free(&b);
+        free(base);
+    }
+    if (st == PARK_OK && !quiet) park_table_print_text(report, stdout);
+    park_table_free(report);
+    if (st) fprintf(stderr, "build_gazetteer: %s\n", park_ctx_errmsg(ctx));
+
+    for (size_t i = 0; i < nsk; i++) sketch_free(&sk[i]);
+    free(sk);
+    for (size_t i = 0; i < nfiles; i++) free(files[i]);
+    free(files);
+    if (w.tree) GEOSSTRtree_destroy_r(w.h, w.tree);
+    free(w.segs);
+    for (size_t i = 0; i < w.nelev; i++) free(w.elev[i].name), GEOSGeom_destroy_r(w.h, w.elev[i].g);
+    free(w.elev);
+    park_ctx_free(ctx);
+    return park_status_exit_code(st);
+}
