@@ -69,6 +69,7 @@ struct park_resolver {
     const GEOSPreparedGeometry **obuf_prep;
     GEOSGeometry *obuf_all; /* union of obuf */
     GEOSGeometry *bb_all;   /* union of the parcel boundaries grown by BOUNDARY_TOL_M */
+    GEOSGeometry *parcels_all; /* union of the parcels (metric) */
     road_info **roads;
     size_t nroads, rcap;
     park_buf notes;
@@ -138,6 +139,7 @@ void park_resolver_free(park_resolver *r) {
     free(r->obuf), free(r->obuf_prep);
     if (r->obuf_all) GEOSGeom_destroy_r(g, r->obuf_all);
     if (r->bb_all) GEOSGeom_destroy_r(g, r->bb_all);
+    if (r->parcels_all) GEOSGeom_destroy_r(g, r->parcels_all);
     for (size_t i = 0; i < r->nfeat; i++) free(r->fkey[i]), free(r->fali[i]);
     free(r->fkey), free(r->fali), free(r->feat);
     for (size_t i = 0; i < r->ngz; i++) park_gazetteer_free(r->gz[i]);
@@ -251,9 +253,10 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
     }
     r->obuf_all = union_of(g, r->obuf, n);
     r->bb_all = union_of(g, bb, n);
+    r->parcels_all = union_of(g, r->ix->metric, n);
     for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(g, bb[i]);
     free(bb);
-    if (!r->obuf_all || !r->bb_all) {
+    if (!r->obuf_all || !r->bb_all || !r->parcels_all) {
         st = park_geos_fail(ctx, "union of parcel buffers");
         goto fail;
     }
@@ -566,12 +569,14 @@ static park_status road_analyse(park_resolver *r, road_info *ri) {
             qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
             park_buf_printf(&why, "%s (%.0f m, %s) crosses parcels: ", ri->names, L, src);
             for (size_t i = 0; i < ri->ncand; i++)
-                park_buf_printf(&why, "%s%.0f%% %s %s", i ? ", " : "", 100 * ri->cand[i].share,
-                                ri->cand[i].parcel ? "in" : "", pname(ri->cand[i].parcel));
-            if (ri->ncand && ri->cand[0].share > 0.5) {
-                ri->parcel = ri->cand[0].parcel;
-                ri->inside = ri->parcel != NULL;
-            }
+                park_buf_printf(&why, "%s%.0f%% %s%s", i ? ", " : "", 100 * ri->cand[i].share,
+                                ri->cand[i].parcel ? "in " : "", pname(ri->cand[i].parcel));
+            /* a clear majority (not a 50/50 split that rounding tips) picks the parcel */
+            if (ri->ncand && ri->cand[0].share > 0.55) ri->parcel = ri->cand[0].parcel;
+            /* in the park for sure when no part of the road is outside it */
+            bool any_out = false;
+            for (size_t i = 0; i < ri->ncand; i++) any_out |= ri->cand[i].parcel == NULL;
+            ri->inside = ri->parcel != NULL || (ri->ncand > 0 && !any_out);
             ri->confidence = (ri->ncand ? ri->cand[0].share : 0) * 0.9 * ri->prov_factor;
         }
     }
@@ -592,6 +597,31 @@ static void res_init(park_resolution *out) {
 static void set_note(park_resolution *out, park_buf *b) {
     free(out->note);
     out->note = park_buf_take(b);
+}
+
+/* A point within `tol` of parcel edges: every side it could be on becomes a
+ * candidate (equal shares), "outside" too when the circle of radius tol around
+ * it is not wholly within the park. */
+static void edge_candidates(park_resolver *r, park_resolution *out, double tol) {
+    GEOSContextHandle_t g = r->ctx->geos;
+    double x = out->lon, y = out->lat;
+    if (park_query_to_metric(r->ctx, r->ix, &x, &y)) return;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+    GEOSGeometry *circle = pt ? GEOSBuffer_r(g, pt, tol, 8) : NULL;
+    size_t n = park_layer_count(r->layer), k = 0;
+    const park_parcel **near = calloc(n + 1, sizeof *near);
+    for (size_t i = 0; near && circle && i < n; i++)
+        if (GEOSPreparedIntersects_r(g, r->ix->prep_m[i], circle) == 1) near[k++] = park_layer_get(r->layer, i);
+    bool outside = circle && GEOSCovers_r(g, r->parcels_all, circle) != 1;
+    if (near && k + outside > 1) {
+        free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
+        for (size_t i = 0; i < k; i++)
+            cand_push(&out->candidates, &out->ncandidates, near[i], "boundary", 1.0 / (double)(k + outside), NAN);
+        if (outside) cand_push(&out->candidates, &out->ncandidates, NULL, "outside", 1.0 / (double)(k + outside), NAN);
+    }
+    free(near);
+    if (circle) GEOSGeom_destroy_r(g, circle);
+    if (pt) GEOSGeom_destroy_r(g, pt);
 }
 
 static park_status answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
@@ -629,6 +659,7 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
     /* exact coordinates, but the parcel edge itself is not exact: say so near it */
     if (out->distance_m < BOUNDARY_TOL_M) {
         out->confidence = 0.7;
+        edge_candidates(r, out, BOUNDARY_TOL_M);
         park_buf_printf(&why, "; within %.0f m of a parcel edge, closer than the edges' own uncertainty", BOUNDARY_TOL_M);
     }
     set_note(out, &why);
@@ -828,6 +859,7 @@ static park_status answer_intersection(park_resolver *r, const park_address *a, 
     /* crossings of two boundary roads are parcel corners: the side is open */
     if (isfinite(out->distance_m) && out->distance_m < BOUNDARY_TOL_M + err) {
         out->confidence = fmin(out->confidence, 0.5);
+        edge_candidates(r, out, BOUNDARY_TOL_M + err);
         park_buf_printf(why, "; the crossing is within %.0f m of a parcel edge, so either side is possible",
                         BOUNDARY_TOL_M + err);
     }
