@@ -131,4 +131,4 @@ shp noprj EPSG:4490 UTF-8 && rm -f "$out/noprj/edited.prj" "$out/noprj/edited.cp
 shp noprj4549 EPSG:4549 UTF-8 && rm -f "$out/noprj4549/edited.prj"
 q -f GPKG -a_srs EPSG:4549 -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO -oo AUTODETECT_TYPE=YES -nln edited "$out/4549.gpkg" "$out/work.csv"
 
-printf 'P=%s\nP2=%s\nP3=%s\nbox=%s\nnew=%s\n' "$P" "$P2" "$P3" "$box" "$newp" >"$out/info.txt"
+printf "P='%s'\nP2='%s'\nP3='%s'\nbox='%s'\nnew='%s'\n" "$P" "$P2" "$P3" "$box" "$newp" >"$out/info.txt"
