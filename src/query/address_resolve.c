@@ -935,12 +935,27 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
         case PARK_ADDR_INTERSECTION: st = answer_intersection(r, a, datum, out, &why); break;
         case PARK_ADDR_ROAD: st = answer_road(r, a, out, &why); break;
         case PARK_ADDR_PARK: st = answer_park(r, a, out, &why); break;
-        case PARK_ADDR_ADMIN:
+        case PARK_ADDR_ADMIN: {
             out->match = PARK_MATCH_NOT_FOUND;
             park_buf_printf(&why, "too vague: '%s' names no road and no park (only %s%s%s); give a road, a park name or coordinates",
-                            a->input, a->district[0] ? a->district : a->province, a->town[0] ? " " : "", a->town);
+                            a->input, a->district[0] ? a->district : a->province[0] ? a->province : a->city,
+                            a->town[0] ? " " : "", a->town);
+            /* leftover words may be a misspelt road ("共和新璐"): offer the closest names */
+            const char *p = a->rest, *e = p;
+            while (*e && !(*e >= '0' && *e <= '9') && *e != '(' && *e != ' ') park_utf8_next(&e);
+            if (e - p >= 6) { /* at least two CJK characters */
+                char *word = park_strndup(p, (size_t)(e - p));
+                suggest(r, word, out);
+                if (out->nsuggestions) {
+                    park_buf_printf(&why, "; is '%s' one of: ", word);
+                    for (size_t i = 0; i < out->nsuggestions; i++) park_buf_printf(&why, "%s%s", i ? ", " : "", out->suggestions[i]);
+                    park_buf_append(&why, "?");
+                }
+                free(word);
+            }
             st = park_error(ctx, PARK_ERR_NOTFOUND, "%s", why.s);
             break;
+        }
         }
     }
     if (!why.len) park_buf_append(&why, park_match_name(out->match));

@@ -47,8 +47,26 @@ const char *park_relation_name(park_relation r) {
     return "?";
 }
 
+/* Shortest vector from (x, y) to the prepared boundary `other`. */
+static int nearest_vec(park_ctx *ctx, const GEOSPreparedGeometry *other, double x, double y, double *vx, double *vy) {
+    GEOSContextHandle_t g = ctx->geos;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+    GEOSCoordSequence *np = pt ? GEOSPreparedNearestPoints_r(g, other, pt) : NULL;
+    if (pt) GEOSGeom_destroy_r(g, pt);
+    if (!np) return 0;
+    double qx, qy;
+    GEOSCoordSeq_getXY_r(g, np, 0, &qx, &qy);
+    GEOSCoordSeq_destroy_r(g, np);
+    *vx = qx - x, *vy = qy - y;
+    return 1;
+}
+
 /* Length of those parts of `line` (a's boundary, already cut to b's
- * neighbourhood) that lie across from `other` (b's boundary) within tol. */
+ * neighbourhood) that lie across from `other` (b's boundary) within tol.
+ * Each segment is cut into pieces of at most `step` and each piece judged at
+ * its midpoint. A midpoint ON the other boundary is either a run along it or a
+ * crossing that the midpoint happens to hit; a second look a quarter piece
+ * further on tells the two apart. */
 static park_status across_length(park_ctx *ctx, const GEOSGeometry *line, const GEOSPreparedGeometry *other, double tol,
                                  double *len) {
     GEOSContextHandle_t g = ctx->geos;
@@ -72,15 +90,16 @@ static park_status across_length(park_ctx *ctx, const GEOSGeometry *line, const 
             double pl = sl / pieces, ux = dx / sl, uy = dy / sl;
             for (int p = 0; p < pieces; p++) {
                 double f = (p + 0.5) / pieces;
-                double mx = x1 + f * dx, my = y1 + f * dy;
-                GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, mx, my);
-                GEOSCoordSequence *np = pt ? GEOSPreparedNearestPoints_r(g, other, pt) : NULL;
-                if (pt) GEOSGeom_destroy_r(g, pt);
-                if (!np) return park_geos_fail(ctx, "nearest point on the neighbouring boundary");
-                double qx, qy;
-                GEOSCoordSeq_getXY_r(g, np, 0, &qx, &qy);
-                GEOSCoordSeq_destroy_r(g, np);
-                double vx = qx - mx, vy = qy - my, d = hypot(vx, vy);
+                double mx = x1 + f * dx, my = y1 + f * dy, vx, vy;
+                if (!nearest_vec(ctx, other, mx, my, &vx, &vy))
+                    return park_geos_fail(ctx, "nearest point on the neighbouring boundary");
+                double d = hypot(vx, vy);
+                if (d <= COINCIDENT_M) {
+                    mx += ux * pl / 4, my += uy * pl / 4;
+                    if (!nearest_vec(ctx, other, mx, my, &vx, &vy))
+                        return park_geos_fail(ctx, "nearest point on the neighbouring boundary");
+                    d = hypot(vx, vy);
+                }
                 if (d <= COINCIDENT_M || (d <= tol && fabs((vx * ux + vy * uy) / d) <= ACROSS_MAX_COS)) *len += pl;
             }
         }
