@@ -1,0 +1,90 @@
+# recompute: help names the options
+$ parkgis recompute --help
+~ usage: parkgis recompute --from EDITED [--baseline PATH]
+~ --diff-layer F
+
+# --from is required
+$ parkgis recompute
+! --from EDITED is required
+? 2
+
+# bad --snap
+$ parkgis recompute --from square-1km.geojson --snap -1
+! --snap expects metres between 0 and 10, got '-1'
+? 2
+
+# a file that does not exist names the file
+$ parkgis --data square-1km.geojson recompute --from no-such-layer.shp
+! no-such-layer.shp: cannot open as a vector layer
+? 3
+
+# a layer compared with itself: nothing changed (baseline from --data); the stated 30.63 km² is the reference row
+$ parkgis --data square-1km.geojson recompute --from square-1km.geojson --no-layouts --format csv
+| scope,layout,id,name,status,old_km2,new_km2,change_km2,change_pct,gained_km2,lost_km2
+| parcel,,sq,一平方公里,unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
+| total,,TOTAL,全园 (sum; gained/lost of the union),unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
+| stated,,STATED,规划总面积 (stated in the plan),,30.630000,0.999560,-29.630440,-96.74,,
+
+# synthetic baseline (tests/data/recompute/fixtures.sh), baoshan-industrial's NE corner moved 40 m east: +40 x 11140 / 2 m² in the GK plane
+$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from moved.geojson --no-layouts --format csv; rc=$?; rm -rf $d; exit $rc
+| scope,layout,id,name,status,old_km2,new_km2,change_km2,change_pct,gained_km2,lost_km2
+| parcel,,baoshan-industrial,宝山工业园区,changed,11.135109,11.357810,0.222701,2.00,0.222701,0.000000
+| parcel,,luodian-industrial,罗店工业园区,unchanged,2.039084,2.039084,0.000000,0.00,0.000000,0.000000
+| parcel,,robot-park,机器人产业园,unchanged,2.448875,2.448875,0.000000,0.00,0.000000,0.000000
+| parcel,,urban-industrial,城市工业园区,unchanged,4.118066,4.118066,0.000000,0.00,0.000000,0.000000
+| parcel,,fudan-hitech,复旦高新技术产业基地,unchanged,5.597314,5.597314,0.000000,0.00,0.000000,0.000000
+| parcel,,culture-industry,文化产业示范基地,unchanged,2.368839,2.368839,0.000000,0.00,0.000000,0.000000
+| parcel,,ecommerce-north,电子商务示范基地(北块),unchanged,0.719640,0.719640,0.000000,0.00,0.000000,0.000000
+| parcel,,ecommerce-south,电子商务示范基地(南块),unchanged,0.379810,0.379810,0.000000,0.00,0.000000,0.000000
+| parcel,,nanda,南大地区,unchanged,0.639673,0.639673,0.000000,0.00,0.000000,0.000000
+| parcel,,biomed-south,北上海生物医药产业园(南区),unchanged,1.159395,1.159395,0.000000,0.00,0.000000,0.000000
+| total,,TOTAL,全园 (sum; gained/lost of the union),changed,30.605803,30.828504,0.222701,0.73,0.222701,0.000000
+| stated,,STATED,规划总面积 (stated in the plan),,30.630000,30.828504,0.198504,0.65,,
+
+# synthetic baseline, a new 300 m x 300 m parcel: a warning, an added row, the whole park gains it
+$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from added.geojson; rc=$?; rm -rf $d; exit $rc
+| recompute: added.geojson against baseline base.geojson
+| validation: 0 errors, 1 warning
+| level    kind   feature   where                 message
+| warning  added  new-plot  121.547148,31.398118  parcel 'new-plot' (新增地块) is not in the baseline: added, 0.0900 km²
+|
+| parcels (geodesic areas on the CGCS2000 ellipsoid):
+| id                  name                                  status     old_km2  new_km2  change_km2  change_pct  gained_km2  lost_km2
+| baoshan-industrial  宝山工业园区                          unchanged  11.1351  11.1351      0.0000        0.00      0.0000    0.0000
+| luodian-industrial  罗店工业园区                          unchanged   2.0391   2.0391      0.0000        0.00      0.0000    0.0000
+| robot-park          机器人产业园                          unchanged   2.4489   2.4489      0.0000        0.00      0.0000    0.0000
+| urban-industrial    城市工业园区                          unchanged   4.1181   4.1181      0.0000        0.00      0.0000    0.0000
+| fudan-hitech        复旦高新技术产业基地                  unchanged   5.5973   5.5973      0.0000        0.00      0.0000    0.0000
+| culture-industry    文化产业示范基地                      unchanged   2.3688   2.3688      0.0000        0.00      0.0000    0.0000
+| ecommerce-north     电子商务示范基地(北块)                unchanged   0.7196   0.7196      0.0000        0.00      0.0000    0.0000
+| ecommerce-south     电子商务示范基地(南块)                unchanged   0.3798   0.3798      0.0000        0.00      0.0000    0.0000
+| nanda               南大地区                              unchanged   0.6397   0.6397      0.0000        0.00      0.0000    0.0000
+| biomed-south        北上海生物医药产业园(南区)            unchanged   1.1594   1.1594      0.0000        0.00      0.0000    0.0000
+| new-plot            新增地块                              added       0.0000   0.0900      0.0900                  0.0900    0.0000
+| TOTAL               全园 (sum; gained/lost of the union)  changed    30.6058  30.6958      0.0900        0.29      0.0900    0.0000
+| STATED              规划总面积 (stated in the plan)                  30.6300  30.6958      0.0658        0.21                      
+|
+| layout elements:
+| layout                   id               name                              status     old_km2  new_km2  change_km2  change_pct  gained_km2  lost_km2
+| sanyuan-sanxian-liangqu  sanyuan-baoshan  宝山工业园区                      unchanged  14.3336  14.3336      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  sanyuan-urban    城市工业园区（超能新材料科创园）  unchanged   4.1181   4.1181      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  sanyuan-robot    机器人产业园                      unchanged   2.4489   2.4489      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  sanxian-line1    电子商务示范基地                  unchanged   1.0994   1.0994      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  sanxian-line3    复旦高新技术产业基地              unchanged   5.5973   5.5973      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  sanxian-line7    文化产业示范基地                  unchanged   2.3688   2.3688      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  liangqu-nanda    南大生态智慧城                    unchanged   0.6397   0.6397      0.0000        0.00      0.0000    0.0000
+| sanyuan-sanxian-liangqu  liangqu-wusong   吴淞创新城                        unchanged  12.1079  12.1079      0.0000        0.00      0.0000    0.0000
+
+# synthetic baseline, a bow-tie: the GEOS reason and location, nothing recomputed, exit 1
+$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from bowtie.geojson; rc=$?; rm -rf $d; exit $rc
+| recompute: bowtie.geojson against baseline base.geojson
+| validation: 1 error, 0 warnings
+| level  kind     feature             where                 message
+| error  invalid  baoshan-industrial  121.404398,31.448610  feature 0 (id 'baoshan-industrial') is not a valid polygon: Self-intersection at (121.4043976, 31.4486105)
+! bowtie.geojson: 1 validation error: nothing recomputed
+? 1
+
+# synthetic baseline saved as GBK without .cpg (LDID 0): read as CP936 with a warning, names match the baseline
+$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from gbk/edited.shp --no-layouts --format csv | grep -c ",unchanged,"; rm -rf $d
+| 11
+! no .cpg and no code page in the DBF header (LDID 0); its text is not UTF-8 but valid GBK, so it was read as CP936
