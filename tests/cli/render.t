@@ -1,0 +1,47 @@
+# render draws a layout to PNG: the file starts with the PNG signature
+$ d=$(mktemp -d) && parkgis --data square-1km.geojson render --layout parcels -o $d/m.png 2>/dev/null && head -c 4 $d/m.png | tail -c 3; echo; rm -rf $d
+| PNG
+
+# and to SVG, chosen by the extension
+$ d=$(mktemp -d) && parkgis --data square-1km.geojson render --layout parcels -o $d/m.svg --width 800 2>/dev/null && grep -c '<svg' $d/m.svg; rm -rf $d
+| 1
+
+# an existing picture is kept unless --overwrite
+$ d=$(mktemp -d) && echo keep > $d/m.png && parkgis --data square-1km.geojson render --layout parcels -o $d/m.png; rc=$?; cat $d/m.png; rm -rf $d; exit $rc
+| keep
+! already exists (use --overwrite to replace it)
+? 4
+
+# --overwrite replaces it
+$ d=$(mktemp -d) && echo old > $d/m.png && parkgis --data square-1km.geojson render --layout parcels -o $d/m.png --overwrite 2>/dev/null && head -c 4 $d/m.png | tail -c 3; echo; rm -rf $d
+| PNG
+
+# the layout is required
+$ parkgis --data square-1km.geojson render -o m.png
+! --layout ID is required
+? 2
+
+# only .png and .svg
+$ parkgis --data square-1km.geojson render --layout parcels -o m.jpg
+! expected a file name ending in .png or .svg
+? 2
+
+# width in pixels, within bounds
+$ parkgis --data square-1km.geojson render --layout parcels -o m.png --width 99
+! --width '99': expected a whole number of pixels, 400..12000
+? 2
+
+# a geographic CRS cannot carry a scale bar in metres
+$ parkgis --data square-1km.geojson render --layout parcels -o m.png --crs EPSG:4326
+! 'EPSG:4326' is not a projected CRS
+? 2
+
+# unknown layout
+$ parkgis --data square-1km.geojson render --layout no-such-layout -o m.png
+! unknown layout 'no-such-layout'
+? 5
+
+# a basemap directory without the OSM files names the missing file
+$ parkgis --data square-1km.geojson render --layout parcels -o m.png --basemap-dir /nonexistent
+! /nonexistent/osm-shanghai-arterials.zip
+? 3
