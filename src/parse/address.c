@@ -152,15 +152,16 @@ size_t park_utf8_edit_distance(const char *a, const char *b) {
  * alias first within a parcel; matching picks the longest alias at the first
  * position where any occurs. The canonical name is what the layer's `name` field
  * holds; an entry whose canonical name is a prefix ("电子商务示范基地") stands for
- * every parcel of that name, and the resolver says it is ambiguous. */
+ * every parcel of that name, and the resolver says it is ambiguous. No alias
+ * starts with 上海: "上海机器人产业园" is 上海市 + 机器人产业园. */
 static const struct park_alias {
     const char *canonical;
     const char *aliases[6];
 } PARK_ALIASES[] = {
     {"张江高新区宝山园", {"张江高新技术产业开发区宝山园", "张江高新区宝山园", "张江宝山园", NULL}},
-    {"宝山工业园区", {"上海宝山工业园区", "宝山工业园区", "宝山工业园", NULL}},
+    {"宝山工业园区", {"宝山工业园区", "宝山工业园", NULL}},
     {"罗店工业园区", {"罗店工业园区", "罗店工业园", NULL}},
-    {"机器人产业园", {"上海机器人产业园", "机器人产业园区", "机器人产业园", NULL}},
+    {"机器人产业园", {"机器人产业园区", "机器人产业园", NULL}},
     {"城市工业园区", {"宝山城市工业园区", "城市工业园区", "城市工业园", NULL}},
     {"复旦高新技术产业基地", {"复旦高新技术产业基地", "复旦高新技术产业化基地", NULL}},
     {"文化产业示范基地", {"文化产业示范基地", NULL}},

@@ -400,7 +400,7 @@ static int sugg_cmp(const void *a, const void *b) {
 }
 
 /* The gazetteer names (and aliases) closest to `name` by edit distance over code
- * points: up to 5 within max(2, len/2), else the 3 nearest. */
+ * points: up to 5 within 1 edit (2 for names over 4 characters), else the 3 nearest. */
 static void suggest(park_resolver *r, const char *name, park_resolution *out) {
     char *key = name_key(name);
     size_t klen = 0;
@@ -445,7 +445,8 @@ static void suggest(park_resolver *r, const char *name, park_resolution *out) {
     }
     if (s) {
         qsort(s, n, sizeof *s, sugg_cmp);
-        size_t lim = klen / 2 > 2 ? klen / 2 : 2, take = 0;
+        /* one edit for names up to 4 characters (most road names), two beyond */
+        size_t lim = klen <= 4 ? 1 : 2, take = 0;
         while (take < n && take < 5 && s[take].d <= lim) take++;
         if (take == 0) take = n < 3 ? n : 3;
         out->suggestions = calloc(take ? take : 1, sizeof *out->suggestions);

@@ -1,0 +1,122 @@
+# ---- parkgis parse: what the rule-based parser understood (no lookup)
+# the issue's example
+$ parkgis parse --format json "上海市宝山区富联一路98弄6号"
+| {"input":"上海市宝山区富联一路98弄6号","normalized":"上海市宝山区富联一路98弄6号","kind":"road","province":"上海市","city":"","district":"宝山区","town":"","road":"富联一路","road2":"","relation":"","lane":"98","sublane":"","number":"6","park":"","park_text":"","rest":"","coordinates":null,"swapped":false,"in_shanghai":true,"in_baoshan":true}
+
+# full-width digits and spaces, district and town without 区/镇
+$ parkgis parse --format csv "上海 宝山 顾村 富联一路 ９８弄 ６号"
+| field,value
+| input,上海 宝山 顾村 富联一路 ９８弄 ６号
+| normalized,上海宝山顾村富联一路98弄6号
+| kind,road
+| province,上海市
+| district,宝山区
+| town,顾村镇
+| road,富联一路
+| lane,98
+| number,6
+| in_shanghai,yes
+| in_baoshan,yes
+
+# an intersection
+$ parkgis parse "富联一路与富长路交叉口"
+~ intersection
+~ road2        富长路
+~ relation     crossing
+
+# empty input: usage error, exit 2
+$ parkgis parse ""
+! empty address
+? 2
+
+# garbage: usage error naming the expected form
+$ parkgis parse "asdf"
+! cannot read an address in 'asdf'
+! expected e.g. 上海市宝山区富联一路98弄6号
+? 2
+
+# ---- parkgis locate ADDRESS, on the synthetic map in tests/data/address (see cases.tsv there)
+# a road wholly inside one parcel
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "上海市宝山区甲路1号" --format json
+| {"input":"上海市宝山区甲路1号","match":"road","confidence":0.9,"inside":true,"parcel":{"id":"robot","name":"机器人产业园"},"layout":"","candidates":[{"id":"robot","name":"机器人产业园","role":"inside","share":1,"length_m":571}],"wgs84":null,"distance_m":null,"nearest":null,"roads":[{"name":"甲路","kind":"road","provenance":"osm","error_m":5}],"suggestions":[],"note":"the whole of 甲路 (571 m, osm) lies within 机器人产业园","parsed":{"kind":"road","province":"上海市","district":"宝山区","road":"甲路","number":"1"}}
+
+# a boundary road: both sides named, the number cannot decide
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "乙路5号" --format csv
+| address,parcel_id,parcel,layout,match,confidence,candidates,wgs84,note
+| 乙路5号,,,,boundary,0.50,robot:0.50;baoshan-industrial:0.50,,"887 m of 乙路 (887 m, osm) runs along parcel edges (within 30 m): on one side 机器人产业园 (50%), on the other 宝山工业园区 (50%); house-number ranges are not known for 乙路, so 5号 cannot tell which part of it"
+
+# an intersection: the crossing point of the centrelines
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "甲路丁路口"
+~ match            intersection
+~ point (WGS84)    121.405000,31.405000
+~ 机器人产业园 (robot)
+
+# an unknown road: not found, exit 5, the closest names by edit distance
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "联二路"
+~ closest names  联一路
+! 联二路 is not in the gazetteer
+? 5
+
+# another district: not in the park, whatever the road
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "上海市徐汇区漕溪北路88号"
+~ match       outside
+~ the address is in 徐汇区, not in 宝山区
+
+# coordinates from a Chinese web map: --datum gcj02 converts before the lookup
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "121.41,31.40" --datum gcj02 --format json
+~ "match":"exact"
+~ "wgs84":[121.4053339,31.4017714]
+
+# an unknown datum
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "121.41,31.40" --datum mars
+! unknown datum 'mars'
+? 2
+
+# garbage is a usage error before any data is loaded
+$ parkgis --data no-such-layer.geojson locate "asdf"
+! cannot read an address in 'asdf'
+? 2
+
+# a named gazetteer directory that does not exist
+$ parkgis --data address/parcels.geojson locate --gazetteer=no-such-dir "甲路"
+! no-such-dir: cannot open gazetteer directory
+? 3
+
+# ---- batch: CSV in (BOM, CRLF, quoted commas, doubled quotes, a newline in a field, bad rows), CSV out
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch address/batch.csv --address-column address
+| id,address,note,parcel_id,parcel,layout,match,confidence,candidates,error
+| 1,甲路1号,inside,robot,机器人产业园,,road,0.90,robot:1.00,
+| 2,乙路5号,"on the edge, shared",,,,boundary,0.50,robot:0.50;baoshan-industrial:0.50,
+| 3,"丙路""100弄""3号",quoted quotes,,,,ambiguous,0.45,robot:0.50;baoshan-industrial:0.50,
+| 4,联二路,misspelt,,,,not_found,0.00,,联二路 is not in the gazetteer (12 named features); closest names: 联一路
+| 5,徐汇区漕溪北路88号,"two
+| lines",,,,outside,0.95,outside:1.00,
+| 6,,empty address,,,,,,,"line 8: empty address (expected e.g. 上海市宝山区富联一路98弄6号, a park name, or LON,LAT)"
+| 7,asdf,garbage,,,,,,,"line 9: cannot read an address in 'asdf': no Chinese place words and not a coordinate pair (expected e.g. 上海市宝山区富联一路98弄6号, 富联一路富长路口, 机器人产业园, or LON,LAT)"
+| 8,only two fields,,,,,,,,"line 10: 2 fields, the header has 3 (expected one value per column; quote values containing commas)"
+| 9,机器人产业园,park,robot,机器人产业园,,park,0.95,robot:1.00,
+! 9 rows, 5 located (4 inside a parcel), 1 not found, 3 bad
+
+# batch from stdin with coordinate columns; a bad coordinate is counted, the run goes on
+$ printf 'name,lon,lat\nA,121.405,31.405\nB,x,31.4\nC,121.5,31.5\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --lon-column lon --lat-column lat
+| name,lon,lat,parcel_id,parcel,layout,match,confidence,candidates,error
+| A,121.405,31.405,robot,机器人产业园,,exact,1.00,robot:1.00,
+| B,x,31.4,,,,,,,"line 3: coordinates 'x','31.4' are not numbers (expected decimal degrees, e.g. 121.38 and 31.35)"
+| C,121.5,31.5,,,,exact,1.00,outside:1.00,
+! 3 rows, 2 located (1 inside a parcel), 0 not found, 1 bad
+
+# no progress line when stderr is not a terminal (it is a file here)
+$ printf 'address\n甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - 2>&1 >/dev/null | grep -c 'rows/s'
+| 0
+? 1
+
+# which column? more than one and none named address/地址
+$ printf 'a,b\n1,2\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
+! which column holds the addresses?
+! (columns: a b)
+? 2
+
+# a batch file that does not exist
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch no-such.csv
+! no-such.csv: cannot open the batch file
+? 3
