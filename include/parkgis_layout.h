@@ -33,7 +33,9 @@ typedef struct park_layout_layer {
 
 /* Builds the layout `name` (id such as "sanyuan-sanxian-liangqu", or a Chinese
  * alias such as "三园三线两区"; "parcels" gives the parcel layer itself) over
- * `parcels`. New object; parcels must outlive it. PARK_ERR_NOTFOUND for an
+ * `parcels`. New object; parcels must outlive it (it may be NULL for a layout
+ * none of whose elements is built from parcels, e.g. 一核两极三带; otherwise
+ * PARK_ERR_USAGE). PARK_ERR_NOTFOUND for an
  * unknown layout (message lists the known ones). PARK_ERR_INPUT when a
  * definition is malformed or names a parcel the parcel layer lacks (the message
  * names the definition file, the element and what was expected). */

@@ -362,6 +362,8 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
                                         GEOSGeometry **geom, double *official, char **prov) {
     GEOSContextHandle_t h = ctx->geos;
     size_t n = json_object_array_length(plist);
+    if (!parcels)
+        return park_error(ctx, PARK_ERR_USAGE, "%s: element '%s' is built from parcels, but no parcel layer was given", defpath, eid);
     if (n == 0)
         return park_error(ctx, PARK_ERR_INPUT, "%s: element '%s': \"parcels\" is empty (expected a list of parcel ids)", defpath, eid);
     GEOSGeometry **parts = calloc(n, sizeof *parts);
@@ -445,6 +447,8 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
 
     json_object *all = NULL, *els = NULL;
     bool all_parcels = json_object_object_get_ex(root, "all_parcels", &all) && json_object_get_boolean(all);
+    if (st == PARK_OK && all_parcels && !parcels)
+        st = park_error(ctx, PARK_ERR_USAGE, "%s: layout '%s' is the parcel layer itself, but no parcel layer was given", d->path, lo->id);
     if (st == PARK_OK && all_parcels) {
         /* The parcel layer itself: one element per parcel, geometry copied. */
         const char *group = jstr(root, "group");
@@ -584,10 +588,6 @@ park_status park_layout_build_dir(park_ctx *ctx, const char *dir, const char *na
         park_buf_free(&known);
         defs_free(defs, n);
         return st;
-    }
-    if (!parcels) {
-        defs_free(defs, n);
-        return park_error(ctx, PARK_ERR_USAGE, "layout '%s' needs a parcel layer", name);
     }
     st = build_from_def(ctx, dir, &defs[hit], parcels, out);
     defs_free(defs, n);

@@ -178,7 +178,7 @@ static void test_errors(park_ctx *ctx, const park_layer *parcels) {
     CHECK(strstr(park_ctx_errmsg(ctx), "'nanda'") && strstr(park_ctx_errmsg(ctx), "liangqu-nanda"));
     park_layer_free(lack);
     char *list = park_layout_list(ctx);
-    CHECK(list && strstr(list, "parcels") && strstr(list, "sanyuan-sanxian-liangqu"));
+    CHECK(list && strstr(list, "parcels") && strstr(list, "sanyuan-sanxian-liangqu") && strstr(list, "yihe-liangji-sandai"));
     park_free(list);
 }
 
@@ -224,6 +224,9 @@ static void test_new_definition_file(park_ctx *ctx, const park_layer *parcels) {
 
 static void test_yihe(park_ctx *ctx, const park_layer *parcels) {
     park_layout *lo = NULL;
+    /* it needs no parcels: a NULL parcel layer is accepted */
+    CHECK_STATUS(park_layout_build(ctx, "一核两极三带", NULL, &lo), PARK_OK);
+    park_layout_free(lo), lo = NULL;
     CHECK_STATUS(park_layout_build(ctx, "一核两极三带", parcels, &lo), PARK_OK);
     if (!lo) return;
     CHECK_STR(park_layout_id(lo), "yihe-liangji-sandai");
@@ -285,7 +288,7 @@ int main(void) {
     test_edited_parcels(ctx, parcels);
     test_errors(ctx, parcels);
     test_new_definition_file(ctx, parcels);
-    (void)test_yihe; /* 一核两极三带: enabled with its definition (next commit) */
+    test_yihe(ctx, parcels);
     test_real_parcels(ctx);
     park_layer_free(parcels);
     park_ctx_free(ctx);
