@@ -128,8 +128,8 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
             exp_feature_color(l, i, rgb, hex);
             if (l->kind == EXP_POLYGON) snprintf(style, sizeof style, "PEN(c:%s,w:2px);BRUSH(fc:%s8c)", hex, hex);
             else if (l->kind == EXP_LINE) snprintf(style, sizeof style, "PEN(c:%s,w:4px)", hex);
-            else snprintf(style, sizeof style, "SYMBOL(c:%s)", hex);
-            OGR_F_SetStyleString(of, style);
+            else style[0] = '\0'; /* LIBKML asserts on a SYMBOL without an icon: default pin */
+            if (style[0]) OGR_F_SetStyleString(of, style);
         }
         OGRGeometryH og = to_ogr(ctx, l, f->g);
         if (!og) {
@@ -255,6 +255,65 @@ static park_status write_file(exp_job *job, const char *path, size_t first, size
     return st ? st : cst;
 }
 
+static park_status exec_sql(park_ctx *ctx, GDALDatasetH ds, const char *sql, const char *what) {
+    CPLErrorReset();
+    OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
+    if (r) GDALDatasetReleaseResultSet(ds, r);
+    if (CPLGetLastErrorType() >= CE_Failure) return park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: Failure %s: %s", what, ogr_msg());
+    return PARK_OK;
+}
+
+static void sql_quote(park_buf *b, const char *s) {
+    park_buf_append(b, "'");
+    for (; *s; s++) {
+        if (*s == '\'') park_buf_append(b, "'"); /* '' inside a literal */
+        park_buf_appendn(b, s, 1);
+    }
+    park_buf_append(b, "'");
+}
+
+/* QGIS keeps PostgreSQL layer styles in public.layer_styles (created here with
+ * the columns QGIS 3.22 creates, if missing); the row with useAsDefault is
+ * applied when the table is opened (checked with QGIS 3.22 in tests). */
+static park_status write_pg_styles(exp_job *job, GDALDatasetH ds) {
+    park_ctx *ctx = job->ctx;
+    park_status st = exec_sql(ctx, ds,
+                              "CREATE TABLE IF NOT EXISTS public.layer_styles (id SERIAL PRIMARY KEY, f_table_catalog varchar, "
+                              "f_table_schema varchar, f_table_name varchar, f_geometry_column varchar, stylename text, styleqml xml, "
+                              "stylesld xml, useasdefault boolean, description text, owner varchar(63) DEFAULT CURRENT_USER, ui xml, "
+                              "update_time timestamp DEFAULT CURRENT_TIMESTAMP, type varchar)",
+                              "creating public.layer_styles");
+    for (size_t i = 0; i < job->nlayers && !st; i++) {
+        const exp_layer *l = &job->layers[i];
+        park_buf b;
+        park_buf_init(&b);
+        park_buf_append(&b, "DELETE FROM public.layer_styles WHERE f_table_catalog = current_database() AND f_table_schema = current_schema() AND f_table_name = ");
+        sql_quote(&b, l->name);
+        st = exec_sql(ctx, ds, b.s, "removing an old style");
+        park_buf_free(&b);
+        if (st) break;
+        char *qml = exp_qml(job, l);
+        char *desc = park_asprintf("%s (parkgis %s)", l->title, PARKGIS_VERSION);
+        park_buf_init(&b);
+        park_buf_append(&b, "INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
+                            "stylename, styleqml, useasdefault, description, type) VALUES (current_database(), current_schema(), ");
+        sql_quote(&b, l->name);
+        park_buf_append(&b, ", 'geom', ");
+        sql_quote(&b, l->name);
+        park_buf_append(&b, ", XMLPARSE(DOCUMENT ");
+        sql_quote(&b, qml);
+        park_buf_append(&b, "), true, ");
+        sql_quote(&b, desc);
+        /* type NULL: QGIS compares `type` with the geometry type named in the layer
+         * URI ("Unknown geometry" when the URI names none) OR accepts NULL */
+        park_buf_append(&b, ", NULL)");
+        st = exec_sql(ctx, ds, b.s, "writing a layer style");
+        park_buf_free(&b);
+        free(qml), free(desc);
+    }
+    return st;
+}
+
 static park_status write_pg(exp_job *job, const char *conn) {
     park_ctx *ctx = job->ctx;
     const char *where = "PostgreSQL";
@@ -279,6 +338,7 @@ static park_status write_pg(exp_job *job, const char *conn) {
         lco = CSLSetNameValue(lco, "GEOMETRY_NAME", "geom");
         lco = CSLSetNameValue(lco, "FID", "fid");
         lco = CSLSetNameValue(lco, "OVERWRITE", job->overwrite ? "YES" : "NO");
+        lco = CSLSetNameValue(lco, "LAUNDER", "NO"); /* keep the names the SQL below uses */
         lco = CSLSetNameValue(lco, "DESCRIPTION", l->title);
         st = write_features(job, ds, l, lco, where);
         CSLDestroy(lco);
@@ -286,22 +346,14 @@ static park_status write_pg(exp_job *job, const char *conn) {
         /* geography in EPSG:4490: PostGIS measures it on GRS80, the ellipsoid
          * parkgis uses, so ST_Area(geog) and area_km2 agree. */
         char *sql = park_asprintf("ALTER TABLE \"%s\" ADD COLUMN geog geography", l->name);
-        CPLErrorReset();
-        OGRLayerH r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-        if (r) GDALDatasetReleaseResultSet(ds, r);
+        st = exec_sql(ctx, ds, sql, "adding the geography column");
         free(sql);
-        if (CPLGetLastErrorType() >= CE_Failure) {
-            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: Failure adding the geography column to %s: %s", l->name, ogr_msg());
-            break;
-        }
+        if (st) break;
         sql = park_asprintf("UPDATE \"%s\" SET geog = ST_Transform(geom, 4490)::geography", l->name);
-        CPLErrorReset();
-        r = GDALDatasetExecuteSQL(ds, sql, NULL, NULL);
-        if (r) GDALDatasetReleaseResultSet(ds, r);
+        st = exec_sql(ctx, ds, sql, "filling the geography column");
         free(sql);
-        if (CPLGetLastErrorType() >= CE_Failure)
-            st = park_error(ctx, PARK_ERR_OUTPUT, "PostgreSQL: Failure filling the geography column of %s: %s", l->name, ogr_msg());
     }
+    if (!st) st = write_pg_styles(job, ds);
     if (tx) {
         if (st) GDALDatasetRollbackTransaction(ds);
         else if (GDALDatasetCommitTransaction(ds) != OGRERR_NONE)
