@@ -753,11 +753,11 @@ static void build_xuhui(void) {
     GEOSGeometry *river = huangpu_course(district);
 
     /* 徐汇滨江卓越创新示范带: along the river, 日晖港 to the district's southern
-     * tip, 1 km each side of the course (land ~0.8 km deep: up to 龙吴路 in the south). */
+     * tip, within 1 km of the course (land ~0.8 km deep: up to 龙吴路 in the south). */
     GEOSGeometry *b1 = belt(river, 1000, district);
     snprintf(prov, sizeof prov,
-             "corridor: within 1000 m of the Huangpu course (Xuhui outline's river edge, 日晖港 to the southern tip), clipped to the Xuhui outline (%s). "
-             "The outline runs in the channel, so ~0.2 km of water is included along the shore. error ~500 m (width is a representation choice)", SUB);
+             "corridor: within 1000 m of the Huangpu course (Xuhui outline's river edge facing 浦东, from 日晖港 south to where 闵行 浦江镇 faces Xuhui, ~0.9 km short of the southern tip, which the corridor still reaches), clipped to the Xuhui outline (%s). "
+             "The outline runs in the channel, so ~0.2 km of water is included along the shore (mean 175 m against the shore of the 徐汇滨江 reference outline). error ~500 m (width is a representation choice)", SUB);
     {
         const char *p[] = {"id", "sandai-binjiang", "name", "徐汇滨江卓越创新示范带", "group", "三带", "provenance", prov, NULL};
         fc_add(&el, b1, 500, p);
@@ -817,7 +817,7 @@ static void build_xuhui(void) {
     /* companion: the river and the belt axes */
     {
         const char *p[] = {"id", "huangpu", "name", "黄浦江", "group", "河流",
-                           "provenance", "derived: the river edge of the Xuhui outline (union of the sub-districts): the part within 400 m of the 浦东新区 outline (DataV, GCJ-02 converted to WGS84), 日晖港 to the southern tip; the administrative line runs in the channel. error ~250 m from the channel centre, up to ~400 m at the ends",
+                           "provenance", "derived: the river edge of the Xuhui outline (union of the sub-districts): the part within 400 m of the 浦东新区 outline (DataV, GCJ-02 converted to WGS84), from 日晖港 south to where 闵行 浦江镇 faces Xuhui across the river (the last ~0.9 km to the southern tip is not included); the administrative line runs in the channel. error ~250 m from the channel centre, up to ~400 m at the ends",
                            NULL};
         fc_add(&ax, GEOSGeom_clone_r(H, river), 250, p);
     }
