@@ -39,16 +39,27 @@ static void opt(park_buf *b, const char *name, const char *value) {
     park_buf_append(b, "\"/>\n");
 }
 
-/* A line's metro colour is looked up from its name ("轨道交通7号线"), else its id. */
+static bool ends_with(const char *s, const char *suffix) {
+    size_t a = strlen(s), b = strlen(suffix);
+    return a >= b && !strcmp(s + a - b, suffix);
+}
+
+/* Lines: a metro line ("轨道交通7号线", id "metro-7") in its official colour; a
+ * river (group 河流, or a name ending in 江/河) in water blue; any other line
+ * (e.g. the axes of 一核两极三带) from the shared palette. Polygons: the palette. */
 void exp_feature_color(const exp_layer *l, size_t i, unsigned char rgb[3], char hex[8]) {
     if (l->kind == EXP_LINE) {
         const park_parcel *p = l->f[i].p;
-        const char *s = p->name;
-        const char *q = s;
-        while (*q && !(*q >= '0' && *q <= '9')) q++;
-        if (!*q) s = p->id;
-        park_metro_color(s, rgb, hex);
-    } else park_style_color(i, rgb, hex);
+        if (strstr(p->name, "号线")) return park_metro_color(p->name, rgb, hex);
+        if (!strncmp(p->id, "metro-", 6) || !strncmp(p->id, "line-", 5)) return park_metro_color(p->id, rgb, hex);
+        if (!strcmp(p->layout, "河流") || ends_with(p->name, "江") || ends_with(p->name, "河")) {
+            static const unsigned char water[3] = {0x3a, 0x86, 0xc8};
+            if (rgb) memcpy(rgb, water, 3);
+            if (hex) snprintf(hex, 8, "#%02x%02x%02x", water[0], water[1], water[2]);
+            return;
+        }
+    }
+    park_style_color(i, rgb, hex);
 }
 
 static void symbol(park_buf *b, exp_kind kind, const char *name, const unsigned char c[3]) {

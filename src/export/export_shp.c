@@ -245,7 +245,7 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
 
     /* .cpg for CP936 (shapelib wrote the UTF-8 one), .prj, .qml */
     char *path = park_asprintf("%s.cpg", base);
-    if (cd != (iconv_t)-1) st = exp_write_text(ctx, path, "936\n");
+    if (cd != (iconv_t)-1) st = exp_write_text(ctx, path, "936");
     free(path);
     if (st) goto done;
     path = park_asprintf("%s.prj", base);
