@@ -17,6 +17,9 @@
  *    with the feature's is reported on stderr (a sign of snapping to the wrong road).
  *  - `source = district <file>` takes a GCJ-02 district boundary and converts it
  *    to WGS84 with park_datum_to_wgs84.
+ *  - `trace = <sector> x0 y0 x1 y1` takes the part of a sector polygon's boundary
+ *    (sectors-reviewed.wgs84.json; 顾村 and 杨行 are OSM town relations) inside
+ *    the box: used for rivers that those town boundaries follow.
  */
 #include <dirent.h>
 #include <errno.h>
@@ -59,6 +62,8 @@ typedef struct {
     double corridor_m, error_m, min_coverage;
     part_t *parts;
     size_t nparts;
+    char **traces; /* "<sector> x0 y0 x1 y1" */
+    size_t ntraces;
 } sketch_t;
 
 typedef struct {
@@ -67,8 +72,16 @@ typedef struct {
 } elev_t;
 
 typedef struct {
+    char *name;
+    GEOSGeometry *boundary; /* lon/lat */
+} sector_t;
+
+typedef struct {
     park_ctx *ctx;
     GEOSContextHandle_t h;
+    sector_t *sectors;
+    size_t nsectors;
+    bool sectors_loaded;
     seg_t *segs;
     size_t nsegs;
     GEOSSTRtree *tree;
@@ -115,6 +128,8 @@ static void sketch_free(sketch_t *s) {
     free(s->note), free(s->source), free(s->provenance);
     for (size_t i = 0; i < s->nparts; i++) free(s->parts[i].xy);
     free(s->parts);
+    for (size_t i = 0; i < s->ntraces; i++) free(s->traces[i]);
+    free(s->traces);
 }
 
 /* ------------------------------------------------------------------ sketch files */
@@ -159,8 +174,16 @@ static park_status finish_sketch(park_ctx *ctx, sketch_t *s) {
     if (!s->kind || !*s->kind)
         return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'kind' (expected road, expressway, river, wall, edge or boundary)", s->file, s->line_no, s->name);
     bool district = s->source && strncmp(s->source, "district ", 9) == 0;
-    if (!district && s->nparts == 0)
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'line =' (expected at least one sketch line or 'source = district <file>')", s->file, s->line_no, s->name);
+    if (!district && s->nparts == 0 && s->ntraces == 0)
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'line =' (expected at least one sketch line, a 'trace =' or 'source = district <file>')", s->file, s->line_no, s->name);
+    for (size_t i = 0; i < s->ntraces; i++) {
+        char nm[256];
+        double b[4];
+        if (sscanf(s->traces[i], "%255s %lf %lf %lf %lf", nm, &b[0], &b[1], &b[2], &b[3]) != 5 || !(b[0] < b[2] && b[1] < b[3]))
+            return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace = '%s' (expected '<sector name> lon0 lat0 lon1 lat1' with lon0 < lon1, lat0 < lat1)", s->file, s->line_no, s->name, s->traces[i]);
+    }
+    if (s->ntraces && s->snap && strcmp(s->snap, "none"))
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] 'trace' and 'snap' cannot be combined", s->file, s->line_no, s->name);
     if (!(s->error_m > 0))
         return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no positive 'error_m' (expected the sketch's estimated error in metres)", s->file, s->line_no, s->name);
     if (s->snap && strcmp(s->snap, "none") && strcmp(s->snap, "road") && strcmp(s->snap, "expressway") && strcmp(s->snap, "any"))
@@ -251,13 +274,17 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
         else if (!strcmp(k, "corridor_m")) dv = &cur->corridor_m;
         else if (!strcmp(k, "error_m")) dv = &cur->error_m;
         else if (!strcmp(k, "min_coverage")) dv = &cur->min_coverage;
-        else if (!strcmp(k, "line")) {
+        else if (!strcmp(k, "trace")) {
+            cur->traces = realloc(cur->traces, (cur->ntraces + 1) * sizeof *cur->traces);
+            cur->traces[cur->ntraces++] = park_strdup(val);
+            continue;
+        } else if (!strcmp(k, "line")) {
             pending_key = park_strdup(k);
             park_buf_append(&pending, val);
             pending_line = line_no;
             continue;
         } else {
-            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, note, source, provenance, line)", path, line_no, k);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, note, source, provenance, trace, line)", path, line_no, k);
             break;
         }
         if (sv) {
@@ -576,6 +603,78 @@ static char *elevated_names(world_t *w, const GEOSGeometry *g, const char *name,
     return park_buf_take(&b);
 }
 
+/* ------------------------------------------------------------------ sector traces */
+
+/* Reads sectors-reviewed.wgs84.json once: name -> polygon boundary (lon/lat). */
+static park_status load_sectors(world_t *w) {
+    if (w->sectors_loaded) return PARK_OK;
+    w->sectors_loaded = true;
+    char *path = park_asprintf("%s/sectors-reviewed.wgs84.json", w->data_dir);
+    GDALDatasetH ds = NULL;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) {
+        park_status st = park_error(w->ctx, PARK_ERR_INPUT, "%s: cannot open (expected a GeoJSON FeatureCollection of sector polygons with a 'name' property)", path);
+        free(path);
+        return st;
+    }
+    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
+    int fi = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "name");
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(l))) {
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && fi >= 0) {
+            int sz = OGR_G_WkbSize(g);
+            unsigned char *wkb = malloc((size_t)sz);
+            OGR_G_ExportToIsoWkb(g, wkbNDR, wkb);
+            GEOSGeometry *gg = GEOSGeomFromWKB_buf_r(w->h, wkb, (size_t)sz);
+            free(wkb);
+            if (gg) {
+                w->sectors = realloc(w->sectors, (w->nsectors + 1) * sizeof *w->sectors);
+                w->sectors[w->nsectors].name = park_strdup(OGR_F_GetFieldAsString(f, fi));
+                w->sectors[w->nsectors].boundary = GEOSBoundary_r(w->h, gg);
+                w->nsectors++;
+                GEOSGeom_destroy_r(w->h, gg);
+            }
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    free(path);
+    return PARK_OK;
+}
+
+/* The part of a sector's boundary inside the box, as a new geometry (lon/lat). */
+static park_status trace_sector(world_t *w, const sketch_t *s, const char *spec, GEOSGeometry **out) {
+    char nm[256];
+    double b[4];
+    sscanf(spec, "%255s %lf %lf %lf %lf", nm, &b[0], &b[1], &b[2], &b[3]);
+    park_status st = load_sectors(w);
+    if (st) return st;
+    for (size_t i = 0; i < w->nsectors; i++)
+        if (!strcmp(w->sectors[i].name, nm)) {
+            *out = GEOSClipByRect_r(w->h, w->sectors[i].boundary, b[0], b[1], b[2], b[3]);
+            if (!*out || GEOSisEmpty_r(w->h, *out)) {
+                if (*out) GEOSGeom_destroy_r(w->h, *out), *out = NULL;
+                return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace '%s': the boundary of sector '%s' does not enter that box", s->file, s->line_no, s->name, spec, nm);
+            }
+            return PARK_OK;
+        }
+    return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace '%s': no sector named '%s' in sectors-reviewed.wgs84.json", s->file, s->line_no, s->name, spec, nm);
+}
+
+/* Collects the lines of g (any type) into a growing array (clones). */
+static void collect_lines(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeometry ***v, unsigned *n) {
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_LINESTRING) {
+        *v = realloc(*v, (*n + 1) * sizeof **v);
+        (*v)[(*n)++] = GEOSGeom_clone_r(h, g);
+    } else if (t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
+        for (int i = 0; i < GEOSGetNumGeometries_r(h, g); i++) collect_lines(h, GEOSGetGeometryN_r(h, g, i), v, n);
+    }
+}
+
 /* ------------------------------------------------------------------ district boundary */
 
 static park_status district_boundary(world_t *w, const sketch_t *s, GEOSGeometry **out) {
@@ -692,6 +791,53 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
         if (st) return st;
         prov = s->provenance ? s->provenance : "anchored";
         park_buf_printf(&method, "boundary of %s (DataV GeoAtlas, GCJ-02) converted vertex by vertex to WGS84 with park_datum_to_wgs84", s->source + 9);
+    } else if (s->ntraces) {
+        GEOSGeometry **lines = NULL;
+        unsigned nl = 0;
+        double traced = 0, sketched = 0;
+        for (size_t i = 0; i < s->ntraces && st == PARK_OK; i++) {
+            GEOSGeometry *t = NULL;
+            st = trace_sector(w, s, s->traces[i], &t);
+            if (st) break;
+            GEOSGeometry *m = NULL;
+            double len = 0;
+            if (park_transform(w->ctx, t, "EPSG:4326", LOCAL_CRS, &m) == PARK_OK) GEOSLength_r(h, m, &len), GEOSGeom_destroy_r(h, m);
+            traced += len;
+            collect_lines(h, t, &lines, &nl);
+            GEOSGeom_destroy_r(h, t);
+        }
+        for (size_t i = 0; i < s->nparts && st == PARK_OK; i++) {
+            GEOSGeometry *m = metric_line(w, s->parts[i].xy, s->parts[i].n);
+            double len = 0;
+            GEOSLength_r(h, m, &len);
+            sketched += len;
+            GEOSGeometry *ll = NULL;
+            st = park_transform(w->ctx, m, LOCAL_CRS, "EPSG:4326", &ll);
+            GEOSGeom_destroy_r(h, m);
+            if (st == PARK_OK) collect_lines(h, ll, &lines, &nl), GEOSGeom_destroy_r(h, ll);
+        }
+        if (st) {
+            for (unsigned i = 0; i < nl; i++) GEOSGeom_destroy_r(h, lines[i]);
+            free(lines);
+            return st;
+        }
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, lines, nl);
+        free(lines);
+        result = GEOSLineMerge_r(h, coll);
+        GEOSGeom_destroy_r(h, coll);
+        /* A feature that is partly sketched is only as good as its sketched part. */
+        double share = traced / (traced + sketched);
+        prov = share >= 0.95 ? (s->provenance ? s->provenance : "anchored") : "approximate";
+        park_buf_printf(&method, "traced along the boundary of sector(s)");
+        for (size_t i = 0; i < s->ntraces; i++) park_buf_printf(&method, "%s %s", i ? ";" : "", s->traces[i]);
+        park_buf_printf(&method, " (sectors-reviewed.wgs84.json, OSM town relations) over %.1f km", traced / 1000);
+        if (sketched > 0) park_buf_printf(&method, ", plus %.1f km hand-digitised sketch (%s:%d)", sketched / 1000, s->file, s->line_no);
+        GEOSGeometry *m = NULL;
+        if (park_transform(w->ctx, result, "EPSG:4326", LOCAL_CRS, &m) == PARK_OK) {
+            elev = elevated_names(w, m, s->name, s->aliases, &mismatch);
+            GEOSGeom_destroy_r(h, m);
+        }
+        if (elev && *elev) park_buf_printf(&method, "; named OSM bridge pieces along it: %s", elev);
     } else {
         int mask = 0;
         if (s->snap && !strcmp(s->snap, "road")) mask = CLS_ROAD;
@@ -850,6 +996,8 @@ int main(int argc, char **argv) {
     free(w.segs);
     for (size_t i = 0; i < w.nelev; i++) free(w.elev[i].name), GEOSGeom_destroy_r(w.h, w.elev[i].g);
     free(w.elev);
+    for (size_t i = 0; i < w.nsectors; i++) free(w.sectors[i].name), GEOSGeom_destroy_r(w.h, w.sectors[i].boundary);
+    free(w.sectors);
     park_ctx_free(ctx);
     return park_status_exit_code(st);
 }
