@@ -5,7 +5,9 @@ SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
 pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-data libgdal-dev gdal-bin libshp-dev shapelib libjson-c-dev libcairo2-dev fonts-noto-cjk
       # integration tests: a scratch PostGIS cluster (tools/pg-scratch.sh) and headless QGIS
       # (qgis + python3-qgis took 75 s to download and install here, 201 MB: fine for every CI run)
-      postgresql-15 postgresql-client-15 postgresql-15-postgis-3 qgis python3-qgis)
+      postgresql-15 postgresql-client-15 postgresql-15-postgis-3 qgis python3-qgis
+      # export read-back test (tests/integration/export-readback.sh): GDAL and PROJ from Python
+      python3-gdal python3-pyproj)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
