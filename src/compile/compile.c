@@ -331,8 +331,15 @@ static park_status make_item(comp *c, const park_gazetteer *gz, const park_fourt
         f = lookup(gz, c->rec->id, side->dir, src->feature);
     }
     if (!f) {
-        park_buf_printf(missing, "%s%s (%s) %s至 #%zu: '%s'", missing->len ? "; " : "", c->path, c->rec->id,
-                        park_dir_name(side->dir), k + 1, edge ? src->text : src->feature);
+        /* grouped per parcel: "(id) 东至 #1: 'A', 南至 #2: 'B'; (id2) ..." */
+        char head[512];
+        snprintf(head, sizeof head, "(%s) ", c->rec->id);
+        const char *grp = missing->s ? missing->s : "";
+        for (const char *q; (q = strstr(grp, "; (")) != NULL;) grp = q + 2; /* the last parcel's group */
+        int same_parcel = missing->len && strncmp(grp, head, strlen(head)) == 0;
+        if (missing->len && same_parcel) park_buf_append(missing, ", ");
+        else park_buf_printf(missing, "%s%s", missing->len ? "; " : "", head);
+        park_buf_printf(missing, "%s至 #%zu: '%s'", park_dir_name(side->dir), k + 1, edge ? src->text : src->feature);
         *is_missing = 1;
         return PARK_OK;
     }
@@ -808,6 +815,18 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
         long nw = 0;
         for (const char *q = c.warn.s ? c.warn.s : ""; *q; q++) nw += *q == '\n';
         park_json_key(&j, "warnings"), park_json_int(&j, nw);
+        /* status: measured against the project's checks, so a reader of the layer
+         * sees at once which parcels are not yet trustworthy and why */
+        double dev = 100 * (st->area_km2 - r->official_km2) / r->official_km2;
+        double real = L > 0 ? (st->len_m[PROV_OSM] + st->len_m[PROV_ANCHORED]) / L : 0;
+        park_buf why;
+        park_buf_init(&why);
+        if (fabs(dev) > 10) park_buf_printf(&why, "%sarea %+.1f%% from the official figure (limit 10%%)", why.len ? "; " : "", dev);
+        if (real < 0.6) park_buf_printf(&why, "%sonly %.0f%% of the boundary on osm/anchored features", why.len ? "; " : "", 100 * real);
+        if (c.warn.s && strstr(c.warn.s, "crosses itself")) park_buf_printf(&why, "%sthe boundary crosses itself", why.len ? "; " : "");
+        park_json_key(&j, "status"), park_json_str(&j, why.len ? "preliminary" : "checked");
+        if (why.len) park_json_key(&j, "issues"), park_json_str(&j, why.s);
+        park_buf_free(&why);
         park_json_key(&j, "pieces");
         park_buf_append(&j.out, feats.s);
         park_json_end_obj(&j);
@@ -864,7 +883,7 @@ park_status park_compile(park_ctx *ctx, const park_fourto_set *set, const park_g
         }
     }
     if (!rc && any_missing)
-        rc = park_error(ctx, PARK_ERR_INPUT, "features not in the gazetteer (parcel, side, item: name): %s", missing.s);
+        rc = park_error(ctx, PARK_ERR_INPUT, "%s: features not in the gazetteer (parcel, side, item: name): %s", set->path, missing.s);
     park_buf_free(&missing);
     if (rc) {
         park_layer_free(l);
