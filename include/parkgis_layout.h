@@ -52,8 +52,12 @@ size_t park_layout_layer_count(const park_layout *lo);
 park_layout_layer park_layout_layer_get(const park_layout *lo, size_t i);
 /* The element polygons (the primary layer), borrowed. */
 const park_layer *park_layout_elements(const park_layout *lo);
-/* The definition file the layout was built from. Borrowed. */
+/* Where the plan states the layout (the definition's "source", e.g.
+ * "《徐汇区强化科技创新策源功能“十四五”规划》三、功能布局"), for captions; "" if none.
+ * Borrowed. */
 const char *park_layout_source(const park_layout *lo);
+/* The definition file the layout was built from. Borrowed. */
+const char *park_layout_path(const park_layout *lo);
 
 /* The ids of all known layouts, newline-separated (a new string, park_free). */
 char *park_layout_list(park_ctx *ctx);

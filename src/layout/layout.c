@@ -30,7 +30,7 @@ typedef struct lo_layer {
 
 struct park_layout {
     park_ctx *ctx;
-    char *id, *name, *source;
+    char *id, *name, *source, *path;
     lo_layer *layers;
     size_t n;
 };
@@ -314,13 +314,14 @@ void park_layout_free(park_layout *lo) {
         park_layer_free(lo->layers[i].layer);
     }
     free(lo->layers);
-    free(lo->id), free(lo->name), free(lo->source);
+    free(lo->id), free(lo->name), free(lo->source), free(lo->path);
     free(lo);
 }
 
 const char *park_layout_id(const park_layout *lo) { return lo->id; }
 const char *park_layout_name(const park_layout *lo) { return lo->name; }
 const char *park_layout_source(const park_layout *lo) { return lo->source; }
+const char *park_layout_path(const park_layout *lo) { return lo->path; }
 size_t park_layout_layer_count(const park_layout *lo) { return lo->n; }
 
 park_layout_layer park_layout_layer_get(const park_layout *lo, size_t i) {
@@ -423,9 +424,10 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
         return park_geos_fail(ctx, "multipolygon");
     }
     *official = sum;
-    const char *lp = park_layer_path(parcels);
+    /* the file name only: provenance is exported, and an absolute path names the machine */
+    const char *lp = park_layer_path(parcels), *slash = strrchr(lp, '/');
     *prov = park_asprintf("parcels: dissolve (GEOS unary union) of %s from %s; positional error as those parcels'",
-                          ids.s, lp[0] ? lp : "the parcel layer given");
+                          ids.s, lp[0] ? (slash ? slash + 1 : lp) : "the parcel layer given");
     park_buf_free(&ids);
     return PARK_OK;
 }
@@ -439,7 +441,8 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
     lo->ctx = ctx;
     lo->id = park_strdup(jstr(root, "id"));
     lo->name = park_strdup(jstr(root, "name"));
-    lo->source = park_strdup(d->path);
+    lo->source = park_strdup(jstr(root, "source"));
+    lo->path = park_strdup(d->path);
     file_cache cache = {0};
     park_status st = PARK_OK;
     park_layer *prim = park_layer_new(ctx);

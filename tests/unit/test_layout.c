@@ -100,6 +100,8 @@ static void test_sanyuan(park_ctx *ctx, const park_layer *parcels) {
     if (!lo) return;
     CHECK_STR(park_layout_id(lo), "sanyuan-sanxian-liangqu");
     CHECK_STR(park_layout_name(lo), "三园三线两区");
+    CHECK(strstr(park_layout_source(lo), "注4") != NULL);           /* the plan's citation, for captions */
+    CHECK(strstr(park_layout_path(lo), "geodata/layouts/sanyuan-sanxian-liangqu.json") != NULL);
     check_elements(ctx, lo, 8);
     static const struct {
         const char *id, *name, *group;
