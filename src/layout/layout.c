@@ -71,6 +71,36 @@ static const char *jstr(json_object *o, const char *key) {
     return json_object_get_string(v);
 }
 
+/* Parses a JSON file; on failure says where (line:column) and why. */
+static json_object *parse_json_file(const char *path, char *why, size_t whylen) {
+    FILE *f = fopen(path, "rb");
+    if (!f) {
+        snprintf(why, whylen, "cannot open: %s", strerror(errno));
+        return NULL;
+    }
+    park_buf b;
+    park_buf_init(&b);
+    char chunk[4096];
+    size_t n;
+    while ((n = fread(chunk, 1, sizeof chunk, f)) > 0) park_buf_appendn(&b, chunk, n);
+    fclose(f);
+    const char *text = b.s ? b.s : "";
+    json_tokener *tok = json_tokener_new();
+    json_object *o = tok ? json_tokener_parse_ex(tok, text, (int)strlen(text) + 1) : NULL; /* +1: the NUL ends the text */
+    if (!o) {
+        enum json_tokener_error e = tok ? json_tokener_get_error(tok) : json_tokener_error_size;
+        size_t off = tok ? json_tokener_get_parse_end(tok) : 0, line = 1, col = 1;
+        for (size_t i = 0; i < off && text[i]; i++) {
+            if (text[i] == '\n') line++, col = 1;
+            else col++;
+        }
+        snprintf(why, whylen, "JSON error at line %zu, column %zu: %s", line, col, json_tokener_error_desc(e));
+    }
+    if (tok) json_tokener_free(tok);
+    park_buf_free(&b);
+    return o;
+}
+
 /* Reads every definition in dir, sorted by file name (so listings are stable).
  * A file that is not valid JSON or lacks id/name is an input error: a broken
  * definition in the data directory should be noticed, not silently skipped. */
@@ -87,10 +117,11 @@ static park_status defs_load(park_ctx *ctx, const char *dir, def_file **out, int
     for (int i = 0; i < n; i++) {
         if (st == PARK_OK) {
             char *path = park_asprintf("%s/%s", dir, ents[i]->d_name);
-            json_object *root = json_object_from_file(path);
+            char why[512];
+            json_object *root = parse_json_file(path, why, sizeof why);
             if (!root) {
                 st = park_error(ctx, PARK_ERR_INPUT, "%s: not a valid layout definition: %s (expected a JSON object with id, name, elements)",
-                                path, json_util_get_last_err() ? json_util_get_last_err() : "unreadable JSON");
+                                path, why);
                 free(path);
             } else if (!json_object_is_type(root, json_type_object) || !jstr(root, "id") || !jstr(root, "name")) {
                 st = park_error(ctx, PARK_ERR_INPUT, "%s: layout definition lacks a string \"id\" or \"name\" (expected {\"id\": \"<ascii-id>\", \"name\": \"<中文名>\", ...})",

@@ -214,7 +214,7 @@ static void test_new_definition_file(park_ctx *ctx, const park_layer *parcels) {
     fputs("{\"id\": \"broken\", ", f); /* truncated JSON */
     fclose(f);
     CHECK_STATUS(park_layout_build_dir(ctx, dir, "two-parks", parcels, &lo), PARK_ERR_INPUT);
-    CHECK(strstr(park_ctx_errmsg(ctx), "zz-broken.json") != NULL);
+    CHECK(strstr(park_ctx_errmsg(ctx), "zz-broken.json") != NULL && strstr(park_ctx_errmsg(ctx), "line 1") != NULL);
     f = fopen(p2, "w");
     fputs("{\"id\":\"broken\",\"name\":\"坏\",\"elements\":[{\"id\":\"x\",\"name\":\"X\"}]}", f); /* neither parcels nor geometry */
     fclose(f);
