@@ -19,8 +19,10 @@
  *   unknown road                          -> not found + closest names
  * House-number ranges are not known for any road in the gazetteer, so a number
  * never narrows the answer; the note says so when it would have mattered. */
+#include <dirent.h>
 #include <math.h>
 #include <stdint.h>
+#include <unistd.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,6 +74,8 @@ struct park_resolver {
     GEOSGeometry *parcels_all; /* union of the parcels (metric) */
     road_info **roads;
     size_t nroads, rcap;
+    park_layer *admin;      /* 区/镇 polygons (<gazetteer dir>/admin/towns.geojson), or NULL */
+    GEOSGeometry **admin_m; /* each in the metric plane */
     park_buf notes;
 };
 
@@ -144,6 +148,10 @@ void park_resolver_free(park_resolver *r) {
     free(r->fkey), free(r->fali), free(r->feat);
     for (size_t i = 0; i < r->ngz; i++) park_gazetteer_free(r->gz[i]);
     free(r->gz);
+    for (size_t i = 0; r->admin_m && i < park_layer_count(r->admin); i++)
+        if (r->admin_m[i]) GEOSGeom_destroy_r(g, r->admin_m[i]);
+    free(r->admin_m);
+    park_layer_free(r->admin);
     park_buf_free(&r->notes);
     free(r);
 }
@@ -179,6 +187,25 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
                                 : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(),
                                                 park_default_data_dir());
     for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
+        /* administrative polygons live beside the lines, in admin/towns.geojson */
+        char *adm = park_asprintf("%s/admin/towns.geojson", d);
+        if (!r->admin && adm && access(adm, R_OK) == 0) {
+            st = park_layer_read(ctx, adm, NULL, NULL, &r->admin);
+            if (st) {
+                free(adm), free(dirs);
+                goto fail;
+            }
+        }
+        free(adm);
+        /* a directory with no *.geojson (only admin/) holds no lines: nothing to load */
+        DIR *dh = opendir(d);
+        bool any = false;
+        for (struct dirent *de; dh && !any && (de = readdir(dh)) != NULL;) {
+            size_t len = strlen(de->d_name);
+            any = len > 8 && de->d_name[0] != '.' && !strcmp(de->d_name + len - 8, ".geojson");
+        }
+        if (dh) closedir(dh);
+        if (dh && !any) continue;
         park_gazetteer *gz = NULL;
         st = park_gazetteer_load(ctx, d, &gz);
         if (st) {
@@ -259,6 +286,17 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
     if (!r->obuf_all || !r->bb_all || !r->parcels_all) {
         st = park_geos_fail(ctx, "union of parcel buffers");
         goto fail;
+    }
+    if (r->admin) {
+        size_t na = park_layer_count(r->admin);
+        r->admin_m = calloc(na ? na : 1, sizeof *r->admin_m);
+        if (!r->admin_m) {
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            goto fail;
+        }
+        for (size_t i = 0; i < na; i++)
+            if ((st = park_transform(ctx, park_layer_get(r->admin, i)->geom, "EPSG:4490", r->ix->metric_crs, &r->admin_m[i])))
+                goto fail;
     }
     *out = r;
     return PARK_OK;
@@ -454,6 +492,71 @@ static void suggest(park_resolver *r, const char *name, park_resolution *out) {
     }
     for (size_t i = 0; i < nalias; i++) free(alias_store[i]);
     free(alias_store), free(s), free(key);
+}
+
+/* ------------------------------------------------------------------ towns */
+
+/* The admin polygon for a 区/镇 name as the parser wrote it ("顾村镇"); -1 if none. */
+static int admin_find(const park_resolver *r, const char *name) {
+    if (!r->admin || !name[0]) return -1;
+    for (size_t i = 0; i < park_layer_count(r->admin); i++)
+        if (!strcmp(park_layer_get(r->admin, i)->name, name)) return (int)i;
+    return -1;
+}
+
+/* Error of an admin polygon: its provenance text carries no number, so the
+ * error_m the build tool wrote is not available through park_parcel; the
+ * tolerance below is the larger of those estimates (see build_address_admin.c). */
+#define ADMIN_TOL_M 150.0
+
+/* The part of a road within a town (the town grown by its uncertainty), cached.
+ * NULL with *none = 1 when the road does not pass through the town. */
+static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none, park_status *st) {
+    *st = PARK_OK, *none = 0;
+    const park_parcel *town = park_layer_get(r->admin, (size_t)ai);
+    char *key = park_asprintf("%s@%s", base->key, town->id);
+    for (size_t i = 0; i < r->nroads; i++)
+        if (!strcmp(r->roads[i]->key, key)) {
+            free(key);
+            return r->roads[i];
+        }
+    GEOSContextHandle_t g = r->ctx->geos;
+    GEOSGeometry *grown = GEOSBuffer_r(g, r->admin_m[ai], ADMIN_TOL_M, 8);
+    GEOSGeometry *part = grown ? GEOSIntersection_r(g, base->m, grown) : NULL;
+    if (grown) GEOSGeom_destroy_r(g, grown);
+    if (!part) {
+        free(key);
+        *st = park_geos_fail(r->ctx, "clipping a road to a town");
+        return NULL;
+    }
+    double l = 0, whole = 0;
+    GEOSLength_r(g, part, &l);
+    GEOSLength_r(g, base->m, &whole);
+    if (l < 50) {
+        GEOSGeom_destroy_r(g, part);
+        free(key);
+        *none = 1;
+        return NULL;
+    }
+    road_info *ri = calloc(1, sizeof *ri);
+    if (!ri || r->nroads == r->rcap) {
+        size_t cap = r->rcap ? r->rcap * 2 : 16;
+        road_info **t = ri ? realloc(r->roads, cap * sizeof *t) : NULL;
+        if (!t) {
+            free(ri), free(key);
+            GEOSGeom_destroy_r(g, part);
+            *st = park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
+            return NULL;
+        }
+        r->roads = t, r->rcap = cap;
+    }
+    ri->key = key;
+    ri->first = base->first;
+    ri->error_m = base->error_m, ri->prov_factor = base->prov_factor;
+    ri->m = part;
+    ri->names = park_asprintf("%s within %s (%.0f of %.0f m)", base->names, town->name, l, whole);
+    r->roads[r->nroads++] = ri;
+    return ri;
 }
 
 /* ------------------------------------------------------------------ one road */
@@ -657,6 +760,17 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
     }
     out->match = PARK_MATCH_EXACT;
     out->confidence = 1.0;
+    int bi = admin_find(r, "宝山区");
+    if (bi >= 0) {
+        double x = out->lon, y = out->lat, d = 0;
+        GEOSContextHandle_t g = ctx->geos;
+        if (park_query_to_metric(ctx, r->ix, &x, &y) == PARK_OK) {
+            GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+            if (pt && GEOSDistance_r(g, r->admin_m[bi], pt, &d) && d > ADMIN_TOL_M)
+                park_buf_printf(&why, "; the point is outside 宝山区 (%.1f km from its boundary)", d / 1000);
+            if (pt) GEOSGeom_destroy_r(g, pt);
+        }
+    }
     /* exact coordinates, but the parcel edge itself is not exact: say so near it */
     if (out->distance_m < BOUNDARY_TOL_M) {
         out->confidence = 0.7;
@@ -889,11 +1003,39 @@ static park_status answer_road(park_resolver *r, const park_address *a, park_res
         }
         return not_found(r, a, a->road, out, why);
     }
-    if ((st = road_analyse(r, ri))) return st;
+    /* a town with geometry narrows the road to its part in that town */
+    park_buf tn;
+    park_buf_init(&tn);
+    double town_factor = 1;
+    if (a->town[0]) {
+        int ai = admin_find(r, a->town), none = 0;
+        if (ai < 0) {
+            park_buf_printf(&tn, "; %s has no geometry in the data, so it does not narrow the road", a->town);
+        } else {
+            road_info *cl = road_clip(r, ri, ai, &none, &st);
+            if (st) {
+                park_buf_free(&tn);
+                return st;
+            }
+            if (cl) ri = cl;
+            else {
+                town_factor = 0.7;
+                park_buf_printf(&tn, "; %s does not pass through %s in the data (its outline is approximate, ±%.0f m): check the address",
+                                ri->first->name, a->town, ADMIN_TOL_M);
+            }
+        }
+    }
+    if ((st = road_analyse(r, ri))) {
+        park_buf_free(&tn);
+        return st;
+    }
     copy_road(out, ri);
+    out->confidence *= town_factor;
     park_buf_append(why, ri->note);
     if (strcmp(ri->first->name, a->road) && !strstr(ri->first->name, a->road))
         park_buf_printf(why, " (read '%s' as %s)", a->road, ri->first->name);
+    if (tn.len) park_buf_append(why, tn.s);
+    park_buf_free(&tn);
     number_note(a, out, why);
     apply_park_hint(r, a, out, why);
     return PARK_OK;
@@ -941,6 +1083,21 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
             park_buf_printf(&why, "too vague: '%s' names no road and no park (only %s%s%s); give a road, a park name or coordinates",
                             a->input, a->district[0] ? a->district : a->province[0] ? a->province : a->city,
                             a->town[0] ? " " : "", a->town);
+            int ai = admin_find(r, a->town[0] ? a->town : "");
+            if (ai >= 0) {
+                /* say which parcels the town holds, from the geometry */
+                GEOSContextHandle_t g = ctx->geos;
+                size_t k = 0;
+                for (size_t i = 0; i < park_layer_count(r->layer); i++) {
+                    GEOSGeometry *x = GEOSIntersection_r(g, r->admin_m[ai], r->ix->metric[i]);
+                    double area = 0;
+                    if (x) GEOSArea_r(g, x, &area), GEOSGeom_destroy_r(g, x);
+                    if (area < 1e4) continue; /* slivers of an approximate outline */
+                    park_buf_printf(&why, "%s%s (%.2f km²)", k++ ? ", " : "; parcels overlapping its approximate outline: ",
+                                    park_layer_get(r->layer, i)->name, area / 1e6);
+                }
+                if (!k) park_buf_printf(&why, "; no parcel overlaps its approximate outline");
+            }
             /* leftover words may be a misspelt road ("共和新璐"): offer the closest names */
             const char *p = a->rest, *e = p;
             while (*e && !(*e >= '0' && *e <= '9') && *e != '(' && *e != ' ') park_utf8_next(&e);
