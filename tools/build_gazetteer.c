@@ -59,7 +59,7 @@ typedef struct {
     char *file, *out;   /* sketch file (relative name) and output base name */
     int line_no;
     char *name, *aliases, *kind, *snap, *note, *source, *provenance;
-    double corridor_m, error_m, min_coverage;
+    double corridor_m, error_m, min_coverage, extend_m;
     part_t *parts;
     size_t nparts;
     char **traces; /* "<sector> x0 y0 x1 y1" */
@@ -253,7 +253,7 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
             cur->out = park_strdup(out);
             cur->line_no = line_no;
             cur->name = park_strndup(t + 1, (size_t)(e - t - 1));
-            cur->corridor_m = 150, cur->min_coverage = 0.8;
+            cur->corridor_m = 150, cur->min_coverage = 0.8, cur->extend_m = -1;
             continue;
         }
         char *eq = strchr(t, '=');
@@ -274,6 +274,7 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
         else if (!strcmp(k, "corridor_m")) dv = &cur->corridor_m;
         else if (!strcmp(k, "error_m")) dv = &cur->error_m;
         else if (!strcmp(k, "min_coverage")) dv = &cur->min_coverage;
+        else if (!strcmp(k, "extend_m")) dv = &cur->extend_m;
         else if (!strcmp(k, "trace")) {
             cur->traces = realloc(cur->traces, (cur->ntraces + 1) * sizeof *cur->traces);
             cur->traces[cur->ntraces++] = park_strdup(val);
@@ -284,7 +285,7 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
             pending_line = line_no;
             continue;
         } else {
-            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, note, source, provenance, trace, line)", path, line_no, k);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, extend_m, note, source, provenance, trace, line)", path, line_no, k);
             break;
         }
         if (sv) {
@@ -473,6 +474,27 @@ typedef struct {
     longs_t links;
 } snap_stats;
 
+/* Returns a new metric LineString: `g` with its first and last segments
+ * prolonged by `d` metres. Used for hand-placed lines, whose drawn ends are
+ * no more certain than their position: prolonging them lets the compiler find
+ * crossings with neighbours placed with the same uncertainty. */
+static GEOSGeometry *extend_line(world_t *w, const GEOSGeometry *g, double d) {
+    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(w->h, g);
+    unsigned n;
+    GEOSCoordSeq_getSize_r(w->h, cs, &n);
+    GEOSCoordSequence *o = GEOSCoordSeq_clone_r(w->h, cs);
+    double x0, y0, x1, y1;
+    GEOSCoordSeq_getXY_r(w->h, cs, 0, &x0, &y0);
+    GEOSCoordSeq_getXY_r(w->h, cs, 1, &x1, &y1);
+    double l = hypot(x1 - x0, y1 - y0);
+    if (l > 0) GEOSCoordSeq_setXY_r(w->h, o, 0, x0 - (x1 - x0) / l * d, y0 - (y1 - y0) / l * d);
+    GEOSCoordSeq_getXY_r(w->h, cs, n - 2, &x0, &y0);
+    GEOSCoordSeq_getXY_r(w->h, cs, n - 1, &x1, &y1);
+    l = hypot(x1 - x0, y1 - y0);
+    if (l > 0) GEOSCoordSeq_setXY_r(w->h, o, n - 1, x1 + (x1 - x0) / l * d, y1 + (y1 - y0) / l * d);
+    return GEOSGeom_createLineString_r(w->h, o);
+}
+
 /* Snaps one metric sketch line; returns a new metric LineString. */
 static GEOSGeometry *snap_line(world_t *w, const GEOSGeometry *sk, double corridor, int cls_mask, snap_stats *st) {
     const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(w->h, sk);
@@ -506,6 +528,11 @@ static GEOSGeometry *snap_line(world_t *w, const GEOSGeometry *sk, double corrid
         GEOSGeom_destroy_r(w->h, env);
         ok[i] = p.nh > 0;
         off[i] = 0;
+        if (getenv("BUILD_GAZETTEER_DEBUG") && !ok[i]) {
+            double x = p.px, y = p.py;
+            park_transform_xy(w->ctx, LOCAL_CRS, "EPSG:4326", &x, &y);
+            fprintf(stderr, "unmatched sample %.5f %.5f\n", x, y);
+        }
         if (!p.nh) continue;
         int best = 0;
         for (int k = 1; k < p.nh; k++)
@@ -590,10 +617,13 @@ static char *elevated_names(world_t *w, const GEOSGeometry *g, const char *name,
         if (len < ELEV_MIN_M) continue;
         park_buf_printf(&b, "%s%s %.1f km", b.len ? ", " : "", names[k], len / 1000);
         /* does the piece's name agree with the feature's name or aliases? */
-        char *framed = park_asprintf(";%s;%s;", name, aliases ? aliases : "");
-        char *key = park_asprintf(";%s;", names[k]);
-        bool agrees = strstr(framed, key) != NULL;
-        free(framed), free(key);
+        /* agreement: the piece is named after the feature (equal, or a bridge
+         * such as "沪太公路八字桥" whose name contains the feature's or an alias) */
+        bool agrees = strstr(names[k], name) != NULL;
+        char *al = park_strdup(aliases ? aliases : "");
+        for (char *tok = strtok(al, ";"); tok && !agrees; tok = strtok(NULL, ";"))
+            if (*tok && strstr(names[k], tok)) agrees = true;
+        free(al);
         if (!agrees) park_buf_printf(&mm, "%s%s %.1f km", mm.len ? ", " : "", names[k], len / 1000);
     }
     free(names);
@@ -845,10 +875,15 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
         else if (s->snap && !strcmp(s->snap, "any")) mask = CLS_ROAD | CLS_MOTORWAY;
         GEOSGeometry **parts = calloc(s->nparts, sizeof *parts);
         snap_stats ss = {0};
+        /* hand-placed lines run 150 m past their drawn ends unless told otherwise */
+        double ext = mask ? 0 : (s->extend_m >= 0 ? s->extend_m : 150);
         for (size_t i = 0; i < s->nparts; i++) {
             GEOSGeometry *m = metric_line(w, s->parts[i].xy, s->parts[i].n);
             if (mask) {
                 parts[i] = snap_line(w, m, s->corridor_m, mask, &ss);
+                GEOSGeom_destroy_r(h, m);
+            } else if (ext > 0) {
+                parts[i] = extend_line(w, m, ext);
                 GEOSGeom_destroy_r(h, m);
             } else {
                 parts[i] = m;
@@ -876,6 +911,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
         } else {
             prov = s->provenance ? s->provenance : "approximate";
             park_buf_printf(&method, "hand-digitised sketch %s:%d (no OSM source for this feature)", s->file, s->line_no);
+            if (ext > 0) park_buf_printf(&method, ", prolonged %.0f m past both drawn ends", ext);
         }
         park_buf_printf(&method, "; named by position of the sketch");
         if (*elev) park_buf_printf(&method, "; named OSM elevated/bridge pieces along it: %s", elev);
