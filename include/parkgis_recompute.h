@@ -31,7 +31,8 @@ typedef struct park_recompute_opts {
      * ~1 cm (GeoJSON written with 7 decimals); without snapping, every parcel
      * would show hair-thin gained/lost slivers. Default 0.05 m. */
     double snap_m;
-    /* Compare every known layout (park_layout_list) element by element. Default 1. */
+    /* Compare every known layout (park_layout_list) element by element; layouts
+     * none of whose elements meets the parcels are left out. Default 1. */
     int layouts;
     double stated_km2; /* whole-park reference, default PARK_STATED_TOTAL_KM2 */
 } park_recompute_opts;
@@ -61,10 +62,13 @@ typedef struct park_area_change {
 } park_area_change;
 
 typedef struct park_recompute_report {
-    /* Validation of the edited layer (park_validate's issues, copied) plus what
-     * recompute adds: "added", "removed", "renamed" (warnings), "no-id",
-     * "duplicate-id", "encoding" (errors), "input" (reader notes, warnings),
-     * "baseline" (problems of the baseline itself, warnings). */
+    /* Validation of the edited layer (park_validate's issues, copied; an error
+     * other than "invalid" that the baseline has too becomes a warning marked
+     * "(already in the baseline)") plus what recompute adds: "added",
+     * "removed", "renamed" (warnings), "encoding" (error: text not UTF-8),
+     * "input" (reader notes such as a missing .prj, warnings), "baseline"
+     * (invalid baseline polygons, made valid to compare; warnings), "layout"
+     * (a layout that cannot be built over one of the layers; warnings). */
     park_issue *issues;
     size_t nissues, errors, warnings;
     /* Filled only when errors == 0 (validation errors stop the recompute). */

@@ -45,12 +45,6 @@ typedef struct issue_list {
     size_t cap;
 } issue_list;
 
-static bool has_issue(const park_recompute_report *r, const char *kind, const char *feature) {
-    for (size_t i = 0; i < r->nissues; i++)
-        if (!strcmp(r->issues[i].kind, kind) && !strcmp(r->issues[i].feature, feature)) return true;
-    return false;
-}
-
 static void add_issue(issue_list *L, park_issue_level level, const char *kind, const char *feature,
                       double x, double y, double measure, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 static void add_issue(issue_list *L, park_issue_level level, const char *kind, const char *feature,
@@ -321,21 +315,7 @@ static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, c
         double x, y;
         geom_point(ctx, e->geom, &x, &y);
         feature_label(e, lab, sizeof lab);
-        if (!e->id[0]) {
-            if (!has_issue(L->r, "no-id", lab))
-                add_issue(L, PARK_ERROR, "no-id", lab, x, y, NAN,
-                          "%s: feature %ld ('%s') has no id (expected an ASCII slug in field 'id'; the id matches a parcel to the baseline)",
-                          epath, e->source_fid, e->name);
-            continue;
-        }
-        for (size_t k = 0; k < j; k++)
-            if (!strcmp(park_layer_get(ed, k)->id, e->id)) {
-                if (!has_issue(L->r, "duplicate-id", lab))
-                    add_issue(L, PARK_ERROR, "duplicate-id", lab, x, y, NAN,
-                              "%s: features %ld and %ld both have id '%s' (ids must be unique to match the baseline)",
-                              epath, park_layer_get(ed, k)->source_fid, e->source_fid, e->id);
-                break;
-            }
+        if (!e->id[0]) continue; /* park_validate reports it ("no-id"); duplicates too */
         if (!park_utf8_valid(e->name)) {
             if (!bad_text++) first_bad = e;
             continue; /* its name cannot be compared */
@@ -407,8 +387,17 @@ static park_layout_layer primary_layer(const park_layout *lo) {
     return none;
 }
 
+/* True when some element of `l` meets `parcels` (the union of the parcels):
+ * a layout of another district (e.g. Xuhui's) has nothing to report here. */
+static bool layout_touches(park_ctx *ctx, const park_layer *l, const GEOSGeometry *parcels) {
+    if (!parcels) return true;
+    for (size_t i = 0; i < park_layer_count(l); i++)
+        if (GEOSIntersects_r(ctx->geos, park_layer_get(l, i)->geom, parcels) == 1) return true;
+    return false;
+}
+
 static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed,
-                                   double snap_m) {
+                                   const GEOSGeometry *ub, const GEOSGeometry *ue, double snap_m) {
     park_recompute_report *r = L->r;
     char *list = park_layout_list(ctx);
     if (!list) return PARK_OK;
@@ -423,7 +412,7 @@ static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_laye
             add_issue(L, PARK_WARNING, "layout", id, NAN, NAN, NAN, "layout '%s' cannot be built over the edited layer: %s", id, park_ctx_errmsg(ctx));
         } else {
             park_layout_layer pb = primary_layer(lo_b), pe = primary_layer(lo_e);
-            if (pb.layer && pe.layer)
+            if (pb.layer && pe.layer && (layout_touches(ctx, pb.layer, ub) || layout_touches(ctx, pe.layer, ue)))
                 st = compare_layers(ctx, pb.layer, pe.layer, park_layout_id(lo_b), snap_m, &r->elements, &r->nelements);
         }
         park_ctx_clear_error(ctx);
@@ -491,7 +480,6 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
 
     /* Areas. */
     if ((st = compare_layers(ctx, baseline, edited, "", opts->snap_m, &r->parcels, &r->nparcels))) goto fail;
-    if (opts->layouts && (st = compare_layouts(ctx, &L, baseline, edited, opts->snap_m))) goto fail;
     for (size_t i = 0; i < r->nparcels; i++) {
         r->total.old_m2 += r->parcels[i].old_m2;
         r->total.new_m2 += r->parcels[i].new_m2;
@@ -501,14 +489,15 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
         park_area_change t = {0};
         if (!ub || !ue) st = park_geos_fail(ctx, "union of the parcels");
         else st = diff_areas(ctx, ub, ue, opts->snap_m, &t);
-        if (ub) GEOSGeom_destroy_r(ctx->geos, ub);
-        if (ue) GEOSGeom_destroy_r(ctx->geos, ue);
         /* the union's own areas differ from the sums only by overlaps; the
          * sums are what the plan's table does, so they stay */
         r->total.gained = t.gained, r->total.lost = t.lost;
         r->total.gained_m2 = t.gained_m2, r->total.lost_m2 = t.lost_m2;
+        if (!st) change_classify(&r->total, true, true);
+        if (!st && opts->layouts) st = compare_layouts(ctx, &L, baseline, edited, ub, ue, opts->snap_m);
+        if (ub) GEOSGeom_destroy_r(ctx->geos, ub);
+        if (ue) GEOSGeom_destroy_r(ctx->geos, ue);
         if (st) goto fail;
-        change_classify(&r->total, true, true);
     }
     r->computed = 1;
     *out = r;

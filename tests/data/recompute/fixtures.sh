@@ -65,7 +65,7 @@ fi
 q -f CSV -t_srs EPSG:4549 -lco GEOMETRY=AS_WKT -lco GEOMETRY_NAME=WKT \
     -sql "SELECT id, name, official_km2 FROM \"$(ogrinfo -q "$base" | sed -n '1s/^1: \([^ ]*\).*/\1/p')\"" \
     "$out/work.csv" "$base"
-nth_id() { ogrinfo -q -sql "SELECT id FROM work" "$out/work.csv" | awk -v n="$1" '/ id \(String\) = /{k++; if (k==n) {print $NF; exit}}'; }
+nth_id() { ogrinfo -q -sql "SELECT id FROM work" "$out/work.csv" | awk -v n="$1" '/ id \(String\) = /{k++; if (k==n) print $NF}'; }
 P=$(nth_id 1) P2=$(nth_id 2) P3=$(nth_id 3)
 
 # to GeoJSON in EPSG:4490, as QGIS saves it (15 significant digits)
