@@ -561,50 +561,69 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
 
 /* ------------------------------------------------------------------ one road */
 
-/* Which parcels lie on either side of the boundary part of a road: offset curves
- * at BOUNDARY_TOL_M + 20 m on both sides, each measured against every parcel. */
-static void boundary_sides(park_resolver *r, road_info *ri, GEOSGeometry *along, park_buf *why) {
+/* Where along a road might an address on it be? Taken as uniform along the
+ * road's length, and on a stretch that runs along a parcel edge equally likely
+ * on either side. share[i] (i < n: parcel i, i == n: outside the park) adds up
+ * the metres each answer gets:
+ *   - stretches away from every edge (more than BOUNDARY_TOL_M): to the parcel
+ *     that contains them, or outside;
+ *   - stretches along an edge: half to each side, the sides found with offset
+ *     curves at BOUNDARY_TOL_M + 20 m measured against every parcel;
+ *   - short pieces near an edge (a road crossing it): to the parcel at their middle.
+ * along_m[i] is the part of share[i] that came from running along an edge. */
+static park_status road_shares(park_resolver *r, const road_info *ri, double *share, double *along_m) {
     park_ctx *ctx = r->ctx;
     GEOSContextHandle_t g = ctx->geos;
     size_t n = park_layer_count(r->layer);
-    double *side = calloc(n + 1, sizeof *side); /* [n] = outside */
-    if (!side) return;
-    double total = 0;
-    int np = GEOSGetNumGeometries_r(g, along);
+    GEOSGeometry *away = GEOSDifference_r(g, ri->m, r->bb_all);
+    GEOSGeometry *near = GEOSIntersection_r(g, ri->m, r->bb_all);
+    GEOSGeometry *merged = near ? GEOSLineMerge_r(g, near) : NULL;
+    if (!away || !near || !merged) {
+        if (away) GEOSGeom_destroy_r(g, away);
+        if (near) GEOSGeom_destroy_r(g, near);
+        return park_geos_fail(ctx, "splitting a road at the parcel edges");
+    }
+    double away_len = 0, inside = 0;
+    GEOSLength_r(g, away, &away_len);
+    for (size_t i = 0; i < n; i++) {
+        double l = len_in(g, away, r->ix->metric[i]);
+        if (l > 0) share[i] += l, inside += l;
+    }
+    share[n] += fmax(0, away_len - inside);
+    int np = GEOSGetNumGeometries_r(g, merged);
     for (int k = 0; k < np; k++) {
-        const GEOSGeometry *part = GEOSGetGeometryN_r(g, along, k);
-        if (GEOSGeomTypeId_r(g, part) != GEOS_LINESTRING) continue;
+        const GEOSGeometry *part = GEOSGetGeometryN_r(g, merged, k);
         double pl = 0;
         GEOSLength_r(g, part, &pl);
-        if (pl < 4 * BOUNDARY_TOL_M) continue; /* a crossing, not a run along an edge */
+        if (pl <= 0) continue;
+        if (GEOSGeomTypeId_r(g, part) != GEOS_LINESTRING || pl < 4 * BOUNDARY_TOL_M) {
+            /* a crossing of an edge, not a run along it */
+            GEOSGeometry *mid = GEOSInterpolateNormalized_r(g, part, 0.5);
+            size_t who = n;
+            for (size_t i = 0; mid && i < n && who == n; i++)
+                if (GEOSPreparedCovers_r(g, r->ix->prep_m[i], mid) == 1) who = i;
+            if (mid) GEOSGeom_destroy_r(g, mid);
+            share[who] += pl;
+            continue;
+        }
         for (int s = -1; s <= 1; s += 2) {
             GEOSGeometry *off = GEOSOffsetCurve_r(g, part, s * (BOUNDARY_TOL_M + 20), 8, GEOSBUF_JOIN_ROUND, 5);
-            if (!off) continue;
-            double ol = 0, inl = 0;
-            GEOSLength_r(g, off, &ol);
-            for (size_t i = 0; i < n; i++) {
+            double ol = 0, got = 0;
+            if (off) GEOSLength_r(g, off, &ol);
+            for (size_t i = 0; off && ol > 0 && i < n; i++) {
                 double l = len_in(g, off, r->ix->metric[i]);
-                if (l > 0) side[i] += l, inl += l;
+                if (l > 0) {
+                    double m = pl / 2 * fmin(1, l / ol);
+                    share[i] += m, along_m[i] += m, got += m;
+                }
             }
-            side[n] += fmax(0, ol - inl);
-            total += ol;
-            GEOSGeom_destroy_r(g, off);
+            share[n] += fmax(0, pl / 2 - got);
+            along_m[n] += fmax(0, pl / 2 - got);
+            if (off) GEOSGeom_destroy_r(g, off);
         }
     }
-    if (total > 0) {
-        for (size_t i = 0; i <= n; i++) {
-            double share = side[i] / total;
-            if (share < 0.1) continue; /* a corner clipped by the offset, not a side */
-            const park_parcel *p = i < n ? park_layer_get(r->layer, i) : NULL;
-            cand_push(&ri->cand, &ri->ncand, p, p ? "boundary" : "outside", share, NAN);
-        }
-        qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
-        park_buf_append(why, "on one side ");
-        for (size_t i = 0; i < ri->ncand; i++)
-            park_buf_printf(why, "%s%s (%.0f%%)", i == 0 ? "" : i == 1 ? ", on the other " : ", also ",
-                            pname(ri->cand[i].parcel), 100 * ri->cand[i].share);
-    }
-    free(side);
+    GEOSGeom_destroy_r(g, away), GEOSGeom_destroy_r(g, near), GEOSGeom_destroy_r(g, merged);
+    return PARK_OK;
 }
 
 static park_status road_analyse(park_resolver *r, road_info *ri) {
@@ -617,13 +636,23 @@ static park_status road_analyse(park_resolver *r, road_info *ri) {
     ri->length_m = L;
     double nearl = len_in(g, ri->m, r->obuf_all);
     double bd = len_in(g, ri->m, r->bb_all);
-    if (!isfinite(nearl) || !isfinite(bd)) return park_geos_fail(ctx, "measuring a road against the parcels");
+    if (!isfinite(nearl) || !isfinite(bd) || L <= 0) return park_geos_fail(ctx, "measuring a road against the parcels");
     park_buf why;
     park_buf_init(&why);
     ri->distance_m = NAN;
     const char *src = ri->first->provenance;
-    if (nearl < fmax(20, 0.02 * L)) {
-        /* wholly outside the park: the nearest parcel and how far */
+    double *share = calloc(n + 1, sizeof *share), *along = calloc(n + 1, sizeof *along);
+    if (!share || !along) {
+        free(share), free(along);
+        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    }
+    park_status st = PARK_OK;
+    const park_parcel *within = NULL;
+    if (nearl >= 20 && bd < 0.5 * nearl) /* not mainly along edges: wholly within one parcel? */
+        for (size_t i = 0; i < n && !within; i++)
+            if (GEOSPreparedCovers_r(g, r->obuf_prep[i], ri->m) == 1) within = park_layer_get(r->layer, i);
+    if (nearl < 20) {
+        /* wholly outside the park (at most touching a corner): the nearest parcel */
         ri->match = PARK_MATCH_ROAD, ri->inside = 0;
         ri->confidence = 0.9 * ri->prov_factor;
         double best = INFINITY;
@@ -636,53 +665,47 @@ static park_status road_analyse(park_resolver *r, road_info *ri) {
         cand_push(&ri->cand, &ri->ncand, NULL, "outside", 1, L);
         park_buf_printf(&why, "%s (%.0f m, %s) lies outside every parcel", ri->names, L, src);
         if (ri->nearest) park_buf_printf(&why, "; the nearest is %s, %.0f m away", ri->nearest->name, best);
-    } else if (bd >= 0.5 * nearl && bd >= 50) {
-        ri->match = PARK_MATCH_BOUNDARY;
-        GEOSGeometry *along = GEOSIntersection_r(g, ri->m, r->bb_all);
-        park_buf_printf(&why, "%.0f m of %s (%.0f m, %s) runs along parcel edges (within %.0f m): ", bd, ri->names, L, src,
-                        BOUNDARY_TOL_M);
-        if (along) {
-            GEOSGeometry *merged = GEOSLineMerge_r(g, along);
-            boundary_sides(r, ri, merged ? merged : along, &why);
-            if (merged) GEOSGeom_destroy_r(g, merged);
-            GEOSGeom_destroy_r(g, along);
+    } else if (within) {
+        ri->match = PARK_MATCH_ROAD, ri->inside = 1, ri->parcel = within;
+        ri->confidence = 0.9 * ri->prov_factor;
+        cand_push(&ri->cand, &ri->ncand, within, "inside", 1, L);
+        park_buf_printf(&why, "the whole of %s (%.0f m, %s) lies within %s", ri->names, L, src, within->name);
+    } else if ((st = road_shares(r, ri, share, along)) == PARK_OK) {
+        bool boundary = bd >= 0.5 * nearl && bd >= 50;
+        ri->match = boundary ? PARK_MATCH_BOUNDARY : PARK_MATCH_AMBIGUOUS;
+        for (size_t i = 0; i <= n; i++) {
+            if (share[i] / L < 0.005) continue; /* under half a percent: a corner clipped, not an answer */
+            const park_parcel *p = i < n ? park_layer_get(r->layer, i) : NULL;
+            cand_push(&ri->cand, &ri->ncand, p, !p ? "outside" : along[i] > share[i] / 2 ? "boundary" : "inside", share[i] / L,
+                      share[i]);
         }
-        /* the address is on one side or the other: a coin toss between the sides */
-        size_t nparcels = 0;
-        for (size_t i = 0; i < ri->ncand; i++) nparcels += ri->cand[i].parcel != NULL;
-        ri->inside = nparcels > 0 && ri->ncand == nparcels; /* every side is a parcel */
-        ri->parcel = ri->ncand == 1 ? ri->cand[0].parcel : NULL;
-        ri->confidence = (ri->ncand ? 1.0 / (double)ri->ncand : 0.5) * ri->prov_factor;
-    } else {
-        /* within one parcel (grown by the tolerance)? */
-        for (size_t i = 0; i < n && !ri->parcel; i++)
-            if (GEOSPreparedCovers_r(g, r->obuf_prep[i], ri->m) == 1) ri->parcel = park_layer_get(r->layer, i);
-        if (ri->parcel) {
-            ri->match = PARK_MATCH_ROAD, ri->inside = 1;
-            ri->confidence = 0.9 * ri->prov_factor;
-            cand_push(&ri->cand, &ri->ncand, ri->parcel, "inside", 1, L);
-            park_buf_printf(&why, "the whole of %s (%.0f m, %s) lies within %s", ri->names, L, src, ri->parcel->name);
+        qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
+        if (boundary) {
+            park_buf_printf(&why, "%.0f m of %s (%.0f m, %s) runs along parcel edges (within %.0f m), so the side is unknown", bd,
+                            ri->names, L, src, BOUNDARY_TOL_M);
+            bool first = true;
+            for (size_t i = 0; i <= n; i++)
+                if (along[i] >= 0.1 * bd / 2)
+                    park_buf_printf(&why, "%s%s", first ? "; along edges it borders " : ", ",
+                                    i < n ? park_layer_get(r->layer, i)->name : "outside the park"),
+                        first = false;
         } else {
-            ri->match = PARK_MATCH_AMBIGUOUS;
-            double in_sum = 0;
-            for (size_t i = 0; i < n; i++) {
-                double l = len_in(g, ri->m, r->ix->metric[i]);
-                if (l > 1) cand_push(&ri->cand, &ri->ncand, park_layer_get(r->layer, i), "inside", l / L, l), in_sum += l;
-            }
-            if (L - in_sum > 1) cand_push(&ri->cand, &ri->ncand, NULL, "outside", (L - in_sum) / L, L - in_sum);
-            qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
-            park_buf_printf(&why, "%s (%.0f m, %s) crosses parcels: ", ri->names, L, src);
-            for (size_t i = 0; i < ri->ncand; i++)
-                park_buf_printf(&why, "%s%.0f%% %s%s", i ? ", " : "", 100 * ri->cand[i].share,
-                                ri->cand[i].parcel ? "in " : "", pname(ri->cand[i].parcel));
-            /* a clear majority (not a 50/50 split that rounding tips) picks the parcel */
-            if (ri->ncand && ri->cand[0].share > 0.55) ri->parcel = ri->cand[0].parcel;
-            /* in the park for sure when no part of the road is outside it */
-            bool any_out = false;
-            for (size_t i = 0; i < ri->ncand; i++) any_out |= ri->cand[i].parcel == NULL;
-            ri->inside = ri->parcel != NULL || (ri->ncand > 0 && !any_out);
-            ri->confidence = (ri->ncand ? ri->cand[0].share : 0) * 0.9 * ri->prov_factor;
+            park_buf_printf(&why, "%s (%.0f m, %s) crosses parcels", ri->names, L, src);
         }
+        park_buf_append(&why, "; share of its length: ");
+        for (size_t i = 0; i < ri->ncand; i++)
+            park_buf_printf(&why, "%s%.0f%% %s", i ? ", " : "", 100 * ri->cand[i].share, pname(ri->cand[i].parcel));
+        /* a clear majority (not a 50/50 split that rounding tips) picks the parcel */
+        if (ri->ncand && ri->cand[0].share > 0.55) ri->parcel = ri->cand[0].parcel;
+        bool any_out = false;
+        for (size_t i = 0; i < ri->ncand; i++) any_out |= ri->cand[i].parcel == NULL;
+        ri->inside = ri->parcel != NULL || (ri->ncand > 0 && !any_out);
+        ri->confidence = (ri->ncand ? ri->cand[0].share : 0) * 0.9 * ri->prov_factor;
+    }
+    free(share), free(along);
+    if (st) {
+        park_buf_free(&why);
+        return st;
     }
     if (ri->error_m > BOUNDARY_TOL_M)
         park_buf_printf(&why, "; its position is uncertain by about %.0f m (%s)", ri->error_m, src);
@@ -839,10 +862,22 @@ static void apply_park_hint(park_resolver *r, const park_address *a, park_resolu
     if (k != 1) return;
     bool among = false;
     for (size_t i = 0; i < out->ncandidates; i++) among |= out->candidates[i].parcel == hits[0];
+    if (!among && out->feature && (out->match == PARK_MATCH_BOUNDARY || out->match == PARK_MATCH_AMBIGUOUS ||
+                                   (out->match == PARK_MATCH_ROAD && !out->inside))) {
+        /* a road that reaches the named parcel (within the edge tolerance) */
+        road_info *ri = NULL;
+        park_status st;
+        if ((ri = road_find(r, a->road, &st)) != NULL) {
+            size_t pi = 0;
+            while (pi < park_layer_count(r->layer) && park_layer_get(r->layer, pi) != hits[0]) pi++;
+            among = pi < park_layer_count(r->layer) && GEOSPreparedIntersects_r(r->ctx->geos, r->obuf_prep[pi], ri->m) == 1;
+        }
+        park_ctx_clear_error(r->ctx);
+    }
     if (out->parcel == hits[0]) {
         out->confidence = fmin(1, out->confidence + 0.05);
         park_buf_printf(why, "; the park name %s agrees", a->park_text);
-    } else if (among && (out->match == PARK_MATCH_BOUNDARY || out->match == PARK_MATCH_AMBIGUOUS)) {
+    } else if (among) {
         out->parcel = hits[0], out->inside = 1;
         out->confidence = 0.85;
         park_buf_printf(why, "; the park name %s picks %s among the candidates", a->park_text, hits[0]->name);

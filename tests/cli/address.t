@@ -43,7 +43,7 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "�
 # a boundary road: both sides named, the number cannot decide
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "乙路5号" --format csv
 | address,parcel_id,parcel,layout,match,confidence,candidates,wgs84,note
-| 乙路5号,,,,boundary,0.50,robot:0.50;baoshan-industrial:0.50,,"887 m of 乙路 (887 m, osm) runs along parcel edges (within 30 m): on one side 机器人产业园 (50%), on the other 宝山工业园区 (50%); house-number ranges are not known for 乙路, so 5号 cannot tell which part of it"
+| 乙路5号,,,,boundary,0.45,robot:0.50;baoshan-industrial:0.50,,"887 m of 乙路 (887 m, osm) runs along parcel edges (within 30 m), so the side is unknown; along edges it borders 机器人产业园, 宝山工业园区; share of its length: 50% 机器人产业园, 50% 宝山工业园区; house-number ranges are not known for 乙路, so 5号 cannot tell which part of it"
 
 # an intersection: the crossing point of the centrelines
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "甲路丁路口"
@@ -86,8 +86,8 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=no-such-dir "甲路"
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch address/batch.csv --address-column address
 | id,address,note,parcel_id,parcel,layout,match,confidence,candidates,error
 | 1,甲路1号,inside,robot,机器人产业园,,road,0.90,robot:1.00,
-| 2,乙路5号,"on the edge, shared",,,,boundary,0.50,robot:0.50;baoshan-industrial:0.50,
-| 3,"丙路""100弄""3号",quoted quotes,,,,ambiguous,0.45,robot:0.50;baoshan-industrial:0.50,
+| 2,乙路5号,"on the edge, shared",,,,boundary,0.45,robot:0.50;baoshan-industrial:0.50,
+| 3,"丙路""100弄""3号",quoted quotes,,,,ambiguous,0.47,robot:0.52;baoshan-industrial:0.48,
 | 4,联二路,misspelt,,,,not_found,0.00,,联二路 is not in the gazetteer (12 named features); closest names: 联一路
 | 5,徐汇区漕溪北路88号,"two
 | lines",,,,outside,0.95,outside:1.00,
