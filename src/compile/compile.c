@@ -512,9 +512,11 @@ static void plan_coords(const ring_plan *p, park_buf *xy, park_compile_stats *st
             st->len_m[it->prov] += len;
             st->err_km2 += len * it->err_m / 1e6;
         }
-        if (feat_json)
-            park_buf_printf(feat_json, "%s[\"%s%s\",\"%s\",%.0f]", feat_json->len > 1 ? "," : "", park_dir_name(it->side), it->src->text,
-                            prov_names[it->prov], len);
+        if (feat_json) {
+            park_buf_printf(feat_json, "%s[\"%s\",", feat_json->len > 1 ? "," : "", park_dir_name(it->side));
+            park_json_escape(feat_json, it->src->text);
+            park_buf_printf(feat_json, ",\"%s\",%.0f]", prov_names[it->prov], len);
+        }
         if (out->gap > 0) {
             out_pt(xy, out->bx, out->by);
             if (st) {
@@ -685,10 +687,16 @@ static park_status compile_block(comp *c, const park_gazetteer *gz, const park_f
                         c->path, c->rec->id, bi + 1);
     for (size_t i = 0; i < best.n; i++) {
         const cand *cd = &best.junc[i].c[best.choice[i]];
-        if (cd->gap > 1.0)
-            park_buf_printf(&c->warn, "%s (%s) block %zu: '%s' (%s) and '%s' (%s) do not meet: %.0f m gap bridged\n", c->path,
-                            c->rec->id, bi + 1, best.items[i]->src->text, park_dir_name(best.items[i]->side),
-                            best.items[(i + 1) % best.n]->src->text, park_dir_name(best.items[(i + 1) % best.n]->side), cd->gap);
+        if (cd->gap > 1.0) {
+            /* where, in lon/lat, so the gazetteer can be fixed at the right spot */
+            double ax = cd->ax, ay = cd->ay, bx = cd->bx, by = cd->by;
+            park_transform_xy(c->ctx, WORK_CRS, "EPSG:4490", &ax, &ay);
+            park_transform_xy(c->ctx, WORK_CRS, "EPSG:4490", &bx, &by);
+            park_buf_printf(&c->warn, "%s (%s) block %zu: '%s' (%s) and '%s' (%s) do not meet: %.0f m gap bridged (%.5f %.5f to %.5f %.5f)\n",
+                            c->path, c->rec->id, bi + 1, best.items[i]->src->text, park_dir_name(best.items[i]->side),
+                            best.items[(i + 1) % best.n]->src->text, park_dir_name(best.items[(i + 1) % best.n]->side), cd->gap, ax, ay,
+                            bx, by);
+        }
     }
     park_buf xy;
     park_buf_init(&xy);
