@@ -32,6 +32,7 @@ typedef struct r_feat {
     GEOSGeometry *g;    /* in the map CRS */
     double area_km2;    /* geodesic, polygons only */
     unsigned char rgb[3];
+    int river;          /* lines: drawn as water, wide and without casing */
 } r_feat;
 
 typedef struct r_layer {
@@ -227,6 +228,25 @@ static int geom_dim(park_ctx *ctx, const GEOSGeometry *g) {
     }
 }
 
+static int ends_with(const char *s, const char *suf) {
+    size_t a = strlen(s), b = strlen(suf);
+    return a >= b && !strcmp(s + a - b, suf);
+}
+
+/* Colour of a companion line, the same rule as the exporters' QGIS styles
+ * (exp_feature_color in export_qml.c): metro lines in their official colour, a
+ * river (group 河流, or a name ending in 江/河) in water blue, anything else
+ * (e.g. the axes of 一核两极三带) from the shared palette. Returns 1 for a river. */
+static int line_color(const park_parcel *p, size_t i, unsigned char rgb[3]) {
+    if (strstr(p->name, "号线")) park_metro_color(p->name, rgb, NULL);
+    else if (!strncmp(p->id, "metro-", 6) || !strncmp(p->id, "line-", 5)) park_metro_color(p->id, rgb, NULL);
+    else if (!strcmp(p->layout, "河流") || ends_with(p->name, "江") || ends_with(p->name, "河")) {
+        rgb[0] = 0x3a, rgb[1] = 0x86, rgb[2] = 0xc8;
+        return 1;
+    } else park_style_color(i, rgb, NULL);
+    return 0;
+}
+
 static park_status prepare(park_ctx *ctx, const park_layout_layer *layers, size_t n, const char *crs, r_layer **out) {
     r_layer *ls = calloc(n, sizeof *ls);
     if (!ls) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
@@ -257,9 +277,9 @@ static park_status prepare(park_ctx *ctx, const park_layout_layer *layers, size_
                 if ((st = park_area_geodesic(ctx, p->geom, &m2))) break;
                 f->area_km2 = m2 / 1e6;
             }
-            if (layers[i].is_primary) park_style_color(k, f->rgb, NULL);
-            else if (d == 1) park_metro_color(strstr(p->name, "号线") ? p->name : "", f->rgb, NULL);
-            else f->rgb[0] = f->rgb[1] = f->rgb[2] = 0x40;
+            if (layers[i].is_primary || d == 2) park_style_color(k, f->rgb, NULL);
+            else if (d == 1) f->river = line_color(p, k, f->rgb);
+            else park_metro_color(p->layout, f->rgb, NULL); /* stations: ring in their line's colour */
             ls[i].n++;
         }
     }
@@ -643,11 +663,21 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
     r_layer *pl = NULL;
     for (size_t i = 0; i < n; i++)
         if (ls[i].src->is_primary) pl = &ls[i];
-    /* the elements: fills translucent so roads and neighbours show through */
+    /* the elements: fills translucent so roads and neighbours show through;
+     * largest first, so an element lying inside a bigger one stays visible */
     for (size_t i = 0; i < n; i++) {
         if (ls[i].dim != 2) continue;
         double alpha = bm ? 0.55 : 0.72;
-        for (size_t k = 0; k < ls[i].n; k++) {
+        size_t *order = malloc((ls[i].n ? ls[i].n : 1) * sizeof *order);
+        if (!order) continue;
+        for (size_t k = 0; k < ls[i].n; k++) order[k] = k;
+        for (size_t a = 1; a < ls[i].n; a++) /* insertion sort: a handful of elements */
+            for (size_t b = a; b > 0 && !(ls[i].f[order[b - 1]].area_km2 >= ls[i].f[order[b]].area_km2); b--) {
+                size_t t = order[b];
+                order[b] = order[b - 1], order[b - 1] = t;
+            }
+        for (size_t o = 0; o < ls[i].n; o++) {
+            size_t k = order[o];
             double c[3];
             rgbd(ls[i].f[k].rgb, c);
             cairo_new_path(cr);
@@ -660,6 +690,7 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
             cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
             cairo_stroke(cr);
         }
+        free(order);
     }
     if (bm) draw_basemap_metro(r, bm);
     for (size_t i = 0; i < n; i++) {
@@ -669,10 +700,16 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
             rgbd(ls[i].f[k].rgb, c);
             cairo_new_path(cr);
             path_geom(r, ls[i].f[k].g);
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_set_line_width(cr, 6 * s);
             cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
             cairo_set_line_join(cr, CAIRO_LINE_JOIN_ROUND);
+            if (ls[i].f[k].river) {
+                cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.75);
+                cairo_set_line_width(cr, 7 * s);
+                cairo_stroke(cr);
+                continue;
+            }
+            cairo_set_source_rgb(cr, 1, 1, 1);
+            cairo_set_line_width(cr, 6 * s);
             cairo_stroke_preserve(cr);
             cairo_set_source_rgb(cr, c[0], c[1], c[2]);
             cairo_set_line_width(cr, 3.6 * s);
@@ -723,8 +760,10 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
                 pt_list pl2 = {0};
                 each_point(r, ls[i].f[k].g, collect_pt, &pl2);
                 static const unsigned char dark[3] = {0x30, 0x30, 0x30};
+                const unsigned char *ring = ls[i].f[k].rgb;
+                if (ring[0] == 0x80 && ring[1] == 0x80 && ring[2] == 0x80) ring = dark; /* not a metro line's */
                 for (size_t j = 0; j < pl2.n; j++) {
-                    station_dot(r, pl2.xy[2 * j], pl2.xy[2 * j + 1], dark, 4.6);
+                    station_dot(r, pl2.xy[2 * j], pl2.xy[2 * j + 1], ring, 4.6);
                     small_label(r, pl2.xy[2 * j], pl2.xy[2 * j + 1], ls[i].f[k].p->name);
                 }
                 free(pl2.xy), free(pl2.name);
@@ -783,7 +822,7 @@ static const char *base_name(const char *p) {
     return b ? b + 1 : p;
 }
 
-/* `source` names the layout definition for the footer ("" when none). */
+/* `source` cites where the layout comes from (the plan), for the footer ("" when none). */
 static park_status render(park_ctx *ctx, const char *title, const char *source, const park_layout_layer *layers,
                           size_t n, const char *path, const park_render_opts *o) {
     park_render_opts def;
@@ -904,8 +943,8 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     for (size_t i = 0; i < n; i++)
         if (!ls[i].src->is_primary && ls[i].n) osm = 1; /* companion lines/stations are OSM-derived */
     const char *lp = park_layer_path(pl->src->layer);
-    snprintf(foot, sizeof foot, "parkgis %s%s%s%s%s%s", PARKGIS_VERSION, *source ? " · 布局定义 " : "",
-             *source ? base_name(source) : "", *lp ? " · 图层 " : "", *lp ? base_name(lp) : "",
+    snprintf(foot, sizeof foot, "parkgis %s%s%s%s%s%s", PARKGIS_VERSION, *source ? " · 依据 " : "", source,
+             *lp ? " · 图层 " : "", *lp ? base_name(lp) : "",
              osm ? " · 地铁与道路: © OpenStreetMap contributors, ODbL" : "");
     double fw = text_w(&r, 0, 12, foot);
     while (strlen(foot) > 40 && fw > W - 2 * margin) { /* very long paths: keep the tail */
