@@ -189,6 +189,35 @@ static void test_invalid(park_ctx *ctx) {
     park_layer_free(l);
 }
 
+/* The bundled layer changes as it is compiled: only facts that hold for any
+ * layer. n(n-1)/2 pairs in layer order; the DE-9IM is well formed; the gap is
+ * 0 exactly when the DE-9IM says the parcels meet; an overlap area only where
+ * the interiors meet; "disjoint" only beyond the tolerance. */
+static void test_bundled(park_ctx *ctx) {
+    park_layer *l = NULL;
+    CHECK_STATUS(park_layer_read(ctx, park_default_parcels_path(), NULL, NULL, &l), PARK_OK);
+    if (!l) return;
+    size_t n = park_layer_count(l), np = 0;
+    park_pair *v = NULL;
+    CHECK_STATUS(park_adjacency(ctx, l, 25, &v, &np), PARK_OK);
+    CHECK(np == n * (n - 1) / 2);
+    size_t k = 0;
+    for (size_t a = 0; a < n; a++)
+        for (size_t b = a + 1; b < n && k < np; b++, k++) {
+            const park_pair *p = &v[k];
+            CHECK(p->a == a && p->b == b);
+            CHECK(strlen(p->de9im) == 9 && strspn(p->de9im, "F012") == 9);
+            int meet = !(p->de9im[0] == 'F' && p->de9im[1] == 'F' && p->de9im[3] == 'F' && p->de9im[4] == 'F');
+            CHECK(meet ? p->gap_m == 0 : p->gap_m > 0);
+            CHECK(p->de9im[0] == '2' ? p->overlap_m2 > 0 : p->overlap_m2 == 0);
+            if (p->relation == PARK_REL_DISJOINT) CHECK(p->gap_m > 25);
+            if (p->relation == PARK_REL_NEAR) CHECK(p->gap_m <= 25 && !meet);
+            if (p->relation == PARK_REL_OVERLAPS) CHECK(p->de9im[0] == '2');
+        }
+    park_free(v);
+    park_layer_free(l);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     X0 = 121.4, Y0 = 31.4;
@@ -196,6 +225,7 @@ int main(void) {
     test_relations(ctx);
     test_sliver(ctx);
     test_invalid(ctx);
+    test_bundled(ctx);
     park_ctx_free(ctx);
     return test_summary();
 }

@@ -136,6 +136,48 @@ static void test_errors(park_ctx *ctx, park_layer *l) {
     CHECK(r.parcel == NULL && r.nearest == NULL);
 }
 
+/* The bundled layer changes as it is compiled, so only facts that hold for any
+ * layer are checked: a point on each parcel's surface is inside that parcel
+ * (or in an overlapping one that covers it too), at a positive distance from
+ * its edge no larger than the parcel's inscribed radius allows; a point well
+ * east of the layer is outside with the right order of distance. */
+static void test_bundled(park_ctx *ctx) {
+    park_layer *l = NULL;
+    CHECK_STATUS(park_layer_read(ctx, park_default_parcels_path(), NULL, NULL, &l), PARK_OK);
+    if (!l) return;
+    GEOSContextHandle_t g = park_ctx_geos(ctx);
+    double maxx = -INFINITY, miny = INFINITY, maxy = -INFINITY;
+    for (size_t i = 0; i < park_layer_count(l); i++) {
+        const park_parcel *p = park_layer_get(l, i);
+        GEOSGeometry *pos = GEOSPointOnSurface_r(g, p->geom);
+        double x, y, a, b, c;
+        GEOSGeomGetX_r(g, pos, &x), GEOSGeomGetY_r(g, pos, &y);
+        GEOSGeom_getXMax_r(g, p->geom, &a), GEOSGeom_getYMin_r(g, p->geom, &b), GEOSGeom_getYMax_r(g, p->geom, &c);
+        maxx = fmax(maxx, a), miny = fmin(miny, b), maxy = fmax(maxy, c);
+        park_locate_result r;
+        CHECK_STATUS(park_locate_lonlat(ctx, l, x, y, PARK_DATUM_CGCS2000, &r), PARK_OK);
+        CHECK(r.inside);
+        if (r.ncontaining <= 1) CHECK_STR(ID(r.parcel), p->id);
+        else CHECK(GEOSCovers_r(g, r.parcel->geom, pos) == 1);
+        CHECK(r.distance_m > 0);
+        /* no point of a parcel is farther from its edge than the radius of its
+         * largest inscribed circle (~ degrees x 111 km, generous for longitude) */
+        GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(g, p->geom, 1e-6);
+        double rad = 0;
+        GEOSLength_r(g, mic, &rad);
+        if (r.ncontaining <= 1) CHECK(r.distance_m <= rad * 111320 * 1.01);
+        GEOSGeom_destroy_r(g, mic);
+        GEOSGeom_destroy_r(g, pos);
+    }
+    /* 0.2 degrees (~19 km at 31.4N) east of the easternmost vertex */
+    park_locate_result r;
+    CHECK_STATUS(park_locate_lonlat(ctx, l, maxx + 0.2, (miny + maxy) / 2, PARK_DATUM_WGS84, &r), PARK_OK);
+    CHECK(!r.inside && r.parcel == NULL && r.nearest != NULL);
+    CHECK(r.distance_m > 0.2 * 111320 * cos(maxy * M_PI / 180) * 0.99);
+    CHECK(r.distance_m < 0.2 * 111320 * 1.01 + (maxy - miny) * 111320);
+    park_layer_free(l);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     X0 = 121.4, Y0 = 31.4;
@@ -152,6 +194,7 @@ int main(void) {
     test_xy(ctx, l);
     test_errors(ctx, l);
     park_layer_free(l);
+    test_bundled(ctx);
     park_ctx_free(ctx);
     return test_summary();
 }
