@@ -206,6 +206,14 @@ static bool road_suffix_at(const unsigned *c, size_t n, size_t i) {
     return cp_at_any(c, n, i, ROAD_SUFFIXES, NULL) > 0;
 }
 
+/* Whether c[i..k) holds a road word: then it is (part of) a road, not the name
+ * of a city, district or town ("工业路市台路口" is two roads, not a city 工业路市). */
+static bool has_road_word(const unsigned *c, size_t n, size_t i, size_t k) {
+    for (size_t j = i; j < k; j++)
+        if (road_suffix_at(c, n, j) || cp_at(c, n, j, "弄")) return true;
+    return false;
+}
+
 /* ------------------------------------------------------------------ numbers */
 
 static int cn_digit(unsigned cp) {
@@ -467,7 +475,11 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     if (a->in_shanghai <= 0) {
         for (size_t k = i + 2; k <= i + 3 && k < n; k++) {
             if (!is_cjk(c[k - 1])) break;
-            if (cp_at(c, n, k, "市") && !road_suffix_at(c, n, k + 1) && !cp_at(c, n, k - 1, "城")) {
+            bool admin_word = false; /* "宝山区市台路": a district then a road, not a city 宝山区市 */
+            for (size_t j = i; j < k; j++)
+                admin_word |= cp_at(c, n, j, "区") || cp_at(c, n, j, "县") || cp_at(c, n, j, "镇") || cp_at(c, n, j, "省");
+            if (cp_at(c, n, k, "市") && !road_suffix_at(c, n, k + 1) && !cp_at(c, n, k - 1, "城") &&
+                !has_road_word(c, n, i, k) && !admin_word) {
                 set(&a->city, cp_utf8(c + i, k + 1 - i));
                 a->in_shanghai = -1;
                 i = k + 1;
@@ -498,7 +510,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             if (!s || k + 1 >= n) continue;
             /* 园区, 小区, 社区, 地区, 校区, 景区, 厂区, 城区, 片区, 新区, 开发区: not districts */
             static const char *const NOT_BEFORE[] = {"园", "小", "社", "地", "校", "景", "厂", "城", "片", "新", "发", "南", "北", "东", "西", NULL};
-            if (cp_at_any(c, n, k - 1, NOT_BEFORE, NULL)) continue;
+            if (cp_at_any(c, n, k - 1, NOT_BEFORE, NULL) || has_road_word(c, n, i, k)) continue;
             set(&a->district, cp_utf8(c + i, k + 1 - i));
             a->in_baoshan = -1;
             if (!a->in_shanghai) a->in_shanghai = -1; /* not one of Shanghai's districts */
@@ -524,7 +536,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             size_t s = cp_at(c, n, k, "街道");
             if (!s) s = cp_at(c, n, k, "镇");
             if (!s) s = cp_at(c, n, k, "乡");
-            if (!s || road_suffix_at(c, n, k + s)) continue;
+            /* "天平路街道" is a subdistrict named after a road; a 镇/乡 name holds no road word */
+            if (!s || road_suffix_at(c, n, k + s) || (!cp_at(c, n, k, "街道") && has_road_word(c, n, i, k))) continue;
             set(&a->town, cp_utf8(c + i, k + s - i));
             i = k + s;
             break;

@@ -179,6 +179,17 @@ static void check_answer(park_ctx *ctx, park_resolver *res, const char *file, in
                 fprintf(stderr, ", expected %s\n", w);
             }
         }
+        if ((w = kv(spec, "has", buf, sizeof buf))) {
+            /* each of these among the candidates (others may be there too) */
+            char tmp[512];
+            snprintf(tmp, sizeof tmp, "%s", w);
+            for (char *save = NULL, *t = strtok_r(tmp, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+                bool found = false;
+                for (size_t i = 0; i < r.ncandidates; i++)
+                    found |= !strcmp(r.candidates[i].parcel ? r.candidates[i].parcel->id : "outside", t);
+                if (!found) ok = false, fprintf(stderr, "%s:%d: '%s': '%s' is not among the candidates\n", file, line, input, t);
+            }
+        }
         if ((w = kv(spec, "suggest", buf, sizeof buf))) {
             char tmp[512];
             snprintf(tmp, sizeof tmp, "%s", w);
