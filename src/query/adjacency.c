@@ -131,6 +131,12 @@ static park_status pair(park_ctx *ctx, park_layer_index *ix, size_t a, size_t b,
     snprintf(out->de9im, sizeof out->de9im, "%s", m);
     GEOSFree_r(g, m);
     int interiors_meet = out->de9im[0] == '2';
+    if (GEOSisEmpty_r(g, ix->fixed[a]) == 1 || GEOSisEmpty_r(g, ix->fixed[b]) == 1) {
+        /* a layer built in code may hold an empty parcel: nothing to measure */
+        out->gap_m = NAN;
+        out->relation = PARK_REL_DISJOINT;
+        return PARK_OK;
+    }
     /* disjoint is FF*FF****: interiors and boundaries do not meet */
     int meet = !(out->de9im[0] == 'F' && out->de9im[1] == 'F' && out->de9im[3] == 'F' && out->de9im[4] == 'F');
 

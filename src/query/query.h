@@ -26,6 +26,7 @@ struct park_layer_index {
     GEOSSTRtree *tree_ll;     /* envelopes of fixed[i] (lon/lat) for point queries */
     GEOSSTRtree *tree_m;      /* envelopes of metric[i] for nearest-neighbour queries */
     size_t *items;            /* items[i] == i: the STRtree payloads */
+    size_t nindexed;          /* non-empty parcels, i.e. items in the trees */
 };
 
 /* The cache for `layer`, built on first use and freed with the layer. The

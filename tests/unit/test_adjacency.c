@@ -186,6 +186,22 @@ static void test_invalid(park_ctx *ctx) {
     CHECK_STATUS(park_adjacency(ctx, l, 25, &v, &n), PARK_OK);
     if (n == 1) REL(&v[0], "shares-edge"); /* the bow-tie's east triangle has the edge x = 1000 */
     park_free(v);
+    /* an empty parcel (possible in a layer built in code) is disjoint from all */
+    add(ctx, l, "empty", park_geom_from_wkt(ctx, "POLYGON EMPTY"));
+    CHECK_STATUS(park_adjacency(ctx, l, 25, &v, &n), PARK_OK);
+    CHECK(n == 3);
+    if (n == 3) {
+        REL(&v[1], "disjoint");
+        CHECK(isnan(v[1].gap_m));
+    }
+    park_free(v);
+    park_validation *val = NULL;
+    CHECK_STATUS(park_validate(ctx, l, NULL, &val), PARK_OK);
+    CHECK(val && val->n >= 2); /* the bow-tie is invalid, the empty parcel empty */
+    park_validation_free(val);
+    park_locate_result r;
+    CHECK_STATUS(park_locate_xy(ctx, l, "EPSG:4549", X0 + 1500, Y0 + 500, &r), PARK_OK);
+    CHECK(r.inside && !strcmp(r.parcel->id, "b"));
     park_layer_free(l);
 }
 
