@@ -587,6 +587,23 @@ static GEOSGeometry *enclose(comp *c, const park_buf *xy, int *nfaces) {
     return u;
 }
 
+/* Whether the ring really crosses itself. Going out and back along the same
+ * feature (a spike, as when a text names a road on two sides) is not a crossing:
+ * polygonize drops such dangles. A crossing shows as the enclosed faces' area
+ * differing from the ring's shoelace area (a figure 8's lobes cancel there). */
+static int ring_crosses(comp *c, const park_buf *xy) {
+    size_t n = xy->len / (2 * sizeof(double));
+    const double *v = (const double *)xy->s;
+    double sh = 0;
+    for (size_t i = 0; i + 1 < n; i++) sh += v[2 * i] * v[2 * i + 3] - v[2 * i + 2] * v[2 * i + 1];
+    sh = fabs(sh / 2);
+    int nf = 0;
+    GEOSGeometry *faces = enclose(c, xy, &nf);
+    double fa = 0;
+    if (faces) GEOSArea_r(c->g, faces, &fa), GEOSGeom_destroy_r(c->g, faces);
+    return fabs(fa - sh) > 1e-4 * fmax(fa, sh) + 1.0;
+}
+
 /* Builds a ring plan for one choice of chain directions. */
 static park_status build_plan(comp *c, ritem **side_items[4], size_t side_n[4], unsigned flip, ring_plan *p) {
     static const park_dir order[4] = {PARK_DIR_E, PARK_DIR_S, PARK_DIR_W, PARK_DIR_N};
@@ -626,9 +643,7 @@ static park_status build_plan(comp *c, ritem **side_items[4], size_t side_n[4], 
     park_buf xy;
     park_buf_init(&xy);
     plan_coords(p, &xy, NULL, NULL);
-    GEOSGeometry *l = line_from_xy(c->g, &xy, 0);
-    p->simple = l && GEOSisSimple_r(c->g, l) == 1;
-    if (l) GEOSGeom_destroy_r(c->g, l);
+    p->simple = !ring_crosses(c, &xy);
     park_buf_free(&xy);
     return PARK_OK;
 }
@@ -701,6 +716,17 @@ static park_status compile_block(comp *c, const park_gazetteer *gz, const park_f
     park_buf xy;
     park_buf_init(&xy);
     plan_coords(&best, &xy, st, feat_json);
+    if (getenv("PARKGIS_COMPILE_DEBUG")) {
+        /* the ring before polygonizing, as lon/lat WKT, for looking at a parcel */
+        GEOSGeometry *dl = line_from_xy(c->g, &xy, 0), *ll = NULL;
+        if (dl && park_transform(c->ctx, dl, WORK_CRS, "EPSG:4490", &ll) == PARK_OK) {
+            char *w = park_geom_wkt(c->ctx, ll, 6);
+            fprintf(stderr, "ring %s %zu %s\n", c->rec->id, bi + 1, w ? w : "");
+            free(w);
+        }
+        if (dl) GEOSGeom_destroy_r(c->g, dl);
+        if (ll) GEOSGeom_destroy_r(c->g, ll);
+    }
     int nf = 0;
     *out = enclose(c, &xy, &nf);
     park_buf_free(&xy);
