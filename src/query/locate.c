@@ -26,11 +26,12 @@ static void index_free(park_layer_index *ix) {
     for (size_t i = 0; i < ix->n; i++) {
         if (ix->prep_ll && ix->prep_ll[i]) GEOSPreparedGeom_destroy_r(g, ix->prep_ll[i]);
         if (ix->prep_m && ix->prep_m[i]) GEOSPreparedGeom_destroy_r(g, ix->prep_m[i]);
+        if (ix->prep_mb && ix->prep_mb[i]) GEOSPreparedGeom_destroy_r(g, ix->prep_mb[i]);
         if (ix->metric && ix->metric[i]) GEOSGeom_destroy_r(g, ix->metric[i]);
         if (ix->metric_boundary && ix->metric_boundary[i]) GEOSGeom_destroy_r(g, ix->metric_boundary[i]);
         if (ix->fixed && ix->fixed[i] && ix->owned[i]) GEOSGeom_destroy_r(g, ix->fixed[i]);
     }
-    free(ix->prep_ll), free(ix->prep_m), free(ix->metric), free(ix->metric_boundary);
+    free(ix->prep_ll), free(ix->prep_m), free(ix->prep_mb), free(ix->metric), free(ix->metric_boundary);
     free(ix->fixed), free(ix->owned), free(ix->items);
     free(ix);
 }
@@ -87,10 +88,11 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
     ix->metric_boundary = calloc(n ? n : 1, sizeof *ix->metric_boundary);
     ix->prep_ll = calloc(n ? n : 1, sizeof *ix->prep_ll);
     ix->prep_m = calloc(n ? n : 1, sizeof *ix->prep_m);
+    ix->prep_mb = calloc(n ? n : 1, sizeof *ix->prep_mb);
     ix->items = calloc(n ? n : 1, sizeof *ix->items);
     ix->tree_ll = GEOSSTRtree_create_r(ctx->geos, 10);
     ix->tree_m = GEOSSTRtree_create_r(ctx->geos, 10);
-    if (!ix->fixed || !ix->owned || !ix->metric || !ix->metric_boundary || !ix->prep_ll || !ix->prep_m ||
+    if (!ix->fixed || !ix->owned || !ix->metric || !ix->metric_boundary || !ix->prep_ll || !ix->prep_m || !ix->prep_mb ||
         !ix->items || !ix->tree_ll || !ix->tree_m) {
         index_free(ix);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory building the parcel index");
@@ -129,7 +131,8 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
         ix->metric_boundary[i] = GEOSBoundary_r(ctx->geos, ix->metric[i]);
         ix->prep_ll[i] = GEOSPrepare_r(ctx->geos, ix->fixed[i]);
         ix->prep_m[i] = GEOSPrepare_r(ctx->geos, ix->metric[i]);
-        if (!ix->metric_boundary[i] || !ix->prep_ll[i] || !ix->prep_m[i]) {
+        ix->prep_mb[i] = GEOSPrepare_r(ctx->geos, ix->metric_boundary[i]);
+        if (!ix->metric_boundary[i] || !ix->prep_ll[i] || !ix->prep_m[i] || !ix->prep_mb[i]) {
             st = park_geos_fail(ctx, "preparing parcel geometry");
             break;
         }
@@ -156,10 +159,9 @@ park_status park_query_to_metric(park_ctx *ctx, const park_layer_index *ix, doub
     return park_transform_xy(ctx, "EPSG:4490", ix->metric_crs, x, y);
 }
 
-park_status park_query_distance(park_ctx *ctx, const park_layer_index *ix, const GEOSGeometry *a,
-                                const GEOSGeometry *b, double *m) {
+/* Measures the two nearest points (metric plane) on the ellipsoid. */
+static park_status measure_pair(park_ctx *ctx, const park_layer_index *ix, GEOSCoordSequence *cs, double *m) {
     *m = NAN;
-    GEOSCoordSequence *cs = GEOSNearestPoints_r(ctx->geos, a, b);
     if (!cs) return park_geos_fail(ctx, "nearest points");
     double x1, y1, x2, y2;
     GEOSCoordSeq_getXY_r(ctx->geos, cs, 0, &x1, &y1);
@@ -173,6 +175,16 @@ park_status park_query_distance(park_ctx *ctx, const park_layer_index *ix, const
     if ((st = park_query_to_lonlat(ctx, ix, &x1, &y1)) || (st = park_query_to_lonlat(ctx, ix, &x2, &y2))) return st;
     *m = park_geodesic_distance(ctx, x1, y1, x2, y2);
     return PARK_OK;
+}
+
+park_status park_query_distance(park_ctx *ctx, const park_layer_index *ix, const GEOSGeometry *a,
+                                const GEOSGeometry *b, double *m) {
+    return measure_pair(ctx, ix, GEOSNearestPoints_r(ctx->geos, a, b), m);
+}
+
+park_status park_query_distance_prep(park_ctx *ctx, const park_layer_index *ix, const GEOSPreparedGeometry *a,
+                                     const GEOSGeometry *b, double *m) {
+    return measure_pair(ctx, ix, GEOSPreparedNearestPoints_r(ctx->geos, a, b), m);
 }
 
 /* ------------------------------------------------------------------ locate */
@@ -247,7 +259,7 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
         out->parcel = out->nearest = park_layer_get(layer, hs.best);
         out->nearest_distance_m = 0;
         /* inside: how far to the edge (holes count as edges) */
-        st = park_query_distance(ctx, ix, ix->metric_boundary[hs.best], mpt, &out->distance_m);
+        st = park_query_distance_prep(ctx, ix, ix->prep_mb[hs.best], mpt, &out->distance_m);
         goto done;
     }
     out->inside = 0;
@@ -263,7 +275,7 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
     size_t i = *(const size_t *)it;
     out->index = i;
     out->nearest = park_layer_get(layer, i);
-    st = park_query_distance(ctx, ix, ix->metric[i], mpt, &out->distance_m);
+    st = park_query_distance_prep(ctx, ix, ix->prep_m[i], mpt, &out->distance_m);
     out->nearest_distance_m = out->distance_m;
 done:
     GEOSGeom_destroy_r(ctx->geos, pt);

@@ -23,6 +23,7 @@ struct park_layer_index {
     GEOSGeometry **metric_boundary; /* boundary of metric[i], owned */
     const GEOSPreparedGeometry **prep_ll;     /* prepared fixed[i] (containment) */
     const GEOSPreparedGeometry **prep_m;      /* prepared metric[i] (distances) */
+    const GEOSPreparedGeometry **prep_mb;     /* prepared metric_boundary[i] (distance to the edge) */
     GEOSSTRtree *tree_ll;     /* envelopes of fixed[i] (lon/lat) for point queries */
     GEOSSTRtree *tree_m;      /* envelopes of metric[i] for nearest-neighbour queries */
     size_t *items;            /* items[i] == i: the STRtree payloads */
@@ -46,4 +47,7 @@ park_status park_query_to_metric(park_ctx *ctx, const struct park_layer_index *i
  * points are found in the plane and measured on GRS80. 0 when they meet. */
 park_status park_query_distance(park_ctx *ctx, const struct park_layer_index *ix, const GEOSGeometry *a,
                                 const GEOSGeometry *b, double *m);
+/* The same with `a` prepared (indexed facets: fast for big parcels). */
+park_status park_query_distance_prep(park_ctx *ctx, const struct park_layer_index *ix, const GEOSPreparedGeometry *a,
+                                     const GEOSGeometry *b, double *m);
 #endif
