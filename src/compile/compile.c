@@ -25,7 +25,7 @@
 #include "../internal.h"
 
 #define WORK_CRS "EPSG:4549" /* CGCS2000 / 3-degree GK CM 120E: metres, scale error 2e-4 here */
-#define MAX_CAND 8
+#define MAX_CAND 32
 
 enum { PROV_OSM = 0, PROV_ANCHORED = 1, PROV_APPROX = 2 };
 static const char *const prov_names[] = {"osm", "anchored", "approximate"};
