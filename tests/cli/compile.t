@@ -15,7 +15,7 @@ $ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o -
 # features missing from the gazetteer: every one named with parcel, side and position
 $ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto-unknown.tsv -o -
 ! (sq) 东至 #2: '无名路'
-! (sq) 北至 #1: '不存在路'
+! 北至 #1: '不存在路'
 ? 3
 
 # malformed 四至 text: file, line, parcel and character position
@@ -49,3 +49,7 @@ $ parkgis compile --fourto compile/none.tsv -o -
 $ parkgis compile --bogus
 ! bad option
 ? 2
+
+# --parsed writes the parsed 四至 form, one record per line
+$ f=/tmp/parkgis-parsed-t.$$; parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - --parsed $f >/dev/null 2>&1; sed -n 3p $f; rm -f $f
+| {"id":"sq-offset","name":"偏移","blocks":[[{"side":"东","chain":[{"text":"东路东侧 200 米","feature":"东路","offset":{"dir":"东","m":200,"approx":false}}]},{"side":"南","chain":[{"text":"南路","feature":"南路"}]},{"side":"西","chain":[{"text":"西路","feature":"西路"}]},{"side":"北","chain":[{"text":"北路","feature":"北路"}]}]]},
