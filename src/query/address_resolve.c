@@ -39,6 +39,15 @@
 
 /* ------------------------------------------------------------------ road cache */
 
+/* A crossing point of two roads, remembered: a batch names the same junctions
+ * again and again, and the intersection of two long centrelines is the costly part.
+ * Bounded by the pairs of gazetteer roads, so memory does not grow with the rows. */
+typedef struct cross_memo {
+    const void *a, *b;
+    int near, npts;
+    double x, y, gap;
+} cross_memo;
+
 typedef struct road_info {
     char *key;                  /* the lookup key that found it */
     const park_feature *first;  /* the first matching feature (for names, provenance) */
@@ -47,6 +56,7 @@ typedef struct road_info {
     double prov_factor;         /* 1 osm, 0.9 anchored, 0.75 approximate (worst piece) */
     GEOSGeometry *m;            /* merged geometry in the metric plane */
     int analysed;
+    int none;                   /* a clip that came out empty (cached so it is not redone) */
     park_match match;
     double confidence;
     int inside;
@@ -74,8 +84,15 @@ struct park_resolver {
     GEOSGeometry *parcels_all; /* union of the parcels (metric) */
     road_info **roads;
     size_t nroads, rcap;
+    struct cross_memo *cross; /* crossing points already computed, open addressing */
+    size_t ncross, cross_cap;
+    char **sugg_name;       /* suggestion candidates: every name and alias once */
+    unsigned **sugg_cp;     /* ... their keys as code points */
+    size_t *sugg_len, nsugg;
+    int sugg_built;
     park_layer *admin;      /* 区/镇 polygons (<gazetteer dir>/admin/towns.geojson), or NULL */
     GEOSGeometry **admin_m; /* each in the metric plane */
+    GEOSGeometry **admin_grown; /* admin_m grown by ADMIN_TOL_M, made on first use */
     park_buf notes;
 };
 
@@ -146,11 +163,17 @@ void park_resolver_free(park_resolver *r) {
     if (r->parcels_all) GEOSGeom_destroy_r(g, r->parcels_all);
     for (size_t i = 0; i < r->nfeat; i++) free(r->fkey[i]), free(r->fali[i]);
     free(r->fkey), free(r->fali), free(r->feat);
+    free(r->cross);
+    for (size_t i = 0; i < r->nsugg; i++) free(r->sugg_name[i]), free(r->sugg_cp[i]);
+    free(r->sugg_name), free(r->sugg_cp), free(r->sugg_len);
     for (size_t i = 0; i < r->ngz; i++) park_gazetteer_free(r->gz[i]);
     free(r->gz);
     for (size_t i = 0; r->admin_m && i < park_layer_count(r->admin); i++)
         if (r->admin_m[i]) GEOSGeom_destroy_r(g, r->admin_m[i]);
     free(r->admin_m);
+    for (size_t i = 0; r->admin_grown && i < park_layer_count(r->admin); i++)
+        if (r->admin_grown[i]) GEOSGeom_destroy_r(g, r->admin_grown[i]);
+    free(r->admin_grown);
     park_layer_free(r->admin);
     park_buf_free(&r->notes);
     free(r);
@@ -290,7 +313,8 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
     if (r->admin) {
         size_t na = park_layer_count(r->admin);
         r->admin_m = calloc(na ? na : 1, sizeof *r->admin_m);
-        if (!r->admin_m) {
+        r->admin_grown = calloc(na ? na : 1, sizeof *r->admin_grown);
+        if (!r->admin_m || !r->admin_grown) {
             st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
             goto fail;
         }
@@ -437,51 +461,101 @@ static int sugg_cmp(const void *a, const void *b) {
     return strcmp(x->name, y->name);
 }
 
+/* Decodes a UTF-8 key into code points (new array, *n set). */
+static unsigned *key_cps(const char *key, size_t *n) {
+    size_t len = strlen(key);
+    unsigned *c = malloc((len + 1) * sizeof *c);
+    *n = 0;
+    if (!c) return NULL;
+    while (*key) c[(*n)++] = park_utf8_next(&key);
+    return c;
+}
+
+/* Every name and alias of the gazetteer once, with its key as code points: built
+ * on the first "not found" so a batch of misspellings costs one decode each. */
+static void sugg_build(park_resolver *r) {
+    if (r->sugg_built) return;
+    r->sugg_built = 1;
+    for (size_t i = 0; i < r->nfeat; i++) {
+        const park_feature *f = r->feat[i];
+        const char *p = f->aliases;
+        for (int a = -1;; a++) {
+            char *cand;
+            if (a < 0) cand = park_strdup(f->name);
+            else {
+                if (!*p) break;
+                const char *e = strchr(p, ';');
+                size_t len = e ? (size_t)(e - p) : strlen(p);
+                cand = park_strndup(p, len);
+                p += len + (e ? 1 : 0);
+            }
+            bool dup = !cand || !*cand;
+            for (size_t k = 0; k < r->nsugg && !dup; k++) dup = !strcmp(r->sugg_name[k], cand);
+            if (dup) {
+                free(cand);
+                continue;
+            }
+            if (r->nsugg % 64 == 0) {
+                char **t1 = realloc(r->sugg_name, (r->nsugg + 64) * sizeof *t1);
+                if (t1) r->sugg_name = t1;
+                unsigned **t2 = realloc(r->sugg_cp, (r->nsugg + 64) * sizeof *t2);
+                if (t2) r->sugg_cp = t2;
+                size_t *t3 = realloc(r->sugg_len, (r->nsugg + 64) * sizeof *t3);
+                if (t3) r->sugg_len = t3;
+                if (!t1 || !t2 || !t3) {
+                    free(cand);
+                    return;
+                }
+            }
+            char *k = name_key(cand);
+            r->sugg_cp[r->nsugg] = key_cps(k, &r->sugg_len[r->nsugg]);
+            free(k);
+            if (!r->sugg_cp[r->nsugg]) {
+                free(cand);
+                return;
+            }
+            r->sugg_name[r->nsugg++] = cand;
+        }
+    }
+}
+
+/* Levenshtein over code point arrays; stops early (returns > cap) once every
+ * entry of a row exceeds cap. */
+static size_t lev(const unsigned *x, size_t nx, const unsigned *y, size_t ny, size_t *row, size_t cap) {
+    for (size_t j = 0; j <= ny; j++) row[j] = j;
+    for (size_t i = 1; i <= nx; i++) {
+        size_t diag = row[0], lo;
+        row[0] = lo = i;
+        for (size_t j = 1; j <= ny; j++) {
+            size_t up = row[j], best = diag + (x[i - 1] != y[j - 1]);
+            if (up + 1 < best) best = up + 1;
+            if (row[j - 1] + 1 < best) best = row[j - 1] + 1;
+            row[j] = best, diag = up;
+            if (best < lo) lo = best;
+        }
+        if (lo > cap) return cap + 1;
+    }
+    return row[ny];
+}
+
 /* The gazetteer names (and aliases) closest to `name` by edit distance over code
  * points: up to 5 within 1 edit (2 for names over 4 characters), else the 3 nearest. */
 static void suggest(park_resolver *r, const char *name, park_resolution *out) {
+    sugg_build(r);
     char *key = name_key(name);
     size_t klen = 0;
-    for (const char *p = key; *p; park_utf8_next(&p)) klen++;
-    size_t cap = 16, n = 0;
-    sugg *s = malloc(cap * sizeof *s);
-    char **alias_store = NULL;
-    size_t nalias = 0;
-    for (size_t i = 0; i < r->nfeat && s; i++) {
-        const park_feature *f = r->feat[i];
-        /* the name, then each alias */
-        for (int a = -1;; a++) {
-            const char *cand = f->name;
-            char *tmp = NULL;
-            if (a >= 0) {
-                const char *p = f->aliases;
-                for (int k = 0; k < a && p; k++) p = strchr(p, ';') ? strchr(p, ';') + 1 : NULL;
-                if (!p || !*p) break;
-                const char *e = strchr(p, ';');
-                tmp = park_strndup(p, e ? (size_t)(e - p) : strlen(p));
-                cand = tmp;
-            }
-            char *ck = name_key(cand);
-            size_t d = park_utf8_edit_distance(key, ck);
-            free(ck);
-            bool dup = false;
-            for (size_t k = 0; k < n && !dup; k++) dup = !strcmp(s[k].name, cand);
-            if (!dup && d > 0) {
-                if (n == cap) {
-                    sugg *t = realloc(s, (cap *= 2) * sizeof *t);
-                    if (!t) break;
-                    s = t;
-                }
-                if (tmp) {
-                    char **t = realloc(alias_store, (nalias + 1) * sizeof *t);
-                    if (t) alias_store = t, alias_store[nalias++] = tmp, tmp = NULL;
-                }
-                s[n++] = (sugg){d, a >= 0 ? alias_store[nalias - 1] : f->name};
-            }
-            free(tmp);
-        }
+    unsigned *kc = key_cps(key, &klen);
+    free(key);
+    size_t maxlen = klen;
+    for (size_t i = 0; i < r->nsugg; i++) maxlen = r->sugg_len[i] > maxlen ? r->sugg_len[i] : maxlen;
+    size_t *row = malloc((maxlen + 1) * sizeof *row);
+    sugg *s = malloc((r->nsugg ? r->nsugg : 1) * sizeof *s);
+    size_t n = 0;
+    for (size_t i = 0; kc && row && s && i < r->nsugg; i++) {
+        size_t d = lev(kc, klen, r->sugg_cp[i], r->sugg_len[i], row, SIZE_MAX - 1);
+        if (d > 0) s[n++] = (sugg){d, r->sugg_name[i]};
     }
-    if (s) {
+    if (s && row && kc) {
         qsort(s, n, sizeof *s, sugg_cmp);
         /* one edit for names up to 4 characters (most road names), two beyond */
         size_t lim = klen <= 4 ? 1 : 2, take = 0;
@@ -490,8 +564,7 @@ static void suggest(park_resolver *r, const char *name, park_resolution *out) {
         out->suggestions = calloc(take ? take : 1, sizeof *out->suggestions);
         for (size_t i = 0; out->suggestions && i < take; i++) out->suggestions[out->nsuggestions++] = park_strdup(s[i].name);
     }
-    for (size_t i = 0; i < nalias; i++) free(alias_store[i]);
-    free(alias_store), free(s), free(key);
+    free(s), free(row), free(kc);
 }
 
 /* ------------------------------------------------------------------ towns */
@@ -518,12 +591,12 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
     for (size_t i = 0; i < r->nroads; i++)
         if (!strcmp(r->roads[i]->key, key)) {
             free(key);
-            return r->roads[i];
+            *none = r->roads[i]->none;
+            return r->roads[i]->none ? NULL : r->roads[i];
         }
     GEOSContextHandle_t g = r->ctx->geos;
-    GEOSGeometry *grown = GEOSBuffer_r(g, r->admin_m[ai], ADMIN_TOL_M, 8);
-    GEOSGeometry *part = grown ? GEOSIntersection_r(g, base->m, grown) : NULL;
-    if (grown) GEOSGeom_destroy_r(g, grown);
+    if (!r->admin_grown[ai]) r->admin_grown[ai] = GEOSBuffer_r(g, r->admin_m[ai], ADMIN_TOL_M, 8);
+    GEOSGeometry *part = r->admin_grown[ai] ? GEOSIntersection_r(g, base->m, r->admin_grown[ai]) : NULL;
     if (!part) {
         free(key);
         *st = park_geos_fail(r->ctx, "clipping a road to a town");
@@ -532,11 +605,10 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
     double l = 0, whole = 0;
     GEOSLength_r(g, part, &l);
     GEOSLength_r(g, base->m, &whole);
-    if (l < 50) {
+    if (l < 50) { /* remembered as "not in this town" */
         GEOSGeom_destroy_r(g, part);
-        free(key);
+        part = NULL;
         *none = 1;
-        return NULL;
     }
     road_info *ri = calloc(1, sizeof *ri);
     if (!ri || r->nroads == r->rcap) {
@@ -544,7 +616,7 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
         road_info **t = ri ? realloc(r->roads, cap * sizeof *t) : NULL;
         if (!t) {
             free(ri), free(key);
-            GEOSGeom_destroy_r(g, part);
+            if (part) GEOSGeom_destroy_r(g, part);
             *st = park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
             return NULL;
         }
@@ -554,9 +626,10 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
     ri->first = base->first;
     ri->error_m = base->error_m, ri->prov_factor = base->prov_factor;
     ri->m = part;
+    ri->none = *none;
     ri->names = park_asprintf("%s within %s (%.0f of %.0f m)", base->names, town->name, l, whole);
     r->roads[r->nroads++] = ri;
-    return ri;
+    return *none ? NULL : ri;
 }
 
 /* ------------------------------------------------------------------ one road */
@@ -951,6 +1024,37 @@ static park_status crossing(park_resolver *r, const road_info *r1, const road_in
     return PARK_OK;
 }
 
+static size_t cross_slot(const cross_memo *t, size_t cap, const void *a, const void *b, int near) {
+    uintptr_t h = ((uintptr_t)a * 31u) ^ ((uintptr_t)b * 17u) ^ (uintptr_t)near;
+    h ^= h >> 15;
+    size_t i = (size_t)h & (cap - 1);
+    while (t[i].a && !(t[i].a == a && t[i].b == b && t[i].near == near)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static park_status crossing_memo(park_resolver *r, const road_info *r1, const road_info *r2, bool near, double *x,
+                                 double *y, double *gap, int *npoints) {
+    if (r->cross_cap == 0 || 2 * (r->ncross + 1) > r->cross_cap) {
+        size_t cap = r->cross_cap ? r->cross_cap * 2 : 64;
+        cross_memo *t = calloc(cap, sizeof *t);
+        if (!t) return crossing(r, r1, r2, near, x, y, gap, npoints); /* no memo, still an answer */
+        for (size_t i = 0; i < r->cross_cap; i++)
+            if (r->cross[i].a) t[cross_slot(t, cap, r->cross[i].a, r->cross[i].b, r->cross[i].near)] = r->cross[i];
+        free(r->cross);
+        r->cross = t, r->cross_cap = cap;
+    }
+    size_t i = cross_slot(r->cross, r->cross_cap, r1, r2, near);
+    cross_memo *m = &r->cross[i];
+    if (!m->a) {
+        park_status st = crossing(r, r1, r2, near, &m->x, &m->y, &m->gap, &m->npts);
+        if (st) return st;
+        m->a = r1, m->b = r2, m->near = near;
+        r->ncross++;
+    }
+    *x = m->x, *y = m->y, *gap = m->gap, *npoints = m->npts;
+    return PARK_OK;
+}
+
 static park_status answer_intersection(park_resolver *r, const park_address *a, park_datum datum, park_resolution *out,
                                        park_buf *why) {
     park_status st;
@@ -976,7 +1080,7 @@ static park_status answer_intersection(park_resolver *r, const park_address *a, 
     }
     double x, y, gap;
     int npts;
-    if ((st = crossing(r, r1, r2, near, &x, &y, &gap, &npts))) return st;
+    if ((st = crossing_memo(r, r1, r2, near, &x, &y, &gap, &npts))) return st;
     if ((st = park_query_to_lonlat(r->ctx, r->ix, &x, &y))) return st;
     park_buf sub;
     park_buf_init(&sub);
