@@ -48,6 +48,14 @@ const char *exp_geometry_name(const exp_layer *l);
 
 /* QML for a prepared layer (new string, free()). */
 char *exp_qml(exp_job *job, const exp_layer *l);
+/* OGC SLD 1.1 of the same style, for the styleSLD column (new string, free()). */
+char *exp_sld(const exp_layer *l);
+typedef struct exp_cat {
+    const char *value, *label; /* borrowed from the layer */
+    unsigned char rgb[3];
+} exp_cat;
+/* The style classes of a layer (new array in *out, free()); 0 = one symbol for all. */
+size_t exp_categories(const exp_layer *l, const char **attr, exp_cat **out);
 /* Colour for feature i of a layer: metro colours for lines (by name/id), the
  * shared palette otherwise. hex "#rrggbb". */
 void exp_feature_color(const exp_layer *l, size_t i, unsigned char rgb[3], char hex[8]);

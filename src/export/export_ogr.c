@@ -180,7 +180,7 @@ static park_status write_gpkg_styles(exp_job *job, GDALDatasetH ds, const char *
         const exp_layer *l = &job->layers[i];
         OGRLayerH lyr = GDALDatasetGetLayerByName(ds, l->name);
         const char *geomcol = lyr ? OGR_L_GetGeometryColumn(lyr) : "geom";
-        char *qml = exp_qml(job, l);
+        char *qml = exp_qml(job, l), *sld = exp_sld(l);
         char *desc = park_asprintf("%s (parkgis %s)", l->title, PARKGIS_VERSION);
         OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(st));
         OGR_F_SetFieldString(f, 0, "");
@@ -189,7 +189,7 @@ static park_status write_gpkg_styles(exp_job *job, GDALDatasetH ds, const char *
         OGR_F_SetFieldString(f, 3, geomcol && *geomcol ? geomcol : "geom");
         OGR_F_SetFieldString(f, 4, l->name);
         OGR_F_SetFieldString(f, 5, qml);
-        OGR_F_SetFieldString(f, 6, "");
+        OGR_F_SetFieldString(f, 6, sld);
         OGR_F_SetFieldInteger(f, 7, 1);
         OGR_F_SetFieldString(f, 8, desc);
         OGR_F_SetFieldString(f, 9, "");
@@ -197,7 +197,7 @@ static park_status write_gpkg_styles(exp_job *job, GDALDatasetH ds, const char *
         CPLErrorReset();
         OGRErr e = OGR_L_CreateFeature(st, f);
         OGR_F_Destroy(f);
-        free(qml), free(desc);
+        free(qml), free(sld), free(desc);
         if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing the style of %s: %s", where, l->name, ogr_msg());
     }
     return PARK_OK;
@@ -292,16 +292,18 @@ static park_status write_pg_styles(exp_job *job, GDALDatasetH ds) {
         st = exec_sql(ctx, ds, b.s, "removing an old style");
         park_buf_free(&b);
         if (st) break;
-        char *qml = exp_qml(job, l);
+        char *qml = exp_qml(job, l), *sld = exp_sld(l);
         char *desc = park_asprintf("%s (parkgis %s)", l->title, PARKGIS_VERSION);
         park_buf_init(&b);
         park_buf_append(&b, "INSERT INTO public.layer_styles (f_table_catalog, f_table_schema, f_table_name, f_geometry_column, "
-                            "stylename, styleqml, useasdefault, description, type) VALUES (current_database(), current_schema(), ");
+                            "stylename, styleqml, stylesld, useasdefault, description, type) VALUES (current_database(), current_schema(), ");
         sql_quote(&b, l->name);
         park_buf_append(&b, ", 'geom', ");
         sql_quote(&b, l->name);
         park_buf_append(&b, ", XMLPARSE(DOCUMENT ");
         sql_quote(&b, qml);
+        park_buf_append(&b, "), XMLPARSE(DOCUMENT ");
+        sql_quote(&b, sld);
         park_buf_append(&b, "), true, ");
         sql_quote(&b, desc);
         /* type NULL: QGIS compares `type` with the geometry type named in the layer
@@ -309,7 +311,7 @@ static park_status write_pg_styles(exp_job *job, GDALDatasetH ds) {
         park_buf_append(&b, ", NULL)");
         st = exec_sql(ctx, ds, b.s, "writing a layer style");
         park_buf_free(&b);
-        free(qml), free(desc);
+        free(qml), free(sld), free(desc);
     }
     return st;
 }

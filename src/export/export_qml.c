@@ -117,6 +117,33 @@ static size_t distinct_groups(const exp_layer *l, const char **out, size_t max) 
     return n;
 }
 
+/* The classes a layer is styled by, shared by the QML and the SLD: polygons and
+ * lines one per feature (on `id`, labelled with the Chinese name), points one
+ * per `group` (metro line) when there are 2..12 groups, else none (single symbol). */
+size_t exp_categories(const exp_layer *l, const char **attr, exp_cat **out) {
+    *out = NULL;
+    *attr = NULL;
+    const char *groups[13];
+    size_t ng = l->kind == EXP_POINT ? distinct_groups(l, groups, 12) : 0;
+    if (l->kind == EXP_POINT && (ng < 2 || ng > 12)) return 0;
+    size_t nc = l->kind == EXP_POINT ? ng : l->n;
+    exp_cat *c = calloc(nc ? nc : 1, sizeof *c);
+    if (!c) return 0;
+    *attr = l->kind == EXP_POINT ? "group" : "id";
+    for (size_t i = 0; i < nc; i++) {
+        if (l->kind == EXP_POINT) {
+            c[i].value = c[i].label = groups[i];
+            park_metro_color(groups[i], c[i].rgb, NULL);
+        } else {
+            c[i].value = l->f[i].p->id;
+            c[i].label = *l->f[i].p->name ? l->f[i].p->name : l->f[i].p->id;
+            exp_feature_color(l, i, c[i].rgb, NULL);
+        }
+    }
+    *out = c;
+    return nc;
+}
+
 char *exp_qml(exp_job *job, const exp_layer *l) {
     (void)job;
     park_buf b;
@@ -128,38 +155,33 @@ char *exp_qml(exp_job *job, const exp_layer *l) {
     park_buf_append(&b, "  <!-- written by parkgis " PARKGIS_VERSION ": layer ");
     park_buf_append(&b, l->name);
     park_buf_append(&b, " -->\n");
-    unsigned char rgb[3];
-    const char *groups[13];
-    size_t ng = l->kind == EXP_POINT ? distinct_groups(l, groups, 12) : 0;
-    if (l->kind == EXP_POINT && (ng < 2 || ng > 12)) {
+    exp_cat *cats = NULL;
+    const char *attr = NULL;
+    size_t nc = exp_categories(l, &attr, &cats);
+    if (nc == 0) {
         /* Stations: one symbol; colouring 90 stations one by one says nothing. */
+        unsigned char grey[3] = {0x33, 0x33, 0x33};
         park_buf_append(&b, "  <renderer-v2 type=\"singleSymbol\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n    <symbols>\n");
-        rgb[0] = rgb[1] = rgb[2] = 0x33;
-        symbol(&b, l->kind, "0", rgb);
+        symbol(&b, l->kind, "0", grey);
         park_buf_append(&b, "    </symbols>\n  </renderer-v2>\n");
     } else {
-        const char *attr = l->kind == EXP_POINT ? "group" : "id";
         park_buf_printf(&b, "  <renderer-v2 type=\"categorizedSymbol\" attr=\"%s\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n", attr);
-        size_t nc = l->kind == EXP_POINT ? ng : l->n;
         for (size_t i = 0; i < nc; i++) {
-            const char *value = l->kind == EXP_POINT ? groups[i] : l->f[i].p->id;
-            const char *label = l->kind == EXP_POINT ? groups[i] : l->f[i].p->name;
             park_buf_printf(&b, "      <category render=\"true\" symbol=\"%zu\" value=\"", i);
-            xml_attr(&b, value);
+            xml_attr(&b, cats[i].value);
             park_buf_append(&b, "\" label=\"");
-            xml_attr(&b, *label ? label : value);
+            xml_attr(&b, cats[i].label);
             park_buf_append(&b, "\"/>\n");
         }
         park_buf_append(&b, "    </categories>\n    <symbols>\n");
         for (size_t i = 0; i < nc; i++) {
             char name[32];
             snprintf(name, sizeof name, "%zu", i);
-            if (l->kind == EXP_POINT) park_metro_color(groups[i], rgb, NULL);
-            else exp_feature_color(l, i, rgb, NULL);
-            symbol(&b, l->kind, name, rgb);
+            symbol(&b, l->kind, name, cats[i].rgb);
         }
         park_buf_append(&b, "    </symbols>\n  </renderer-v2>\n");
     }
+    free(cats);
     /* Labels: Chinese names. Polygons: at the interior point (OverPoint=1);
      * lines: along the line (Curved=3); points: around the point (0). */
     int placement = l->kind == EXP_POLYGON ? 1 : l->kind == EXP_LINE ? 3 : 0;
@@ -208,4 +230,92 @@ char *park_export_qml(park_ctx *ctx, const park_layout_layer *ll) {
     char *s = exp_qml(NULL, &l);
     free(l.f);
     return s;
+}
+
+/* ---- SLD: the same classes as OGC Symbology Encoding 1.1, what QGIS itself puts
+ * in layer_styles.styleSLD (read by web map servers, not by QGIS). */
+
+static void sld_text(park_buf *b, const char *s) { xml_attr(b, s); }
+
+static void sld_symbolizer(park_buf *b, exp_kind kind, const unsigned char c[3]) {
+    char col[8], dark[8];
+    snprintf(col, sizeof col, "#%02x%02x%02x", c[0], c[1], c[2]);
+    snprintf(dark, sizeof dark, "#%02x%02x%02x", c[0] * 2 / 3, c[1] * 2 / 3, c[2] * 2 / 3);
+    if (kind == EXP_POLYGON)
+        park_buf_printf(b,
+                        "          <se:PolygonSymbolizer>\n"
+                        "            <se:Fill><se:SvgParameter name=\"fill\">%s</se:SvgParameter>"
+                        "<se:SvgParameter name=\"fill-opacity\">%.2f</se:SvgParameter></se:Fill>\n"
+                        "            <se:Stroke><se:SvgParameter name=\"stroke\">%s</se:SvgParameter>"
+                        "<se:SvgParameter name=\"stroke-width\">2</se:SvgParameter></se:Stroke>\n"
+                        "          </se:PolygonSymbolizer>\n",
+                        col, FILL_ALPHA / 255.0, dark);
+    else if (kind == EXP_LINE)
+        park_buf_printf(b,
+                        "          <se:LineSymbolizer>\n"
+                        "            <se:Stroke><se:SvgParameter name=\"stroke\">%s</se:SvgParameter>"
+                        "<se:SvgParameter name=\"stroke-width\">4</se:SvgParameter>"
+                        "<se:SvgParameter name=\"stroke-linecap\">round</se:SvgParameter></se:Stroke>\n"
+                        "          </se:LineSymbolizer>\n",
+                        col);
+    else
+        park_buf_printf(b,
+                        "          <se:PointSymbolizer><se:Graphic><se:Mark><se:WellKnownName>circle</se:WellKnownName>\n"
+                        "            <se:Fill><se:SvgParameter name=\"fill\">#ffffff</se:SvgParameter></se:Fill>\n"
+                        "            <se:Stroke><se:SvgParameter name=\"stroke\">%s</se:SvgParameter>"
+                        "<se:SvgParameter name=\"stroke-width\">2</se:SvgParameter></se:Stroke>\n"
+                        "          </se:Mark><se:Size>8</se:Size></se:Graphic></se:PointSymbolizer>\n",
+                        col);
+}
+
+char *exp_sld(const exp_layer *l) {
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_append(&b,
+                    "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+                    "<StyledLayerDescriptor xmlns=\"http://www.opengis.net/sld\" xmlns:ogc=\"http://www.opengis.net/ogc\" "
+                    "xmlns:se=\"http://www.opengis.net/se\" xmlns:xlink=\"http://www.w3.org/1999/xlink\" "
+                    "xmlns:xsi=\"http://www.w3.org/2001/XMLSchema-instance\" version=\"1.1.0\" "
+                    "xsi:schemaLocation=\"http://www.opengis.net/sld http://schemas.opengis.net/sld/1.1.0/StyledLayerDescriptor.xsd\">\n"
+                    "  <NamedLayer>\n    <se:Name>");
+    sld_text(&b, l->name);
+    park_buf_append(&b, "</se:Name>\n    <UserStyle>\n      <se:Name>");
+    sld_text(&b, l->name);
+    park_buf_append(&b, "</se:Name>\n      <se:FeatureTypeStyle>\n");
+    exp_cat *cats = NULL;
+    const char *attr = NULL;
+    size_t nc = exp_categories(l, &attr, &cats);
+    if (nc == 0) {
+        unsigned char grey[3] = {0x33, 0x33, 0x33};
+        park_buf_append(&b, "        <se:Rule>\n          <se:Name>");
+        sld_text(&b, l->title);
+        park_buf_append(&b, "</se:Name>\n");
+        sld_symbolizer(&b, l->kind, grey);
+        park_buf_append(&b, "        </se:Rule>\n");
+    }
+    for (size_t i = 0; i < nc; i++) {
+        park_buf_append(&b, "        <se:Rule>\n          <se:Name>");
+        sld_text(&b, cats[i].label);
+        park_buf_append(&b, "</se:Name>\n          <se:Description><se:Title>");
+        sld_text(&b, cats[i].label);
+        park_buf_printf(&b, "</se:Title></se:Description>\n          <ogc:Filter><ogc:PropertyIsEqualTo><ogc:PropertyName>%s</ogc:PropertyName><ogc:Literal>", attr);
+        sld_text(&b, cats[i].value);
+        park_buf_append(&b, "</ogc:Literal></ogc:PropertyIsEqualTo></ogc:Filter>\n");
+        sld_symbolizer(&b, l->kind, cats[i].rgb);
+        park_buf_append(&b, "        </se:Rule>\n");
+    }
+    free(cats);
+    park_buf_printf(&b,
+                    "        <se:Rule>\n"
+                    "          <se:TextSymbolizer>\n"
+                    "            <se:Label><ogc:PropertyName>name</ogc:PropertyName></se:Label>\n"
+                    "            <se:Font><se:SvgParameter name=\"font-family\">" LABEL_FONT "</se:SvgParameter>"
+                    "<se:SvgParameter name=\"font-size\">%d</se:SvgParameter></se:Font>\n"
+                    "            <se:Halo><se:Radius>2</se:Radius><se:Fill><se:SvgParameter name=\"fill\">#ffffff</se:SvgParameter></se:Fill></se:Halo>\n"
+                    "            <se:Fill><se:SvgParameter name=\"fill\">#141414</se:SvgParameter></se:Fill>\n"
+                    "          </se:TextSymbolizer>\n"
+                    "        </se:Rule>\n"
+                    "      </se:FeatureTypeStyle>\n    </UserStyle>\n  </NamedLayer>\n</StyledLayerDescriptor>\n",
+                    l->kind == EXP_POLYGON ? 13 : 11);
+    return park_buf_take(&b);
 }

@@ -399,7 +399,22 @@ static void test_gpkg(park_ctx *ctx, fixture *fx, const char *t_srs, int epsg, b
             CHECK_STR(OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(d, "f_geometry_column")), "geom");
             CHECK(OGR_F_GetFieldAsInteger(f, OGR_FD_GetFieldIndex(d, "useAsDefault")) == 1);
             const char *qml = OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(d, "styleQML"));
-            if (!strcmp(t, "test_layout")) seen_primary = 1, check_qml(qml, "categorizedSymbol", "label=\"南大生态智慧城\"");
+            if (!strcmp(t, "test_layout")) {
+                seen_primary = 1;
+                check_qml(qml, "categorizedSymbol", "label=\"南大生态智慧城\"");
+                /* the SLD twin: one rule per element plus the label rule */
+                const char *sld = OGR_F_GetFieldAsString(f, OGR_FD_GetFieldIndex(d, "styleSLD"));
+                CPLXMLNode *root = CPLParseXMLString(sld);
+                CHECK(root != NULL);
+                CPLXMLNode *fts = root ? CPLGetXMLNode(root, "=StyledLayerDescriptor.NamedLayer.UserStyle.se:FeatureTypeStyle") : NULL;
+                CHECK(fts != NULL);
+                int rules = 0;
+                for (CPLXMLNode *c = fts ? fts->psChild : NULL; c; c = c->psNext)
+                    if (c->eType == CXT_Element && !strcmp(c->pszValue, "se:Rule")) rules++;
+                CHECK(rules == (int)NEL + 1);
+                CHECK(strstr(sld, "<ogc:Literal>qu-c</ogc:Literal>") != NULL);
+                if (root) CPLDestroyXMLNode(root);
+            }
             OGR_F_Destroy(f);
         }
         CHECK(seen_primary);
