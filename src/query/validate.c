@@ -271,7 +271,8 @@ static park_status check_gaps(vstate *s, const park_layer *l, park_layer_index *
         }
         if (ntot < 2) continue;
         double width = NAN, x = NAN, y = NAN;
-        GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(g, piece, 0.01);
+        /* radius to 2 cm: widths are reported to 0.1 m, and finer costs seconds on long slivers */
+        GEOSGeometry *mic = GEOSMaximumInscribedCircle_r(g, piece, 0.02);
         if (mic) {
             double len = 0;
             GEOSLength_r(g, mic, &len);
