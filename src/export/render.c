@@ -107,6 +107,7 @@ static void set_font(r_ctx *r, int bold, double size) {
 
 static double text_w(r_ctx *r, int bold, double size, const char *t) {
     cairo_text_extents_t e;
+    if (!park_utf8_valid(t)) t = "?";
     set_font(r, bold, size);
     cairo_text_extents(r->cr, t, &e);
     return e.x_advance;
@@ -121,6 +122,7 @@ static r_box draw_text(r_ctx *r, double x, double y, const char *t, int bold, do
     cairo_t *cr = r->cr;
     cairo_text_extents_t e;
     cairo_font_extents_t fe;
+    if (!park_utf8_valid(t)) t = "?"; /* cairo would put the whole drawing in an error state */
     set_font(r, bold, size);
     cairo_text_extents(cr, t, &e);
     cairo_font_extents(cr, &fe);
@@ -946,14 +948,22 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     snprintf(foot, sizeof foot, "parkgis %s%s%s%s%s%s", PARKGIS_VERSION, *source ? " · 依据 " : "", source,
              *lp ? " · 图层 " : "", *lp ? base_name(lp) : "",
              osm ? " · 地铁与道路: © OpenStreetMap contributors, ODbL" : "");
-    double fw = text_w(&r, 0, 12, foot);
-    while (strlen(foot) > 40 && fw > W - 2 * margin) { /* very long paths: keep the tail */
-        memmove(foot, foot + 8, strlen(foot + 8) + 1);
-        memcpy(foot, "...", 3);
-        fw = text_w(&r, 0, 12, foot);
+    /* too wide for the page: drop whole characters from the end and add "…" */
+    size_t flen = strlen(foot);
+    int cut = 0;
+    while (flen > 0 && text_w(&r, 0, 12, foot) > W - 2 * margin) {
+        if (cut) flen -= 3, foot[flen] = 0; /* the "…" added last round */
+        do flen--;
+        while (flen > 0 && ((unsigned char)foot[flen] & 0xC0) == 0x80);
+        memcpy(foot + flen, "…", 4);
+        flen += 3, cut = 1;
     }
     draw_text(&r, margin, r.fy + r.fh + foot_h / 2 + 4 * s, foot, 0, 12, grey, 0, LEFT, 0);
 
+    if (cairo_status(r.cr) != CAIRO_STATUS_SUCCESS) {
+        st = park_error(ctx, PARK_ERR_INTERNAL, "cairo failed while drawing %s: %s", path, cairo_status_to_string(cairo_status(r.cr)));
+        goto done;
+    }
     cairo_destroy(r.cr);
     r.cr = NULL;
     if (svg) cairo_surface_finish(surf);

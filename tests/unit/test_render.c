@@ -187,6 +187,20 @@ static void test_render(park_ctx *ctx, const char *dir) {
     /* map.png, map.svg (+ basemap.png when drawn): no temporary files left */
     CHECK(dir_entries(dir) == (access(bad, F_OK) == 0 ? 3 : 2));
 
+    /* a name that is not UTF-8 (a mis-declared DBF code page) still gives a picture */
+    park_layer *odd = park_layer_new(ctx);
+    park_parcel q = {0};
+    q.id = "odd", q.name = "\xb1\xa6\xc9\xbd", q.layout = "", q.provenance = "", q.four_to = ""; /* 宝山 in GBK */
+    q.official_km2 = NAN;
+    q.geom = square(ctx, 395000, 3470000, 800, 0);
+    park_layer_add(ctx, odd, &q);
+    park_layout_layer ol[] = {{"odd", "\xff", odd, 1}};
+    snprintf(bad, sizeof bad, "%s/odd.png", dir);
+    o.basemap = 0;
+    CHECK_STATUS(park_render_layers(ctx, "x", ol, 1, bad, &o), PARK_OK);
+    unlink(bad);
+    park_layer_free(odd);
+
     park_layer_free(el), park_layer_free(ml), park_layer_free(sl);
 }
 
