@@ -22,14 +22,16 @@ extern "C" {
  * Outputs (dest):
  *   shp      directory DEST with <layer>.shp/.shx/.dbf/.prj (ESRI WKT)/.cpg/.qml per layer
  *   gpkg     DEST.gpkg if DEST ends in ".gpkg", else directory DEST with <layout>.gpkg;
- *            all layers in one file, styles in QGIS's layer_styles table (default style)
+ *            all layers in one file, styles in QGIS's layer_styles table (QML + SLD,
+ *            useAsDefault=1, so QGIS applies them on open)
  *   geojson  directory DEST with <layer>.geojson (+ .qml) per layer, or one file when
  *            DEST ends in ".geojson" and there is a single layer
  *   kml      DEST.kml if DEST ends in ".kml", else directory DEST with <layout>.kml;
  *            one Folder per layer, always WGS84 (OGC KML 2.2)
  *   pg       DEST is a PostgreSQL connection ("PG:dbname=... host=..." or
  *            "postgresql://..."); one table per layer (geometry column geom in the
- *            target SRID, geography column geog in EPSG:4490), in one transaction
+ *            target SRID, geography column geog in EPSG:4490), in one transaction,
+ *            with the styles as default rows of public.layer_styles (QGIS's table)
  * Files are written into a temporary directory beside DEST and renamed into place
  * at the end, so a failure leaves nothing half-written. An existing DEST (or an
  * existing table) is refused with PARK_ERR_OUTPUT unless overwrite is set; even
