@@ -120,3 +120,20 @@ $ printf 'a,b\n1,2\n' | parkgis --data address/parcels.geojson locate --gazettee
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch no-such.csv
 ! no-such.csv: cannot open the batch file
 ? 3
+
+# an unterminated quote at the end of the input: that row is bad, the output stays valid CSV
+$ printf 'address\n"甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
+| address,parcel_id,parcel,layout,match,confidence,candidates,error
+| "甲路
+| ",,,,,,,"line 2: a quoted field is not closed before the end of the input (expected a closing "")"
+! 1 rows, 0 located (0 inside a parcel), 0 not found, 1 bad
+
+# not UTF-8 (a GBK export): the row says so and how to convert
+$ printf 'address\n\xb8\xbb\xc1\xaa\n甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - | tail -2
+~ line 2: address is not valid UTF-8 (a GBK file? convert it with iconv -f GBK -t UTF-8)
+~ 甲路,robot,机器人产业园,,road,0.90,robot:1.00,
+
+# an empty file has no header: bad input, exit 3
+$ printf '' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
+! empty file (expected a header row naming the columns)
+? 3
