@@ -2,6 +2,7 @@
  * people who would rather look than read. The drawing is in the library
  * (src/export/render.c); this file only parses options. */
 #include <getopt.h>
+#include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,7 +18,7 @@ static void help(void) {
          "  projected CRS (default EPSG:4549, CGCS2000 / 3-degree Gauss-Kruger CM 120E).\n"
          "  The format follows the extension of -o. Written atomically; an existing file\n"
          "  is kept unless --overwrite.\n"
-         "  --width PX       picture width in pixels (default 1600; 400..12000)\n"
+         "  --width PX       picture width in pixels (default 1600; 400..6000)\n"
          "  --basemap        draw the OSM arterials, metro lines and stations underneath,\n"
          "                   from ../shared/data (or $PARKGIS_SHARED_DATA, or --basemap-dir);\n"
          "                   the map then credits (c) OpenStreetMap contributors\n"
@@ -46,8 +47,8 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
         case 'o': out = optarg; break;
         case 'w': {
             double w;
-            if (!cli_parse_double(optarg, &w) || w != (int)w || w < 400 || w > 12000)
-                return cli_usage_error(cli, "render", "--width '%s': expected a whole number of pixels, 400..12000", optarg);
+            if (!cli_parse_double(optarg, &w) || w < 400 || w > 6000 || w != floor(w))
+                return cli_usage_error(cli, "render", "--width '%s': expected a whole number of pixels, 400..6000", optarg);
             o.width_px = (int)w;
             break;
         }

@@ -101,7 +101,7 @@ char *park_export_qml(park_ctx *ctx, const park_layout_layer *l);
  * names, a scale bar, a north arrow that shows true north in that projection,
  * and optionally an OpenStreetMap basemap (arterials, metro lines, stations). */
 typedef struct park_render_opts {
-    int width_px;            /* width of the whole picture in pixels; 0 -> 1600 */
+    int width_px;            /* width of the whole picture in pixels, 400..6000; 0 -> 1600 */
     const char *crs;         /* map projection; NULL -> "EPSG:4549" (must be projected, metres) */
     int basemap;             /* 1: draw OSM arterials + metro lines + stations under the layout */
     const char *basemap_dir; /* holds osm-shanghai-arterials.zip, osm-metro-network.wgs84.json and

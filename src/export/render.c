@@ -834,7 +834,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     int svg = ends_with_ci(path, ".svg");
     if (!svg && !ends_with_ci(path, ".png"))
         return park_error(ctx, PARK_ERR_USAGE, "%s: output must end in .png or .svg", path);
-    if (W < 400 || W > 12000) return park_error(ctx, PARK_ERR_USAGE, "width %d px out of range (expected 400..12000)", W);
+    if (W < 400 || W > 6000) return park_error(ctx, PARK_ERR_USAGE, "width %d px out of range (expected 400..6000)", W);
     char crs_name[160];
     park_status st = check_crs(ctx, crs, crs_name, sizeof crs_name);
     if (st) return st;

@@ -28,7 +28,7 @@ $ parkgis --data square-1km.geojson render --layout parcels -o m.jpg
 
 # width in pixels, within bounds
 $ parkgis --data square-1km.geojson render --layout parcels -o m.png --width 99
-! --width '99': expected a whole number of pixels, 400..12000
+! --width '99': expected a whole number of pixels, 400..6000
 ? 2
 
 # a geographic CRS cannot carry a scale bar in metres
