@@ -16,7 +16,8 @@
 #   3. every other layout in geodata/layouts: ST_Area(geog) vs the layer's own
 #      area_km2 within 0.01 %, and the feature count as exported.
 # Prints a table of the numbers. Without PostgreSQL/PostGIS: SKIPPED, exit 77
-# (ctest: skipped, not passed). Parcels: geodata/parcels.geojson, else the
+# (ctest: skipped, not passed), unless PARKGIS_TEST_INSTALL=1, which makes the
+# test install them with apt-get first (tools/install-deps.sh installs them too). Parcels: geodata/parcels.geojson, else the
 # SYNTHETIC fixture tests/integration/data/synthetic-parcels.geojson.
 set -uo pipefail
 build=$(cd "${1:?usage: postgis-area.sh BUILD_DIR}" && pwd)
@@ -27,6 +28,14 @@ PY=/usr/bin/python3
 
 env_lines=$(bash "$root/tools/pg-scratch.sh" start)
 rc=$?
+if [ $rc = 77 ] && [ "${PARKGIS_TEST_INSTALL:-0}" = 1 ]; then
+    # opt-in: install the server here (tools/install-deps.sh normally has done it)
+    echo "installing postgresql-15-postgis-3 (PARKGIS_TEST_INSTALL=1)"
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
+        postgresql-15 postgresql-client-15 postgresql-15-postgis-3 >/dev/null &&
+        { env_lines=$(bash "$root/tools/pg-scratch.sh" start); rc=$?; }
+fi
 if [ $rc = 77 ]; then
     echo "SKIPPED: PostgreSQL 15 / PostGIS 3 are not installed (tools/install-deps.sh installs postgresql-15-postgis-3)."
     exit 77
