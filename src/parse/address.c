@@ -198,7 +198,7 @@ static const struct town {
 static const char *const MUNICIPALITIES[] = {"北京", "天津", "重庆", NULL};
 /* Characters that start a road suffix: a place name followed by one of these is a
  * road, not a town or district ("宝山路" is a road in Jing'an, not 宝山区). */
-static const char *const ROAD_SUFFIXES[] = {"公路", "大道", "大街", "路", "街", "巷", NULL};
+static const char *const ROAD_SUFFIXES[] = {"高速公路", "公路", "高速", "大道", "大街", "路", "街", "巷", NULL};
 
 static bool road_suffix_at(const unsigned *c, size_t n, size_t i) {
     if (i >= n) return false;
@@ -345,6 +345,14 @@ static int find_park(const unsigned *c, size_t n, size_t *at, size_t *len) {
  * 0 when there is no road here. */
 static size_t read_road(const unsigned *c, size_t n, size_t i) {
     size_t j = i, name = 0;
+    /* an expressway code, "G1501" / "S20", with or without 高速(公路) after it */
+    if (i < n && (c[i] == 'G' || c[i] == 'S' || c[i] == 'g' || c[i] == 's') && i + 1 < n && is_digit(c[i + 1]) &&
+        (i == 0 || !(c[i - 1] < 0x80 && isalnum((int)c[i - 1])))) {
+        size_t k = i + 1;
+        while (k < n && is_digit(c[k])) k++;
+        if (road_suffix_at(c, n, k)) return k + cp_at_any(c, n, k, ROAD_SUFFIXES, NULL);
+        if (k == n || !(c[k] < 0x80 && isalnum((int)c[k]))) return k;
+    }
     while (j < n) {
         if (name > 0 && road_suffix_at(c, n, j)) {
             size_t m = cp_at_any(c, n, j, ROAD_SUFFIXES, NULL);
@@ -598,7 +606,16 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     for (int guard = 0; guard < 4 && i < n; guard++) {
         size_t j = i;
         char num[32], num2[32];
+        /* "甲6号": a prefix some Shanghai house numbers carry; kept with the number */
+        static const char *const STEMS[] = {"甲", "乙", "丙", "丁", NULL};
+        int stem = -1;
+        if (cp_at_any(c, n, j, STEMS, &stem) && j + 1 < n && is_digit(c[j + 1])) j++;
+        else stem = -1;
         if (!read_number(c, n, &j, num, sizeof num)) break;
+        if (stem >= 0 && strlen(num) + strlen(STEMS[stem]) < sizeof num) {
+            memmove(num + strlen(STEMS[stem]), num, strlen(num) + 1);
+            memcpy(num, STEMS[stem], strlen(STEMS[stem]));
+        }
         num2[0] = 0;
         if (j < n && c[j] == '-') {
             size_t k = j + 1;
