@@ -24,7 +24,7 @@ set -uo pipefail
 build=$(cd "${1:?usage: qgis-layouts.sh BUILD_DIR}" && pwd)
 root=$(cd "$(dirname "$0")/../.." && pwd)
 parkgis=$build/parkgis
-PY=/usr/bin/python3 # Debian's python: python3-qgis is installed for it, not for pyenv & co.
+PY=${PARKGIS_QGIS_PYTHON:-/usr/bin/python3} # Debian's python: python3-qgis is installed for it, not for pyenv & co.
 
 export QT_QPA_PLATFORM=offscreen
 export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
