@@ -11,9 +11,9 @@
  *     they do not meet, their closest points (the gap is bridged by a straight
  *     segment, counted as approximate). When two items cross more than once, the
  *     crossings are chosen together so that the closed boundary along the
- *     features is shortest (a small dynamic programme round the ring); chain
- *     directions are chosen the same way, a ring that does not cross itself
- *     winning over one that does.
+ *     features is shortest, a bridged gap weighing three times its length (a
+ *     small dynamic programme round the ring); chain directions are chosen the
+ *     same way, a ring that does not cross itself winning over one that does.
  *  4. Each item is clipped between its two junctions and the pieces joined into
  *     a ring; the ring is noded and polygonized (GEOSPolygonize) and the faces
  *     it encloses (even-odd rule) are the block's polygon. Blocks are unioned.
@@ -26,6 +26,10 @@
 
 #define WORK_CRS "EPSG:4549" /* CGCS2000 / 3-degree GK CM 120E: metres, scale error 2e-4 here */
 #define MAX_CAND 32
+/* A bridged gap costs three times its length in the choice of junctions and
+ * chain directions: the text says consecutive features meet, so a reading in
+ * which they do is preferred to a slightly shorter one that needs a gap. */
+#define GAP_WEIGHT 3.0
 
 enum { PROV_OSM = 0, PROV_ANCHORED = 1, PROV_APPROX = 2 };
 static const char *const prov_names[] = {"osm", "anchored", "approximate"};
@@ -428,6 +432,7 @@ typedef struct ring_plan {
     int *choice;     /* chosen candidate per junction */
     double cost;     /* boundary length along features + gaps */
     double gaps;
+    double area;     /* enclosed area, m² (planar EPSG:4549), for diagnostics only */
     int simple;
 } ring_plan;
 
@@ -461,7 +466,7 @@ static void choose_junctions(ring_plan *p) {
                         if (v < bestc) bestc = v, bf = q;
                     }
                 }
-                cost[i * MAX_CAND + k] = bestc + J->c[k].gap;
+                cost[i * MAX_CAND + k] = bestc + GAP_WEIGHT * J->c[k].gap;
                 from[i * MAX_CAND + k] = bf;
             }
         }
@@ -479,7 +484,7 @@ static void choose_junctions(ring_plan *p) {
                 if (v < total) total = v, bq = q;
             }
         }
-        total += last->c[s].gap;
+        total += GAP_WEIGHT * last->c[s].gap;
         if (total < best_total) {
             best_total = total;
             cur[n - 1] = s;
@@ -591,7 +596,7 @@ static GEOSGeometry *enclose(comp *c, const park_buf *xy, int *nfaces) {
  * feature (a spike, as when a text names a road on two sides) is not a crossing:
  * polygonize drops such dangles. A crossing shows as the enclosed faces' area
  * differing from the ring's shoelace area (a figure 8's lobes cancel there). */
-static int ring_crosses(comp *c, const park_buf *xy) {
+static int ring_crosses(comp *c, const park_buf *xy, double *area) {
     size_t n = xy->len / (2 * sizeof(double));
     const double *v = (const double *)xy->s;
     double sh = 0;
@@ -601,6 +606,7 @@ static int ring_crosses(comp *c, const park_buf *xy) {
     GEOSGeometry *faces = enclose(c, xy, &nf);
     double fa = 0;
     if (faces) GEOSArea_r(c->g, faces, &fa), GEOSGeom_destroy_r(c->g, faces);
+    *area = fa;
     return fabs(fa - sh) > 1e-4 * fmax(fa, sh) + 1.0;
 }
 
@@ -643,7 +649,7 @@ static park_status build_plan(comp *c, ritem **side_items[4], size_t side_n[4], 
     park_buf xy;
     park_buf_init(&xy);
     plan_coords(p, &xy, NULL, NULL);
-    p->simple = !ring_crosses(c, &xy);
+    p->simple = !ring_crosses(c, &xy, &p->area);
     park_buf_free(&xy);
     return PARK_OK;
 }
@@ -679,6 +685,8 @@ static park_status compile_block(comp *c, const park_gazetteer *gz, const park_f
     /* every combination of chain directions for sides with two or more items */
     ring_plan best = {0};
     int have = 0;
+    double alt_cost[16], alt_area[16];
+    int alt_simple[16], nalt = 0;
     for (unsigned flip = 0; flip < 16; flip++) {
         int redundant = 0;
         for (int s = 0; s < 4; s++)
@@ -691,12 +699,25 @@ static park_status compile_block(comp *c, const park_gazetteer *gz, const park_f
             if (have) plan_free(&best);
             goto done;
         }
+        if (getenv("PARKGIS_COMPILE_DEBUG"))
+            fprintf(stderr, "plan %s %zu flip=%u simple=%d cost=%.0f gaps=%.0f area=%.3f\n", c->rec->id, bi + 1, flip, p.simple, p.cost,
+                    p.gaps, p.area / 1e6);
+        alt_cost[nalt] = p.cost, alt_area[nalt] = p.area, alt_simple[nalt++] = p.simple;
         int better = !have || (p.simple && !best.simple) || (p.simple == best.simple && p.cost < best.cost - 1e-6);
         if (better) {
             if (have) plan_free(&best);
             best = p, have = 1;
         } else plan_free(&p);
     }
+    /* another reading of the chain directions almost as good but enclosing a
+     * clearly different area: say so, the text is ambiguous with these lines */
+    for (int k = 0; k < nalt; k++)
+        if (alt_simple[k] == best.simple && alt_cost[k] > best.cost && alt_cost[k] < best.cost * 1.02 &&
+            fabs(alt_area[k] - best.area) > 0.05 * best.area) {
+            park_buf_printf(&c->warn, "%s (%s) block %zu: ambiguous: another reading of the chain directions is nearly as short (%.0f vs %.0f m) but encloses %.3f km² instead of %.3f\n",
+                            c->path, c->rec->id, bi + 1, alt_cost[k], best.cost, alt_area[k] / 1e6, best.area / 1e6);
+            break;
+        }
     if (!best.simple)
         park_buf_printf(&c->warn, "%s (%s) block %zu: the boundary crosses itself whichever way the chains run; faces kept by the even-odd rule\n",
                         c->path, c->rec->id, bi + 1);
