@@ -27,7 +27,6 @@ parkgis=$build/parkgis
 PY=${PARKGIS_QGIS_PYTHON:-/usr/bin/python3} # Debian's python: python3-qgis is installed for it, not for pyenv & co.
 
 export QT_QPA_PLATFORM=offscreen
-export XDG_RUNTIME_DIR=${XDG_RUNTIME_DIR:-$(mktemp -d)}
 if ! "$PY" -c 'import qgis.core' >/dev/null 2>&1; then
     echo "SKIPPED: QGIS is not installed ($PY cannot import qgis.core)."
     echo "SKIPPED: install it with tools/install-deps.sh (apt-get install qgis python3-qgis) to run this test."
@@ -48,5 +47,5 @@ for f in "$root"/geodata/layouts/*.json; do layouts+=("$(basename "$f" .json)");
 out=$build/integration-out/qgis
 rm -rf "$out" && mkdir -p "$out"
 # QGIS writes its profile under $HOME: keep it out of the user's home
-export HOME=$out/home && mkdir -p "$HOME"
+export HOME=$out/home XDG_RUNTIME_DIR=$out/runtime && mkdir -p "$HOME" "$XDG_RUNTIME_DIR" && chmod 700 "$XDG_RUNTIME_DIR"
 exec "$PY" "$root/tests/integration/qgis-check.py" "$parkgis" "$out" "${data_args[@]}" "${layouts[@]}"
