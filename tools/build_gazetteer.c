@@ -470,7 +470,8 @@ static int cmp_long(const void *a, const void *b) {
 
 typedef struct {
     size_t samples, matched;
-    double longest_gap_m;
+    double longest_gap_m; /* interior: bridged between two matched samples */
+    double end_gap_m;     /* at an end: offset held from the last match */
     longs_t links;
 } snap_stats;
 
@@ -548,7 +549,7 @@ static GEOSGeometry *snap_line(world_t *w, const GEOSGeometry *sk, double corrid
     }
     /* fill gaps: interpolate between matched neighbours, hold at the ends */
     st->samples += ns;
-    double gap = 0;
+    double gap = 0, end_gap = 0;
     long prev = -1;
     for (size_t i = 0; i < ns; i++) {
         if (ok[i]) {
@@ -558,15 +559,17 @@ static GEOSGeometry *snap_line(world_t *w, const GEOSGeometry *sk, double corrid
             } else if (prev < 0) {
                 for (size_t k = 0; k < i; k++) off[k] = off[i];
             }
-            gap = fmax(gap, (double)(i - (prev < 0 ? 0 : (size_t)prev)) * STEP_M - STEP_M);
+            if (prev >= 0) gap = fmax(gap, (double)(i - (size_t)prev) * STEP_M - STEP_M);
+            else end_gap = fmax(end_gap, (double)i * STEP_M);
             prev = (long)i;
         }
     }
     if (prev >= 0)
         for (size_t k = (size_t)prev + 1; k < ns; k++) off[k] = off[prev];
-    gap = fmax(gap, (double)(ns - 1 - (prev < 0 ? 0 : (size_t)prev)) * STEP_M);
-    if (prev < 0) gap = (double)ns * STEP_M;
+    if (prev >= 0) end_gap = fmax(end_gap, (double)(ns - 1 - (size_t)prev) * STEP_M);
+    else end_gap = (double)ns * STEP_M;
     st->longest_gap_m = fmax(st->longest_gap_m, gap);
+    st->end_gap_m = fmax(st->end_gap_m, end_gap);
 
     GEOSCoordSequence *out = GEOSCoordSeq_create_r(w->h, (unsigned)ns, 2);
     for (size_t i = 0; i < ns; i++)
@@ -963,12 +966,18 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
             /* OSM vertices are within ~0.1 m; averaging carriageways and 20 m
              * sampling add a few metres. Unmatched stretches longer than 200 m
              * keep the sketch's own error. */
-            if (osm && ss.longest_gap_m <= 200) error_m = 10;
-            else if (osm) error_m = fmax(10, fmin(s->error_m, ss.longest_gap_m / 4));
+            /* An interior gap is bridged between two real points of the road, which
+             * rarely strays from that chord by more than an eighth of its length; an
+             * end held at the last offset is as good as the sketch there. */
+            if (osm) {
+                error_m = 10;
+                if (ss.longest_gap_m > 80) error_m = fmax(error_m, fmin(s->error_m, ss.longest_gap_m / 8));
+                if (ss.end_gap_m > 200) error_m = fmax(error_m, s->error_m);
+            }
             qsort(ss.links.v, ss.links.n, sizeof(long), cmp_long);
-            park_buf_printf(&method, "sketch %s:%d sampled every %.0f m and moved onto the centre line of OSM %s carriageways within %.0f m and %.0f deg of its direction; %.0f%% of samples matched (longest unmatched stretch %.0f m, interpolated); OSM link_ids ",
+            park_buf_printf(&method, "sketch %s:%d sampled every %.0f m and moved onto the centre line of OSM %s carriageways within %.0f m and %.0f deg of its direction; %.0f%% of samples matched (longest unmatched stretch %.0f m inside, interpolated; %.0f m at an end, offset held); OSM link_ids ",
                             s->file, s->line_no, STEP_M, mask == CLS_MOTORWAY ? "motorway" : mask == CLS_ROAD ? "trunk/primary/secondary" : "motorway/trunk/primary/secondary",
-                            s->corridor_m, MAX_ANGLE_DEG, coverage * 100, ss.longest_gap_m);
+                            s->corridor_m, MAX_ANGLE_DEG, coverage * 100, ss.longest_gap_m, ss.end_gap_m);
             for (size_t i = 0; i < ss.links.n; i++) park_buf_printf(&method, "%s%ld", i ? "," : "", ss.links.v[i]);
             if (!osm) park_buf_printf(&method, "; coverage below %.0f%%, so kept as approximate with the sketch's error", s->min_coverage * 100);
             free(ss.links.v);
