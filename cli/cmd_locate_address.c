@@ -519,6 +519,8 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column need --batch FILE");
     if (!batch && optind + 1 != argc)
         return cli_usage_error(cli, "locate", "expected one ADDRESS (quote an address that contains spaces)");
+    if (batch && cli->format == CLI_JSON)
+        return cli_usage_error(cli, "locate", "--batch writes CSV (one output row per input row); --format json is for a single address");
     if (batch && addr_col && (lon_col || lat_col))
         return cli_usage_error(cli, "locate", "give either --address-column or --lon-column/--lat-column, not both");
 
