@@ -56,7 +56,8 @@ typedef struct {
 } part_t;
 
 typedef struct {
-    char *file, *out;   /* sketch file (relative name) and output base name */
+    char *file, *out;   /* sketch file as recorded in the output ("sketches/<name>") and output base name */
+    char *path;         /* the file as opened, for error messages */
     int line_no;
     char *name, *aliases, *kind, *snap, *note, *source, *provenance;
     double corridor_m, error_m, min_coverage, extend_m;
@@ -124,7 +125,7 @@ static char **list_dir(const char *dir, const char *suffix, size_t *n) {
 }
 
 static void sketch_free(sketch_t *s) {
-    free(s->file), free(s->out), free(s->name), free(s->aliases), free(s->kind), free(s->snap);
+    free(s->file), free(s->path), free(s->out), free(s->name), free(s->aliases), free(s->kind), free(s->snap);
     free(s->note), free(s->source), free(s->provenance);
     for (size_t i = 0; i < s->nparts; i++) free(s->parts[i].xy);
     free(s->parts);
@@ -172,24 +173,24 @@ static park_status parse_coords(park_ctx *ctx, const char *file, int line, const
 static park_status finish_sketch(park_ctx *ctx, sketch_t *s) {
     if (!s->name) return PARK_OK;
     if (!s->kind || !*s->kind)
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'kind' (expected road, expressway, river, wall, edge or boundary)", s->file, s->line_no, s->name);
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'kind' (expected road, expressway, river, wall, edge or boundary)", s->path, s->line_no, s->name);
     bool district = s->source && strncmp(s->source, "district ", 9) == 0;
     if (!district && s->nparts == 0 && s->ntraces == 0)
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'line =' (expected at least one sketch line, a 'trace =' or 'source = district <file>')", s->file, s->line_no, s->name);
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no 'line =' (expected at least one sketch line, a 'trace =' or 'source = district <file>')", s->path, s->line_no, s->name);
     for (size_t i = 0; i < s->ntraces; i++) {
         char nm[256];
         double b[4];
         if (sscanf(s->traces[i], "%255s %lf %lf %lf %lf", nm, &b[0], &b[1], &b[2], &b[3]) != 5 || !(b[0] < b[2] && b[1] < b[3]))
-            return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace = '%s' (expected '<sector name> lon0 lat0 lon1 lat1' with lon0 < lon1, lat0 < lat1)", s->file, s->line_no, s->name, s->traces[i]);
+            return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace = '%s' (expected '<sector name> lon0 lat0 lon1 lat1' with lon0 < lon1, lat0 < lat1)", s->path, s->line_no, s->name, s->traces[i]);
     }
     if (s->ntraces && s->snap && strcmp(s->snap, "none"))
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] 'trace' and 'snap' cannot be combined", s->file, s->line_no, s->name);
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] 'trace' and 'snap' cannot be combined", s->path, s->line_no, s->name);
     if (!(s->error_m > 0))
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no positive 'error_m' (expected the sketch's estimated error in metres)", s->file, s->line_no, s->name);
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] has no positive 'error_m' (expected the sketch's estimated error in metres)", s->path, s->line_no, s->name);
     if (s->snap && strcmp(s->snap, "none") && strcmp(s->snap, "road") && strcmp(s->snap, "expressway") && strcmp(s->snap, "any"))
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] snap = '%s' (expected none, road, expressway or any)", s->file, s->line_no, s->name, s->snap);
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] snap = '%s' (expected none, road, expressway or any)", s->path, s->line_no, s->name, s->snap);
     if (s->provenance && strcmp(s->provenance, "anchored") && strcmp(s->provenance, "approximate"))
-        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] provenance = '%s' (expected anchored or approximate; osm is decided by snapping)", s->file, s->line_no, s->name, s->provenance);
+        return park_error(ctx, PARK_ERR_INPUT, "%s:%d: [%s] provenance = '%s' (expected anchored or approximate; osm is decided by snapping)", s->path, s->line_no, s->name, s->provenance);
     return PARK_OK;
 }
 
@@ -250,6 +251,7 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
             cur = &(*v)[(*n)++];
             memset(cur, 0, sizeof *cur);
             cur->file = park_asprintf("sketches/%s", fname);
+            cur->path = park_strdup(path);
             cur->out = park_strdup(out);
             cur->line_no = line_no;
             cur->name = park_strndup(t + 1, (size_t)(e - t - 1));
@@ -690,11 +692,11 @@ static park_status trace_sector(world_t *w, const sketch_t *s, const char *spec,
             *out = GEOSClipByRect_r(w->h, w->sectors[i].boundary, b[0], b[1], b[2], b[3]);
             if (!*out || GEOSisEmpty_r(w->h, *out)) {
                 if (*out) GEOSGeom_destroy_r(w->h, *out), *out = NULL;
-                return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace '%s': the boundary of sector '%s' does not enter that box", s->file, s->line_no, s->name, spec, nm);
+                return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace '%s': the boundary of sector '%s' does not enter that box", s->path, s->line_no, s->name, spec, nm);
             }
             return PARK_OK;
         }
-    return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace '%s': no sector named '%s' in sectors-reviewed.wgs84.json", s->file, s->line_no, s->name, spec, nm);
+    return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] trace '%s': no sector named '%s' in sectors-reviewed.wgs84.json", s->path, s->line_no, s->name, spec, nm);
 }
 
 /* Collects the lines of g (any type) into a growing array (clones). */
