@@ -42,9 +42,9 @@ int cmd_parse(park_cli *cli, int argc, char **argv) {
     if (st) return cli_fail(cli, "parse", st);
 
     const char *keys[] = {"kind", "province", "city", "district", "town", "road", "road2", "relation",
-                          "lane", "sublane", "number", "park", "park_text", "rest"};
+                          "lane", "sublane", "number", "park", "park_text", "station", "rest"};
     const char *vals[] = {park_addr_kind_name(a->kind), a->province, a->city, a->district, a->town, a->road, a->road2,
-                          a->relation, a->lane, a->sublane, a->number, a->park, a->park_text, a->rest};
+                          a->relation, a->lane, a->sublane, a->number, a->park, a->park_text, a->station, a->rest};
     const size_t nk = sizeof keys / sizeof keys[0];
     if (cli->format == CLI_JSON) {
         park_json j;

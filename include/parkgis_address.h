@@ -23,7 +23,8 @@ typedef enum park_addr_kind {
     PARK_ADDR_INTERSECTION, /* two roads: "A路B路口", "A路与B路交叉口", "A路近B路" */
     PARK_ADDR_ROAD,         /* a road, with or without 弄/号 numbers */
     PARK_ADDR_PARK,         /* a parcel or park name without a road ("机器人产业园") */
-    PARK_ADDR_ADMIN         /* only administrative units (市/区/镇) */
+    PARK_ADDR_ADMIN,        /* only administrative units (市/区/镇) */
+    PARK_ADDR_STATION       /* a metro station without a road ("上大路站", "地铁7号线上大路站") */
 } park_addr_kind;
 const char *park_addr_kind_name(park_addr_kind k); /* "coordinates", "intersection", ... */
 
@@ -44,6 +45,7 @@ typedef struct park_address {
     char *number;      /* 号 number, "6" or a range "6-8" */
     char *park;        /* canonical parcel/park name recognised, "机器人产业园" */
     char *park_text;   /* how it was written, "上海机器人产业园" */
+    char *station;     /* a metro station named (without 站/地铁站), "上大路"; with a road it is a "near" hint */
     char *rest;        /* what no rule used (building, room, company), "" if nothing */
     int has_coords;    /* PARK_ADDR_COORDS: lon/lat as written (datum not converted) */
     double lon, lat;
@@ -78,7 +80,8 @@ typedef enum park_match {
     PARK_MATCH_AMBIGUOUS,    /* the road crosses parcels: candidates with length shares */
     PARK_MATCH_PARK,         /* a park/parcel name */
     PARK_MATCH_OUTSIDE,      /* the address names another district or city: not in the park */
-    PARK_MATCH_NOT_FOUND     /* the road is not in the gazetteer (see suggestions) */
+    PARK_MATCH_NOT_FOUND,    /* the road is not in the gazetteer (see suggestions) */
+    PARK_MATCH_STATION       /* near a metro station: parcels within 500 m, shares of that circle's area */
 } park_match;
 const char *park_match_name(park_match m); /* "exact", "intersection", "road", ... */
 

@@ -303,6 +303,7 @@ const char *park_addr_kind_name(park_addr_kind k) {
     case PARK_ADDR_ROAD: return "road";
     case PARK_ADDR_PARK: return "park";
     case PARK_ADDR_ADMIN: return "admin";
+    case PARK_ADDR_STATION: return "station";
     }
     return "?";
 }
@@ -311,7 +312,7 @@ void park_address_free(park_address *a) {
     if (!a) return;
     char **fields[] = {&a->input, &a->normalized, &a->province, &a->city,   &a->district, &a->town,
                        &a->road,  &a->road2,      &a->relation, &a->lane,   &a->sublane,  &a->number,
-                       &a->park,  &a->park_text,  &a->rest};
+                       &a->park,  &a->park_text,  &a->rest,     &a->station};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) free(*fields[i]);
     free(a);
 }
@@ -390,7 +391,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     park_address *a = calloc(1, sizeof *a);
     if (!a) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     char **fields[] = {&a->province, &a->city, &a->district, &a->town,  &a->road,     &a->road2, &a->relation,
-                       &a->lane,     &a->sublane, &a->number, &a->park, &a->park_text, &a->rest};
+                       &a->lane,     &a->sublane, &a->number, &a->park, &a->park_text, &a->rest, &a->station};
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) *fields[i] = park_strdup("");
     a->input = park_strdup(text);
     a->normalized = park_address_normalize(text);
@@ -435,6 +436,61 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         set(&a->park_text, cp_utf8(c + pat, plen));
         memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
         n -= plen;
+    }
+
+    /* 1b. a metro station, "(近)(地铁7号线)上大路(地铁)站": removed like a park name;
+     * alone it is the place, with a road it is a "near" hint */
+    for (size_t k = 0; k < n; k++) {
+        if (!cp_at(c, n, k, "站") || road_suffix_at(c, n, k + 1)) continue;
+        size_t e = k, b = k;
+        static const char *const METRO[] = {"地铁", "轨交", "轨道交通", NULL};
+        for (int w = 0; METRO[w]; w++) { /* "上大路地铁站" */
+            size_t ml = 0;
+            for (const char *q = METRO[w]; *q; park_utf8_next(&q)) ml++;
+            if (e >= ml && cp_at(c, n, e - ml, METRO[w])) {
+                e -= ml;
+                break;
+            }
+        }
+        b = e;
+        while (b > 0 && is_cjk(c[b - 1]) && !cp_at(c, n, b - 1, "近") && !cp_at(c, n, b - 1, "线") && e - b < 8) b--;
+        /* "...区上大路站": the name starts after the last admin word or 号 */
+        for (size_t j = b; j < e; j++)
+            if (cp_at(c, n, j, "区") || cp_at(c, n, j, "镇") || cp_at(c, n, j, "号") || cp_at(c, n, j, "市")) b = j + 1;
+        static const char *const NOT_METRO[] = {"加油", "公交", "服务", "工作", "汽车", "充电", "变电", "泵", "电", "水", "车", NULL};
+        bool service = false;
+        for (int w = 0; NOT_METRO[w]; w++) {
+            size_t ml = 0;
+            for (const char *q = NOT_METRO[w]; *q; park_utf8_next(&q)) ml++;
+            service |= e >= b + ml && cp_at(c, n, e - ml, NOT_METRO[w]);
+        }
+        if (e < b + 2 || service) continue;
+        set(&a->station, cp_utf8(c + b, e - b));
+        /* drop the phrase: "近", "地铁", "7号线", brackets around it */
+        size_t from = b, to = k + 1, ml;
+        if (from >= 1 && cp_at(c, n, from - 1, "线")) { /* "7号线" / "七号线" */
+            size_t f = from - 1;
+            if (f > 0 && cp_at(c, n, f - 1, "号")) f--;
+            size_t g = f;
+            while (g > 0 && is_numeral(c[g - 1])) g--;
+            if (g < f) from = g;
+        }
+        for (int w = 0; METRO[w]; w++) {
+            ml = 0;
+            for (const char *q = METRO[w]; *q; park_utf8_next(&q)) ml++;
+            if (from >= ml && cp_at(c, n, from - ml, METRO[w])) {
+                from -= ml;
+                break;
+            }
+        }
+        if (from >= 2 && cp_at(c, n, from - 2, "靠近")) from -= 2;
+        else if (from >= 1 && cp_at(c, n, from - 1, "近")) from -= 1;
+        static const char *const AFTER[] = {"附近", "旁", "口", NULL};
+        to += cp_at_any(c, n, to, AFTER, NULL);
+        if (from > 0 && c[from - 1] == '(' && to < n && c[to] == ')') from--, to++;
+        memmove(c + from, c + to, (n - to) * sizeof *c);
+        n -= to - from;
+        break;
     }
 
     size_t i = 0;
@@ -668,6 +724,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     if (a->road[0] && a->road2[0]) a->kind = PARK_ADDR_INTERSECTION;
     else if (a->road[0]) a->kind = PARK_ADDR_ROAD;
     else if (a->park[0]) a->kind = PARK_ADDR_PARK;
+    else if (a->station[0]) a->kind = PARK_ADDR_STATION;
     else if (a->province[0] || a->city[0] || a->district[0] || a->town[0]) a->kind = PARK_ADDR_ADMIN;
     else {
         park_status st = park_error(

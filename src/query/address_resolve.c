@@ -26,6 +26,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "query.h"
 
 /* A road closer than this to a parcel edge runs "along" it. The parcel edges
@@ -36,6 +40,8 @@
 /* Two centrelines that do not cross but come within this distance are taken to
  * meet (a T-junction whose stub ends short, or digitising error). */
 #define MEET_TOL_M 60.0
+/* "Near a metro station": within a 500 m walk, the radius used for shares. */
+#define STATION_RADIUS_M 500.0
 
 /* ------------------------------------------------------------------ road cache */
 
@@ -90,6 +96,10 @@ struct park_resolver {
     unsigned **sugg_cp;     /* ... their keys as code points */
     size_t *sugg_len, nsugg;
     int sugg_built;
+    size_t nst;             /* metro stations (<gazetteer dir>/points/stations.geojson) */
+    char **st_name, **st_key, **st_ali, **st_lines;
+    double *st_lon, *st_lat;
+    GEOSGeometry **st_circle; /* STATION_RADIUS_M around each, metric, made on first use */
     park_layer *admin;      /* 区/镇 polygons (<gazetteer dir>/admin/towns.geojson), or NULL */
     GEOSGeometry **admin_m; /* each in the metric plane */
     GEOSGeometry **admin_grown; /* admin_m grown by ADMIN_TOL_M, made on first use */
@@ -106,6 +116,7 @@ const char *park_match_name(park_match m) {
     case PARK_MATCH_PARK: return "park";
     case PARK_MATCH_OUTSIDE: return "outside";
     case PARK_MATCH_NOT_FOUND: return "not_found";
+    case PARK_MATCH_STATION: return "station";
     }
     return "?";
 }
@@ -164,6 +175,11 @@ void park_resolver_free(park_resolver *r) {
     for (size_t i = 0; i < r->nfeat; i++) free(r->fkey[i]), free(r->fali[i]);
     free(r->fkey), free(r->fali), free(r->feat);
     free(r->cross);
+    for (size_t i = 0; i < r->nst; i++) {
+        free(r->st_name[i]), free(r->st_key[i]), free(r->st_ali[i]), free(r->st_lines[i]);
+        if (r->st_circle[i]) GEOSGeom_destroy_r(g, r->st_circle[i]);
+    }
+    free(r->st_name), free(r->st_key), free(r->st_ali), free(r->st_lines), free(r->st_lon), free(r->st_lat), free(r->st_circle);
     for (size_t i = 0; i < r->nsugg; i++) free(r->sugg_name[i]), free(r->sugg_cp[i]);
     free(r->sugg_name), free(r->sugg_cp), free(r->sugg_len);
     for (size_t i = 0; i < r->ngz; i++) park_gazetteer_free(r->gz[i]);
@@ -194,6 +210,57 @@ static GEOSGeometry *union_of(GEOSContextHandle_t g, GEOSGeometry *const *parts,
     return u;
 }
 
+/* Reads the metro stations (points: name, aliases, lines). */
+static park_status load_stations(park_ctx *ctx, park_resolver *r, const char *path) {
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected GeoJSON points: name, aliases, lines)", path);
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
+    int fn = defn ? OGR_FD_GetFieldIndex(defn, "name") : -1, fa = defn ? OGR_FD_GetFieldIndex(defn, "aliases") : -1;
+    int fl = defn ? OGR_FD_GetFieldIndex(defn, "lines") : -1;
+    size_t cap = lyr ? (size_t)OGR_L_GetFeatureCount(lyr, 1) : 0;
+    park_status st = PARK_OK;
+    if (fn < 0) st = park_error(ctx, PARK_ERR_INPUT, "%s: no 'name' field (expected GeoJSON points: name, aliases, lines)", path);
+    r->st_name = calloc(cap + 1, sizeof(char *)), r->st_key = calloc(cap + 1, sizeof(char *));
+    r->st_ali = calloc(cap + 1, sizeof(char *)), r->st_lines = calloc(cap + 1, sizeof(char *));
+    r->st_lon = calloc(cap + 1, sizeof(double)), r->st_lat = calloc(cap + 1, sizeof(double));
+    r->st_circle = calloc(cap + 1, sizeof(GEOSGeometry *));
+    OGRFeatureH f;
+    long idx = 0;
+    if (lyr) OGR_L_ResetReading(lyr);
+    while (!st && lyr && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        idx++;
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || r->nst >= cap) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld is not a point (expected GeoJSON points)", path, idx);
+        } else {
+            size_t i = r->nst++;
+            r->st_name[i] = park_strdup(OGR_F_GetFieldAsString(f, fn));
+            r->st_key[i] = name_key(r->st_name[i]);
+            r->st_lines[i] = park_strdup(fl >= 0 ? OGR_F_GetFieldAsString(f, fl) : "");
+            park_buf b;
+            park_buf_init(&b);
+            park_buf_append(&b, ";");
+            const char *p = fa >= 0 ? OGR_F_GetFieldAsString(f, fa) : "";
+            while (*p) {
+                const char *e = strchr(p, ';');
+                size_t len = e ? (size_t)(e - p) : strlen(p);
+                char *one = park_strndup(p, len), *k = name_key(one);
+                park_buf_append(&b, k), park_buf_append(&b, ";");
+                free(one), free(k);
+                p += len + (e ? 1 : 0);
+            }
+            r->st_ali[i] = park_buf_take(&b);
+            r->st_lon[i] = OGR_G_GetX(g, 0), r->st_lat[i] = OGR_G_GetY(g, 0);
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    return st;
+}
+
 park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char *gazetteer_dirs, park_resolver **out) {
     *out = NULL;
     park_resolver *r = calloc(1, sizeof *r);
@@ -220,7 +287,16 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
             }
         }
         free(adm);
-        /* a directory with no *.geojson (only admin/) holds no lines: nothing to load */
+        char *sta = park_asprintf("%s/points/stations.geojson", d);
+        if (!r->st_name && sta && access(sta, R_OK) == 0) {
+            GDALAllRegister();
+            if ((st = load_stations(ctx, r, sta))) {
+                free(sta), free(dirs);
+                goto fail;
+            }
+        }
+        free(sta);
+        /* a directory with no *.geojson (only admin/, points/) holds no lines: nothing to load */
         DIR *dh = opendir(d);
         bool any = false;
         for (struct dirent *de; dh && !any && (de = readdir(dh)) != NULL;) {
@@ -584,10 +660,12 @@ static int admin_find(const park_resolver *r, const char *name) {
 
 /* The part of a road within a town (the town grown by its uncertainty), cached.
  * NULL with *none = 1 when the road does not pass through the town. */
-static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none, park_status *st) {
+/* The part of a road within `area` (metric), cached under "<road key>@<tag>";
+ * `label` names the area in notes ("顾村镇", "500 m of 上大路站"). */
+static road_info *road_clip_to(park_resolver *r, road_info *base, const GEOSGeometry *area, const char *tag, const char *label,
+                               int *none, park_status *st) {
     *st = PARK_OK, *none = 0;
-    const park_parcel *town = park_layer_get(r->admin, (size_t)ai);
-    char *key = park_asprintf("%s@%s", base->key, town->id);
+    char *key = park_asprintf("%s@%s", base->key, tag);
     for (size_t i = 0; i < r->nroads; i++)
         if (!strcmp(r->roads[i]->key, key)) {
             free(key);
@@ -595,11 +673,10 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
             return r->roads[i]->none ? NULL : r->roads[i];
         }
     GEOSContextHandle_t g = r->ctx->geos;
-    if (!r->admin_grown[ai]) r->admin_grown[ai] = GEOSBuffer_r(g, r->admin_m[ai], ADMIN_TOL_M, 8);
-    GEOSGeometry *part = r->admin_grown[ai] ? GEOSIntersection_r(g, base->m, r->admin_grown[ai]) : NULL;
+    GEOSGeometry *part = area ? GEOSIntersection_r(g, base->m, area) : NULL;
     if (!part) {
         free(key);
-        *st = park_geos_fail(r->ctx, "clipping a road to a town");
+        *st = park_geos_fail(r->ctx, "clipping a road to an area");
         return NULL;
     }
     double l = 0, whole = 0;
@@ -627,9 +704,16 @@ static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none
     ri->error_m = base->error_m, ri->prov_factor = base->prov_factor;
     ri->m = part;
     ri->none = *none;
-    ri->names = park_asprintf("%s within %s (%.0f of %.0f m)", base->names, town->name, l, whole);
+    ri->names = park_asprintf("%s within %s (%.0f of %.0f m)", base->names, label, l, whole);
     r->roads[r->nroads++] = ri;
     return *none ? NULL : ri;
+}
+
+static road_info *road_clip(park_resolver *r, road_info *base, int ai, int *none, park_status *st) {
+    GEOSContextHandle_t g = r->ctx->geos;
+    if (!r->admin_grown[ai]) r->admin_grown[ai] = GEOSBuffer_r(g, r->admin_m[ai], ADMIN_TOL_M, 8);
+    const park_parcel *town = park_layer_get(r->admin, (size_t)ai);
+    return road_clip_to(r, base, r->admin_grown[ai], town->id, town->name, none, st);
 }
 
 /* ------------------------------------------------------------------ one road */
@@ -1120,6 +1204,89 @@ static park_status answer_intersection(park_resolver *r, const park_address *a, 
     return PARK_OK;
 }
 
+/* ------------------------------------------------------------------ stations */
+
+/* The station an address names ("上大路" -> "上大路站"); -1 if none. */
+static int station_find(const park_resolver *r, const char *name) {
+    char *full = park_asprintf("%s站", name), *key = name_key(full), *framed = park_asprintf(";%s;", key);
+    int hit = -1;
+    for (size_t i = 0; i < r->nst && hit < 0; i++)
+        if (!strcmp(r->st_key[i], key) || strstr(r->st_ali[i], framed)) hit = (int)i;
+    free(full), free(key), free(framed);
+    return hit;
+}
+
+/* The circle of STATION_RADIUS_M around station i, metric, made once. */
+static const GEOSGeometry *station_circle(park_resolver *r, int i) {
+    if (r->st_circle[i]) return r->st_circle[i];
+    double x = r->st_lon[i], y = r->st_lat[i];
+    if (park_query_to_metric(r->ctx, r->ix, &x, &y)) return NULL;
+    GEOSContextHandle_t g = r->ctx->geos;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+    if (pt) r->st_circle[i] = GEOSBuffer_r(g, pt, STATION_RADIUS_M, 16), GEOSGeom_destroy_r(g, pt);
+    return r->st_circle[i];
+}
+
+/* "near 上大路站": the parcels within a 500 m walk, as shares of that circle's area. */
+static park_status answer_station(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
+    int si = station_find(r, a->station);
+    if (si < 0) {
+        out->match = PARK_MATCH_NOT_FOUND;
+        /* the closest station names, by edit distance */
+        char *key = park_asprintf("%s站", a->station);
+        size_t best = SIZE_MAX;
+        for (size_t i = 0; i < r->nst; i++) {
+            size_t d = park_utf8_edit_distance(key, r->st_name[i]);
+            if (d < best) best = d;
+        }
+        for (size_t i = 0; i < r->nst && best <= 2; i++)
+            if (park_utf8_edit_distance(key, r->st_name[i]) == best && out->nsuggestions < 5) {
+                char **t = realloc(out->suggestions, (out->nsuggestions + 1) * sizeof *t);
+                if (t) out->suggestions = t, t[out->nsuggestions++] = park_strdup(r->st_name[i]);
+            }
+        park_buf_printf(why, "%s is not a metro station in the data (%zu stations in and near 宝山区)", key, r->nst);
+        for (size_t i = 0; i < out->nsuggestions; i++) park_buf_printf(why, "%s%s", i ? ", " : "; closest: ", out->suggestions[i]);
+        free(key);
+        return park_error(r->ctx, PARK_ERR_NOTFOUND, "'%s': %s", a->input, why->s);
+    }
+    park_buf sub;
+    park_buf_init(&sub);
+    park_status st = answer_point(r, r->st_lon[si], r->st_lat[si], PARK_DATUM_WGS84, out, &sub);
+    if (st) {
+        park_buf_free(&sub);
+        return st;
+    }
+    const GEOSGeometry *circle = station_circle(r, si);
+    if (!circle) {
+        park_buf_free(&sub);
+        return park_geos_fail(r->ctx, "circle around a station");
+    }
+    GEOSContextHandle_t g = r->ctx->geos;
+    double ca = 0, in = 0;
+    GEOSArea_r(g, circle, &ca);
+    free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
+    for (size_t i = 0; i < park_layer_count(r->layer); i++) {
+        GEOSGeometry *x = GEOSIntersection_r(g, circle, r->ix->metric[i]);
+        double ar = 0;
+        if (x) GEOSArea_r(g, x, &ar), GEOSGeom_destroy_r(g, x);
+        if (ar / ca >= 0.005) cand_push(&out->candidates, &out->ncandidates, park_layer_get(r->layer, i), "inside", ar / ca, NAN), in += ar;
+    }
+    if (ca - in >= 0.005 * ca) cand_push(&out->candidates, &out->ncandidates, NULL, "outside", (ca - in) / ca, NAN);
+    qsort(out->candidates, out->ncandidates, sizeof *out->candidates, cand_cmp);
+    out->match = PARK_MATCH_STATION;
+    out->parcel = out->ncandidates && out->candidates[0].share > 0.55 ? out->candidates[0].parcel : NULL;
+    bool any_out = false;
+    for (size_t i = 0; i < out->ncandidates; i++) any_out |= out->candidates[i].parcel == NULL;
+    out->inside = out->parcel != NULL || (out->ncandidates && !any_out);
+    out->confidence = (out->ncandidates ? out->candidates[0].share : 0) * 0.9;
+    park_buf_printf(why, "near %s (%s): of the %.0f m circle around it, ", r->st_name[si], r->st_lines[si], STATION_RADIUS_M);
+    for (size_t i = 0; i < out->ncandidates; i++)
+        park_buf_printf(why, "%s%.0f%% %s", i ? ", " : "", 100 * out->candidates[i].share, pname(out->candidates[i].parcel));
+    park_buf_printf(why, "; the station itself: %s", sub.s);
+    park_buf_free(&sub);
+    return PARK_OK;
+}
+
 static park_status answer_road(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
     park_status st;
     road_info *ri = road_find(r, a->road, &st);
@@ -1161,6 +1328,28 @@ static park_status answer_road(park_resolver *r, const park_address *a, park_res
                 town_factor = 0.7;
                 park_buf_printf(&tn, "; %s does not pass through %s in the data (its outline is approximate, ±%.0f m): check the address",
                                 ri->first->name, a->town, ADMIN_TOL_M);
+            }
+        }
+    }
+    /* "(近上大路站)": the part of the road within STATION_RADIUS_M of the station */
+    if (a->station[0]) {
+        int si = station_find(r, a->station), none = 0;
+        if (si < 0) {
+            park_buf_printf(&tn, "; %s站 is not a metro station in the data, so it does not narrow the road", a->station);
+        } else {
+            char tag[96], label[160];
+            snprintf(tag, sizeof tag, "station:%d", si);
+            snprintf(label, sizeof label, "%.0f m of %s", STATION_RADIUS_M, r->st_name[si]);
+            road_info *cl = road_clip_to(r, ri, station_circle(r, si), tag, label, &none, &st);
+            if (st) {
+                park_buf_free(&tn);
+                return st;
+            }
+            if (cl) ri = cl;
+            else {
+                town_factor *= 0.7;
+                park_buf_printf(&tn, "; %s does not pass within %.0f m of %s in the data: check the address", ri->first->name,
+                                STATION_RADIUS_M, r->st_name[si]);
             }
         }
     }
@@ -1217,6 +1406,7 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
         case PARK_ADDR_INTERSECTION: st = answer_intersection(r, a, datum, out, &why); break;
         case PARK_ADDR_ROAD: st = answer_road(r, a, out, &why); break;
         case PARK_ADDR_PARK: st = answer_park(r, a, out, &why); break;
+        case PARK_ADDR_STATION: st = answer_station(r, a, out, &why); break;
         case PARK_ADDR_ADMIN: {
             out->match = PARK_MATCH_NOT_FOUND;
             park_buf_printf(&why, "too vague: '%s' names no road and no park (only %s%s%s); give a road, a park name or coordinates",

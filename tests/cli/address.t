@@ -1,7 +1,7 @@
 # ---- parkgis parse: what the rule-based parser understood (no lookup)
 # the issue's example
 $ parkgis parse --format json "上海市宝山区富联一路98弄6号"
-| {"input":"上海市宝山区富联一路98弄6号","normalized":"上海市宝山区富联一路98弄6号","kind":"road","province":"上海市","city":"","district":"宝山区","town":"","road":"富联一路","road2":"","relation":"","lane":"98","sublane":"","number":"6","park":"","park_text":"","rest":"","coordinates":null,"swapped":false,"in_shanghai":true,"in_baoshan":true}
+| {"input":"上海市宝山区富联一路98弄6号","normalized":"上海市宝山区富联一路98弄6号","kind":"road","province":"上海市","city":"","district":"宝山区","town":"","road":"富联一路","road2":"","relation":"","lane":"98","sublane":"","number":"6","park":"","park_text":"","station":"","rest":"","coordinates":null,"swapped":false,"in_shanghai":true,"in_baoshan":true}
 
 # full-width digits and spaces, district and town without 区/镇
 $ parkgis parse --format csv "上海 宝山 顾村 富联一路 ９８弄 ６号"

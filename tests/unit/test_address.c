@@ -103,7 +103,7 @@ static void check_parse(park_ctx *ctx, const char *file, int line, const char *i
         const char *key, *val;
     } f[] = {{"kind", park_addr_kind_name(a->kind)}, {"province", a->province}, {"city", a->city}, {"district", a->district},
              {"town", a->town}, {"road", a->road}, {"road2", a->road2}, {"relation", a->relation}, {"lane", a->lane},
-             {"sublane", a->sublane}, {"number", a->number}, {"park", a->park}, {"rest", a->rest}};
+             {"sublane", a->sublane}, {"number", a->number}, {"park", a->park}, {"station", a->station}, {"rest", a->rest}};
     char buf[512];
     bool ok = true;
     for (size_t k = 0; k < sizeof f / sizeof f[0]; k++) {
