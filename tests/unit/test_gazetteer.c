@@ -1,6 +1,7 @@
 /* test_gazetteer.c - the gazetteer loader (src/gazetteer/gazetteer.c): loading a
  * directory of GeoJSON files, lookup by name/alias with normalisation, and
  * bad input rejected with a message naming file and feature. Runs in tests/data. */
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -104,10 +105,77 @@ static void test_bad_input(park_ctx *ctx) {
     check_bad(ctx, "{\"type\":\"FeatureCollection\",\"features\":[]}", "no gazetteer features");
 }
 
+/* The shipped gazetteer: it loads, every feature is a sane line in Baoshan with an
+ * error estimate, and every feature the ten 四至 texts name (geodata/fourto/parsed.json)
+ * resolves the way the compiler looks it up: "<parcel>/<side>/<name>",
+ * "<parcel>/<name>", then the name (an edge such as "潘泾河绿化带东侧" first as written). */
+static void test_shipped(park_ctx *ctx) {
+    park_gazetteer *gz = NULL;
+    CHECK_STATUS(park_gazetteer_load(ctx, "../../geodata/gazetteer", &gz), PARK_OK);
+    if (!gz) {
+        fprintf(stderr, "%s\n", park_ctx_errmsg(ctx));
+        return;
+    }
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
+    size_t bad = 0;
+    for (size_t i = 0; i < park_gazetteer_count(gz); i++) {
+        const park_feature *f = park_gazetteer_get(gz, i);
+        double x0, y0, x1, y1;
+        GEOSGeom_getXMin_r(h, f->geom, &x0), GEOSGeom_getXMax_r(h, f->geom, &x1);
+        GEOSGeom_getYMin_r(h, f->geom, &y0), GEOSGeom_getYMax_r(h, f->geom, &y1);
+        /* 宝山区 and its neighbours' edges; the ring of 区界 reaches the Yangtze */
+        bool in_area = x0 > 121.10 && x1 < 121.70 && y0 > 31.20 && y1 < 31.65;
+        bool ok = in_area && f->error_m > 0 && GEOSisValid_r(h, f->geom) == 1 && *f->kind && *f->method;
+        if (!ok) {
+            bad++;
+            fprintf(stderr, "shipped feature '%s' fails a sanity check (bbox %.4f %.4f %.4f %.4f, error_m %g)\n", f->name, x0, y0, x1, y1, f->error_m);
+        }
+    }
+    CHECK(bad == 0);
+    CHECK(park_gazetteer_count(gz) >= 100);
+
+    json_object *root = json_object_from_file("../../geodata/fourto/parsed.json");
+    CHECK(root && json_object_is_type(root, json_type_array));
+    size_t missing = 0, looked = 0;
+    for (size_t p = 0; root && p < json_object_array_length(root); p++) {
+        json_object *parcel = json_object_array_get_idx(root, p), *jid, *blocks;
+        if (!json_object_object_get_ex(parcel, "id", &jid) || !json_object_object_get_ex(parcel, "blocks", &blocks)) continue;
+        const char *id = json_object_get_string(jid);
+        for (size_t b = 0; b < json_object_array_length(blocks); b++) {
+            json_object *sides = json_object_array_get_idx(blocks, b);
+            for (size_t si = 0; si < json_object_array_length(sides); si++) {
+                json_object *side = json_object_array_get_idx(sides, si), *js, *chain;
+                if (!json_object_object_get_ex(side, "side", &js) || !json_object_object_get_ex(side, "chain", &chain)) continue;
+                for (size_t c = 0; c < json_object_array_length(chain); c++) {
+                    json_object *item = json_object_array_get_idx(chain, c), *jf, *jt, *je;
+                    if (!json_object_object_get_ex(item, "feature", &jf)) continue;
+                    const char *name = json_object_get_string(jf);
+                    const char *text = json_object_object_get_ex(item, "text", &jt) ? json_object_get_string(jt) : name;
+                    bool edge = json_object_object_get_ex(item, "edge", &je);
+                    char *k1 = park_asprintf("%s/%s/%s", id, json_object_get_string(js), name);
+                    char *k2 = park_asprintf("%s/%s", id, name);
+                    const park_feature *f = (edge ? park_gazetteer_find(gz, text) : NULL);
+                    if (!f) f = park_gazetteer_find(gz, k1);
+                    if (!f) f = park_gazetteer_find(gz, k2);
+                    if (!f) f = park_gazetteer_find(gz, name);
+                    looked++;
+                    if (!f) missing++, fprintf(stderr, "parcel %s: '%s' not in the shipped gazetteer\n", id, text);
+                    free(k1), free(k2);
+                }
+            }
+        }
+    }
+    json_object_put(root);
+    CHECK(looked > 100);
+    CHECK(missing == 0);
+    park_gazetteer_free(gz);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     test_load_and_find(ctx);
     test_bad_input(ctx);
+    test_shipped(ctx);
     park_ctx_free(ctx);
     return test_summary();
 }
