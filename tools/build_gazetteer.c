@@ -919,6 +919,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
         if (st) {
             for (unsigned i = 0; i < nl; i++) GEOSGeom_destroy_r(h, lines[i]);
             free(lines);
+            park_buf_free(&method);
             return st;
         }
         result = chain_lines(w, lines, nl, 150);
