@@ -258,13 +258,14 @@ int cmd_compile(park_cli *cli, int argc, char **argv) {
                     cli->prog, outp, first_diff_line(old, text));
             rc = 1;
         } else {
-            fprintf(tf, "check: %s equals a fresh compile\n", outp);
+            fprintf(cli->format == CLI_TABLE ? tf : stderr, "check: %s equals a fresh compile\n", outp);
         }
         free(old);
     } else {
         st = write_text(ctx, outp, text, overwrite);
         if (st) rc = cli_fail(cli, "compile", st);
-        else if (strcmp(outp, "-")) fprintf(tf, "wrote %s (%zu parcels)\n", outp, n);
+        else if (strcmp(outp, "-")) /* JSON/CSV on stdout stay machine-readable */
+            fprintf(cli->format == CLI_TABLE ? tf : stderr, "wrote %s (%zu parcels)\n", outp, n);
     }
     if (!rc && strict && !(ok_valid && ok_ov && ok_each && ok_total && ok_share)) {
         fprintf(stderr, "%s compile: --strict: some checks missed (see MISS above)\n", cli->prog);

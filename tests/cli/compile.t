@@ -53,3 +53,7 @@ $ parkgis compile --bogus
 # --parsed writes the parsed 四至 form, one record per line
 $ f=/tmp/parkgis-parsed-t.$$; parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - --parsed $f >/dev/null 2>&1; sed -n 3p $f; rm -f $f
 | {"id":"sq-offset","name":"偏移","blocks":[[{"side":"东","chain":[{"text":"东路东侧 200 米","feature":"东路","offset":{"dir":"东","m":200,"approx":false}}]},{"side":"南","chain":[{"text":"南路","feature":"南路"}]},{"side":"西","chain":[{"text":"西路","feature":"西路"}]},{"side":"北","chain":[{"text":"北路","feature":"北路"}]}]]},
+
+# --format json: per parcel numbers and the checks as data
+$ f=/tmp/parkgis-json-t.$$; parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o $f --format json 2>/dev/null | grep -o '"checks".*'; rm -f $f
+| "checks":{"valid":7,"max_overlap_pct":100,"within_10pct":7,"total_km2":7.406,"total_deviation_pct":-75.82,"osm_anchored_share":0.681,"all_pass":false}}
