@@ -225,8 +225,6 @@ static GEOSGeometry *single_line(GEOSContextHandle_t g, const GEOSGeometry *in, 
         if (pline_from_geom(g, GEOSGetGeometryN_r(g, m, i), &parts[i])) parts[i].n = 0;
         if (pline_len(&parts[i]) > pline_len(&parts[best])) best = i;
     }
-    park_buf xy;
-    park_buf_init(&xy);
     /* start from the longest part, then grow at either end */
     size_t cap = 0;
     for (int i = 0; i < np; i++) cap += parts[i].n;
@@ -271,7 +269,6 @@ static GEOSGeometry *single_line(GEOSContextHandle_t g, const GEOSGeometry *in, 
     free(X);
     for (int i = 0; i < np; i++) pline_free(&parts[i]);
     free(parts), free(used);
-    park_buf_free(&xy);
     GEOSGeom_destroy_r(g, m);
     return ls;
 }

@@ -91,6 +91,8 @@ static void test_fixture(park_ctx *ctx) {
     /* 弯河 crosses 南路 twice (it hooks back north): the crossing that closes the
      * shorter boundary is the corner */
     check_area(ctx, l, st, "sq-hook", sq, 0.0005);
+    /* a feature stored in two pieces (MultiLineString, 33 m apart) is chained into one line */
+    check_area(ctx, l, st, "sq-pieces", sq, 0.0005);
     /* two blocks: the square and the strip east of it, north of 横路 */
     check_area(ctx, l, st, "sq-two", sq + box_area(ctx, X1, YM, X1 + D2, Y1), 0.002);
 
