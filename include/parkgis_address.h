@@ -63,7 +63,9 @@ void park_address_free(park_address *a);
 
 /* The normalisation the parser applies: full-width ASCII and the ideographic space
  * folded to ASCII, dashes and tildes to '-', （）【】 to (), whitespace dropped
- * (kept as one space between two ASCII letters/digits), BOM removed. New string. */
+ * (kept as one space between two ASCII letters/digits), commas and semicolons
+ * dropped (kept as one ',' between two ASCII characters: "121.38,31.35"), BOM
+ * removed. New string. */
 char *park_address_normalize(const char *text);
 
 /* Levenshtein distance over Unicode code points (not bytes): "富联一路" vs

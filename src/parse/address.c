@@ -88,7 +88,7 @@ char *park_address_normalize(const char *text) {
     park_buf_init(&b);
     const char *s = text ? text : "";
     unsigned prev = 0; /* last code point written */
-    bool pending_space = false;
+    bool pending_space = false, pending_comma = false;
     while (*s) {
         unsigned cp = park_utf8_next(&s);
         if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0; /* full-width ASCII */
@@ -107,8 +107,17 @@ char *park_address_normalize(const char *text) {
             pending_space = true;
             continue;
         }
-        if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) cp_put(&b, ' ');
-        pending_space = false;
+        /* Commas and semicolons (，；) separate the parts of an address as written in
+         * spreadsheets ("上海市，宝山区，富联一路98弄6号"); between Chinese words they carry
+         * nothing the rules need and would stop them, so they are dropped. Between two
+         * ASCII characters one is kept: it is the separator of "121.38,31.35". */
+        if (cp == ',' || cp == ';') {
+            pending_comma = true;
+            continue;
+        }
+        if (pending_comma && prev && prev < 0x80 && cp < 0x80) cp_put(&b, ',');
+        else if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) cp_put(&b, ' ');
+        pending_space = pending_comma = false;
         cp_put(&b, cp);
         prev = cp;
     }
@@ -436,6 +445,15 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         set(&a->park_text, cp_utf8(c + pat, plen));
         memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
         n -= plen;
+        /* "张江高新区宝山园机器人产业园": the whole park, then one of its parcels; the
+         * parcel is the more precise answer (PARK_ALIASES[0] is the whole park) */
+        int pk2 = pk == 0 ? find_park(c, n, &pat, &plen) : -1;
+        if (pk2 > 0) {
+            set(&a->park, park_strdup(PARK_ALIASES[pk2].canonical));
+            set(&a->park_text, cp_utf8(c + pat, plen));
+            memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
+            n -= plen;
+        }
     }
 
     /* 1b. a metro station, "(近)(地铁7号线)上大路(地铁)站": removed like a park name;
@@ -719,6 +737,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         free(r);
     }
     set(&a->rest, park_buf_take(&rest));
+    /* brackets emptied by what the rules took out of them ("(富联一路98弄6号)") say nothing */
+    for (char *e; (e = strstr(a->rest, "()")) != NULL;) memmove(e, e + 2, strlen(e + 2) + 1);
     free(t.c);
 
     if (a->road[0] && a->road2[0]) a->kind = PARK_ADDR_INTERSECTION;

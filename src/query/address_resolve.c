@@ -785,6 +785,25 @@ static park_status road_shares(park_resolver *r, const road_info *ri, double *sh
     return PARK_OK;
 }
 
+/* A road outside every parcel: match road, "outside", the nearest parcel and its
+ * distance. Starts the note in `why`. */
+static void road_outside(park_resolver *r, road_info *ri, double L, park_buf *why) {
+    size_t n = park_layer_count(r->layer);
+    ri->match = PARK_MATCH_ROAD, ri->inside = 0, ri->parcel = NULL;
+    ri->confidence = 0.9 * ri->prov_factor;
+    double best = INFINITY;
+    for (size_t i = 0; i < n; i++) {
+        double d;
+        if (park_query_distance(r->ctx, r->ix, ri->m, r->ix->metric[i], &d) == PARK_OK && d < best)
+            best = d, ri->nearest = park_layer_get(r->layer, i);
+    }
+    park_ctx_clear_error(r->ctx); /* a failed distance only leaves a parcel out of "nearest" */
+    ri->distance_m = ri->nearest ? best : NAN;
+    cand_push(&ri->cand, &ri->ncand, NULL, "outside", 1, L);
+    park_buf_printf(why, "%s (%.0f m, %s) lies outside every parcel", ri->names, L, ri->first->provenance);
+    if (ri->nearest) park_buf_printf(why, "; the nearest is %s, %.0f m away", ri->nearest->name, best);
+}
+
 static park_status road_analyse(park_resolver *r, road_info *ri) {
     if (ri->analysed) return PARK_OK;
     park_ctx *ctx = r->ctx;
@@ -812,18 +831,7 @@ static park_status road_analyse(park_resolver *r, road_info *ri) {
             if (GEOSPreparedCovers_r(g, r->obuf_prep[i], ri->m) == 1) within = park_layer_get(r->layer, i);
     if (nearl < 20) {
         /* wholly outside the park (at most touching a corner): the nearest parcel */
-        ri->match = PARK_MATCH_ROAD, ri->inside = 0;
-        ri->confidence = 0.9 * ri->prov_factor;
-        double best = INFINITY;
-        for (size_t i = 0; i < n; i++) {
-            double d;
-            if (park_query_distance(ctx, r->ix, ri->m, r->ix->metric[i], &d) == PARK_OK && d < best)
-                best = d, ri->nearest = park_layer_get(r->layer, i);
-        }
-        ri->distance_m = best;
-        cand_push(&ri->cand, &ri->ncand, NULL, "outside", 1, L);
-        park_buf_printf(&why, "%s (%.0f m, %s) lies outside every parcel", ri->names, L, src);
-        if (ri->nearest) park_buf_printf(&why, "; the nearest is %s, %.0f m away", ri->nearest->name, best);
+        road_outside(r, ri, L, &why);
     } else if (within) {
         ri->match = PARK_MATCH_ROAD, ri->inside = 1, ri->parcel = within;
         ri->confidence = 0.9 * ri->prov_factor;
@@ -839,27 +847,46 @@ static park_status road_analyse(park_resolver *r, road_info *ri) {
                       share[i]);
         }
         qsort(ri->cand, ri->ncand, sizeof *ri->cand, cand_cmp);
-        if (boundary) {
-            park_buf_printf(&why, "%.0f m of %s (%.0f m, %s) runs along parcel edges (within %.0f m), so the side is unknown", bd,
-                            ri->names, L, src, BOUNDARY_TOL_M);
-            bool first = true;
-            for (size_t i = 0; i <= n; i++)
-                if (along[i] >= 0.1 * bd / 2)
-                    park_buf_printf(&why, "%s%s", first ? "; along edges it borders " : ", ",
-                                    i < n ? park_layer_get(r->layer, i)->name : "outside the park"),
-                        first = false;
+        if (!boundary && ri->ncand == 1) {
+            /* Near the park but every metre (all but under half a percent) falls in
+             * one place, e.g. a road that ends at or grazes a parcel's edge from
+             * outside: that is one answer, not an ambiguous one. */
+            const park_parcel *only = ri->cand[0].parcel;
+            free(ri->cand), ri->cand = NULL, ri->ncand = 0;
+            if (!only) {
+                road_outside(r, ri, L, &why);
+                park_buf_printf(&why, " (it comes within %.0f m of a parcel edge for %.0f m, too little to be on that side)",
+                                BOUNDARY_TOL_M, nearl);
+            } else {
+                ri->match = PARK_MATCH_ROAD, ri->inside = 1, ri->parcel = only;
+                ri->confidence = 0.9 * ri->prov_factor;
+                cand_push(&ri->cand, &ri->ncand, only, "inside", 1, L);
+                park_buf_printf(&why, "%s (%.0f m, %s) lies within %s (less than half a percent of it elsewhere)", ri->names,
+                                L, src, only->name);
+            }
         } else {
-            park_buf_printf(&why, "%s (%.0f m, %s) crosses parcels", ri->names, L, src);
+            if (boundary) {
+                park_buf_printf(&why, "%.0f m of %s (%.0f m, %s) runs along parcel edges (within %.0f m), so the side is unknown",
+                                bd, ri->names, L, src, BOUNDARY_TOL_M);
+                bool first = true;
+                for (size_t i = 0; i <= n; i++)
+                    if (along[i] >= 0.1 * bd / 2)
+                        park_buf_printf(&why, "%s%s", first ? "; along edges it borders " : ", ",
+                                        i < n ? park_layer_get(r->layer, i)->name : "outside the park"),
+                            first = false;
+            } else {
+                park_buf_printf(&why, "%s (%.0f m, %s) crosses parcels", ri->names, L, src);
+            }
+            park_buf_append(&why, "; share of its length: ");
+            for (size_t i = 0; i < ri->ncand; i++)
+                park_buf_printf(&why, "%s%.0f%% %s", i ? ", " : "", 100 * ri->cand[i].share, pname(ri->cand[i].parcel));
+            /* a clear majority (not a 50/50 split that rounding tips) picks the parcel */
+            if (ri->ncand && ri->cand[0].share > 0.55) ri->parcel = ri->cand[0].parcel;
+            bool any_out = false;
+            for (size_t i = 0; i < ri->ncand; i++) any_out |= ri->cand[i].parcel == NULL;
+            ri->inside = ri->parcel != NULL || (ri->ncand > 0 && !any_out);
+            ri->confidence = (ri->ncand ? ri->cand[0].share : 0) * 0.9 * ri->prov_factor;
         }
-        park_buf_append(&why, "; share of its length: ");
-        for (size_t i = 0; i < ri->ncand; i++)
-            park_buf_printf(&why, "%s%.0f%% %s", i ? ", " : "", 100 * ri->cand[i].share, pname(ri->cand[i].parcel));
-        /* a clear majority (not a 50/50 split that rounding tips) picks the parcel */
-        if (ri->ncand && ri->cand[0].share > 0.55) ri->parcel = ri->cand[0].parcel;
-        bool any_out = false;
-        for (size_t i = 0; i < ri->ncand; i++) any_out |= ri->cand[i].parcel == NULL;
-        ri->inside = ri->parcel != NULL || (ri->ncand > 0 && !any_out);
-        ri->confidence = (ri->ncand ? ri->cand[0].share : 0) * 0.9 * ri->prov_factor;
     }
     free(share), free(along);
     if (st) {
