@@ -388,6 +388,19 @@ static void split_ref(const char *dir, const char *ref, char **path, char **fid)
     free(file);
 }
 
+/* The positional error a parcel states: "error_m" of its provenance when that is
+ * the JSON `parkgis compile` writes (geodata/SOURCES.md, Compiling). A parcel
+ * layer edited in QGIS or made elsewhere may state none: returns NAN. */
+static double parcel_error_m(const park_parcel *p) {
+    double e = NAN;
+    json_object *o = p->provenance && p->provenance[0] == '{' ? json_tokener_parse(p->provenance) : NULL, *v;
+    if (o && json_object_object_get_ex(o, "error_m", &v) &&
+        (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)))
+        e = json_object_get_double(v);
+    if (o) json_object_put(o);
+    return e >= 0 ? e : NAN;
+}
+
 /* Element from parcels: the union of the named parcels' geometries. */
 static park_status element_from_parcels(park_ctx *ctx, const char *defpath, const char *eid,
                                         json_object *plist, const park_layer *parcels,
@@ -400,9 +413,11 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
         return park_error(ctx, PARK_ERR_INPUT, "%s: element '%s': \"parcels\" is empty (expected a list of parcel ids)", defpath, eid);
     GEOSGeometry **parts = calloc(n, sizeof *parts);
     if (!parts) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
-    park_buf ids;
+    park_buf ids, errs;
     park_buf_init(&ids);
-    double sum = 0;
+    park_buf_init(&errs);
+    double sum = 0, err_max = 0;
+    const char *no_err = NULL; /* first parcel stating no error */
     park_status st = PARK_OK;
     size_t k = 0;
     for (size_t i = 0; i < n && st == PARK_OK; i++) {
@@ -433,11 +448,20 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
         k++;
         sum += p->official_km2; /* NAN when any parcel lacks a figure: the sum is then unknown */
         park_buf_printf(&ids, "%s%s", i ? " + " : "", p->id);
+        /* The dissolve adds no error of its own (it only removes shared edges), so
+         * the element is as far off as its worst parcel. */
+        double e = parcel_error_m(p);
+        if (isnan(e)) {
+            if (!no_err) no_err = p->id;
+        } else {
+            err_max = e > err_max ? e : err_max;
+            park_buf_printf(&errs, "%s%s %.0f", errs.s ? ", " : "", p->id, e);
+        }
     }
     if (st != PARK_OK) {
         for (size_t i = 0; i < k; i++) GEOSGeom_destroy_r(h, parts[i]);
         free(parts);
-        park_buf_free(&ids);
+        park_buf_free(&ids), park_buf_free(&errs);
         return st;
     }
     GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k);
@@ -445,21 +469,25 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
     GEOSGeometry *u = coll ? GEOSUnaryUnion_r(h, coll) : NULL;
     if (coll) GEOSGeom_destroy_r(h, coll);
     if (!u) {
-        park_buf_free(&ids);
+        park_buf_free(&ids), park_buf_free(&errs);
         return park_geos_fail(ctx, "dissolve parcels");
     }
     *geom = to_multipolygon(ctx, u);
     GEOSGeom_destroy_r(h, u);
     if (!*geom) {
-        park_buf_free(&ids);
+        park_buf_free(&ids), park_buf_free(&errs);
         return park_geos_fail(ctx, "multipolygon");
     }
     *official = sum;
     /* the file name only: provenance is exported, and an absolute path names the machine */
     const char *lp = park_layer_path(parcels), *slash = strrchr(lp, '/');
-    *prov = park_asprintf("parcels: dissolve (GEOS unary union) of %s from %s; positional error as those parcels'",
-                          ids.s, lp[0] ? (slash ? slash + 1 : lp) : "the parcel layer given");
-    park_buf_free(&ids);
+    char *err = no_err ? park_asprintf("error unknown: parcel %s states no error_m in its provenance", no_err)
+                       : k == 1 ? park_asprintf("error ~%.0f m (the parcel's error_m)", err_max)
+                                : park_asprintf("error ~%.0f m (largest error_m of those parcels: %s)", err_max, errs.s);
+    *prov = park_asprintf("parcels: dissolve (GEOS unary union) of %s from %s; %s", ids.s,
+                          lp[0] ? (slash ? slash + 1 : lp) : "the parcel layer given", err);
+    free(err);
+    park_buf_free(&ids), park_buf_free(&errs);
     return PARK_OK;
 }
 

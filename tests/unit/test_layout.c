@@ -154,6 +154,38 @@ static void test_sanyuan(park_ctx *ctx, const park_layer *parcels) {
     park_layout_free(lo);
 }
 
+/* A dissolved element states an error estimate: the largest error_m of its
+ * parcels (from the provenance JSON `parkgis compile` writes), or "unknown"
+ * when a parcel states none (the synthetic squares say only what they are). */
+static void test_dissolve_error(park_ctx *ctx, const park_layer *plain) {
+    park_layer *l = park_layer_new(ctx);
+    for (size_t i = 0; i < NPARCELS; i++) {
+        const park_parcel *q = park_layer_find(plain, PARCELS[i].id);
+        park_parcel p = *q;
+        char prov[96];
+        snprintf(prov, sizeof prov, "{\"method\":\"test\",\"error_m\":%zu,\"status\":\"checked\"}", 100 + 10 * i);
+        p.provenance = prov;
+        p.geom = GEOSGeom_clone_r(park_ctx_geos(ctx), q->geom);
+        park_layer_add(ctx, l, &p);
+    }
+    park_layout *lo = NULL;
+    CHECK_STATUS(park_layout_build(ctx, "sanyuan-sanxian-liangqu", l, &lo), PARK_OK);
+    if (lo) {
+        /* baoshan-industrial 100, luodian-industrial 110, biomed-south 190 */
+        const char *pv = element(lo, "sanyuan-baoshan")->provenance;
+        CHECK(strstr(pv, "error ~190 m") && strstr(pv, "luodian-industrial 110"));
+        CHECK(strstr(element(lo, "sanyuan-robot")->provenance, "error ~120 m") != NULL);
+        park_layout_free(lo), lo = NULL;
+    }
+    CHECK_STATUS(park_layout_build(ctx, "sanyuan-sanxian-liangqu", plain, &lo), PARK_OK);
+    if (lo) {
+        CHECK(strstr(element(lo, "sanyuan-baoshan")->provenance,
+                     "error unknown: parcel baoshan-industrial states no error_m") != NULL);
+        park_layout_free(lo);
+    }
+    park_layer_free(l);
+}
+
 /* An edited parcel layer yields edited elements: the robot park made 4x larger. */
 static void test_edited_parcels(park_ctx *ctx, const park_layer *parcels) {
     park_layer *big = synthetic_parcels(ctx, NULL, 0.02);
@@ -288,6 +320,7 @@ int main(void) {
     test_parcels_layout(ctx, parcels);
     test_sanyuan(ctx, parcels);
     test_edited_parcels(ctx, parcels);
+    test_dissolve_error(ctx, parcels);
     test_errors(ctx, parcels);
     test_new_definition_file(ctx, parcels);
     test_yihe(ctx, parcels);
