@@ -215,6 +215,10 @@ static bool csv_fill(csv_reader *r, size_t want) {
             memmove(r->buf, r->buf + r->pos, r->len - r->pos);
             r->len -= r->pos, r->pos = 0;
         }
+        /* the rows answered so far go out before waiting for more input, so a slow
+         * pipe ("tail -f | parkgis locate --batch -") sees each answer as its row
+         * arrives; on a file this is one flush per 64 KiB read */
+        fflush(stdout);
         ssize_t n = read(r->fd, r->buf + r->len, sizeof r->buf - r->len);
         if (n <= 0) r->eof = true; /* a read error ends the input like EOF; reported as a short file */
         else r->len += (size_t)n;

@@ -110,6 +110,14 @@ $ printf 'address\n甲路\n' | parkgis --data address/parcels.geojson locate --g
 | 0
 ? 1
 
+# streaming: each answer is written before the next row is waited for (the input pipe stays open here)
+$ coproc P { parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - 2>/dev/null; }; printf 'address\n甲路\n' >&"${P[1]}"; read -t 20 -r h <&"${P[0]}"; read -t 20 -r l <&"${P[0]}"; echo "$l"; eval "exec ${P[1]}>&-"; wait
+| 甲路,robot,机器人产业园,,road,0.90,robot:1.00,
+
+# a progress line when stderr is a terminal (script gives it one); rows arrive over about 1.3 s
+$ script -qec '(echo address; for i in $(seq 130); do echo 甲路; sleep 0.01; done) | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - >/dev/null' /dev/null | grep -q 'rows/s' && echo progress
+| progress
+
 # which column? more than one and none named address/地址
 $ printf 'a,b\n1,2\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
 ! which column holds the addresses?

@@ -30,6 +30,13 @@ static void test_normalize(void) {
     s = park_address_normalize("6～8號");
     CHECK_STR(s, "6-8号");
     free(s);
+    /* commas between Chinese parts go, the one in a coordinate pair stays */
+    s = park_address_normalize("上海市，宝山区；富联一路, 98弄");
+    CHECK_STR(s, "上海市宝山区富联一路98弄");
+    free(s);
+    s = park_address_normalize("121.38 , 31.35");
+    CHECK_STR(s, "121.38,31.35");
+    free(s);
 }
 
 static void test_edit_distance(void) {
