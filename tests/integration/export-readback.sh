@@ -12,7 +12,8 @@
 #     OGR, measured ring by ring with pyproj's Geod on GRS80): within 1e-6
 #     relative (GeoJSON's 7 decimals and the CP936/EPSG:4549 round trip included);
 #   - the styles QGIS applies: a .qml beside every Shapefile, layer_styles rows in
-#     the GeoPackage.
+#     the GeoPackage;
+#   - every element's provenance (GeoPackage, whole) states an error estimate.
 # The parcels are tests/data/export/parcels10.geojson (synthetic squares with the
 # real ids; geodata/parcels.geojson is used instead when it exists).
 set -euo pipefail
@@ -48,7 +49,7 @@ rm -f "$out/err"
 ls "$out" | grep -q '\.tmp\.' && { echo "FAIL: temporary output left behind"; ls "$out"; exit 1; }
 
 "$PY" - "$root" "$parcels" "$out" <<'EOF'
-import json, os, sys
+import json, os, re, sys
 from osgeo import gdal, ogr, osr
 from pyproj import Geod
 gdal.UseExceptions()
@@ -169,6 +170,13 @@ for lo, e in expect.items():
         p = f"{out}/{lo}{suffix}.gpkg"
         ds = ogr.Open(p)
         check_layer(f"{p}:{prim}", ds.GetLayerByName(prim), e["names"], n, want, True)
+        # every element says how it was built and how far off it may be, as a
+        # number ("error ~314 m", "error_m":249), or "error unknown" when its
+        # parcels state none (the GeoPackage keeps provenance whole)
+        for fid, _, f in rows(ds.GetLayerByName(prim)):
+            pv = f.GetField("provenance") or ""
+            check(re.search(r"error\D{0,12}\d|error unknown", pv) is not None,
+                  f"{p}:{prim}: {fid}: provenance states no error estimate: {pv[:100]!r}")
         for c, names in e["companions"].items():
             check_layer(f"{p}:{c}", ds.GetLayerByName(c), names, len(names), want, False)
         st = ds.GetLayerByName("layer_styles")
