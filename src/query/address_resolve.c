@@ -617,7 +617,8 @@ static size_t lev(const unsigned *x, size_t nx, const unsigned *y, size_t ny, si
 }
 
 /* The gazetteer names (and aliases) closest to `name` by edit distance over code
- * points: up to 5 within 1 edit (2 for names over 4 characters), else the 3 nearest. */
+ * points: up to 5 within 1 edit (2 for names over 4 characters), else the 3 nearest
+ * that have at least two characters in place in common with it (none when no name does). */
 static void suggest(park_resolver *r, const char *name, park_resolution *out) {
     sugg_build(r);
     char *key = name_key(name);
@@ -638,7 +639,17 @@ static void suggest(park_resolver *r, const char *name, park_resolution *out) {
         /* one edit for names up to 4 characters (most road names), two beyond */
         size_t lim = klen <= 4 ? 1 : 2, take = 0;
         while (take < n && take < 5 && s[take].d <= lim) take++;
-        if (take == 0) take = n < 3 ? n : 3;
+        if (take == 0) {
+            /* else the 3 nearest, but only names that share more than the suffix:
+             * 三泉路 is two edits from 友谊路 and says nothing about it */
+            size_t k = 0;
+            for (size_t i = 0; i < n && k < 3; i++) {
+                size_t len = 0;
+                for (const char *q = s[i].name; *q; park_utf8_next(&q)) len++;
+                if (s[i].d + 2 <= (len > klen ? len : klen)) s[k++] = s[i];
+            }
+            take = k;
+        }
         out->suggestions = calloc(take ? take : 1, sizeof *out->suggestions);
         for (size_t i = 0; out->suggestions && i < take; i++) out->suggestions[out->nsuggestions++] = park_strdup(s[i].name);
     }
@@ -1094,7 +1105,7 @@ static park_status not_found(park_resolver *r, const park_address *a, const char
     if (out->nsuggestions) {
         park_buf_append(why, "; closest names: ");
         for (size_t i = 0; i < out->nsuggestions; i++) park_buf_printf(why, "%s%s", i ? ", " : "", out->suggestions[i]);
-    }
+    } else park_buf_append(why, "; no name in it is close");
     return park_error(r->ctx, PARK_ERR_NOTFOUND, "'%s': %s", a->input, why->s);
 }
 

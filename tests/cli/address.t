@@ -57,6 +57,11 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "�
 ! 联二路 is not in the gazetteer
 ? 5
 
+# an unknown road with no similar name: no list of unrelated names that only share 路
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "天地路"
+! 天地路 is not in the gazetteer (13 named features); no name in it is close
+? 5
+
 # another district: not in the park, whatever the road
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "上海市徐汇区漕溪北路88号"
 ~ match       outside
