@@ -6,6 +6,8 @@
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
 
 #include "../src/internal.h"
 #include "cli.h"
@@ -22,7 +24,8 @@ static const char *USAGE =
     "                   UTF-8 but is valid GBK is read as CP936 (with a warning).\n"
     "  --layer NAME     layer of a multi-layer file (default: the first)\n"
     "  --diff-layer F   also write the gained/lost pieces as GeoPackage layer 'parcel_changes'\n"
-    "                   (parcel_id, name, kind gained|lost, area_m2), atomically\n"
+    "                   (parcel_id, name, kind gained|lost, area_m2), atomically; F ends in .gpkg\n"
+    "                   and is never one of the inputs\n"
     "  --gap M          report gaps/slivers between parcels narrower than M metres (default 25)\n"
     "  --overlap-min A  ignore overlaps smaller than A m² (default 1)\n"
     "  --snap M         edited vertices within M metres of a baseline vertex count as unmoved\n"
@@ -30,7 +33,9 @@ static const char *USAGE =
     "  --no-layouts     skip the per-layout-element report\n"
     "  Report: per parcel old and new geodesic km² (CGCS2000 ellipsoid), change km² and %,\n"
     "  area gained and lost (both can be non-zero); per layout element; the whole park\n"
-    "  against the plan's stated 30.63 km². Exit 1 when validation finds errors.";
+    "  against the plan's stated 30.63 km².\n"
+    "  Exit: 0 ok (warnings listed), 1 validation errors (listed; nothing recomputed), 2 usage\n"
+    "  (bad option, unknown --encoding), 3 unreadable input, 4 cannot write --diff-layer, 70 internal.";
 
 /* Like park_fmt_num, but a value that rounds to zero prints as 0, not -0. */
 static void fmt(char *b, size_t n, double v, int dec) {
@@ -40,6 +45,13 @@ static void fmt(char *b, size_t n, double v, int dec) {
 
 static double pct(double old_m2, double new_m2) {
     return old_m2 > 0 ? 100.0 * (new_m2 - old_m2) / old_m2 : NAN;
+}
+
+/* True when a and b name the same existing file (also through links or
+ * another spelling of the path). */
+static bool same_file(const char *a, const char *b) {
+    struct stat sa, sb;
+    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
 }
 
 static const char *level_name(park_issue_level l) { return l == PARK_ERROR ? "error" : "warning"; }
@@ -239,8 +251,19 @@ int cmd_recompute(park_cli *cli, int argc, char **argv) {
     if (optind < argc) return cli_usage_error(cli, "recompute", "unexpected argument '%s'", argv[optind]);
     if (!from) return cli_usage_error(cli, "recompute", "--from EDITED is required (the layer you edited)");
     if (!base) base = cli->data ? cli->data : park_default_parcels_path();
+    /* The diff layer is always a GeoPackage; a name QGIS would open with
+     * another driver (x.shp holding a GeoPackage) would only confuse. */
+    size_t dl = diff ? strlen(diff) : 0;
+    if (diff && (dl < 5 || strcasecmp(diff + dl - 5, ".gpkg") != 0))
+        return cli_usage_error(cli, "recompute", "--diff-layer writes a GeoPackage: expected a path ending in .gpkg, got '%s'", diff);
 
     park_ctx *ctx = cli->ctx;
+    /* The inputs are never modified, --overwrite or not. */
+    if (diff && (same_file(diff, from) || same_file(diff, base))) {
+        park_error(ctx, PARK_ERR_OUTPUT, "%s: is the %s layer; the inputs are never replaced (give --diff-layer another path)", diff,
+                   same_file(diff, from) ? "edited (--from)" : "baseline");
+        return cli_fail(cli, "recompute", PARK_ERR_OUTPUT);
+    }
     park_layer *bl = NULL, *ed = NULL;
     park_status st = park_layer_read(ctx, base, NULL, NULL, &bl);
     if (st) {

@@ -102,8 +102,10 @@ typedef struct park_layer park_layer;
  * reprojects it to EPSG:4490. Required fields: id, name; official_km2 optional
  * (NAN when missing); layout, provenance, four_to optional.
  * `layer_name` may be NULL for the first layer. `encoding` may be NULL (auto: .cpg,
- * DBF LDID, else UTF-8) or e.g. "CP936" to override for Shapefiles.
- * On success *out is a new layer. Errors: PARK_ERR_INPUT naming path, feature, field. */
+ * DBF LDID, else UTF-8, or CP936 when the text is not UTF-8 but valid GBK) or e.g.
+ * "CP936" to override for Shapefiles (a note when the file is not a Shapefile).
+ * On success *out is a new layer. Errors: PARK_ERR_INPUT naming path, feature, field;
+ * PARK_ERR_USAGE for an encoding iconv does not know. */
 park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_name,
                             const char *encoding, park_layer **out);
 

@@ -145,6 +145,14 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
     char *oo[2] = {NULL, NULL};
     char enc_opt[128];
     if (encoding && *encoding) {
+        /* GDAL hands an unknown code page to iconv, which fails quietly, and the
+         * raw bytes come through: the user would then be told to give the
+         * --encoding they gave. Say what is wrong with it instead. */
+        iconv_t cd = iconv_open("UTF-8", encoding);
+        if (cd == (iconv_t)-1)
+            return park_error(ctx, PARK_ERR_USAGE, "unknown encoding '%s' (expected a code page such as CP936, GBK, GB18030 or UTF-8)",
+                              encoding);
+        iconv_close(cd);
         snprintf(enc_opt, sizeof enc_opt, "ENCODING=%s", encoding);
         oo[0] = enc_opt;
     }
@@ -162,6 +170,10 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
         return park_error(ctx, PARK_ERR_INPUT, "%s: no layer %s%s%s", path, layer_name ? "named '" : "",
                           layer_name ? layer_name : "in file", layer_name ? "'" : "");
     }
+    /* Only a Shapefile (it has SOURCE_ENCODING metadata) has a DBF code page;
+     * GeoPackage and GeoJSON text is UTF-8 by definition. */
+    bool enc_ignored = encoding && *encoding &&
+                       !GDALGetMetadataItem((GDALMajorObjectH)lyr, "SOURCE_ENCODING", "SHAPEFILE");
     if (!(encoding && *encoding) && shp_text_is_gbk(lyr)) {
         GDALClose(ds);
         park_status rs = park_layer_read(ctx, path, layer_name, "CP936", out);
@@ -207,6 +219,9 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
     park_layer *l = park_layer_new(ctx);
     free(l->path);
     l->path = park_strdup(path);
+    if (enc_ignored)
+        park_buf_printf(&l->notes, "%s: --encoding %s ignored: only a Shapefile's DBF has a code page; this file's text is read as UTF-8\n",
+                        path, encoding);
     if (!srs) {
         park_buf_printf(&l->notes, "%s: no CRS declared (.prj missing?); coordinates taken as EPSG:4490 lon/lat\n", path);
         is_4490 = true;

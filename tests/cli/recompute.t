@@ -77,3 +77,24 @@ $ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgi
 $ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from gbk/edited.shp --no-layouts --format csv | grep -c ",unchanged,"; rm -rf $d
 | 11
 ! no .cpg and no code page in the DBF header (LDID 0); its text is not UTF-8 but valid GBK, so it was read as CP936
+
+# an encoding iconv does not know is a usage error, not a silent raw read
+$ parkgis --data square-1km.geojson recompute --from square-1km.geojson --encoding NO-SUCH-CP
+! unknown encoding 'NO-SUCH-CP'
+? 2
+
+# --encoding on a file that has no DBF code page: said, not silently dropped
+$ parkgis --data square-1km.geojson recompute --from square-1km.geojson --encoding CP936 --no-layouts --format csv | grep -c ",unchanged,"
+| 2
+! --encoding CP936 ignored: only a Shapefile's DBF has a code page
+
+# the diff layer is a GeoPackage and never one of the inputs
+$ parkgis --data square-1km.geojson recompute --from square-1km.geojson --diff-layer out.shp
+! expected a path ending in .gpkg, got 'out.shp'
+? 2
+
+# --diff-layer onto the edited GeoPackage, even with --overwrite: refused (exit 4), the input unchanged
+$ d=$(mktemp -d) && ogr2ogr -f GPKG $d/e.gpkg square-1km.geojson && s=$(sha256sum <$d/e.gpkg) && parkgis --data square-1km.geojson recompute --from $d/e.gpkg --diff-layer $d/e.gpkg --overwrite; rc=$?; [ "$(sha256sum <$d/e.gpkg)" = "$s" ] && echo unchanged; rm -rf $d; exit $rc
+| unchanged
+! e.gpkg: is the edited (--from) layer; the inputs are never replaced
+? 4

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # recompute-fixtures.sh BUILD_DIR - `parkgis recompute` on edited layers that the
 # test makes itself (tests/data/recompute/fixtures.sh): move a vertex, cut a
-# piece, add / remove / rename / un-id a parcel, a bow-tie, an overlap, GBK
+# piece, shift a parcel, add / remove / rename / un-id a parcel, a parcel 5 m
+# off another (a gap), a bow-tie, an overlap, GBK
 # without .cpg, LDID 0x4D, no .prj (lon/lat and projected), EPSG:4549.
 #
 # Expected numbers come from outside parkgis: the synthetic baseline's edits are
@@ -98,6 +99,40 @@ suite_on() { # suite_on NAME BASE_GEOJSON SYNTHETIC(0|1)
     check '[ "$(rc cut2)" = 4 ] && grep -q "already exists" "$T/cut2.err" && [ "$(sha256sum <"$T/$suite.diff.gpkg")" = "$sum1" ]' "cut: existing diff layer not refused (rc $(rc cut2))"
     run cut3 --from cut.geojson --format csv --diff-layer "$T/$suite.diff.gpkg" --overwrite
     check '[ "$(rc cut3)" = 0 ]' "cut: --overwrite failed: $(head -2 $T/cut3.err)"
+
+    # P shifted 30 m east: it gains a strip on one side and loses one on the other, both non-zero
+    run shifted --from shifted.geojson --format csv --diff-layer "$T/$suite.shift.gpkg"
+    read -r eg el < <(sl "$W/shifted.geojson" "$P")
+    g=$(csv shifted parcel "$P" gained_km2) l=$(csv shifted parcel "$P" lost_km2)
+    check '[ "$(rc shifted)" = 0 ] && [ "$(csv shifted parcel "$P" status)" = changed ] && others_unchanged shifted "$P"' "shifted: rc $(rc shifted), $P $(csv shifted parcel "$P" status)"
+    check 'near "$g" "$(awk -v v=$eg "BEGIN{print v/1e6}")" "$(awk -v v=$eg "BEGIN{print v/1e6*0.001+2e-6}")"' "shifted: gained $g km², SpatiaLite $eg m²"
+    check 'near "$l" "$(awk -v v=$el "BEGIN{print v/1e6}")" "$(awk -v v=$el "BEGIN{print v/1e6*0.001+2e-6}")"' "shifted: lost $l km², SpatiaLite $el m²"
+    check 'awk -v g="$g" -v l="$l" "BEGIN{exit !(g > 0.01 && l > 0.01)}"' "shifted: gained $g and lost $l km² are not both non-zero"
+    # to 10 m²: each figure is rounded to 1 m², and pieces narrower than --snap (0.05 m, at
+    # corners of a translated outline) are left out of gained/lost but not of the areas
+    check 'near "$(csv shifted parcel "$P" change_km2)" "$(awk -v g=$g -v l=$l "BEGIN{print g-l}")" 1e-5' "shifted: change $(csv shifted parcel "$P" change_km2) != gained - lost"
+    # 30 m x 11,140 m = 334,200 m² each side in the GK plane; true area ~ x 0.99956
+    [ "$synth" = 1 ] && check 'near "$g" 0.334053 0.00034 && near "$l" 0.334053 0.00034' "shifted: gained $g / lost $l km², expected 0.3342 x 0.99956"
+    # the diff layer holds both pieces of P, with the reported areas
+    for k in gained lost; do
+        a=$(ogrinfo -q "$T/$suite.shift.gpkg" -sql "SELECT SUM(area_m2) AS a, COUNT(*) AS n FROM parcel_changes WHERE parcel_id = '$P' AND kind = '$k'" 2>/dev/null |
+            awk '/ a \(Real\)/{a=$NF} / n \(Integer/{n=$NF} END{if (n > 0) print a}')
+        want=$([ $k = gained ] && echo "$g" || echo "$l")
+        check 'near "$a" "$(awk -v v=$want "BEGIN{print v*1e6}")" 1' "shifted: diff layer $k area '$a' m², report $want km²"
+    done
+
+    # a new parcel 5 m off P: the gap between them is a warning and the recompute goes on;
+    # --gap below its width leaves it out
+    run sliver --from sliver.geojson --format csv
+    check '[ "$(rc sliver)" = 0 ] && [ "$(csv sliver parcel sliver-plot status)" = added ] && others_unchanged sliver sliver-plot' "sliver: rc $(rc sliver): $(head -3 $T/sliver.err)"
+    check 'grep -q "warning: gap $P,sliver-plot: gap between .* up to \(4\.[89]\|5\.[01]\) m wide" "$T/sliver.err"' "sliver: no 5 m gap warning: $(grep gap $T/sliver.err)"
+    check 'near "$(csv sliver total TOTAL gained_km2)" "$(csv sliver parcel sliver-plot new_km2)" 1e-6' "sliver: total gained != the new parcel"
+    run sliver4 --from sliver.geojson --format csv --gap 4
+    check '[ "$(rc sliver4)" = 0 ] && ! grep -q "warning: gap" "$T/sliver4.err"' "sliver --gap 4: rc $(rc sliver4), $(grep gap $T/sliver4.err)"
+
+    # the diff layer never replaces an input, --overwrite or not (the checksums below confirm it)
+    run protect --from 4549.gpkg --diff-layer 4549.gpkg --overwrite
+    check '[ "$(rc protect)" = 4 ] && grep -q "4549.gpkg: is the edited (--from) layer; the inputs are never replaced" "$T/protect.err"' "protect: rc $(rc protect): $(cat $T/protect.err)"
 
     run added --from added.geojson --format csv
     g=$(csv added parcel new-plot gained_km2)

@@ -15,6 +15,9 @@
 #   same.geojson        copy, no edit
 #   moved.geojson       P's first easternmost vertex moved 40 m east
 #   cut.geojson         a 400 m x 400 m square cut out around P's point on surface
+#   shifted.geojson     P translated 30 m east (gains a strip on one side, loses one on the other)
+#   sliver.geojson      a new parcel sliver-plot (缝隙地块) drawn 5 m off P's east side, within
+#                       250 m of P's point nearest the east: a 5 m wide gap between two parcels
 #   added.geojson       a new parcel new-plot (300 m x 300 m, 1 km east of everything)
 #   removed.geojson     P deleted
 #   renamed.geojson     P's name changed to 测试改名
@@ -98,6 +101,16 @@ pos() { # pos ID: a point inside the parcel (GEOS point on surface), x y
 read -r px py < <(pos "$P")
 box="BuildMbr($px-200, $py-200, $px+200, $py+200)"
 sql "$out/cut.geojson" "SELECT id, name, official_km2, CASE WHEN id='$P' THEN ST_Difference(geometry, $box) ELSE geometry END AS geometry FROM work"
+
+sql "$out/shifted.geojson" "SELECT id, name, official_km2, CASE WHEN id='$P' THEN ST_Translate(geometry, 30, 0, 0) ELSE geometry END AS geometry FROM work"
+# the ring 5..200 m around P, kept within 250 m of the point of P nearest to a point 10 km east
+# (as WKT appended to the CSV: ogr2ogr's SQLite dialect fails on a UNION with a computed geometry)
+sliver=$(ogrinfo -q -oo GEOM_POSSIBLE_NAMES=WKT -dialect SQLite -sql "SELECT ST_AsText(
+    ST_Intersection(ST_Difference(ST_Buffer(geometry, 200), ST_Buffer(geometry, 5)),
+                    ST_Buffer(ST_ClosestPoint(geometry, MakePoint(MbrMaxX(geometry) + 10000, $py)), 250))) AS w
+    FROM work WHERE id='$P'" "$out/work.csv" | sed -n 's/^ *w (String) = //p')
+{ cat "$out/work.csv"; echo "\"$sliver\",sliver-plot,缝隙地块,"; } >"$out/sliver.csv"
+save "$out/sliver.csv" "$out/sliver.geojson"
 
 # a new parcel 1 km east of the layer's extent
 read -r maxx miny < <(ogrinfo -q -oo GEOM_POSSIBLE_NAMES=WKT -dialect SQLite -sql "SELECT Max(MbrMaxX(geometry)) x, Min(MbrMinY(geometry)) y FROM work" "$out/work.csv" |
