@@ -64,8 +64,10 @@ typedef struct park_area_change {
 typedef struct park_recompute_report {
     /* Validation of the edited layer (park_validate's issues, copied; an error
      * other than "invalid" that the baseline has too becomes a warning marked
-     * "(already in the baseline)") plus what recompute adds: "added",
-     * "removed", "renamed" (warnings), "encoding" (error: text not UTF-8),
+     * "(already in the baseline)") plus what recompute adds: "added"
+     * (naming the missing baseline parcel it covers >= 50% of, when there is
+     * one: an id changed in QGIS), "removed", "renamed" (same id, another
+     * name) (warnings), "encoding" (error: text not UTF-8),
      * "input" (reader notes such as a missing .prj, warnings), "baseline"
      * (invalid baseline polygons, made valid to compare; warnings), "layout"
      * (a layout that cannot be built over one of the layers; warnings). */

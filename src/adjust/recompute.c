@@ -304,6 +304,37 @@ static GEOSGeometry *layer_union(park_ctx *ctx, const park_layer *l) {
 
 /* ------------------------------------------------------------------ validation */
 
+/* The baseline parcel missing from `ed` that an added parcel `e` covers most
+ * (geodesic share of the smaller of the two, NULL below half): an id edited in
+ * QGIS shows as one parcel removed and one added, and the warning should say
+ * so rather than leave the planner to notice two full-area rows. */
+static const park_parcel *id_change_candidate(park_ctx *ctx, const park_layer *base, const park_layer *ed,
+                                              const park_parcel *e, double *share) {
+    const park_parcel *best = NULL;
+    *share = 0;
+    double ae = 0;
+    if (park_area_geodesic(ctx, e->geom, &ae) != PARK_OK || !(ae > 0)) return NULL;
+    for (size_t i = 0; i < park_layer_count(base); i++) {
+        const park_parcel *b = park_layer_get(base, i);
+        bool kept = false;
+        for (size_t j = 0; j < park_layer_count(ed) && !kept; j++) kept = !strcmp(park_layer_get(ed, j)->id, b->id);
+        if (kept || !b->id[0] || GEOSIntersects_r(ctx->geos, b->geom, e->geom) != 1) continue;
+        bool r1, r2;
+        GEOSGeometry *vb = valid_copy(ctx, b->geom, &r1), *ve = valid_copy(ctx, e->geom, &r2);
+        GEOSGeometry *x = vb && ve ? GEOSIntersection_r(ctx->geos, vb, ve) : NULL;
+        double ab = 0, ax = 0;
+        if (x && park_area_geodesic(ctx, b->geom, &ab) == PARK_OK && park_area_geodesic(ctx, x, &ax) == PARK_OK && ab > 0) {
+            double sh = ax / fmin(ab, ae);
+            if (sh > *share) *share = sh, best = b;
+        }
+        if (vb) GEOSGeom_destroy_r(ctx->geos, vb);
+        if (ve) GEOSGeom_destroy_r(ctx->geos, ve);
+        if (x) GEOSGeom_destroy_r(ctx->geos, x);
+    }
+    park_ctx_clear_error(ctx); /* a failed overlay only costs the hint */
+    return *share >= 0.5 ? best : NULL;
+}
+
 static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed) {
     size_t nb = park_layer_count(base), ne = park_layer_count(ed);
     const char *epath = park_layer_path(ed);
@@ -326,8 +357,14 @@ static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, c
         double a = NAN;
         if (!b) {
             park_area_geodesic(ctx, e->geom, &a);
-            add_issue(L, PARK_WARNING, "added", lab, x, y, a, "parcel '%s' (%s) is not in the baseline: added, %.4f km²",
-                      e->id, e->name, a / 1e6);
+            double share;
+            const park_parcel *was = id_change_candidate(ctx, base, ed, e, &share);
+            char hint[512] = "";
+            if (was)
+                snprintf(hint, sizeof hint, "; it covers %.0f%% of baseline parcel '%s' (%s), which is missing: was its id changed?",
+                         100 * fmin(share, 1), was->id, was->name);
+            add_issue(L, PARK_WARNING, "added", lab, x, y, a, "parcel '%s' (%s) is not in the baseline: added, %.4f km²%s",
+                      e->id, e->name, a / 1e6, hint);
         } else if (strcmp(b->name, e->name) != 0 && park_utf8_valid(e->name)) {
             add_issue(L, PARK_WARNING, "renamed", lab, x, y, NAN, "parcel '%s' renamed: '%s' -> '%s'", e->id, b->name, e->name);
         }

@@ -147,6 +147,12 @@ suite_on() { # suite_on NAME BASE_GEOJSON SYNTHETIC(0|1)
     run renamed --from renamed.geojson --format csv
     check '[ "$(rc renamed)" = 0 ] && [ "$(csv renamed parcel "$P" status)" = unchanged+renamed ] && grep -q "renamed: .* -> .测试改名" "$T/renamed.err"' "renamed: not reported"
 
+    # an id changed in QGIS: removed + added, and the added warning names the parcel it replaces
+    run reid --from reid.geojson --format csv
+    check '[ "$(rc reid)" = 0 ] && [ "$(csv reid parcel "$P-2020" status)" = added ] && [ "$(csv reid parcel "$P" status)" = removed ] &&
+        grep -q "warning: added $P-2020: .*it covers 100% of baseline parcel .$P. .*was its id changed" "$T/reid.err"' "reid: rc $(rc reid): $(grep added $T/reid.err)"
+    check '! grep -q "id changed" "$T/added.err"' "added: a parcel drawn apart is taken for an id change"
+
     run noid --from noid.geojson
     check '[ "$(rc noid)" = 1 ] && grep -q "has no id" "$T/noid.out" && grep -q "nothing recomputed" "$T/noid.err"' "noid: rc $(rc noid), not an error"
     run bowtie --from bowtie.geojson --format json

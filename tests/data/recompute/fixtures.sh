@@ -21,6 +21,7 @@
 #   added.geojson       a new parcel new-plot (300 m x 300 m, 1 km east of everything)
 #   removed.geojson     P deleted
 #   renamed.geojson     P's name changed to 测试改名
+#   reid.geojson        P's id changed to P-2020 (same name and geometry)
 #   noid.geojson        P's id emptied
 #   bowtie.geojson      P replaced by a bow-tie over its envelope (self-intersection)
 #   overlap.geojson     the second parcel grown by a 200 m disc around a point inside the third
@@ -122,6 +123,7 @@ save "$out/added.csv" "$out/added.geojson"
 
 sql "$out/removed.geojson" "SELECT id, name, official_km2, geometry FROM work WHERE id <> '$P'"
 sql "$out/renamed.geojson" "SELECT id, CASE WHEN id='$P' THEN '测试改名' ELSE name END AS name, official_km2, geometry FROM work"
+sql "$out/reid.geojson" "SELECT CASE WHEN id='$P' THEN id || '-2020' ELSE id END AS id, name, official_km2, geometry FROM work"
 sql "$out/noid.geojson" "SELECT CASE WHEN id='$P' THEN '' ELSE id END AS id, name, official_km2, geometry FROM work"
 sql "$out/bowtie.geojson" "SELECT id, name, official_km2, CASE WHEN id='$P' THEN
     GeomFromText('POLYGON((' || MbrMinX(geometry) || ' ' || MbrMinY(geometry) || ',' || MbrMaxX(geometry) || ' ' || MbrMaxY(geometry) || ',' ||
