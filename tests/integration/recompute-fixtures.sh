@@ -178,6 +178,10 @@ suite_on() { # suite_on NAME BASE_GEOJSON SYNTHETIC(0|1)
     check '[ "$(rc noprj4549)" = 3 ] && grep -q "edited.shp: feature .*not lon/lat degrees.*add a .prj" "$T/noprj4549.err"' "noprj4549: rc $(rc noprj4549): $(cat $T/noprj4549.err)"
     run gpkg4549 --from 4549.gpkg --format csv
     check '[ "$(rc gpkg4549)" = 0 ] && others_unchanged gpkg4549 "-" && [ "$(csv gpkg4549 total TOTAL lost_km2)" = 0.000000 ]' "4549.gpkg: not all unchanged (snap?)"
+    for f in 4549.geojson prj4549/edited.shp; do
+        run crs --from $f --format csv
+        check '[ "$(rc crs)" = 0 ] && others_unchanged crs "-" && [ "$(csv crs total TOTAL lost_km2)" = 0.000000 ] && [ ! -s "$T/crs.err" ]' "$f (EPSG:4549): rc $(rc crs), not all unchanged: $(head -2 $T/crs.err)"
+    done
     # JSON shape
     run json --from moved.geojson --format json
     check 'grep -q "^{\"from\":\"moved.geojson\".*\"parcels\":\[{\"id\":\"$P\".*\"status\":\"changed\".*\"total\":{.*\"stated_km2\":30.63" "$T/json.out"' "json: unexpected shape"

@@ -31,6 +31,8 @@
 #   noprj/edited.shp    Shapefile in EPSG:4490 lon/lat with the .prj deleted
 #   noprj4549/edited.shp Shapefile in EPSG:4549 metres with the .prj deleted
 #   4549.gpkg           GeoPackage reprojected to EPSG:4549 (CRS declared)
+#   4549.geojson        GeoJSON in EPSG:4549 (a "crs" member, as GDAL and QGIS write it)
+#   prj4549/edited.shp  Shapefile in EPSG:4549 with its .prj
 # and writes P's id, the box, and the new parcel's WKT to OUTDIR/info.txt.
 set -euo pipefail
 out=$1 base=${2:-}
@@ -144,6 +146,8 @@ shp ldid EPSG:4490 CP936 && rm -f "$out/ldid/edited.cpg" && printf '\x4d' | dd o
 shp utf8 EPSG:4490 UTF-8
 shp noprj EPSG:4490 UTF-8 && rm -f "$out/noprj/edited.prj" "$out/noprj/edited.cpg"
 shp noprj4549 EPSG:4549 UTF-8 && rm -f "$out/noprj4549/edited.prj"
+shp prj4549 EPSG:4549 UTF-8
+q -f GeoJSON -a_srs EPSG:4549 -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO -oo AUTODETECT_TYPE=YES "$out/4549.geojson" "$out/work.csv"
 q -f GPKG -a_srs EPSG:4549 -oo GEOM_POSSIBLE_NAMES=WKT -oo KEEP_GEOM_COLUMNS=NO -oo AUTODETECT_TYPE=YES -nln edited "$out/4549.gpkg" "$out/work.csv"
 
 printf "P='%s'\nP2='%s'\nP3='%s'\nbox='%s'\nnew='%s'\n" "$P" "$P2" "$P3" "$box" "$newp" >"$out/info.txt"
