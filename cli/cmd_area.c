@@ -43,7 +43,8 @@ int cmd_area(park_cli *cli, int argc, char **argv) {
             return cli_fail(cli, "area", st);
         }
         geo[i] /= 1e6, pla[i] /= 1e6;
-        if (isfinite(p->official_km2)) sum_off += p->official_km2;
+        /* a sum with a row missing is not the table's sum: leave it blank */
+        sum_off += isfinite(p->official_km2) ? p->official_km2 : NAN;
         sum_geo += geo[i], sum_pla += pla[i];
     }
     if (cli->format == CLI_JSON) {

@@ -100,7 +100,9 @@ typedef struct park_layer park_layer;
 
 /* Reads any OGR-readable polygon layer (Shapefile, GeoPackage, GeoJSON, ...) and
  * reprojects it to EPSG:4490. Required fields: id, name; official_km2 optional
- * (NAN when missing); layout, provenance, four_to optional.
+ * (NAN when missing or blank, a note when the field is absent, an error when a
+ * value is not a non-negative number); layout, provenance, four_to optional.
+ * An empty layer or a feature that is not a (Multi)Polygon is an error.
  * `layer_name` may be NULL for the first layer. `encoding` may be NULL (auto: .cpg,
  * DBF LDID, else UTF-8, or CP936 when the text is not UTF-8 but valid GBK) or e.g.
  * "CP936" to override for Shapefiles (a note when the file is not a Shapefile).

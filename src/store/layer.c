@@ -130,6 +130,23 @@ static const char *field_str(OGRFeatureH f, int idx) {
     return OGR_F_GetFieldAsString(f, idx);
 }
 
+/* The official area of a feature: NAN when unset or blank. False when the
+ * value is not a finite, non-negative number: OGR would read a text field's
+ * "abc" as 0, and a parcel of 0 km² would pass unnoticed. */
+static bool official_value(OGRFeatureH f, int idx, double *out) {
+    *out = NAN;
+    if (!OGR_F_IsFieldSetAndNotNull(f, idx)) return true;
+    const char *s = OGR_F_GetFieldAsString(f, idx);
+    while (*s == ' ') s++;
+    if (!*s) return true;
+    char *end;
+    double v = strtod(s, &end);
+    while (*end == ' ') end++;
+    if (end == s || *end || !isfinite(v) || v < 0) return false;
+    *out = v;
+    return true;
+}
+
 static bool all_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
     double minx, miny, maxx, maxy;
     if (!GEOSGeom_getXMin_r(ctx->geos, g, &minx) || !GEOSGeom_getYMin_r(ctx->geos, g, &miny) ||
@@ -181,6 +198,14 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
             park_buf_printf(&(*out)->notes, "%s: no .cpg and no code page in the DBF header (LDID 0); its text is not UTF-8 but valid GBK, so it was read as CP936 (give --encoding to choose another)\n", path);
         return rs;
     }
+    /* An empty GeoJSON collection has no fields either: say it is empty rather
+     * than that it lacks 'id'. */
+    if (OGR_L_GetFeatureCount(lyr, 1) == 0) {
+        park_status es = park_error(ctx, PARK_ERR_INPUT, "%s: layer '%s' has no features (expected polygon parcels)", path,
+                                    OGR_L_GetName(lyr));
+        GDALClose(ds);
+        return es;
+    }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     int fi_id = OGR_FD_GetFieldIndex(defn, "id"), fi_name = OGR_FD_GetFieldIndex(defn, "name");
     int fi_off = OGR_FD_GetFieldIndex(defn, "official_km2");
@@ -190,10 +215,12 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
     if (fi_prov < 0) fi_prov = OGR_FD_GetFieldIndex(defn, "provenanc");
     int fi_four = OGR_FD_GetFieldIndex(defn, "four_to");
     if (fi_id < 0 || fi_name < 0) {
+        /* the message names the layer, so it is written before GDALClose frees it */
+        park_status es = park_error(ctx, PARK_ERR_INPUT,
+                                    "%s: layer '%s' lacks required field '%s' (expected fields: id (ASCII slug), name (Chinese name); optional official_km2, layout, provenance, four_to)",
+                                    path, OGR_L_GetName(lyr), fi_id < 0 ? "id" : "name");
         GDALClose(ds);
-        return park_error(ctx, PARK_ERR_INPUT,
-                          "%s: layer '%s' lacks required field '%s' (expected fields: id (ASCII slug), name (Chinese name); optional official_km2, layout, provenance, four_to)",
-                          path, OGR_L_GetName(lyr), fi_id < 0 ? "id" : "name");
+        return es;
     }
 
     /* Source CRS: taken from the file; none -> assume EPSG:4490 if the
@@ -222,6 +249,8 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
     if (enc_ignored)
         park_buf_printf(&l->notes, "%s: --encoding %s ignored: only a Shapefile's DBF has a code page; this file's text is read as UTF-8\n",
                         path, encoding);
+    if (fi_off < 0)
+        park_buf_printf(&l->notes, "%s: no official_km2 field; official areas and deviations are left blank\n", path);
     if (!srs) {
         park_buf_printf(&l->notes, "%s: no CRS declared (.prj missing?); coordinates taken as EPSG:4490 lon/lat\n", path);
         is_4490 = true;
@@ -276,10 +305,18 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
             OGR_F_Destroy(f);
             break;
         }
+        double official = NAN;
+        if (fi_off >= 0 && !official_value(f, fi_off, &official)) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): %s '%.60s' is not an area (expected a non-negative number of km², e.g. 11.14)",
+                            path, fid, id, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fi_off)), OGR_F_GetFieldAsString(f, fi_off));
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f);
+            break;
+        }
         park_parcel p = {0};
         p.id = (char *)id;
         p.name = (char *)field_str(f, fi_name);
-        p.official_km2 = (fi_off >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_off)) ? OGR_F_GetFieldAsDouble(f, fi_off) : NAN;
+        p.official_km2 = official;
         p.layout = (char *)field_str(f, fi_layout);
         p.provenance = (char *)field_str(f, fi_prov);
         p.four_to = (char *)field_str(f, fi_four);

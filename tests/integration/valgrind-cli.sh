@@ -26,6 +26,10 @@ run --data square-1km.geojson area
 run --data square-1km.geojson area --format json --crs EPSG:32651
 run --data square-1km.geojson parcels --format csv
 run --data no-such-file.geojson area
+# bad layers: the error paths free what they opened and read nothing freed
+run --data layer/no-name.geojson area
+run --data layer/points.geojson parcels
+run --data layer/bad-official.geojson area
 run area
 run adjacency --format json
 run validate

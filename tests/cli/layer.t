@@ -1,0 +1,46 @@
+# Reading a parcel layer (any command, here `area` and `validate`): each bad
+# layer gets one message naming the file, the feature or field, and what was
+# expected; exit 3; nothing on stdout. Fixtures in tests/data/layer/.
+
+# a layer drawn in EPSG:4549 is reprojected to CGCS2000 lon/lat on reading:
+# the 1 km map square is 0.9996 km² on the ellipsoid (GK scale, see area.t)
+$ parkgis --data layer/square-4549.geojson area --format json
+| {"parcels":[{"id":"sq","name":"一平方公里","official_km2":1,"geodesic_km2":0.9996,"planar_km2":1,"planar_crs":"EPSG:4549","deviation_pct":-0.04}],"total":{"stated_km2":30.63,"table_sum_km2":1,"geodesic_km2":0.9996,"planar_km2":1,"deviation_pct":-96.74}}
+
+# a non-polygon feature
+$ parkgis --data layer/points.geojson area
+! layer/points.geojson: feature 1 (id 'gate') is a Point (expected a Polygon or MultiPolygon)
+| 
+? 3
+
+# a required field missing
+$ parkgis --data layer/no-name.geojson parcels
+! layer/no-name.geojson: layer 'noname' lacks required field 'name' (expected fields: id (ASCII slug), name
+| 
+? 3
+
+# no features at all
+$ parkgis --data layer/empty.geojson adjacency
+! layer/empty.geojson: layer 'empty' has no features (expected polygon parcels)
+| 
+? 3
+
+# an official area that is not a number (OGR alone would read it as 0)
+$ parkgis --data layer/bad-official.geojson area --format json
+! layer/bad-official.geojson: feature 1 (id 'b'): official_km2 '约2平方公里' is not an area (expected a non-negative number of km², e.g. 11.14)
+| 
+? 3
+
+# not a vector file
+$ parkgis validate layer/garbage.geojson
+! layer/garbage.geojson: cannot open as a vector layer (expected a Shapefile, GeoPackage, GeoJSON
+| 
+? 3
+
+# official_km2 is optional: without it the official columns and the table sum are blank, with a warning
+$ parkgis --data layer/no-official.geojson area --format csv
+! no official_km2 field; official areas and deviations are left blank
+| id,name,official_km2,geodesic_km2,planar_km2(EPSG:4549),deviation_pct
+| a,甲,,0.527,0.527,
+| TOTAL,表内合计 (table sum),,0.527,0.527,
+| TOTAL,规划总面积 (stated),30.63,0.527,0.527,-98.3

@@ -1,0 +1,77 @@
+/* test_layer.c - the geometry store (store/layer.c): a layer file in, parcels and
+ * WKT out; every bad layer gets PARK_ERR_INPUT and a message naming the file,
+ * the feature and what was expected. Fixtures: tests/data/layer/. */
+#include <stdlib.h>
+
+#include "parkgis.h"
+#include "internal.h"
+#include "test.h"
+
+/* A 1 km square drawn in EPSG:4549 is read back in EPSG:4490. The expected
+ * lon/lat are tests/data/square-1km.geojson's vertices, which were computed
+ * independently (cs2cs EPSG:4490 -> EPSG:4549 gives 633150.7093 3476171.1408
+ * for 121.4 31.4, the fixture's origin). */
+static void test_reproject_and_fields(park_ctx *ctx) {
+    park_layer *l = NULL;
+    CHECK_STATUS(park_layer_read(ctx, "layer/square-4549.geojson", NULL, NULL, &l), PARK_OK);
+    if (!l) return;
+    CHECK(park_layer_count(l) == 1);
+    const park_parcel *p = park_layer_get(l, 0);
+    CHECK_STR(p->id, "sq");
+    CHECK_STR(p->name, "一平方公里");
+    CHECK_STR(p->layout, "core");
+    CHECK_STR(p->provenance, ""); /* optional and absent: "", never NULL */
+    CHECK_NEAR(p->official_km2, 1.0, 0); /* a text field holding a number is read as that number */
+    char *wkt = park_geom_wkt(ctx, p->geom, 6);
+    CHECK_STR(wkt, "POLYGON ((121.4 31.4, 121.400134 31.409016, 121.410647 31.408901, 121.410512 31.399885, 121.4 31.4))");
+    park_free(wkt);
+    CHECK(park_layer_find(l, "一平方公里") == p);
+    CHECK(park_layer_find(l, "nope") == NULL);
+    CHECK_STR(park_layer_notes(l), "");
+    park_layer_free(l);
+}
+
+/* Reads `path`, expects PARK_ERR_INPUT, no layer, and each of the substrings in
+ * the message. */
+static void expect_input_error(park_ctx *ctx, const char *path, const char *want1, const char *want2) {
+    park_layer *l = (park_layer *)1;
+    CHECK_STATUS(park_layer_read(ctx, path, NULL, NULL, &l), PARK_ERR_INPUT);
+    CHECK(l == NULL);
+    const char *m = park_ctx_errmsg(ctx);
+    if (!strstr(m, path) || !strstr(m, want1) || (want2 && !strstr(m, want2))) {
+        fprintf(stderr, "message for %s: %s\n", path, m);
+        CHECK(0);
+    }
+    if (l) park_layer_free(l);
+}
+
+static void test_bad_layers(park_ctx *ctx) {
+    expect_input_error(ctx, "layer/points.geojson", "feature 1 (id 'gate') is a Point", "expected a Polygon or MultiPolygon");
+    /* the message names the layer, which must still be open when it is written */
+    expect_input_error(ctx, "layer/no-name.geojson", "layer 'noname' lacks required field 'name'", "expected fields: id");
+    expect_input_error(ctx, "layer/empty.geojson", "has no features", "expected polygon parcels");
+    expect_input_error(ctx, "layer/bad-official.geojson", "feature 1 (id 'b'): official_km2 '约2平方公里' is not an area",
+                       "expected a non-negative number of km²");
+    expect_input_error(ctx, "layer/garbage.geojson", "cannot open as a vector layer", "expected a Shapefile");
+    expect_input_error(ctx, "layer/no-such-file.geojson", "cannot open as a vector layer", NULL);
+}
+
+/* official_km2 is optional: absent means NAN and a note, not an error, so that
+ * validate and adjacency work on any polygon layer. */
+static void test_no_official(park_ctx *ctx) {
+    park_layer *l = NULL;
+    CHECK_STATUS(park_layer_read(ctx, "layer/no-official.geojson", NULL, NULL, &l), PARK_OK);
+    if (!l) return;
+    CHECK(isnan(park_layer_get(l, 0)->official_km2));
+    CHECK(strstr(park_layer_notes(l), "no official_km2 field") != NULL);
+    park_layer_free(l);
+}
+
+int main(void) {
+    park_ctx *ctx = park_ctx_new();
+    test_reproject_and_fields(ctx);
+    test_bad_layers(ctx);
+    test_no_official(ctx);
+    park_ctx_free(ctx);
+    return test_summary();
+}
