@@ -23,7 +23,15 @@ typedef struct pj_cache_entry {
 static _Thread_local pj_cache_entry cache[PJ_CACHE];
 static _Thread_local int cache_next;
 
+/* PROJ also accepts a bare object name and looks it up by approximate match
+ * ("FOO" becomes Amersfoort), so a typo would silently pick some CRS. Only the
+ * unambiguous forms are taken: AUTH:CODE or a URN, a PROJ string, WKT, PROJJSON. */
+static bool crs_form_ok(const char *s) {
+    return s && (strchr(s, ':') || s[0] == '+' || !strncmp(s, "proj=", 5) || strchr(s, '[') || s[0] == '{');
+}
+
 static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
+    if (!crs_form_ok(src) || !crs_form_ok(dst)) return NULL;
     for (int i = 0; i < PJ_CACHE; i++)
         if (cache[i].pj && cache[i].owner == ctx->proj && !strcmp(cache[i].src, src) && !strcmp(cache[i].dst, dst))
             return cache[i].pj;
@@ -51,6 +59,10 @@ void park_crs_release(PJ_CONTEXT *owner) {
 }
 
 static park_status crs_error(park_ctx *ctx, const char *src, const char *dst) {
+    const char *bad = !crs_form_ok(src) ? src : !crs_form_ok(dst) ? dst : NULL;
+    if (bad)
+        return park_error(ctx, PARK_ERR_USAGE, "unknown CRS '%.200s' (expected AUTH:CODE such as EPSG:4549 or EPSG:32651, a PROJ string or WKT)",
+                          bad);
     int e = proj_context_errno(ctx->proj);
     return park_error(ctx, PARK_ERR_USAGE,
                       "cannot transform from %.200s to %.200s: %s (expected a CRS such as EPSG:4490, EPSG:4326 or EPSG:4549)",

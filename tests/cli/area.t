@@ -26,3 +26,9 @@ $ parkgis --data no-such-file.geojson area
 $ parkgis --format xml parcels
 ! unknown --format 'xml'
 ? 2
+
+# a bare name is not taken as a CRS (PROJ would match 'FOO' to Amersfoort)
+$ parkgis --data square-1km.geojson area --crs FOO
+! unknown CRS 'FOO' (expected AUTH:CODE such as EPSG:4549
+| 
+? 2

@@ -76,6 +76,11 @@ $ parkgis --data adjacency.geojson locate --crs EPSG:999999 633100 3476500
 ! EPSG:999999
 ? 2
 
+$ parkgis --data adjacency.geojson locate --crs FOO 633100 3476500
+! unknown CRS 'FOO'
+| 
+? 2
+
 $ parkgis --data adjacency.geojson locate --crs EPSG:4549 633100
 ! expected two coordinates, X then Y, got 1 argument
 ? 2

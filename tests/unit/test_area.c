@@ -56,6 +56,13 @@ static void test_bad_crs(park_ctx *ctx) {
     double x = 121.4, y = 31.4;
     CHECK_STATUS(park_transform_xy(ctx, "EPSG:4490", "EPSG:999999", &x, &y), PARK_ERR_USAGE);
     CHECK(strstr(park_ctx_errmsg(ctx), "EPSG:999999") != NULL);
+    /* a bare name is refused: PROJ would match "FOO" approximately (to Amersfoort) */
+    x = 1, y = 2;
+    CHECK_STATUS(park_transform_xy(ctx, "FOO", "EPSG:4490", &x, &y), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "unknown CRS 'FOO'") != NULL);
+    CHECK(x == 1 && y == 2);
+    /* the unambiguous forms still work: URN, PROJ string */
+    CHECK_STATUS(park_transform_xy(ctx, "urn:ogc:def:crs:EPSG::4490", "+proj=utm +zone=51 +ellps=GRS80 +type=crs", &x, &y), PARK_OK);
     GEOSGeometry *a = park_geom_from_wkt(ctx, "POLYGON((121.4 31.4,121.41 31.4,121.41 31.41,121.4 31.41,121.4 31.4))");
     double m2;
     CHECK_STATUS(park_area_planar(ctx, a, "EPSG:4326", &m2), PARK_ERR_USAGE); /* geographic: refused */
