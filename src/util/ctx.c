@@ -79,11 +79,17 @@ const char *park_status_name(park_status st) {
     return "unknown";
 }
 
+/* shapelib offers no run-time version call, so its version is the one the build
+ * found (pkg-config, see CMakeLists.txt); the others are asked at run time. */
+#ifndef PARKGIS_SHAPELIB_VERSION
+#define PARKGIS_SHAPELIB_VERSION "(version unknown: no shapelib.pc at build time)"
+#endif
+
 void park_versions(char *buf, size_t len) {
     PJ_INFO pi = proj_info();
-    snprintf(buf, len, "parkgis %s\nGEOS %s\nPROJ %s\nGDAL %s\nshapelib (Debian libshp)",
+    snprintf(buf, len, "parkgis %s\nGEOS %s\nPROJ %s\nGDAL %s\nshapelib %s (at build time)",
              PARKGIS_VERSION, GEOSversion(), pi.release ? pi.release : "?",
-             GDALVersionInfo("RELEASE_NAME"));
+             GDALVersionInfo("RELEASE_NAME"), PARKGIS_SHAPELIB_VERSION);
 }
 
 void park_free(void *p) { free(p); }
