@@ -70,7 +70,8 @@ typedef struct park_recompute_report {
      * name) (warnings), "encoding" (error: text not UTF-8),
      * "input" (reader notes such as a missing .prj, warnings), "baseline"
      * (invalid baseline polygons, made valid to compare; warnings), "layout"
-     * (a layout that cannot be built over one of the layers; warnings). */
+     * (a layout that cannot be built over one of the layers; elements compared
+     * without removed parcels; warnings). */
     park_issue *issues;
     size_t nissues, errors, warnings;
     /* Filled only when errors == 0 (validation errors stop the recompute). */

@@ -433,11 +433,44 @@ static bool layout_touches(park_ctx *ctx, const park_layer *l, const GEOSGeometr
     return false;
 }
 
+/* The edited layer plus, for every baseline parcel it lacks, a parcel of that
+ * id with an empty geometry: a layout element made of parcels then loses the
+ * removed one (and shows it as lost area) instead of failing to build. NULL
+ * when no parcel was removed. *removed lists their ids. */
+static park_layer *with_removed_as_empty(park_ctx *ctx, const park_layer *base, const park_layer *ed, park_buf *removed) {
+    park_layer *aug = NULL;
+    for (size_t i = 0; i < park_layer_count(base); i++) {
+        const park_parcel *b = park_layer_get(base, i);
+        if (!b->id[0] || park_layer_find(ed, b->id)) continue;
+        if (!aug) {
+            aug = park_layer_new(ctx);
+            for (size_t j = 0; aug && j < park_layer_count(ed); j++) {
+                park_parcel p = *park_layer_get(ed, j);
+                p.geom = GEOSGeom_clone_r(ctx->geos, p.geom);
+                if (!p.geom || park_layer_add(ctx, aug, &p) != PARK_OK) park_layer_free(aug), aug = NULL;
+            }
+            if (!aug) return NULL;
+        }
+        park_parcel p = *b;
+        p.geom = GEOSGeom_createEmptyPolygon_r(ctx->geos);
+        if (!p.geom || park_layer_add(ctx, aug, &p) != PARK_OK) {
+            park_layer_free(aug);
+            return NULL;
+        }
+        park_buf_printf(removed, "%s%s", removed->s ? ", " : "", b->id);
+    }
+    return aug;
+}
+
 static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed,
                                    const GEOSGeometry *ub, const GEOSGeometry *ue, double snap_m) {
     park_recompute_report *r = L->r;
     char *list = park_layout_list(ctx);
     if (!list) return PARK_OK;
+    park_buf removed;
+    park_buf_init(&removed);
+    park_layer *aug = with_removed_as_empty(ctx, base, ed, &removed);
+    if (aug) ed = aug;
     park_status st = PARK_OK;
     char *save = NULL;
     for (char *id = strtok_r(list, "\n", &save); id && !st; id = strtok_r(NULL, "\n", &save)) {
@@ -457,6 +490,12 @@ static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_laye
         park_layout_free(lo_e);
     }
     free(list);
+    if (aug && !st)
+        add_issue(L, PARK_WARNING, "layout", "", NAN, NAN, NAN,
+                  "layout elements are compared without the removed parcel%s %s: the area they held shows as lost",
+                  strchr(removed.s, ',') ? "s" : "", removed.s);
+    park_layer_free(aug);
+    park_buf_free(&removed);
     return st;
 }
 

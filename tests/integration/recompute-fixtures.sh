@@ -143,6 +143,10 @@ suite_on() { # suite_on NAME BASE_GEOJSON SYNTHETIC(0|1)
     run removed --from removed.geojson --format csv
     check '[ "$(rc removed)" = 0 ] && [ "$(csv removed parcel "$P" status)" = removed ] && grep -q "warning: removed $P" "$T/removed.err"' "removed: no removed row/warning"
     check '[ "$(csv removed parcel "$P" lost_km2)" = "$(csv removed parcel "$P" old_km2)" ]' "removed: lost != old"
+    # the layout elements are still reported: the one that held P loses P's area
+    check '! grep -q "cannot be built over the edited layer" "$T/removed.err" &&
+        awk -F, -v a="$(csv removed parcel "$P" old_km2)" '"'"'$1=="element" && $11==a && $5=="changed" {f=1} END{exit !f}'"'"' "$T/removed.out"' \
+        "removed: no layout element lost $P's $(csv removed parcel "$P" old_km2) km²: $(grep layout $T/removed.err | head -2)"
 
     run renamed --from renamed.geojson --format csv
     check '[ "$(rc renamed)" = 0 ] && [ "$(csv renamed parcel "$P" status)" = unchanged+renamed ] && grep -q "renamed: .* -> .测试改名" "$T/renamed.err"' "renamed: not reported"
