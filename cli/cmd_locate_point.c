@@ -108,9 +108,7 @@ int cmd_locate_point(park_cli *cli, int argc, char **argv) {
     /* convert (and range-check) before loading the layer */
     double lon = xy[0], lat = xy[1];
     if (crs) {
-        st = park_transform_xy(cli->ctx, crs, "EPSG:4490", &lon, &lat);
-        if (!st && !(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
-            st = park_error(cli->ctx, PARK_ERR_USAGE, "(%g, %g) in %s is not a place on Earth", xy[0], xy[1], crs);
+        st = park_xy_to_lonlat(cli->ctx, crs, xy[0], xy[1], &lon, &lat);
     } else {
         st = park_datum_to_wgs84(cli->ctx, datum, xy[0], xy[1], &lon, &lat);
     }

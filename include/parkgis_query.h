@@ -25,7 +25,11 @@ typedef struct park_locate_result {
  * out-of-range coordinates. */
 park_status park_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lon, double lat,
                                park_datum datum, park_locate_result *out);
-/* Locates a projected x/y given in `crs` (e.g. "EPSG:4549"). */
+/* Converts X Y given in `crs` (e.g. "EPSG:4549") to EPSG:4490 lon/lat, checked:
+ * PARK_ERR_USAGE for NaN/inf, an unknown CRS, or a point outside the CRS's
+ * domain (the conversion does not round-trip, or lands off the globe). */
+park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y, double *lon, double *lat);
+/* Locates a projected x/y given in `crs` (e.g. "EPSG:4549"); checked as above. */
 park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *crs, double x,
                            double y, park_locate_result *out);
 

@@ -298,17 +298,36 @@ park_status park_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lo
     return locate_wgs84(ctx, layer, wlon, wlat, out);
 }
 
-park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *crs, double x, double y,
-                           park_locate_result *out) {
-    result_init(out);
+park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y, double *lon, double *lat) {
     if (!isfinite(x) || !isfinite(y))
         return park_error(ctx, PARK_ERR_USAGE, "coordinate (%g, %g) is not a finite number (expected X Y in the units of %s)", x,
                           y, crs);
-    double lon = x, lat = y;
-    park_status st = park_transform_xy(ctx, crs, "EPSG:4490", &lon, &lat);
+    double lo = x, la = y;
+    park_status st = park_transform_xy(ctx, crs, "EPSG:4490", &lo, &la);
     if (st) return st;
-    if (!(lon >= -180 && lon <= 180 && lat >= -90 && lat <= 90))
+    if (!(lo >= -180 && lo <= 180 && la >= -90 && la <= 90))
         return park_error(ctx, PARK_ERR_USAGE, "coordinate (%.10g, %.10g) in %s lies outside the globe (lon %.6g, lat %.6g)", x,
-                          y, crs, lon, lat);
+                          y, crs, lo, la);
+    /* Outside a projection's domain PROJ's inverse still answers, wrapping a
+     * Gauss-Kruger northing of 1e8 m (ten times the pole's) to a point on the
+     * equator. Inside the domain the forward undoes the inverse to well under a
+     * millimetre, even thousands of km off the central meridian; a point that
+     * does not come back within 1 m (or 1e-9 of its size) was not in the CRS. */
+    double bx = lo, by = la;
+    st = park_transform_xy(ctx, "EPSG:4490", crs, &bx, &by);
+    if (st || fabs(bx - x) > 1 + 1e-9 * fabs(x) || fabs(by - y) > 1 + 1e-9 * fabs(y))
+        return park_error(ctx, PARK_ERR_USAGE,
+                          "coordinate (%.10g, %.10g) lies outside the domain of %s (expected X Y within its zone, in its units and axis order X then Y)",
+                          x, y, crs);
+    *lon = lo, *lat = la;
+    return PARK_OK;
+}
+
+park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *crs, double x, double y,
+                           park_locate_result *out) {
+    result_init(out);
+    double lon, lat;
+    park_status st = park_xy_to_lonlat(ctx, crs, x, y, &lon, &lat);
+    if (st) return st;
     return locate_wgs84(ctx, layer, lon, lat, out);
 }

@@ -76,6 +76,12 @@ $ parkgis --data adjacency.geojson locate --crs EPSG:999999 633100 3476500
 ! EPSG:999999
 ? 2
 
+# a northing ten times the pole's: PROJ's inverse alone would wrap it onto the equator
+$ parkgis --data adjacency.geojson locate --crs EPSG:4549 633100 99999999
+! coordinate (633100, 99999999) lies outside the domain of EPSG:4549 (expected X Y within its zone
+| 
+? 2
+
 $ parkgis --data adjacency.geojson locate --crs FOO 633100 3476500
 ! unknown CRS 'FOO'
 | 

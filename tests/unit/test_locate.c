@@ -133,6 +133,14 @@ static void test_errors(park_ctx *ctx, park_layer *l) {
     CHECK_STATUS(park_locate_xy(ctx, l, "EPSG:999999", 1, 2, &r), PARK_ERR_USAGE);
     CHECK(strstr(park_ctx_errmsg(ctx), "EPSG:999999") != NULL);
     CHECK_STATUS(park_locate_xy(ctx, l, "EPSG:4549", INFINITY, 2, &r), PARK_ERR_USAGE);
+    /* outside the projection's domain: PROJ's inverse wraps Y = 1e8 m to the equator */
+    CHECK_STATUS(park_locate_xy(ctx, l, "EPSG:4549", X0, 1e8, &r), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "outside the domain of EPSG:4549") != NULL);
+    CHECK_STATUS(park_locate_xy(ctx, l, "EPSG:3857", 1e9, 1e9, &r), PARK_ERR_USAGE);
+    /* far from the central meridian but inside the domain: still answered */
+    double lon = 0, lat = 0;
+    CHECK_STATUS(park_xy_to_lonlat(ctx, "EPSG:4549", 2e6, 3476500, &lon, &lat), PARK_OK);
+    CHECK(lon > 135 && lon < 136);
     CHECK(r.parcel == NULL && r.nearest == NULL);
 }
 
