@@ -1,6 +1,6 @@
 # area of a 1 km x 1 km square drawn in EPSG:4549: planar exactly 1 km², geodesic 0.9996 (GK scale)
 $ parkgis --data square-1km.geojson area --format json
-| {"parcels":[{"id":"sq","name":"一平方公里","official_km2":1,"geodesic_km2":0.9996,"planar_km2":1,"planar_crs":"EPSG:4549","deviation_pct":-0.04}],"total":{"stated_km2":30.63,"table_sum_km2":1,"geodesic_km2":0.9996,"planar_km2":1,"deviation_pct":-96.74}}
+| {"parcels":[{"id":"sq","name":"一平方公里","official_km2":1,"geodesic_km2":0.99956,"planar_km2":1,"planar_crs":"EPSG:4549","deviation_pct":-0.04}],"total":{"stated_km2":30.63,"table_sum_km2":1,"geodesic_km2":0.99956,"planar_km2":1,"deviation_pct":-96.74}}
 
 # the planar CRS is named in the output and can be changed
 $ parkgis --data square-1km.geojson area --crs EPSG:32651 --format csv

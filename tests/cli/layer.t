@@ -5,7 +5,7 @@
 # a layer drawn in EPSG:4549 is reprojected to CGCS2000 lon/lat on reading:
 # the 1 km map square is 0.9996 km² on the ellipsoid (GK scale, see area.t)
 $ parkgis --data layer/square-4549.geojson area --format json
-| {"parcels":[{"id":"sq","name":"一平方公里","official_km2":1,"geodesic_km2":0.9996,"planar_km2":1,"planar_crs":"EPSG:4549","deviation_pct":-0.04}],"total":{"stated_km2":30.63,"table_sum_km2":1,"geodesic_km2":0.9996,"planar_km2":1,"deviation_pct":-96.74}}
+| {"parcels":[{"id":"sq","name":"一平方公里","official_km2":1,"geodesic_km2":0.99956,"planar_km2":1,"planar_crs":"EPSG:4549","deviation_pct":-0.04}],"total":{"stated_km2":30.63,"table_sum_km2":1,"geodesic_km2":0.99956,"planar_km2":1,"deviation_pct":-96.74}}
 
 # a non-polygon feature
 $ parkgis --data layer/points.geojson area

@@ -6,11 +6,10 @@
 # stopped and deleted on exit), then
 #   1. `parkgis export --layout parcels -f pg` (EPSG:4490): for every parcel,
 #      ST_Area(geom::geography) (PostGIS, spheroid) must agree with
-#      `parkgis area --format json` geodesic_km2 to 0.01 %. That JSON carries 4
-#      decimals (0.0001 km²), so the comparison allows 0.01 % plus half that last
-#      digit (5e-5 km²); the same check against the exported area_km2 column
-#      (full double precision) uses 0.01 % alone, and area_km2 must round to
-#      exactly the figure `parkgis area` prints (so the slack hides nothing).
+#      `parkgis area --format json` geodesic_km2 to 0.01 % (that JSON carries 6
+#      decimals, 1 m², so no slack for rounding); the same check against the
+#      exported area_km2 column (full double precision), and area_km2 must round
+#      to exactly the figure `parkgis area` prints.
 #   2. the same parcels exported with --t_srs EPSG:4549 into a second database:
 #      ST_Area(ST_Transform(geom, 4490)::geography) again within 0.01 %
 #      (reprojecting on the way in must not change the ground area).
@@ -92,11 +91,10 @@ for k in sorted(area):
     print("%s|%r|%s" % (k, area[k], pg[k]))
 EOF
 echo "parcels (EPSG:4490): ST_Area(geom::geography) vs parkgis area --format json geodesic_km2"
-compare "parcels vs parkgis area (0.01 % + 5e-5 km² JSON rounding)" 5e-5 "$tmp/cmp1" || fail=1
+compare "parcels vs parkgis area (0.01 %; the JSON carries 6 decimals, 1 m²)" 0 "$tmp/cmp1" || fail=1
 psql_q -c "SELECT id, area_km2, ST_Area(geom::geography) / 1e6 FROM \"$table\" ORDER BY id" >"$tmp/cmp1b" || fail=1
 compare "parcels vs exported area_km2 (full precision)" 0 "$tmp/cmp1b" || fail=1
-# The slack above lets up to ~0.02 % pass on the smallest parcel; close that
-# gap: area_km2 (full precision, which PostGIS matches to 0.01 % without slack)
+# And area_km2 (full precision, which PostGIS matches to 0.01 % without slack)
 # must round to exactly what `parkgis area` prints, to as many decimals as it
 # prints. Then PostGIS agrees with parkgis area's own number, not only with
 # its rounding.
@@ -134,7 +132,7 @@ for l in open(sys.argv[2], encoding="utf-8"):
         print("%s|%r|%s" % (id_, area[id_], geod))
 EOF
     echo "parcels (EPSG:4549): ST_Area(ST_Transform(geom, 4490)::geography) vs parkgis area"
-    compare "parcels reprojected vs parkgis area (0.01 % + 5e-5 km²)" 5e-5 "$tmp/cmp2" || fail=1
+    compare "parcels reprojected vs parkgis area (0.01 %)" 0 "$tmp/cmp2" || fail=1
 else
     echo "FAIL: parkgis export -f pg --t_srs EPSG:4549"; fail=1
 fi
