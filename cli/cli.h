@@ -29,7 +29,8 @@ int cli_usage_error(park_cli *cli, const char *cmd, const char *fmt, ...) __attr
 
 /* Parses "table|json|csv"; false when unknown. */
 bool cli_parse_format(const char *s, cli_format *out);
-/* Strict number parsing: whole string, finite. false otherwise. */
+/* Strict number parsing (park_parse_number: plain decimal, finite; no hex,
+ * inf or nan). false otherwise. */
 bool cli_parse_double(const char *s, double *out);
 
 /* Command entry points: argv[0] is the command name; return the exit code. */

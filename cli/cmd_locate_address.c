@@ -49,7 +49,8 @@ static const char *HELP =
     "      line too when stderr is a terminal.\n"
     "  --address-column NAME   the column holding addresses (default: a column named\n"
     "      address or 地址, or the only column)\n"
-    "  --lon-column NAME --lat-column NAME   columns holding coordinates instead\n"
+    "  --lon-column NAME --lat-column NAME   columns holding coordinates instead, as plain\n"
+    "      decimal degrees (121.38, 3.1e1); hex, inf, nan or empty make the row's error\n"
     "\n"
     "exit codes: 0 answered (also \"outside the park\"), 2 usage or unreadable address,\n"
     "            3 unreadable batch file, 5 not found / too vague, 70 internal error";
@@ -423,9 +424,11 @@ static int run_batch(park_cli *cli, park_resolver *res, const char *path, const 
         } else {
             double lon, lat;
             const char *xs = csv_field(r, (size_t)xi), *ys = csv_field(r, (size_t)yi);
-            if (!cli_parse_double(xs, &lon) || !cli_parse_double(ys, &lat)) {
-                park_buf_printf(&eb, "line %ld: coordinates '%s','%s' are not numbers (expected decimal degrees, e.g. 121.38 and 31.35)",
-                                r->line, xs, ys);
+            const char *why;
+            if (!park_parse_number(xs, &lon, &why)) {
+                park_buf_printf(&eb, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 121.38)", r->line, lon_col, xs, why);
+            } else if (!park_parse_number(ys, &lat, &why)) {
+                park_buf_printf(&eb, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 31.35)", r->line, lat_col, ys, why);
             } else if ((st = park_address_resolve_point(cli->ctx, res, lon, lat, datum, rr)) != PARK_OK) {
                 park_buf_printf(&eb, "line %ld: %s", r->line, park_ctx_errmsg(cli->ctx));
             } else answered = true;

@@ -23,6 +23,10 @@ static const char USAGE[] =
     "           and bd09 (Baidu) are converted to WGS84 with the exact iterative inverse\n"
     "           (residual < 1 mm); CGCS2000 is taken as WGS84.\n"
     "  --crs    X Y are in this CRS instead (e.g. EPSG:4549, EPSG:32651).\n"
+    "           X is the easting, Y the northing; a point more than 100 km from every\n"
+    "           parcel is answered with a warning naming that order (swapped X/Y?).\n"
+    "  Coordinates are plain decimal numbers (121.4, -73.5, 3476500, 3.4765e6); hex,\n"
+    "  inf and nan are refused (exit 2).\n"
     "  A point on a boundary counts as inside (distance 0). Where parcels overlap the\n"
     "  first in layer order is reported.\n";
 
@@ -41,16 +45,41 @@ static const char *opt_value(int argc, char **argv, int *i, const char *name, in
     return argv[++*i];
 }
 
+/* "-73.5" and "-.5" are coordinates, not options; whether they are valid
+ * numbers is for park_parse_number to say, with a message about the number. */
 static int looks_numeric(const char *s) {
-    char *end;
-    strtod(s, &end);
-    return end != s && *end == 0;
+    return s[0] == '-' && ((s[1] >= '0' && s[1] <= '9') || s[1] == '.');
 }
 
 static void json_parcel_ref(park_json *j, const park_parcel *p) {
     park_json_begin_obj(j);
     park_json_key(j, "id"), park_json_str(j, p->id);
     park_json_key(j, "name"), park_json_str(j, p->name);
+}
+
+/* Beyond this a projected point is more likely a mistake than a place
+ * (the park is 30 km², a district some 20 km across). */
+#define FAR_M 100e3
+
+/* X and Y given in the wrong order still make a valid point, thousands of km
+ * away, and it would be answered as "outside, nearest parcel ...". It is not
+ * refused (the CRS may be right and the point really elsewhere), but stderr
+ * says which order is expected and, when swapping brings the point near the
+ * parcels, says so too. */
+static void far_point_warning(park_cli *cli, const park_layer *l, const char *crs, const char *const pos[2],
+                              const double xy[2], const park_locate_result *r) {
+    if (r->inside || !r->nearest || r->nearest_distance_m <= FAR_M) return;
+    fprintf(stderr, "%s locate: warning: X Y %s %s (%s) is %.0f km from the nearest parcel (%s); the order expected is X (easting) first, then Y (northing)",
+            cli->prog, pos[0], pos[1], crs, r->nearest_distance_m / 1000, r->nearest->id);
+    double lon, lat;
+    park_locate_result sw;
+    if (park_xy_to_lonlat(cli->ctx, crs, xy[1], xy[0], &lon, &lat) == PARK_OK &&
+        park_locate_lonlat(cli->ctx, l, lon, lat, PARK_DATUM_WGS84, &sw) == PARK_OK && sw.nearest && sw.nearest_distance_m <= FAR_M) {
+        if (sw.inside) fprintf(stderr, "; swapped (%s %s) the point is in parcel '%s'", pos[1], pos[0], sw.parcel->id);
+        else fprintf(stderr, "; swapped (%s %s) it is %.1f km from parcel '%s'", pos[1], pos[0], sw.nearest_distance_m / 1000, sw.nearest->id);
+    }
+    park_ctx_clear_error(cli->ctx);
+    fputc('\n', stderr);
 }
 
 int cmd_locate_point(park_cli *cli, int argc, char **argv) {
@@ -92,15 +121,10 @@ int cmd_locate_point(park_cli *cli, int argc, char **argv) {
                                crs ? "Y" : "LAT", npos, npos == 1 ? "" : "s");
     double xy[2];
     for (int k = 0; k < 2; k++) {
-        char *end;
-        double d = strtod(pos[k], &end);
-        if (end == pos[k] || *end)
-            return cli_usage_error(cli, "locate", "%s '%s' is not a number (expected %s)", k ? yn : xn, pos[k],
-                                   crs ? "a number in the CRS's units, e.g. 633000" : "decimal degrees, e.g. 121.4 31.4");
-        if (!isfinite(d))
-            return cli_usage_error(cli, "locate", "%s '%s' is not a finite number (expected %s)", k ? yn : xn, pos[k],
-                                   crs ? "a number in the CRS's units" : "decimal degrees");
-        xy[k] = d;
+        const char *why;
+        if (!park_parse_number(pos[k], &xy[k], &why))
+            return cli_usage_error(cli, "locate", "%s '%s' %s (expected %s)", k ? yn : xn, pos[k], why,
+                                   crs ? "a decimal number in the CRS's units, e.g. 633000" : "decimal degrees, e.g. 121.4 31.4");
     }
     park_datum datum = PARK_DATUM_WGS84;
     park_status st;
@@ -121,6 +145,7 @@ int cmd_locate_point(park_cli *cli, int argc, char **argv) {
     if (r.ncontaining > 1)
         fprintf(stderr, "parkgis locate: note: the point lies in %zu overlapping parcels; '%s' (first in layer order) is reported\n",
                 r.ncontaining, r.parcel->id);
+    if (crs) far_point_warning(cli, l, crs, pos, xy, &r);
     const char *layout = r.inside ? r.parcel->layout : "";
 
     if (cli->format == CLI_JSON) {

@@ -22,7 +22,9 @@ static const char *USAGE =
     "  --encoding ENC   DBF code page of a Shapefile, e.g. CP936 (GBK) or UTF-8. Without it the\n"
     "                   .cpg, then the DBF's LDID byte decide; when neither says, text that is not\n"
     "                   UTF-8 but is valid GBK is read as CP936 (with a warning).\n"
-    "  --layer NAME     layer of a multi-layer file (default: the first)\n"
+    "  --layer NAME     layer of EDITED when it holds several (or write EDITED|layername=NAME;\n"
+    "                   --baseline and --data take PATH|layername=NAME). Unnamed, the only polygon\n"
+    "                   layer with fields id and name is read; otherwise exit 3 listing the layers.\n"
     "  --diff-layer F   also write the gained/lost pieces as GeoPackage layer 'parcel_changes'\n"
     "                   (parcel_id, name, kind gained|lost, area_m2), atomically; F ends in .gpkg\n"
     "                   and is never one of the inputs\n"
@@ -48,10 +50,18 @@ static double pct(double old_m2, double new_m2) {
 }
 
 /* True when a and b name the same existing file (also through links or
- * another spelling of the path). */
-static bool same_file(const char *a, const char *b) {
+ * another spelling of the path). `b` may be a layer source, "x.gpkg|layername=L":
+ * its file is what an output must not replace. */
+static bool same_file(park_ctx *ctx, const char *a, const char *b) {
     struct stat sa, sb;
-    return stat(a, &sa) == 0 && stat(b, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    char *bp = NULL, *bl = NULL;
+    if (park_layer_source_split(ctx, b, &bp, &bl) != PARK_OK) {
+        park_ctx_clear_error(ctx);
+        bp = park_strdup(b);
+    }
+    bool same = stat(a, &sa) == 0 && stat(bp, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
+    park_free(bp), park_free(bl);
+    return same;
 }
 
 static const char *level_name(park_issue_level l) { return l == PARK_ERROR ? "error" : "warning"; }
@@ -259,9 +269,9 @@ int cmd_recompute(park_cli *cli, int argc, char **argv) {
 
     park_ctx *ctx = cli->ctx;
     /* The inputs are never modified, --overwrite or not. */
-    if (diff && (same_file(diff, from) || same_file(diff, base))) {
+    if (diff && (same_file(ctx, diff, from) || same_file(ctx, diff, base))) {
         park_error(ctx, PARK_ERR_OUTPUT, "%s: is the %s layer; the inputs are never replaced (give --diff-layer another path)", diff,
-                   same_file(diff, from) ? "edited (--from)" : "baseline");
+                   same_file(ctx, diff, from) ? "edited (--from)" : "baseline");
         return cli_fail(cli, "recompute", PARK_ERR_OUTPUT);
     }
     park_layer *bl = NULL, *ed = NULL;

@@ -24,7 +24,10 @@ static const cli_command commands[] = {
 
 static void usage(FILE *f) {
     fprintf(f, "usage: parkgis [--data PATH] [--format table|json|csv] COMMAND [ARGS]\n"
-               "       parkgis --version | --help | COMMAND --help\n\ncommands:\n");
+               "       parkgis --version | --help | COMMAND --help\n"
+               "  --data PATH  parcel layer to work on (default: the bundled one); one layer of a\n"
+               "               multi-layer file as 'PATH|layername=NAME' (quoted), as QGIS writes it\n"
+               "\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
     fprintf(f, "\nexit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 4 cannot write output,\n"
                "            5 not found, 70 internal error\n");
@@ -64,14 +67,7 @@ bool cli_parse_format(const char *s, cli_format *out) {
     return true;
 }
 
-bool cli_parse_double(const char *s, double *out) {
-    if (!s || !*s) return false;
-    char *end;
-    double v = strtod(s, &end);
-    if (*end || !isfinite(v)) return false;
-    *out = v;
-    return true;
-}
+bool cli_parse_double(const char *s, double *out) { return park_parse_number(s, out, NULL) != 0; }
 
 int main(int argc, char **argv) {
     park_cli cli = {0};

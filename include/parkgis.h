@@ -81,6 +81,16 @@ void park_versions(char *buf, size_t len);
 /* Frees memory returned by park_* functions that is not an object with its own _free. */
 void park_free(void *p);
 
+/* Parses a plain decimal number, the only form parkgis takes from users:
+ * optional sign, digits with an optional fraction, optional exponent ("121.4",
+ * "-73.5", ".5", "3476500", "3.4765e6"); spaces or tabs around it are ignored.
+ * Refused: empty text, hexadecimal ("0x10"), inf, nan, a value too large for a
+ * double, a decimal comma ("121,4") and any other text. Returns 1 and sets *out,
+ * or returns 0 and, when `why` is not NULL, sets *why to a phrase for messages:
+ * "is empty", "is hexadecimal", "is not a finite number" or "is not a number"
+ * (used as "latitude 'nan' is not a finite number (expected ...)"). */
+int park_parse_number(const char *s, double *out, const char **why);
+
 /* ------------------------------------------------------------------ parcels */
 
 /* One feature of a parcel layer. All strings are UTF-8; optional ones are "" when
@@ -103,13 +113,24 @@ typedef struct park_layer park_layer;
  * (NAN when missing or blank, a note when the field is absent, an error when a
  * value is not a non-negative number); layout, provenance, four_to optional.
  * An empty layer or a feature that is not a (Multi)Polygon is an error.
- * `layer_name` may be NULL for the first layer. `encoding` may be NULL (auto: .cpg,
+ * `path` may name a layer of a multi-layer file the way QGIS writes it,
+ * "parks.gpkg|layername=parcels" (see park_layer_source_split), or `layer_name`
+ * may (giving both with different names is PARK_ERR_USAGE). When neither names
+ * one and the file holds several layers, the only polygon layer with fields id
+ * and name is read; no such layer, or more than one, is PARK_ERR_INPUT with a
+ * message listing the layers. `encoding` may be NULL (auto: .cpg,
  * DBF LDID, else UTF-8, or CP936 when the text is not UTF-8 but valid GBK) or e.g.
  * "CP936" to override for Shapefiles (a note when the file is not a Shapefile).
  * On success *out is a new layer. Errors: PARK_ERR_INPUT naming path, feature, field;
  * PARK_ERR_USAGE for an encoding iconv does not know. */
 park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_name,
                             const char *encoding, park_layer **out);
+
+/* Splits a layer source "PATH|layername=NAME" into new strings *path and *layer
+ * (*layer NULL when the source names none; free both with park_free). A source
+ * that exists as a file is never split. PARK_ERR_USAGE for any other text
+ * after '|' (QGIS's |layerid=N, |subset=...), naming the form expected. */
+park_status park_layer_source_split(park_ctx *ctx, const char *source, char **path, char **layer);
 
 /* Returns a new, empty layer (for building layers in code, e.g. the compiler). */
 park_layer *park_layer_new(park_ctx *ctx);

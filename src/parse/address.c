@@ -280,22 +280,44 @@ static bool read_number(const unsigned *c, size_t n, size_t *i, char *out, size_
 static bool in_lon(double v) { return v >= 73 && v <= 136; }
 static bool in_lat(double v) { return v >= 3 && v <= 54; }
 
+/* One coordinate of a pair: the token up to the next separator. A token made
+ * only of ASCII letters, digits, signs and points that starts like a number
+ * ("0x79", "121.4abc") is meant as a number; anything else (98弄) is not. */
+static bool coord_token(const char **s, char *tok, size_t n, bool *numberish) {
+    const char *b = *s, *e = b;
+    while (*e && !strchr(",; /()", *e)) e++;
+    if (e == b || (size_t)(e - b) >= n) return false;
+    memcpy(tok, b, (size_t)(e - b));
+    tok[e - b] = 0;
+    *numberish = strchr("+-.0123456789", tok[0]) != NULL;
+    for (const char *c = tok; *c; c++)
+        if (!(isalnum((unsigned char)*c) || strchr("+-.", *c))) *numberish = false;
+    *s = e;
+    return true;
+}
+
 /* "121.38,31.35", "121.38 31.35", "(31.35, 121.38)": 1 when the whole text is
- * two numbers, -1 when they are out of range for China, 0 when it is not a pair. */
-static int parse_coords(const char *norm, double *lon, double *lat, int *swapped) {
+ * two numbers, -1 when they are out of range for China, -2 when it is two
+ * number-like tokens of which one is not plain decimal (*bad, *why say which:
+ * strtod would read "0x79" as 121), 0 when it is not a pair. */
+static int parse_coords(const char *norm, double *lon, double *lat, int *swapped, char *bad, size_t badlen,
+                        const char **why) {
     const char *s = norm;
+    char tok[2][64];
+    bool numberish[2];
     while (*s == '(' || *s == ' ') s++;
-    char *end;
-    double a = strtod(s, &end);
-    if (end == s) return 0;
-    s = end;
+    if (!coord_token(&s, tok[0], sizeof tok[0], &numberish[0])) return 0;
     while (*s == ',' || *s == ' ' || *s == ';' || *s == '/') s++;
-    double b = strtod(s, &end);
-    if (end == s) return 0;
-    s = end;
+    if (!coord_token(&s, tok[1], sizeof tok[1], &numberish[1])) return 0;
     while (*s == ')' || *s == ' ') s++;
-    if (*s) return 0;
-    if (!isfinite(a) || !isfinite(b)) return -1;
+    if (*s || !numberish[0] || !numberish[1]) return 0;
+    double v[2];
+    for (int k = 0; k < 2; k++)
+        if (!park_parse_number(tok[k], &v[k], why)) {
+            snprintf(bad, badlen, "%s", tok[k]);
+            return -2;
+        }
+    double a = v[0], b = v[1];
     *swapped = 0;
     if (in_lon(a) && in_lat(b)) *lon = a, *lat = b;
     else if (in_lat(a) && in_lon(b)) *lon = b, *lat = a, *swapped = 1;
@@ -412,7 +434,15 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     }
 
     /* coordinates: the whole text is two numbers */
-    int cr = parse_coords(a->normalized, &a->lon, &a->lat, &a->swapped);
+    char bad[64];
+    const char *why = "";
+    int cr = parse_coords(a->normalized, &a->lon, &a->lat, &a->swapped, bad, sizeof bad, &why);
+    if (cr == -2) {
+        park_status st = park_error(ctx, PARK_ERR_USAGE, "'%s': coordinate '%s' %s (expected LON,LAT in decimal degrees, e.g. 121.38,31.35)",
+                                    a->input, bad, why);
+        park_address_free(a);
+        return st;
+    }
     if (cr < 0) {
         park_status st = park_error(ctx, PARK_ERR_USAGE,
                                     "'%s': coordinates out of range for China (expected LON,LAT with longitude 73..136 and latitude 3..54, e.g. 121.38,31.35)",

@@ -9,6 +9,7 @@
 #include <iconv.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../internal.h"
 #include "store.h"
@@ -137,12 +138,10 @@ static bool official_value(OGRFeatureH f, int idx, double *out) {
     *out = NAN;
     if (!OGR_F_IsFieldSetAndNotNull(f, idx)) return true;
     const char *s = OGR_F_GetFieldAsString(f, idx);
-    while (*s == ' ') s++;
+    while (*s == ' ' || *s == '\t') s++;
     if (!*s) return true;
-    char *end;
-    double v = strtod(s, &end);
-    while (*end == ' ') end++;
-    if (end == s || *end || !isfinite(v) || v < 0) return false;
+    double v;
+    if (!park_parse_number(s, &v, NULL) || v < 0) return false;
     *out = v;
     return true;
 }
@@ -155,8 +154,98 @@ static bool all_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
     return minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90;
 }
 
-park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_name,
+/* ------------------------------------------------------------------ which layer */
+
+#define LAYERNAME_KEY "|layername="
+
+park_status park_layer_source_split(park_ctx *ctx, const char *source, char **path, char **layer) {
+    *path = *layer = NULL;
+    const char *bar = strchr(source, '|');
+    /* a file whose name really holds a '|' is taken as it is */
+    if (!bar || access(source, F_OK) == 0) {
+        *path = park_strdup(source);
+        return PARK_OK;
+    }
+    if (strncmp(bar, LAYERNAME_KEY, strlen(LAYERNAME_KEY)) != 0 || !bar[strlen(LAYERNAME_KEY)] ||
+        strchr(bar + 1, '|'))
+        return park_error(ctx, PARK_ERR_USAGE,
+                          "'%s': cannot read the part after '|' (expected PATH|layername=NAME, as QGIS writes a layer of a multi-layer file)",
+                          source);
+    *path = park_strndup(source, (size_t)(bar - source));
+    *layer = park_strdup(bar + strlen(LAYERNAME_KEY));
+    return PARK_OK;
+}
+
+static bool layer_has_fields(OGRLayerH lyr) {
+    OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
+    return OGR_FD_GetFieldIndex(d, "id") >= 0 && OGR_FD_GetFieldIndex(d, "name") >= 0;
+}
+
+/* A layer that can hold parcels: polygons, or a generic geometry column
+ * (each feature is checked when read). */
+static bool layer_is_polygonal(OGRLayerH lyr) {
+    OGRwkbGeometryType t = wkbFlatten(OGR_L_GetGeomType(lyr));
+    return t == wkbPolygon || t == wkbMultiPolygon || t == wkbUnknown;
+}
+
+/* "parcels (Multi Polygon; id, name), roads (Line String)" for messages. */
+static void list_layers(GDALDatasetH ds, park_buf *b) {
+    int n = GDALDatasetGetLayerCount(ds);
+    for (int i = 0; i < n; i++) {
+        OGRLayerH l = GDALDatasetGetLayer(ds, i);
+        park_buf_printf(b, "%s'%s' (%s%s)", i ? ", " : "", OGR_L_GetName(l),
+                        OGRGeometryTypeToName(wkbFlatten(OGR_L_GetGeomType(l))), layer_has_fields(l) ? "; id, name" : "");
+    }
+}
+
+/* The layer to read when none is named. QGIS saves several layers into one
+ * GeoPackage, and the first is often not the parcels: taking it silently would
+ * report on the wrong data. So a file with several layers gives the only
+ * polygon layer with the required fields, or an error listing them all. */
+static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, park_status *st) {
+    int n = GDALDatasetGetLayerCount(ds), ncand = 0;
+    OGRLayerH cand = NULL;
+    if (n == 1) return GDALDatasetGetLayer(ds, 0);
+    for (int i = 0; i < n; i++) {
+        OGRLayerH l = GDALDatasetGetLayer(ds, i);
+        if (layer_is_polygonal(l) && layer_has_fields(l)) cand = l, ncand++;
+    }
+    if (ncand == 1) return cand;
+    if (n == 0) {
+        *st = park_error(ctx, PARK_ERR_INPUT, "%s: no layer in file (expected polygon parcels)", path);
+        return NULL;
+    }
+    park_buf b;
+    park_buf_init(&b);
+    list_layers(ds, &b);
+    *st = park_error(ctx, PARK_ERR_INPUT,
+                     "%s: %d layers and none named, and %s (layers: %s); choose one as '%s|layername=NAME'", path, n,
+                     ncand ? "more than one is a polygon layer with fields id and name"
+                           : "none of them is a polygon layer with fields id and name",
+                     b.s, path);
+    park_buf_free(&b);
+    return NULL;
+}
+
+static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
+                              const char *encoding, park_layer **out);
+
+park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer_name,
                             const char *encoding, park_layer **out) {
+    *out = NULL;
+    char *path, *named;
+    park_status st = park_layer_source_split(ctx, source, &path, &named);
+    if (st == PARK_OK && named && layer_name && strcmp(named, layer_name) != 0)
+        st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
+                        named, layer_name);
+    if (st == PARK_OK) st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+    free(path), free(named);
+    return st;
+}
+
+/* `source` as given (kept as the layer's path), `path` the file part of it. */
+static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
+                              const char *encoding, park_layer **out) {
     *out = NULL;
     GDALAllRegister();
     char *oo[2] = {NULL, NULL};
@@ -180,20 +269,28 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
     if (!ds)
         return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open as a vector layer (expected a Shapefile, GeoPackage, GeoJSON or other OGR-readable file)%s%s",
                           path, CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
-    OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name)
-                               : (GDALDatasetGetLayerCount(ds) > 0 ? GDALDatasetGetLayer(ds, 0) : NULL);
+    park_status ls = PARK_OK;
+    OGRLayerH lyr = layer_name ? GDALDatasetGetLayerByName(ds, layer_name) : pick_layer(ctx, ds, path, &ls);
+    if (!lyr && layer_name) {
+        park_buf b;
+        park_buf_init(&b);
+        list_layers(ds, &b);
+        ls = park_error(ctx, PARK_ERR_INPUT, "%s: no layer named '%s' (layers: %s)", path, layer_name, b.s ? b.s : "none");
+        park_buf_free(&b);
+    }
     if (!lyr) {
         GDALClose(ds);
-        return park_error(ctx, PARK_ERR_INPUT, "%s: no layer %s%s%s", path, layer_name ? "named '" : "",
-                          layer_name ? layer_name : "in file", layer_name ? "'" : "");
+        return ls;
     }
     /* Only a Shapefile (it has SOURCE_ENCODING metadata) has a DBF code page;
      * GeoPackage and GeoJSON text is UTF-8 by definition. */
     bool enc_ignored = encoding && *encoding &&
                        !GDALGetMetadataItem((GDALMajorObjectH)lyr, "SOURCE_ENCODING", "SHAPEFILE");
     if (!(encoding && *encoding) && shp_text_is_gbk(lyr)) {
+        char *lname = park_strdup(OGR_L_GetName(lyr));
         GDALClose(ds);
-        park_status rs = park_layer_read(ctx, path, layer_name, "CP936", out);
+        park_status rs = layer_read(ctx, source, path, lname, "CP936", out);
+        free(lname);
         if (rs == PARK_OK)
             park_buf_printf(&(*out)->notes, "%s: no .cpg and no code page in the DBF header (LDID 0); its text is not UTF-8 but valid GBK, so it was read as CP936 (give --encoding to choose another)\n", path);
         return rs;
@@ -245,7 +342,7 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
 
     park_layer *l = park_layer_new(ctx);
     free(l->path);
-    l->path = park_strdup(path);
+    l->path = park_strdup(source);
     if (enc_ignored)
         park_buf_printf(&l->notes, "%s: --encoding %s ignored: only a Shapefile's DBF has a code page; this file's text is read as UTF-8\n",
                         path, encoding);

@@ -28,6 +28,53 @@ char *park_asprintf(const char *fmt, ...) {
     return r;
 }
 
+/* The one number parser for user input (command-line values, CSV coordinate
+ * columns, layer attributes, "LON,LAT" text). strtod alone also takes "0x10"
+ * (read as 16), "inf", "nan" and "1e999": each a typo or a paste accident that
+ * would be answered as a real place, so the syntax is checked first and strtod
+ * only converts what is already known to be plain decimal. */
+int park_parse_number(const char *s, double *out, const char **why) {
+    const char *w = "is not a number";
+    if (!s) s = "";
+    while (*s == ' ' || *s == '\t') s++;
+    const char *p = s;
+    if (*p == '+' || *p == '-') p++;
+    size_t intd = 0, fracd = 0;
+    while (isdigit((unsigned char)*p)) p++, intd++;
+    if (*p == '.') {
+        p++;
+        while (isdigit((unsigned char)*p)) p++, fracd++;
+    }
+    bool ok = intd + fracd > 0;
+    if (ok && (*p == 'e' || *p == 'E')) {
+        const char *q = p + 1;
+        if (*q == '+' || *q == '-') q++;
+        if (!isdigit((unsigned char)*q)) ok = false;
+        while (isdigit((unsigned char)*q)) q++;
+        p = q;
+    }
+    const char *end = p;
+    while (*p == ' ' || *p == '\t') p++;
+    if (ok && !*p) {
+        char *e;
+        double v = strtod(s, &e);
+        if (e == end && isfinite(v)) {
+            *out = v;
+            return 1;
+        }
+        w = "is not a finite number"; /* 1e999 */
+    } else if (!*s) {
+        w = "is empty";
+    } else {
+        const char *u = s + (*s == '+' || *s == '-');
+        if (u[0] == '0' && (u[1] == 'x' || u[1] == 'X')) w = "is hexadecimal";
+        else if (park_streq_ci(u, "inf") || park_streq_ci(u, "infinity") || park_streq_ci(u, "nan"))
+            w = "is not a finite number";
+    }
+    if (why) *why = w;
+    return 0;
+}
+
 bool park_streq_ci(const char *a, const char *b) {
     for (; *a && *b; a++, b++)
         if (tolower((unsigned char)*a) != tolower((unsigned char)*b)) return false;

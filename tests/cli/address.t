@@ -103,12 +103,20 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 ! 9 rows, 5 located (4 inside a parcel), 1 not found, 3 bad
 
 # batch from stdin with coordinate columns; a bad coordinate is counted, the run goes on
-$ printf 'name,lon,lat\nA,121.405,31.405\nB,x,31.4\nC,121.5,31.5\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --lon-column lon --lat-column lat
+$ printf 'name,lon,lat\nA,121.405,31.405\nB,x,31.4\nC,121.5,31.5\nD,0x79,31.4\nE,121.4,\nF,121.4,nan\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --lon-column lon --lat-column lat
 | name,lon,lat,parcel_id,parcel,layout,match,confidence,candidates,error
 | A,121.405,31.405,robot,机器人产业园,,exact,1.00,robot:1.00,
-| B,x,31.4,,,,,,,"line 3: coordinates 'x','31.4' are not numbers (expected decimal degrees, e.g. 121.38 and 31.35)"
+| B,x,31.4,,,,,,,"line 3: lon 'x' is not a number (expected decimal degrees, e.g. 121.38)"
 | C,121.5,31.5,,,,exact,1.00,outside:1.00,
-! 3 rows, 2 located (1 inside a parcel), 0 not found, 1 bad
+| D,0x79,31.4,,,,,,,"line 5: lon '0x79' is hexadecimal (expected decimal degrees, e.g. 121.38)"
+| E,121.4,,,,,,,,"line 6: lat '' is empty (expected decimal degrees, e.g. 31.35)"
+| F,121.4,nan,,,,,,,"line 7: lat 'nan' is not a finite number (expected decimal degrees, e.g. 31.35)"
+! 6 rows, 2 located (1 inside a parcel), 0 not found, 4 bad
+
+# "LON,LAT" as an address: plain decimal only, like the command line
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "0x79,31.4"
+! '0x79,31.4': coordinate '0x79' is hexadecimal (expected LON,LAT in decimal degrees, e.g. 121.38,31.35)
+? 2
 
 # no progress line when stderr is not a terminal (it is a file here)
 $ printf 'address\n甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - 2>&1 >/dev/null | grep -c 'rows/s'

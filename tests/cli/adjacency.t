@@ -68,6 +68,11 @@ $ parkgis --data adjacency.geojson adjacency --tolerance nan
 ! --tolerance 'nan'
 ? 2
 
+# option values are plain decimal too (park_parse_number): strtod would take 0x10 as 16
+$ parkgis --data adjacency.geojson adjacency --tolerance 0x10
+! --tolerance '0x10' is not a non-negative number of metres
+? 2
+
 # an invalid parcel (bow-tie) does not stop adjacency: its repair is used
 $ parkgis --data validate-bad.geojson adjacency --format csv | grep -c ,
 | 11

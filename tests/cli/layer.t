@@ -44,3 +44,42 @@ $ parkgis --data layer/no-official.geojson area --format csv
 | a,甲,,0.527,0.527,
 | TOTAL,表内合计 (table sum),,0.527,0.527,
 | TOTAL,规划总面积 (stated),30.63,0.527,0.527,-98.3
+
+# Multi-layer GeoPackages (tests/data/layer/multilayer.sh). QGIS saves several
+# layers into one .gpkg; the first is not necessarily the parcels.
+# unnamed: the only polygon layer with id and name is read (not 'outline', the first)
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis --data one.gpkg parcels --format csv; rc=$?; rm -rf $d; exit $rc
+| id,name,official_km2,layout
+| sq,一平方公里,1.00,
+
+# two candidate layers and none named: exit 3, the file, the layers and how to choose
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis --data two.gpkg parcels; rc=$?; rm -rf $d; exit $rc
+! parkgis parcels: two.gpkg: 2 layers and none named, and more than one is a polygon layer with fields id and name (layers: 'parcels_2020' (Polygon; id, name), 'parcels' (Polygon; id, name)); choose one as 'two.gpkg|layername=NAME'
+| 
+? 3
+
+# named as QGIS writes it: PATH|layername=NAME
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis --data 'two.gpkg|layername=parcels' locate --crs EPSG:4549 633100 3476500 --format csv; rc=$?; rm -rf $d; exit $rc
+| lon,lat,inside,parcel,name,distance_m,nearest,nearest_name,nearest_m,layout
+| 121.3995110,31.4029709,yes,a,甲园,99.98,a,甲园,0.00,core;north-belt
+
+# a layer that is not there: the layers are listed
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis --data 'two.gpkg|layername=parcel' area; rc=$?; rm -rf $d; exit $rc
+! two.gpkg: no layer named 'parcel' (layers: 'parcels_2020' (Polygon; id, name), 'parcels' (Polygon; id, name))
+| 
+? 3
+
+# none of the layers has parcels: listed too
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && ogr2ogr -f GPKG three.gpkg one.gpkg outline && ogr2ogr -update three.gpkg one.gpkg gates && parkgis --data three.gpkg area; rc=$?; rm -rf $d; exit $rc
+! three.gpkg: 2 layers and none named, and none of them is a polygon layer with fields id and name (layers: 'outline' (Polygon), 'gates' (Point; id, name)); choose one as 'three.gpkg|layername=NAME'
+? 3
+
+# validate PATH takes the same form; a named layer gets the usual checks
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis validate 'one.gpkg|layername=gates'; rc=$?; rm -rf $d; exit $rc
+! one.gpkg: feature 1 (id 'gate-1') is a Point (expected a Polygon or MultiPolygon)
+? 3
+
+# other QGIS source options are not understood: a usage error, not a silent first layer
+$ parkgis --data 'square-1km.geojson|layerid=0' area
+! 'square-1km.geojson|layerid=0': cannot read the part after '|' (expected PATH|layername=NAME, as QGIS writes a layer of a multi-layer file)
+? 2

@@ -56,6 +56,48 @@ $ parkgis --data adjacency.geojson locate 121.4 inf
 ! latitude 'inf' is not a finite number
 ? 2
 
+# only plain decimal: strtod would read 0x79 as 121 and answer it
+$ parkgis --data adjacency.geojson locate 0x79 31.4
+! parkgis locate: longitude '0x79' is hexadecimal (expected decimal degrees, e.g. 121.4 31.4)
+| 
+? 2
+
+$ parkgis --data adjacency.geojson locate 121.4 31.4abc
+! latitude '31.4abc' is not a number (expected decimal degrees, e.g. 121.4 31.4)
+? 2
+
+$ parkgis --data adjacency.geojson locate 121.4 ''
+! latitude '' is empty (expected decimal degrees, e.g. 121.4 31.4)
+? 2
+
+$ parkgis --data adjacency.geojson locate 121.4 1e999
+! latitude '1e999' is not a finite number
+? 2
+
+$ parkgis --data adjacency.geojson locate 121.4 31,4
+! latitude '31,4' is not a number
+? 2
+
+$ parkgis --data adjacency.geojson locate --crs EPSG:4549 0x9A8C4 3476500
+! X '0x9A8C4' is hexadecimal (expected a decimal number in the CRS's units, e.g. 633000)
+? 2
+
+# an exponent is plain decimal too
+$ parkgis --data adjacency.geojson locate --crs EPSG:4549 6.331e5 +3476500 --format csv
+~ 121.3995110,31.4029709,yes,a,
+
+# projected X and Y swapped: still answered (exit 0), with a warning naming the order expected
+$ parkgis --data adjacency.geojson locate --crs EPSG:4549 3476500 633100 --format csv
+! parkgis locate: warning: X Y 3476500 633100 (EPSG:4549) is 3869 km from the nearest parcel (f); the order expected is X (easting) first, then Y (northing); swapped (633100 3476500) the point is in parcel 'a'
+~ 145.9231269,5.1485226,no,,,
+
+$ parkgis --data adjacency.geojson locate --crs EPSG:32651 3475000 350000 --format csv
+! swapped (350000 3475000) it is 0.2 km from parcel 'h'
+
+# in the right order: no warning
+$ parkgis --data adjacency.geojson locate --crs EPSG:32651 350000 3475000 --format csv 2>&1 >/dev/null | wc -c
+| 0
+
 $ parkgis --data adjacency.geojson locate 121.4 95
 ! latitude 95 out of range (expected -90..90 degrees; order is LON LAT)
 ? 2

@@ -98,3 +98,32 @@ $ d=$(mktemp -d) && ogr2ogr -f GPKG $d/e.gpkg square-1km.geojson && s=$(sha256su
 | unchanged
 ! e.gpkg: is the edited (--from) layer; the inputs are never replaced
 ? 4
+
+# multi-layer GeoPackages (tests/data/layer/multilayer.sh): --from and --baseline take PATH|layername=NAME
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline 'two.gpkg|layername=parcels_2020' --from 'two.gpkg|layername=parcels_2020' --no-layouts --format csv; rc=$?; rm -rf $d; exit $rc
+| scope,layout,id,name,status,old_km2,new_km2,change_km2,change_pct,gained_km2,lost_km2
+| parcel,,sq,一平方公里,unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
+| total,,TOTAL,全园 (sum; gained/lost of the union),unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
+| stated,,STATED,规划总面积 (stated in the plan),,30.630000,0.999560,-29.630440,-96.74,,
+
+# --layer names the layer of --from
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline 'two.gpkg|layername=parcels_2020' --from two.gpkg --layer parcels_2020 --no-layouts --format csv; rc=$?; rm -rf $d; exit $rc
+~ parcel,,sq,一平方公里,unchanged,0.999560,0.999560
+
+# an unnamed baseline with two parcel layers: exit 3, and the message says it is the baseline
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline two.gpkg --from one.gpkg; rc=$?; rm -rf $d; exit $rc
+! parkgis recompute: baseline two.gpkg: 2 layers and none named, and more than one is a polygon layer with fields id and name
+! choose one as 'two.gpkg|layername=NAME'
+? 3
+
+# two different names for one layer
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline one.gpkg --from 'two.gpkg|layername=parcels' --layer parcels_2020; rc=$?; rm -rf $d; exit $rc
+! two.gpkg: layer named twice, 'parcels' in the path and 'parcels_2020' given separately (--layer); give one
+? 2
+
+# the diff layer may not replace the file an input layer is in
+$ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline one.gpkg --from 'two.gpkg|layername=parcels_2020' --diff-layer two.gpkg --overwrite; rc=$?; ls; rm -rf $d; exit $rc
+! two.gpkg: is the edited (--from) layer; the inputs are never replaced
+| one.gpkg
+| two.gpkg
+? 4

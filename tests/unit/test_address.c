@@ -59,6 +59,18 @@ static void test_parse_errors(park_ctx *ctx) {
     CHECK(strstr(park_ctx_errmsg(ctx), "UTF-8") != NULL);
     CHECK_STATUS(park_address_parse(ctx, "200,100", &a), PARK_ERR_USAGE);
     CHECK(strstr(park_ctx_errmsg(ctx), "out of range") != NULL);
+    /* "LON,LAT" is read with park_parse_number: strtod alone takes 0x79 as 121 */
+    CHECK_STATUS(park_address_parse(ctx, "0x79,31.4", &a), PARK_ERR_USAGE);
+    CHECK(a == NULL);
+    CHECK(strstr(park_ctx_errmsg(ctx), "coordinate '0x79' is hexadecimal (expected LON,LAT in decimal degrees") != NULL);
+    CHECK_STATUS(park_address_parse(ctx, "121.4,-inf", &a), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "coordinate '-inf' is not a finite number") != NULL);
+    CHECK_STATUS(park_address_parse(ctx, "(31.35, 1.2138e2)", &a), PARK_OK); /* an exponent is decimal */
+    if (a) {
+        CHECK_NEAR(a->lon, 121.38, 1e-12);
+        CHECK(a->swapped == 1);
+        park_address_free(a), a = NULL;
+    }
     CHECK_STATUS(park_address_parse(ctx, NULL, &a), PARK_ERR_USAGE);
 }
 

@@ -67,11 +67,77 @@ static void test_no_official(park_ctx *ctx) {
     park_layer_free(l);
 }
 
+/* "PATH|layername=NAME", as QGIS writes a layer of a multi-layer file. */
+static void test_source_split(park_ctx *ctx) {
+    char *p = NULL, *l = NULL;
+    CHECK_STATUS(park_layer_source_split(ctx, "a/parks.gpkg|layername=地块 2020", &p, &l), PARK_OK);
+    CHECK_STR(p, "a/parks.gpkg");
+    CHECK_STR(l, "地块 2020");
+    park_free(p), park_free(l);
+    CHECK_STATUS(park_layer_source_split(ctx, "square-1km.geojson", &p, &l), PARK_OK);
+    CHECK_STR(p, "square-1km.geojson");
+    CHECK(l == NULL);
+    park_free(p), park_free(l);
+    /* QGIS's other forms would be half understood: refused */
+    CHECK_STATUS(park_layer_source_split(ctx, "x.gpkg|layerid=0", &p, &l), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "expected PATH|layername=NAME") != NULL);
+    CHECK_STATUS(park_layer_source_split(ctx, "x.gpkg|layername=a|subset=\"id\"='a'", &p, &l), PARK_ERR_USAGE);
+    CHECK_STATUS(park_layer_source_split(ctx, "x.gpkg|layername=", &p, &l), PARK_ERR_USAGE);
+}
+
+/* A GeoPackage with several layers, made with ogr2ogr by layer/multilayer.sh. */
+static void test_multilayer(park_ctx *ctx) {
+    char dir[] = "/tmp/parkgis-test-layer-XXXXXX", cmd[256], src[128];
+    if (!mkdtemp(dir)) {
+        CHECK(0);
+        return;
+    }
+    snprintf(cmd, sizeof cmd, "bash layer/multilayer.sh %s 2>/dev/null", dir);
+    CHECK(system(cmd) == 0);
+    park_layer *l = NULL;
+    /* unnamed: the only polygon layer with id and name, not the first layer */
+    snprintf(src, sizeof src, "%s/one.gpkg", dir);
+    CHECK_STATUS(park_layer_read(ctx, src, NULL, NULL, &l), PARK_OK);
+    if (l) {
+        CHECK(park_layer_count(l) == 1);
+        CHECK_STR(park_layer_get(l, 0)->id, "sq");
+        park_layer_free(l), l = NULL;
+    }
+    /* two candidates: an error naming the file and listing the layers */
+    snprintf(src, sizeof src, "%s/two.gpkg", dir);
+    CHECK_STATUS(park_layer_read(ctx, src, NULL, NULL, &l), PARK_ERR_INPUT);
+    CHECK(l == NULL);
+    CHECK(strstr(park_ctx_errmsg(ctx), "two.gpkg: 2 layers and none named") != NULL);
+    CHECK(strstr(park_ctx_errmsg(ctx), "'parcels_2020' (Polygon; id, name), 'parcels' (Polygon; id, name)") != NULL);
+    /* named in the path, or as an argument; the same name both ways is fine */
+    snprintf(src, sizeof src, "%s/two.gpkg|layername=parcels", dir);
+    CHECK_STATUS(park_layer_read(ctx, src, "parcels", NULL, &l), PARK_OK);
+    if (l) {
+        CHECK(park_layer_count(l) == 7);
+        CHECK_STR(park_layer_path(l), src); /* the source as given */
+        park_layer_free(l), l = NULL;
+    }
+    snprintf(src, sizeof src, "%s/two.gpkg", dir);
+    CHECK_STATUS(park_layer_read(ctx, src, "parcels_2020", NULL, &l), PARK_OK);
+    if (l) CHECK(park_layer_count(l) == 1);
+    park_layer_free(l), l = NULL;
+    snprintf(src, sizeof src, "%s/two.gpkg|layername=parcels", dir);
+    CHECK_STATUS(park_layer_read(ctx, src, "parcels_2020", NULL, &l), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "layer named twice") != NULL);
+    snprintf(src, sizeof src, "%s/two.gpkg|layername=nope", dir);
+    CHECK_STATUS(park_layer_read(ctx, src, NULL, NULL, &l), PARK_ERR_INPUT);
+    CHECK(strstr(park_ctx_errmsg(ctx), "no layer named 'nope' (layers: 'parcels_2020'") != NULL);
+    snprintf(cmd, sizeof cmd, "rm -rf %s", dir);
+    CHECK(system(cmd) == 0);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     test_reproject_and_fields(ctx);
     test_bad_layers(ctx);
     test_no_official(ctx);
+    test_source_split(ctx);
+    test_multilayer(ctx);
     park_ctx_free(ctx);
     return test_summary();
 }
