@@ -108,6 +108,13 @@ GEOSGeometry *park_geom_from_wkt(park_ctx *ctx, const char *wkt);
 
 /* Frees the cached PROJ transformations made with this PROJ context (crs.c). */
 void park_crs_release(PJ_CONTEXT *owner);
+/* A new transformation src -> dst (lon/lat, x/y axis order), owned by the
+ * caller (proj_destroy, before the ctx is freed); NULL for an unknown CRS.
+ * For a hot loop that should not look its PJ up per point. */
+PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst);
+/* park_transform_xy through a PJ from park_crs_pj_new(ctx, src, dst): the same
+ * checks and messages (src, dst name the CRSs in them). */
+park_status park_transform_xy_pj(park_ctx *ctx, PJ *pj, const char *src, const char *dst, double *x, double *y);
 
 /* Formats a double with `decimals`, "" for NaN (for table cells). */
 void park_fmt_num(char *buf, size_t len, double v, int decimals);

@@ -3,8 +3,9 @@
  *
  * A point is first matched against an STRtree of parcel envelopes (lon/lat),
  * then the few candidates are tested with prepared geometries; when no parcel
- * covers it, the metric STRtree's nearest-neighbour search finds the closest
- * parcel. Distances are geodesic (see query.h). The nearest parcel is chosen
+ * covers it, the closest parcel is found by a scan of the parcels' ring
+ * segments in the metric plane (the "facets" below), pruned by envelopes.
+ * Distances are geodesic (see query.h). The nearest parcel is chosen
  * in the layer's local transverse Mercator plane; for a point hundreds of km
  * away that plane is distorted, so there the choice between parcels a few km
  * apart may be off, and the reported distance is good to about the layer's
@@ -33,6 +34,9 @@ static void index_free(park_layer_index *ix) {
     }
     free(ix->prep_ll), free(ix->prep_m), free(ix->prep_mb), free(ix->metric), free(ix->metric_boundary);
     free(ix->fixed), free(ix->owned), free(ix->items);
+    free(ix->vx), free(ix->vy), free(ix->chunks), free(ix->chunk0), free(ix->env_m);
+    if (ix->pj_to_metric) proj_destroy(ix->pj_to_metric);
+    if (ix->pj_to_lonlat) proj_destroy(ix->pj_to_lonlat);
     free(ix);
 }
 
@@ -68,6 +72,236 @@ GEOSGeometry *park_query_repair(park_ctx *ctx, const GEOSGeometry *g) {
     free(polys);
     if (!r) park_geos_fail(ctx, "collecting repaired polygons");
     return r;
+}
+
+
+/* ------------------------------------------------------------------ facets
+ *
+ * Outside every parcel, locate used to ask GEOS for the distance to each
+ * candidate parcel (GEOSPreparedDistance, inside GEOSSTRtree_nearest_generic)
+ * and then for the nearest points (GEOSPreparedNearestPoints, which in GEOS
+ * 3.11 is an unindexed DistanceOp over every segment): half its time per
+ * point. A point-to-polygon distance needs no more than the polygon's ring
+ * segments, so the index keeps them as flat arrays cut into chunks of
+ * FACET_CHUNK segments with their envelopes, and locate computes point-segment
+ * distances itself with GEOS's own formulas (Distance::pointToSegment,
+ * LineSegment::closestPoint) in GEOS's order (rings as LinearComponentExtracter
+ * lists them, the first segment reaching the minimum wins): the distances and
+ * nearest points are the same doubles GEOS returns, only the chunks that
+ * cannot hold the minimum are skipped.
+ *
+ * The one thing GEOS's polygon distance does besides segments is containment
+ * (0 inside). A point that reaches this code is not covered in lon/lat, but
+ * the metric polygon has straight edges where the projected lon/lat edge is
+ * slightly curved, so a point within `slack_m` of an edge may still lie inside
+ * the metric polygon; there locate falls back to the GEOS calls. */
+
+/* Bit-identical to GEOS's results needs the same roundings: no fused
+ * multiply-add (where the target has one) in the arithmetic below. */
+#if defined(__clang__)
+#pragma clang fp contract(off)
+#elif defined(__GNUC__)
+#pragma GCC push_options
+#pragma GCC optimize("fp-contract=off")
+#endif
+
+enum { FACET_CHUNK = 8 };
+
+struct park_facet_chunk {
+    double minx, miny, maxx, maxy;
+    size_t first; /* first vertex in vx/vy: segments first .. first + nseg - 1 */
+    size_t nseg;
+};
+
+/* geos::algorithm::Distance::pointToSegment, operation for operation */
+static inline double seg_distance(double px, double py, double ax, double ay, double bx, double by) {
+    if (ax == bx && ay == by) return sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay));
+    double len2 = (bx - ax) * (bx - ax) + (by - ay) * (by - ay);
+    double r = ((px - ax) * (bx - ax) + (py - ay) * (by - ay)) / len2;
+    if (r <= 0.0) return sqrt((px - ax) * (px - ax) + (py - ay) * (py - ay));
+    if (r >= 1.0) return sqrt((px - bx) * (px - bx) + (py - by) * (py - by));
+    double s = ((ay - py) * (bx - ax) - (ax - px) * (by - ay)) / len2;
+    return fabs(s) * sqrt(len2);
+}
+
+/* geos::geom::LineSegment::closestPoint (projectionFactor, project) */
+static void seg_closest(double px, double py, double ax, double ay, double bx, double by, double *cx, double *cy) {
+    double f;
+    if (px == ax && py == ay) f = 0.0;
+    else if (px == bx && py == by) f = 1.0;
+    else {
+        double dx = bx - ax, dy = by - ay;
+        f = ((px - ax) * dx + (py - ay) * dy) / (dx * dx + dy * dy);
+    }
+    if (f > 0 && f < 1) {
+        *cx = ax + f * (bx - ax), *cy = ay + f * (by - ay);
+        return;
+    }
+    double d0 = sqrt((ax - px) * (ax - px) + (ay - py) * (ay - py));
+    double d1 = sqrt((bx - px) * (bx - px) + (by - py) * (by - py));
+    if (d0 < d1) *cx = ax, *cy = ay;
+    else *cx = bx, *cy = by;
+}
+
+/* Squared distance from (px, py) to an envelope (0 inside). */
+static inline double env_dist2(double minx, double miny, double maxx, double maxy, double px, double py) {
+    double dx = fmax(fmax(minx - px, px - maxx), 0), dy = fmax(fmax(miny - py, py - maxy), 0);
+    return dx * dx + dy * dy;
+}
+
+/* Whether an envelope at squared distance e2 may hold a segment computed
+ * nearer than `best`. The margin (1e-9 relative + 1 µm) covers the rounding of
+ * both computations, so a skip never loses the minimum or changes which
+ * segment reaches it first. */
+static inline int env_may_beat(double e2, double best) {
+    if (!(best < INFINITY)) return 1;
+    double r = best * (1 + 1e-9) + 1e-6;
+    return e2 <= r * r;
+}
+
+/* The distance from metric (px, py) to the rings of parcel i as GEOS's
+ * DistanceOp computes it, skipping chunks farther than `limit` (then the result
+ * may be INFINITY: > limit). With cx: the nearest point on the rings. */
+static double facet_distance(const park_layer_index *ix, size_t i, double px, double py, double limit, double *cx,
+                             double *cy) {
+    const double *vx = ix->vx, *vy = ix->vy;
+    double best = INFINITY;
+    size_t win = (size_t)-1;
+    for (size_t c = ix->chunk0[i]; c < ix->chunk0[i + 1]; c++) {
+        const struct park_facet_chunk *k = &ix->chunks[c];
+        if (!env_may_beat(env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py), fmin(best, limit))) continue;
+        for (size_t v = k->first, e = k->first + k->nseg; v < e; v++) {
+            double d = seg_distance(px, py, vx[v], vy[v], vx[v + 1], vy[v + 1]);
+            if (d < best) best = d, win = v;
+        }
+        if (best == 0) break; /* DistanceOp stops at 0 too: the first such segment stays */
+    }
+    if (cx && win != (size_t)-1) seg_closest(px, py, vx[win], vy[win], vx[win + 1], vy[win + 1], cx, cy);
+    return best;
+}
+
+#if defined(__GNUC__) && !defined(__clang__)
+#pragma GCC pop_options
+#endif
+
+typedef struct facet_builder {
+    park_ctx *ctx;
+    park_layer_index *ix;
+    size_t nv, capv, nc, capc;
+    double maxdev; /* largest deviation of a projected lon/lat edge from its metric chord */
+    int failed;    /* 1: out of memory, 2: not polygonal (no facets: locate uses GEOS) */
+} facet_builder;
+
+static int fb_reserve(facet_builder *b, size_t nv, size_t nc) {
+    park_layer_index *ix = b->ix;
+    if (b->nv + nv > b->capv) {
+        size_t cap = (b->nv + nv) * 2;
+        double *x = realloc(ix->vx, cap * sizeof *x);
+        if (x) ix->vx = x;
+        double *y = realloc(ix->vy, cap * sizeof *y);
+        if (y) ix->vy = y;
+        if (!x || !y) return 0;
+        b->capv = cap;
+    }
+    if (b->nc + nc > b->capc) {
+        size_t cap = (b->nc + nc) * 2;
+        struct park_facet_chunk *c = realloc(ix->chunks, cap * sizeof *c);
+        if (!c) return 0;
+        ix->chunks = c, b->capc = cap;
+    }
+    return 1;
+}
+
+/* One ring: rm in the metric plane, rl the same ring in lon/lat. */
+static void fb_ring(facet_builder *b, const GEOSGeometry *rm, const GEOSGeometry *rl) {
+    GEOSContextHandle_t g = b->ctx->geos;
+    const GEOSCoordSequence *sm = GEOSGeom_getCoordSeq_r(g, rm), *sl = GEOSGeom_getCoordSeq_r(g, rl);
+    unsigned n = 0, nl = 0;
+    if (!sm || !sl || !GEOSCoordSeq_getSize_r(g, sm, &n) || !GEOSCoordSeq_getSize_r(g, sl, &nl) || n != nl) {
+        b->failed = 2;
+        return;
+    }
+    if (n < 2) return;
+    if (!fb_reserve(b, n, (n - 1) / FACET_CHUNK + 1)) {
+        b->failed = 1;
+        return;
+    }
+    park_layer_index *ix = b->ix;
+    size_t v0 = b->nv;
+    for (unsigned k = 0; k < n; k++) GEOSCoordSeq_getXY_r(g, sm, k, &ix->vx[v0 + k], &ix->vy[v0 + k]);
+    b->nv += n;
+    for (size_t s = 0; s + 1 < n; s += FACET_CHUNK) {
+        struct park_facet_chunk *c = &ix->chunks[b->nc++];
+        c->first = v0 + s;
+        c->nseg = n - 1 - s < FACET_CHUNK ? n - 1 - s : FACET_CHUNK;
+        c->minx = c->miny = INFINITY, c->maxx = c->maxy = -INFINITY;
+        for (size_t v = c->first; v <= c->first + c->nseg; v++)
+            c->minx = fmin(c->minx, ix->vx[v]), c->maxx = fmax(c->maxx, ix->vx[v]), c->miny = fmin(c->miny, ix->vy[v]),
+            c->maxy = fmax(c->maxy, ix->vy[v]);
+    }
+    /* How far the projected lon/lat edge bows away from the metric chord: a
+     * smooth curve whose sagitta is at its middle, sampled at 1/4, 1/2, 3/4. */
+    for (unsigned k = 0; k + 1 < n; k++) {
+        double x0, y0, x1, y1;
+        GEOSCoordSeq_getXY_r(g, sl, k, &x0, &y0);
+        GEOSCoordSeq_getXY_r(g, sl, k + 1, &x1, &y1);
+        const double *mx = ix->vx + v0 + k, *my = ix->vy + v0 + k;
+        double len = hypot(mx[1] - mx[0], my[1] - my[0]);
+        if (len == 0) continue;
+        for (int q = 1; q <= 3; q++) {
+            PJ_COORD r = proj_trans(ix->pj_to_metric, PJ_FWD, proj_coord(x0 + q * 0.25 * (x1 - x0), y0 + q * 0.25 * (y1 - y0), 0, 0));
+            double dev = fabs((mx[1] - mx[0]) * (r.xy.y - my[0]) - (my[1] - my[0]) * (r.xy.x - mx[0])) / len;
+            if (!isfinite(dev)) dev = INFINITY; /* never trust the shortcut then */
+            b->maxdev = fmax(b->maxdev, dev);
+        }
+    }
+}
+
+/* The rings of gm (metric) and gl (the same geometry in lon/lat), in the order
+ * GEOS's LinearComponentExtracter visits them: each polygon's shell, then its
+ * holes. Anything not polygonal leaves the layer on the GEOS path. */
+static void fb_geom(facet_builder *b, const GEOSGeometry *gm, const GEOSGeometry *gl) {
+    GEOSContextHandle_t g = b->ctx->geos;
+    int t = GEOSGeomTypeId_r(g, gm);
+    if (t == GEOS_POLYGON) {
+        if (GEOSisEmpty_r(g, gm)) return;
+        fb_ring(b, GEOSGetExteriorRing_r(g, gm), GEOSGetExteriorRing_r(g, gl));
+        int nh = GEOSGetNumInteriorRings_r(g, gm);
+        for (int h = 0; h < nh && !b->failed; h++) fb_ring(b, GEOSGetInteriorRingN_r(g, gm, h), GEOSGetInteriorRingN_r(g, gl, h));
+    } else if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        int k = GEOSGetNumGeometries_r(g, gm);
+        for (int i = 0; i < k && !b->failed; i++) fb_geom(b, GEOSGetGeometryN_r(g, gm, i), GEOSGetGeometryN_r(g, gl, i));
+    } else if (!GEOSisEmpty_r(g, gm)) {
+        b->failed = 2;
+    }
+}
+
+/* Fills vx/vy, chunks, chunk0, env_m and slack_m. Returns 0 on out of memory;
+ * a layer with non-polygonal parcels gets chunk0 == NULL (GEOS path). */
+static int facets_build(park_ctx *ctx, park_layer_index *ix) {
+    facet_builder b = {ctx, ix, 0, 0, 0, 0, 0, 0};
+    ix->chunk0 = calloc(ix->n + 1, sizeof *ix->chunk0);
+    ix->env_m = malloc((ix->n ? ix->n : 1) * 4 * sizeof *ix->env_m);
+    if (!ix->chunk0 || !ix->env_m) return 0;
+    for (size_t i = 0; i < ix->n && !b.failed; i++) {
+        ix->chunk0[i] = b.nc;
+        fb_geom(&b, ix->metric[i], ix->fixed[i]);
+        double *e = ix->env_m + 4 * i;
+        e[0] = e[1] = INFINITY, e[2] = e[3] = -INFINITY;
+        for (size_t c = ix->chunk0[i]; c < b.nc; c++)
+            e[0] = fmin(e[0], ix->chunks[c].minx), e[1] = fmin(e[1], ix->chunks[c].miny), e[2] = fmax(e[2], ix->chunks[c].maxx),
+            e[3] = fmax(e[3], ix->chunks[c].maxy);
+    }
+    if (b.failed == 1) return 0;
+    if (b.failed == 2) {
+        free(ix->chunk0), ix->chunk0 = NULL;
+        return 1;
+    }
+    ix->chunk0[ix->n] = b.nc;
+    /* twice the sampled sagitta for what sampling misses, plus 1 mm for
+     * PROJ's and the arithmetic's rounding */
+    ix->slack_m = 2 * b.maxdev + 1e-3;
+    return 1;
 }
 
 park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_index **out) {
@@ -109,6 +343,14 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
     double lon0 = isfinite(minx) ? (minx + maxx) / 2 : 121.4;
     snprintf(ix->metric_crs, sizeof ix->metric_crs,
              "+proj=tmerc +lat_0=0 +lon_0=%.4f +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs", lon0);
+    /* the layer's own transformations: locate converts two or three points per
+     * call, and the shared cache's lookup compares these long strings */
+    ix->pj_to_metric = park_crs_pj_new(ctx, "EPSG:4490", ix->metric_crs);
+    ix->pj_to_lonlat = park_crs_pj_new(ctx, ix->metric_crs, "EPSG:4490");
+    if (!ix->pj_to_metric || !ix->pj_to_lonlat) {
+        index_free(ix);
+        return park_error(ctx, PARK_ERR_INTERNAL, "cannot set up the metric plane %s", ix->metric_crs);
+    }
 
     park_status st = PARK_OK;
     for (size_t i = 0; i < n && st == PARK_OK; i++) {
@@ -142,6 +384,7 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
             ix->nindexed++;
         }
     }
+    if (st == PARK_OK && !facets_build(ctx, ix)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory building the parcel index");
     if (st != PARK_OK) {
         index_free(ix);
         return st;
@@ -152,11 +395,25 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
 }
 
 park_status park_query_to_lonlat(park_ctx *ctx, const park_layer_index *ix, double *x, double *y) {
-    return park_transform_xy(ctx, ix->metric_crs, "EPSG:4490", x, y);
+    return park_transform_xy_pj(ctx, ix->pj_to_lonlat, ix->metric_crs, "EPSG:4490", x, y);
 }
 
 park_status park_query_to_metric(park_ctx *ctx, const park_layer_index *ix, double *x, double *y) {
-    return park_transform_xy(ctx, "EPSG:4490", ix->metric_crs, x, y);
+    return park_transform_xy_pj(ctx, ix->pj_to_metric, "EPSG:4490", ix->metric_crs, x, y);
+}
+
+/* Measures two metric-plane points on the ellipsoid. */
+static park_status measure_xy(park_ctx *ctx, const park_layer_index *ix, double x1, double y1, double x2, double y2,
+                              double *m) {
+    *m = NAN;
+    if (x1 == x2 && y1 == y2) {
+        *m = 0;
+        return PARK_OK;
+    }
+    park_status st;
+    if ((st = park_query_to_lonlat(ctx, ix, &x1, &y1)) || (st = park_query_to_lonlat(ctx, ix, &x2, &y2))) return st;
+    *m = park_geodesic_distance(ctx, x1, y1, x2, y2);
+    return PARK_OK;
 }
 
 /* Measures the two nearest points (metric plane) on the ellipsoid. */
@@ -167,14 +424,7 @@ static park_status measure_pair(park_ctx *ctx, const park_layer_index *ix, GEOSC
     GEOSCoordSeq_getXY_r(ctx->geos, cs, 0, &x1, &y1);
     GEOSCoordSeq_getXY_r(ctx->geos, cs, 1, &x2, &y2);
     GEOSCoordSeq_destroy_r(ctx->geos, cs);
-    if (x1 == x2 && y1 == y2) {
-        *m = 0;
-        return PARK_OK;
-    }
-    park_status st;
-    if ((st = park_query_to_lonlat(ctx, ix, &x1, &y1)) || (st = park_query_to_lonlat(ctx, ix, &x2, &y2))) return st;
-    *m = park_geodesic_distance(ctx, x1, y1, x2, y2);
-    return PARK_OK;
+    return measure_xy(ctx, ix, x1, y1, x2, y2, m);
 }
 
 park_status park_query_distance(park_ctx *ctx, const park_layer_index *ix, const GEOSGeometry *a,
@@ -233,25 +483,69 @@ static int near_cb(const void *item1, const void *item2, double *d, void *ud) {
     return 1; /* GEOS's C API treats non-zero as success here */
 }
 
+/* The old way, kept for what the facets cannot answer exactly (a layer with
+ * non-polygonal parcels; a point within slack_m of an edge, which may be
+ * inside the metric polygon): GEOS's nearest-neighbour search with
+ * GEOSPreparedDistance (0 inside), then GEOSPreparedNearestPoints. */
+static park_status nearest_geos(park_ctx *ctx, park_layer_index *ix, double mx, double my, size_t *win, double *m) {
+    GEOSGeometry *mpt = GEOSGeom_createPointFromXY_r(ctx->geos, mx, my);
+    if (!mpt) return park_geos_fail(ctx, "point");
+    size_t q = QUERY_ITEM;
+    near_state ns = {ctx, ix, mpt, 0};
+    const void *it = GEOSSTRtree_nearest_generic_r(ctx->geos, ix->tree_m, &q, mpt, near_cb, &ns);
+    park_status st;
+    if (!it || ns.failed) st = park_geos_fail(ctx, "nearest parcel search");
+    else {
+        *win = *(const size_t *)it;
+        st = park_query_distance_prep(ctx, ix, ix->prep_m[*win], mpt, m);
+    }
+    GEOSGeom_destroy_r(ctx->geos, mpt);
+    return st;
+}
+
+/* The nearest parcel to metric (mx, my), a point no parcel covers, and the
+ * geodesic distance to it. Parcels are tried nearest envelope first, then all
+ * in layer order, each only while its envelope may beat the best distance so
+ * far; equal distances go to the lowest layer index (as "covers" does). A
+ * linear scan of envelopes: fine for a park's tens to hundreds of parcels. */
+static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx, double my, size_t *win, double *m) {
+    const double *env = ix->env_m;
+    size_t seed = (size_t)-1;
+    double seed_e2 = INFINITY;
+    for (size_t i = 0; i < ix->n; i++) {
+        if (ix->chunk0[i] == ix->chunk0[i + 1]) continue; /* empty */
+        double e2 = env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my);
+        if (seed == (size_t)-1 || e2 < seed_e2) seed = i, seed_e2 = e2;
+    }
+    double best = facet_distance(ix, seed, mx, my, INFINITY, NULL, NULL);
+    size_t w = seed;
+    for (size_t i = 0; i < ix->n; i++) {
+        if (i == seed || ix->chunk0[i] == ix->chunk0[i + 1]) continue;
+        if (!env_may_beat(env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my), best)) continue;
+        double d = facet_distance(ix, i, mx, my, best, NULL, NULL);
+        if (d < best || (d == best && i < w)) best = d, w = i;
+    }
+    if (!(best > ix->slack_m)) return nearest_geos(ctx, ix, mx, my, win, m);
+    double cx, cy;
+    facet_distance(ix, w, mx, my, INFINITY, &cx, &cy);
+    *win = w;
+    return measure_xy(ctx, ix, cx, cy, mx, my, m);
+}
+
 static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double lon, double lat,
                                 park_locate_result *out) {
     park_layer_index *ix;
     park_status st = park_query_index(ctx, layer, &ix);
     if (st) return st;
     out->wgs84_lon = lon, out->wgs84_lat = lat;
-    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
     double mx = lon, my = lat;
-    if ((st = park_query_to_metric(ctx, ix, &mx, &my))) {
-        GEOSGeom_destroy_r(ctx->geos, pt);
-        return st;
-    }
-    GEOSGeometry *mpt = GEOSGeom_createPointFromXY_r(ctx->geos, mx, my);
+    if ((st = park_query_to_metric(ctx, ix, &mx, &my))) return st;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
+    if (!pt) return park_geos_fail(ctx, "point");
     hit_state hs = {ctx, ix, pt, (size_t)-1, 0, 0};
     GEOSSTRtree_query_r(ctx->geos, ix->tree_ll, pt, hit_cb, &hs);
-    if (hs.failed) {
-        st = park_geos_fail(ctx, "point-in-parcel test");
-        goto done;
-    }
+    GEOSGeom_destroy_r(ctx->geos, pt);
+    if (hs.failed) return park_geos_fail(ctx, "point-in-parcel test");
     out->ncontaining = hs.count;
     if (hs.count) {
         out->inside = 1;
@@ -259,28 +553,27 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
         out->parcel = out->nearest = park_layer_get(layer, hs.best);
         out->nearest_distance_m = 0;
         /* inside: how far to the edge (holes count as edges) */
+        if (ix->chunk0) {
+            double cx, cy;
+            facet_distance(ix, hs.best, mx, my, INFINITY, &cx, &cy);
+            return measure_xy(ctx, ix, cx, cy, mx, my, &out->distance_m);
+        }
+        GEOSGeometry *mpt = GEOSGeom_createPointFromXY_r(ctx->geos, mx, my);
+        if (!mpt) return park_geos_fail(ctx, "point");
         st = park_query_distance_prep(ctx, ix, ix->prep_mb[hs.best], mpt, &out->distance_m);
-        goto done;
+        GEOSGeom_destroy_r(ctx->geos, mpt);
+        return st;
     }
     out->inside = 0;
     out->parcel = NULL;
-    if (ix->nindexed == 0) goto done; /* no parcel has any area: nothing is nearest */
-    size_t q = QUERY_ITEM;
-    near_state ns = {ctx, ix, mpt, 0};
-    const void *it = GEOSSTRtree_nearest_generic_r(ctx->geos, ix->tree_m, &q, mpt, near_cb, &ns);
-    if (!it || ns.failed) {
-        st = park_geos_fail(ctx, "nearest parcel search");
-        goto done;
-    }
-    size_t i = *(const size_t *)it;
+    if (ix->nindexed == 0) return PARK_OK; /* no parcel has any area: nothing is nearest */
+    size_t i = (size_t)-1;
+    st = ix->chunk0 ? nearest_facets(ctx, ix, mx, my, &i, &out->distance_m) : nearest_geos(ctx, ix, mx, my, &i, &out->distance_m);
+    if (st) return st;
     out->index = i;
     out->nearest = park_layer_get(layer, i);
-    st = park_query_distance_prep(ctx, ix, ix->prep_m[i], mpt, &out->distance_m);
     out->nearest_distance_m = out->distance_m;
-done:
-    GEOSGeom_destroy_r(ctx->geos, pt);
-    GEOSGeom_destroy_r(ctx->geos, mpt);
-    return st;
+    return PARK_OK;
 }
 
 static void result_init(park_locate_result *out) {
@@ -326,7 +619,7 @@ park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y
 park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *crs, double x, double y,
                            park_locate_result *out) {
     result_init(out);
-    double lon, lat;
+    double lon = NAN, lat = NAN; /* set when park_xy_to_lonlat succeeds */
     park_status st = park_xy_to_lonlat(ctx, crs, x, y, &lon, &lat);
     if (st) return st;
     return locate_wgs84(ctx, layer, lon, lat, out);

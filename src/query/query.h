@@ -28,6 +28,15 @@ struct park_layer_index {
     GEOSSTRtree *tree_m;      /* envelopes of metric[i] for nearest-neighbour queries */
     size_t *items;            /* items[i] == i: the STRtree payloads */
     size_t nindexed;          /* non-empty parcels, i.e. items in the trees */
+    /* The rings of metric[i] as flat arrays, cut into chunks of a few segments
+     * with their envelopes: locate's point-to-parcel distances and nearest
+     * points run on these (see locate.c) instead of a GEOS call per parcel. */
+    double *vx, *vy;                /* vertices, ring after ring, parcel after parcel */
+    struct park_facet_chunk *chunks;
+    size_t *chunk0;                 /* parcel i's chunks: chunks[chunk0[i] .. chunk0[i + 1]) */
+    double *env_m;                  /* 4 per parcel: metric envelope minx, miny, maxx, maxy (empty: inverted) */
+    double slack_m;                 /* how far a metric polygon can reach past its lon/lat parcel (m) */
+    PJ *pj_to_metric, *pj_to_lonlat; /* EPSG:4490 <-> metric_crs, owned */
 };
 
 /* The cache for `layer`, built on first use and freed with the layer. The

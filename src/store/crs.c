@@ -30,16 +30,22 @@ static bool crs_form_ok(const char *s) {
     return s && (strchr(s, ':') || s[0] == '+' || !strncmp(s, "proj=", 5) || strchr(s, '[') || s[0] == '{');
 }
 
-static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
+PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst) {
     if (!crs_form_ok(src) || !crs_form_ok(dst)) return NULL;
-    for (int i = 0; i < PJ_CACHE; i++)
-        if (cache[i].pj && cache[i].owner == ctx->proj && !strcmp(cache[i].src, src) && !strcmp(cache[i].dst, dst))
-            return cache[i].pj;
     PJ *raw = proj_create_crs_to_crs(ctx->proj, src, dst, NULL);
     if (!raw) return NULL;
     /* lon/lat and x/y order regardless of the CRS's declared axis order */
     PJ *pj = proj_normalize_for_visualization(ctx->proj, raw);
     proj_destroy(raw);
+    return pj;
+}
+
+static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
+    if (!crs_form_ok(src) || !crs_form_ok(dst)) return NULL;
+    for (int i = 0; i < PJ_CACHE; i++)
+        if (cache[i].pj && cache[i].owner == ctx->proj && !strcmp(cache[i].src, src) && !strcmp(cache[i].dst, dst))
+            return cache[i].pj;
+    PJ *pj = park_crs_pj_new(ctx, src, dst);
     if (!pj) return NULL;
     pj_cache_entry *e = &cache[cache_next];
     cache_next = (cache_next + 1) % PJ_CACHE;
@@ -69,9 +75,7 @@ static park_status crs_error(park_ctx *ctx, const char *src, const char *dst) {
                       src, dst, e ? proj_context_errno_string(ctx->proj, e) : "unknown CRS");
 }
 
-park_status park_transform_xy(park_ctx *ctx, const char *src, const char *dst, double *x, double *y) {
-    PJ *pj = get_pj(ctx, src, dst);
-    if (!pj) return crs_error(ctx, src, dst);
+park_status park_transform_xy_pj(park_ctx *ctx, PJ *pj, const char *src, const char *dst, double *x, double *y) {
     PJ_COORD c = proj_coord(*x, *y, 0, 0);
     PJ_COORD r = proj_trans(pj, PJ_FWD, c);
     if (!isfinite(r.xy.x) || !isfinite(r.xy.y) || r.xy.x == HUGE_VAL)
@@ -79,6 +83,12 @@ park_status park_transform_xy(park_ctx *ctx, const char *src, const char *dst, d
                           *x, *y, src, dst);
     *x = r.xy.x, *y = r.xy.y;
     return PARK_OK;
+}
+
+park_status park_transform_xy(park_ctx *ctx, const char *src, const char *dst, double *x, double *y) {
+    PJ *pj = get_pj(ctx, src, dst);
+    if (!pj) return crs_error(ctx, src, dst);
+    return park_transform_xy_pj(ctx, pj, src, dst, x, y);
 }
 
 typedef struct xf_state {
@@ -190,8 +200,11 @@ park_status park_area_planar(park_ctx *ctx, const GEOSGeometry *g, const char *c
 
 double park_geodesic_distance(park_ctx *ctx, double lon1, double lat1, double lon2, double lat2) {
     (void)ctx;
-    struct geod_geodesic gd;
-    geod_init(&gd, GRS80_A, GRS80_F);
+    /* geod_init costs about as much as the inverse problem itself (locate
+     * measures one distance per point): set up once per thread. */
+    static _Thread_local struct geod_geodesic gd;
+    static _Thread_local bool gd_ready;
+    if (!gd_ready) geod_init(&gd, GRS80_A, GRS80_F), gd_ready = true;
     double s12 = 0;
     geod_inverse(&gd, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
     return s12;
