@@ -4,7 +4,10 @@
 #                 envelope: parkgis's park_locate_lonlat vs a raw GEOSContains loop,
 #                 prepared geometries without index, STRtree + prepared, and PostGIS
 #                 (ST_Contains + GiST) on a throwaway cluster from tools/pg-scratch.sh
-#                 when PostgreSQL/PostGIS are installed;
+#                 when PostgreSQL/PostGIS are installed; and against baselines doing
+#                 the same job as locate (containment + distance to the edge, or the
+#                 nearest parcel + geodesic distance): raw GEOS loop, prepared GEOS
+#                 loop, PostGIS (geom <-> pt, ST_Distance on geography);
 #   bench_area:   geodesic vs planar area.
 # They print ratios measured in the same run (the result) and this machine's times
 # (context only). Layer: geodata/parcels.geojson, else the synthetic test fixture
