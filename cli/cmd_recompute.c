@@ -269,9 +269,10 @@ int cmd_recompute(park_cli *cli, int argc, char **argv) {
 
     park_ctx *ctx = cli->ctx;
     /* The inputs are never modified, --overwrite or not. */
-    if (diff && (same_file(ctx, diff, from) || same_file(ctx, diff, base))) {
+    bool diff_is_from = diff && same_file(ctx, diff, from);
+    if (diff_is_from || (diff && same_file(ctx, diff, base))) {
         park_error(ctx, PARK_ERR_OUTPUT, "%s: is the %s layer; the inputs are never replaced (give --diff-layer another path)", diff,
-                   same_file(ctx, diff, from) ? "edited (--from)" : "baseline");
+                   diff_is_from ? "edited (--from)" : "baseline");
         return cli_fail(cli, "recompute", PARK_ERR_OUTPUT);
     }
     park_layer *bl = NULL, *ed = NULL;

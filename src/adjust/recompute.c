@@ -304,6 +304,13 @@ static GEOSGeometry *layer_union(park_ctx *ctx, const park_layer *l) {
 
 /* ------------------------------------------------------------------ validation */
 
+/* Parcels are matched by id alone (park_layer_find also takes a name). */
+static const park_parcel *find_by_id(const park_layer *l, const char *id) {
+    for (size_t i = 0; i < park_layer_count(l); i++)
+        if (!strcmp(park_layer_get(l, i)->id, id)) return park_layer_get(l, i);
+    return NULL;
+}
+
 /* The baseline parcel missing from `ed` that an added parcel `e` covers most
  * (geodesic share of the smaller of the two, NULL below half): an id edited in
  * QGIS shows as one parcel removed and one added, and the warning should say
@@ -316,9 +323,7 @@ static const park_parcel *id_change_candidate(park_ctx *ctx, const park_layer *b
     if (park_area_geodesic(ctx, e->geom, &ae) != PARK_OK || !(ae > 0)) return NULL;
     for (size_t i = 0; i < park_layer_count(base); i++) {
         const park_parcel *b = park_layer_get(base, i);
-        bool kept = false;
-        for (size_t j = 0; j < park_layer_count(ed) && !kept; j++) kept = !strcmp(park_layer_get(ed, j)->id, b->id);
-        if (kept || !b->id[0] || GEOSIntersects_r(ctx->geos, b->geom, e->geom) != 1) continue;
+        if (find_by_id(ed, b->id) || !b->id[0] || GEOSIntersects_r(ctx->geos, b->geom, e->geom) != 1) continue;
         bool r1, r2;
         GEOSGeometry *vb = valid_copy(ctx, b->geom, &r1), *ve = valid_copy(ctx, e->geom, &r2);
         GEOSGeometry *x = vb && ve ? GEOSIntersection_r(ctx->geos, vb, ve) : NULL;
@@ -351,9 +356,7 @@ static void validate_ids(park_ctx *ctx, issue_list *L, const park_layer *base, c
             if (!bad_text++) first_bad = e;
             continue; /* its name cannot be compared */
         }
-        const park_parcel *b = NULL;
-        for (size_t i = 0; i < nb && !b; i++)
-            if (!strcmp(park_layer_get(base, i)->id, e->id)) b = park_layer_get(base, i);
+        const park_parcel *b = find_by_id(base, e->id);
         double a = NAN;
         if (!b) {
             park_area_geodesic(ctx, e->geom, &a);

@@ -41,7 +41,7 @@ PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst) {
 }
 
 static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
-    if (!crs_form_ok(src) || !crs_form_ok(dst)) return NULL;
+    /* a refused form never enters the cache: park_crs_pj_new returns NULL for it */
     for (int i = 0; i < PJ_CACHE; i++)
         if (cache[i].pj && cache[i].owner == ctx->proj && !strcmp(cache[i].src, src) && !strcmp(cache[i].dst, dst))
             return cache[i].pj;

@@ -18,25 +18,20 @@
 /* ------------------------------------------------------------------ small functions */
 
 static void test_normalize(void) {
-    char *s = park_address_normalize("上海市　宝山区 富联一路 ９８弄６号");
-    CHECK_STR(s, "上海市宝山区富联一路98弄6号");
-    free(s);
-    s = park_address_normalize("\xEF\xBB\xBF（近富长路）【A座】Room 301");
-    CHECK_STR(s, "(近富长路)(A座)Room 301");
-    free(s);
-    s = park_address_normalize("１２１．３８， ３１．３５");
-    CHECK_STR(s, "121.38,31.35");
-    free(s);
-    s = park_address_normalize("6～8號");
-    CHECK_STR(s, "6-8号");
-    free(s);
-    /* commas between Chinese parts go, the one in a coordinate pair stays */
-    s = park_address_normalize("上海市，宝山区；富联一路, 98弄");
-    CHECK_STR(s, "上海市宝山区富联一路98弄");
-    free(s);
-    s = park_address_normalize("121.38 , 31.35");
-    CHECK_STR(s, "121.38,31.35");
-    free(s);
+    static const struct { const char *in, *want; } cases[] = {
+        {"上海市　宝山区 富联一路 ９８弄６号", "上海市宝山区富联一路98弄6号"},
+        {"\xEF\xBB\xBF（近富长路）【A座】Room 301", "(近富长路)(A座)Room 301"},
+        {"１２１．３８， ３１．３５", "121.38,31.35"},
+        {"6～8號", "6-8号"},
+        /* commas between Chinese parts go, the one in a coordinate pair stays */
+        {"上海市，宝山区；富联一路, 98弄", "上海市宝山区富联一路98弄"},
+        {"121.38 , 31.35", "121.38,31.35"},
+    };
+    for (size_t i = 0; i < sizeof cases / sizeof *cases; i++) {
+        char *s = park_address_normalize(cases[i].in);
+        CHECK_STR(s, cases[i].want);
+        free(s);
+    }
 }
 
 static void test_edit_distance(void) {
