@@ -1,0 +1,125 @@
+/* src/query/address/internal.h - shared by the address resolver's files (issue 5, split in issue 10).
+ *
+ *   index.c    loading: the gazetteer(s), stations, towns, the address index
+ *              (house numbers, places); the resolver object's life cycle
+ *   roads.c    one road: lookup by name, suggestions, clipping to a town or
+ *              station, its parcels (shares of length)
+ *   numbers.c  house numbers: interpolation along the road between known numbers
+ *   answer.c   a point answer: parcel probabilities from the point's and the
+ *              parcel edges' errors; candidates
+ *   resolve.c  park_address_resolve: which of the above an address needs
+ */
+#ifndef PARKGIS_QUERY_ADDRESS_INTERNAL_H
+#define PARKGIS_QUERY_ADDRESS_INTERNAL_H
+#include <stdbool.h>
+#include "../query.h"
+
+/* A road closer than this to a parcel edge runs "along" it. The parcel edges
+ * of the 四至 compiler are built from the same centrelines, so a boundary road
+ * coincides with the edge to well under this; 30 m is about half the width of
+ * a Baoshan arterial with its verges. */
+#define BOUNDARY_TOL_M 30.0
+/* Two centrelines that do not cross but come within this distance are taken to
+ * meet (a T-junction whose stub ends short, or digitising error). */
+#define MEET_TOL_M 60.0
+/* "Near a metro station": within a 500 m walk, the radius used for shares. */
+#define STATION_RADIUS_M 500.0
+
+/* ------------------------------------------------------------------ road cache */
+
+/* A crossing point of two roads, remembered: a batch names the same junctions
+ * again and again, and the intersection of two long centrelines is the costly part.
+ * Bounded by the pairs of gazetteer roads, so memory does not grow with the rows. */
+typedef struct cross_memo {
+    const void *a, *b;
+    int near, npts;
+    double x, y, gap;
+} cross_memo;
+
+typedef struct road_info {
+    char *key;                  /* the lookup key that found it */
+    const park_feature *first;  /* the first matching feature (for names, provenance) */
+    char *names;                /* "富联一路" or "长江路 (2 pieces)" */
+    double error_m;             /* worst positional error of the pieces */
+    double prov_factor;         /* 1 osm, 0.9 anchored, 0.75 approximate (worst piece) */
+    GEOSGeometry *m;            /* merged geometry in the metric plane */
+    int analysed;
+    int none;                   /* a clip that came out empty (cached so it is not redone) */
+    park_match match;
+    double confidence;
+    int inside;
+    const park_parcel *parcel, *nearest;
+    double distance_m, length_m;
+    park_candidate *cand;
+    size_t ncand;
+    char *note;
+} road_info;
+
+struct park_resolver {
+    park_ctx *ctx;
+    const park_layer *layer;
+    park_layer_index *ix;
+    park_gazetteer **gz;
+    size_t ngz;
+    const park_feature **feat;
+    char **fkey;  /* normalised name per feature */
+    char **fali;  /* ";alias;alias;" normalised */
+    size_t nfeat;
+    GEOSGeometry **obuf;   /* parcel grown by BOUNDARY_TOL_M (metric) */
+    const GEOSPreparedGeometry **obuf_prep;
+    GEOSGeometry *obuf_all; /* union of obuf */
+    GEOSGeometry *bb_all;   /* union of the parcel boundaries grown by BOUNDARY_TOL_M */
+    GEOSGeometry *parcels_all; /* union of the parcels (metric) */
+    road_info **roads;
+    size_t nroads, rcap;
+    struct cross_memo *cross; /* crossing points already computed, open addressing */
+    size_t ncross, cross_cap;
+    char **sugg_name;       /* suggestion candidates: every name and alias once */
+    unsigned **sugg_cp;     /* ... their keys as code points */
+    size_t *sugg_len, nsugg;
+    int sugg_built;
+    size_t nst;             /* metro stations (<gazetteer dir>/points/stations.geojson) */
+    char **st_name, **st_key, **st_ali, **st_lines;
+    double *st_lon, *st_lat;
+    GEOSGeometry **st_circle; /* STATION_RADIUS_M around each, metric, made on first use */
+    park_layer *admin;      /* 区/镇 polygons (<gazetteer dir>/admin/towns.geojson), or NULL */
+    GEOSGeometry **admin_m; /* each in the metric plane */
+    GEOSGeometry **admin_grown; /* admin_m grown by ADMIN_TOL_M, made on first use */
+    const GEOSPreparedGeometry *baoshan_prep; /* 宝山区 prepared, made on first use */
+    park_buf notes;
+};
+/* Error of an admin polygon: its provenance text carries no number, so the
+ * error_m the build tool wrote is not available through park_parcel; the
+ * tolerance below is the larger of those estimates (see build_address_admin.c). */
+#define ADMIN_TOL_M 150.0
+
+/* ---- index.c */
+/* The lookup key of a road name (normalised, upper-cased, "富联1路" = "富联一路"). New string. */
+char *park_ar_name_key(const char *s);
+void park_ar_road_info_free(GEOSContextHandle_t g, road_info *ri);
+/* Union of n metric geometries (clones them). New geometry, NULL on GEOS failure. */
+GEOSGeometry *park_ar_union_of(GEOSContextHandle_t g, GEOSGeometry *const *parts, size_t n);
+
+/* ---- roads.c */
+double park_ar_len_in(GEOSContextHandle_t g, const GEOSGeometry *line, const GEOSGeometry *area);
+/* The road as written, else the longest known tail of it; NULL if none (*st set on errors). Borrowed (cached). */
+road_info *park_ar_road_find(park_resolver *r, const char *name, park_status *st);
+park_status park_ar_road_analyse(park_resolver *r, road_info *ri);
+road_info *park_ar_road_clip_to(park_resolver *r, road_info *base, const GEOSGeometry *area, const char *tag, const char *label,
+                                int *none, park_status *st);
+road_info *park_ar_road_clip(park_resolver *r, road_info *base, int ai, int *none, park_status *st);
+/* Fills out->suggestions with the closest gazetteer names. */
+void park_ar_suggest(park_resolver *r, const char *name, park_resolution *out);
+int park_ar_admin_find(const park_resolver *r, const char *name);
+
+/* ---- answer.c */
+const char *park_ar_pname(const park_parcel *p);
+int park_ar_cand_cmp(const void *a, const void *b);
+void park_ar_cand_push(park_candidate **c, size_t *n, const park_parcel *p, const char *role, double share, double len);
+void park_ar_res_init(park_resolution *out);
+void park_ar_set_note(park_resolution *out, park_buf *b);
+void park_ar_edge_candidates(park_resolver *r, park_resolution *out, double tol);
+park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
+                                 park_buf *why);
+void park_ar_copy_road(park_resolution *out, const road_info *ri);
+#endif
