@@ -18,7 +18,9 @@
  * Stations: osm-metro-stations.json (OSM via Overpass, ODbL), every station within
  * STATION_MARGIN_M of the 宝山区 polygon above; a station served by several lines is
  * one point (the mean of its entries when they are within 300 m, else one point per
- * line). Points: name "上大路站", aliases, lines, provenance osm, error_m. */
+ * line). Points: name "上大路站", aliases, lines, provenance osm, error_m.
+ *
+ * The address index (issue 10): see address_index() below. */
 #include <getopt.h>
 #include <json-c/json.h>
 #include <gdal.h>
@@ -30,7 +32,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
+#include <math.h>
+#include <stdio.h>
+
 #include "internal.h"
+#include "address_holdout.h"
 
 typedef struct unit {
     const char *id, *name, *aliases, *kind, *source_name; /* source_name: feature name in the source */
@@ -235,6 +241,331 @@ static park_status one(park_ctx *ctx, const char *data, const unit *u, park_buf 
     return st;
 }
 
+
+/* ------------------------------------------------------------------ the address index (issue 10) */
+
+/* Written to OUT/index/ (see geodata/gazetteer-address/README.md):
+ *   houses.geojson  one point per known house number (号 or 弄) on a road, from the
+ *                   address points that are NOT held back (address_holdout.h) and whose
+ *                   point is not a geocoder fall-back shared by many addresses;
+ *   places.geojson  named places: OSM POI areas, industrial/commercial and green land
+ *                   use, OSM place nodes (in or within PLACE_MARGIN_DEG of 宝山区), and the
+ *                   compound/estate names the (not held back) address points carry.
+ * A name that appears at places more than 1 km apart is ambiguous and left out (counted). */
+#define PLACE_MARGIN_DEG 0.01
+/* A single-source geocoder point has no measured disagreement: it gets the median of the
+ * measured ones (computed below, written into each feature's method). */
+
+typedef struct house {
+    char *road, *unit, *address, *sources;
+    long number;
+    double lon, lat, sigma_m;
+    int n_sources, trusted;
+} house;
+typedef struct place {
+    char *name, *kind, *method, *geom; /* geom: GeoJSON text */
+    double lon, lat, error_m;          /* a representative point (for the ambiguity test) */
+    int drop;
+} place;
+
+static int house_cmp(const void *a, const void *b) {
+    const house *x = a, *y = b;
+    int c = strcmp(x->road, y->road);
+    if (c) return c;
+    if (x->number != y->number) return x->number < y->number ? -1 : 1;
+    c = strcmp(x->unit, y->unit);
+    return c ? c : strcmp(x->address, y->address);
+}
+static int place_cmp(const void *a, const void *b) {
+    const place *x = a, *y = b;
+    int c = strcmp(x->name, y->name);
+    if (c) return c;
+    c = strcmp(x->kind, y->kind);
+    if (c) return c;
+    if (x->lon != y->lon) return x->lon < y->lon ? -1 : 1;
+    return x->lat < y->lat ? -1 : x->lat > y->lat;
+}
+static int dbl_cmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+static void place_add(place **pv, size_t *n, const char *name, const char *kind, const char *method, char *geom, double lon,
+                      double lat, double err) {
+    place *t = realloc(*pv, (*n + 1) * sizeof *t);
+    if (!t) return;
+    *pv = t;
+    t[(*n)++] = (place){park_strdup(name), park_strdup(kind), park_strdup(method), geom, lon, lat, err, 0};
+}
+
+/* A name worth indexing: at least two CJK characters (three bytes each), not a generic word. */
+static bool place_name_ok(const char *s) {
+    static const char *const GENERIC[] = {"停车场", "草坪", "广场", "小区绿地", "宅间绿地", "中心绿地", "社区公园", "舞台",
+                                          "其他", "市场", "菜场", "公园", "绿地", "学校", "医院", "小学运动场地"};
+    size_t l = strlen(s);
+    if (l < 6) return false;
+    /* a road name is not a place ("上海宝山区泰和西路"): the road index answers those */
+    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || strstr(s, "东侧") || strstr(s, "西侧") || strstr(s, "附近"))
+        return false;
+    for (size_t i = 0; i < sizeof GENERIC / sizeof GENERIC[0]; i++)
+        if (!strcmp(s, GENERIC[i])) return false;
+    return true;
+}
+
+/* Names from an address point: a row with no road is itself a place ("淞南三村",
+ * "大场镇晶悦都汇" -> also "晶悦都汇"); the words after the number ("城银路555弄绿地领海")
+ * and a charging station's "(绿地领海)" name the estate at that point. */
+static void places_from_row(park_ctx *ctx, const addr_row *r, const park_address *a, double err, place **pv, size_t *n) {
+    char m[256];
+    snprintf(m, sizeof m, "address point %s (%s)", r->key, r->sources);
+    if (!a || (!a->road[0] && !a->number[0] && !a->lane[0])) {
+        const char *name = r->key;
+        /* the town prefix the lists write first */
+        const char *p = strstr(name, "街道");
+        if (p && p - name <= 12) name = p + strlen("街道");
+        else if ((p = strstr(name, "镇")) && p - name <= 9) name = p + strlen("镇");
+        char *nm = park_address_normalize(name);
+        if (place_name_ok(nm))
+            place_add(pv, n, nm, "estate", m, park_asprintf("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}", r->lon, r->lat),
+                      r->lon, r->lat, err);
+        free(nm);
+        return;
+    }
+    if (a->rest[0]) {
+        char *nm = park_strdup(a->rest);
+        char *cut = strpbrk(nm, "(,0123456789");
+        if (cut) *cut = 0;
+        size_t l = strlen(nm);
+        if (l >= 3 && !strcmp(nm + l - 3, "内")) nm[l - 3] = 0;
+        if (place_name_ok(nm))
+            place_add(pv, n, nm, "estate", m, park_asprintf("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}", r->lon, r->lat),
+                      r->lon, r->lat, err);
+        free(nm);
+    }
+    for (const char *p = r->names; (p = strstr(p, "(")) != NULL;) {
+        const char *e = strstr(p, ")");
+        if (!e) break;
+        char *nm = park_strndup(p + 1, (size_t)(e - p - 1));
+        if (place_name_ok(nm) && !strchr(nm, '(') && !strstr(nm, "停车场") && !strstr(nm, "店"))
+            place_add(pv, n, nm, "estate", m, park_asprintf("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}", r->lon, r->lat),
+                      r->lon, r->lat, err);
+        free(nm);
+        p = e;
+    }
+    (void)ctx;
+}
+
+/* Named features of an OGR layer in (or near) the district: polygons and points. */
+static park_status places_from_ogr(park_ctx *ctx, const char *path, const char *method, OGRGeometryH district, place **pv,
+                                   size_t *n, double err) {
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected the shared OSM layers, see ../shared/data/README.md)", path);
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
+    int fn = OGR_FD_GetFieldIndex(defn, "name"), fc = OGR_FD_GetFieldIndex(defn, "fclass"), fo = OGR_FD_GetFieldIndex(defn, "osm_id");
+    if (fn < 0) {
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INPUT, "%s: no 'name' field (expected OSM layers with osm_id, fclass, name)", path);
+    }
+    OGRGeometryH grown = OGR_G_Buffer(district, PLACE_MARGIN_DEG, 8);
+    OGREnvelope env;
+    OGR_G_GetEnvelope(grown, &env);
+    OGR_L_SetSpatialFilterRect(lyr, env.MinX, env.MinY, env.MaxX, env.MaxY);
+    char **opts = CSLSetNameValue(NULL, "COORDINATE_PRECISION", "6");
+    OGRFeatureH f;
+    while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        const char *name = OGR_F_GetFieldAsString(f, fn);
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (g && name && *name && OGR_G_Intersects(grown, g)) {
+            char *nm = park_address_normalize(name);
+            OGRGeometryH c = OGR_G_CreateGeometry(wkbPoint);
+            if (place_name_ok(nm) && OGR_G_PointOnSurface(g) && c) {
+                OGRGeometryH ps = OGR_G_PointOnSurface(g);
+                char *gj = OGR_G_ExportToJsonEx(g, opts);
+                char m[256];
+                snprintf(m, sizeof m, "%s, OSM %s %s", method, fc >= 0 ? OGR_F_GetFieldAsString(f, fc) : "feature",
+                         fo >= 0 ? OGR_F_GetFieldAsString(f, fo) : "");
+                place_add(pv, n, nm, fc >= 0 ? OGR_F_GetFieldAsString(f, fc) : "place", m, park_strdup(gj ? gj : "null"),
+                          OGR_G_GetX(ps, 0), OGR_G_GetY(ps, 0), err);
+                CPLFree(gj);
+                OGR_G_DestroyGeometry(ps);
+            }
+            if (c) OGR_G_DestroyGeometry(c);
+            free(nm);
+        }
+        OGR_F_Destroy(f);
+    }
+    CSLDestroy(opts);
+    OGR_G_DestroyGeometry(grown);
+    GDALClose(ds);
+    return PARK_OK;
+}
+
+static park_status write_text(park_ctx *ctx, const char *path, const park_buf *b) {
+    park_atomic a;
+    park_status st = park_atomic_open(ctx, &a, path, true);
+    if (!st) {
+        if (fwrite(b->s, 1, b->len, a.f) != b->len) {
+            park_atomic_abort(&a);
+            return park_error(ctx, PARK_ERR_OUTPUT, "%s: write failed", path);
+        }
+        st = park_atomic_commit(ctx, &a);
+    }
+    return st;
+}
+
+static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH district, const char *out) {
+    char *path = park_asprintf("%s/address-points/baoshan-address-points.wgs84.tsv", data);
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        park_status st = park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected the address points, see ../shared/data/README.md)", path);
+        free(path);
+        return st;
+    }
+    house *hv = NULL;
+    place *pv = NULL;
+    size_t nh = 0, np = 0, rows = 0, held = 0, shared = 0, nodis = 0;
+    char line[8192];
+    double *dis = NULL;
+    size_t ndis = 0;
+    park_status st = PARK_OK;
+    /* pass 1: the median disagreement of the rows two geocoders placed (not held back) */
+    long ln = 0;
+    while (fgets(line, sizeof line, fp)) {
+        addr_row r;
+        if (ln++ == 0) continue;
+        if (!addr_row_split(line, &r)) continue;
+        if (addr_is_holdout(r.key) || isnan(r.disagree_m)) continue;
+        double *t = realloc(dis, (ndis + 1) * sizeof *t);
+        if (t) dis = t, dis[ndis++] = r.disagree_m;
+    }
+    qsort(dis, ndis, sizeof *dis, dbl_cmp);
+    double single_sigma = ndis ? dis[ndis / 2] : 100;
+    free(dis);
+    rewind(fp);
+    ln = 0;
+    while (!st && fgets(line, sizeof line, fp)) {
+        ln++;
+        if (ln == 1) {
+            if (strncmp(line, "address_key\troad\tnumber", 23)) st = park_error(ctx, PARK_ERR_INPUT, "%s:1: expected the header address_key, road, number, ...", path);
+            continue;
+        }
+        addr_row r;
+        if (!addr_row_split(line, &r)) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%ld: expected 12 tab-separated columns", path, ln);
+            break;
+        }
+        rows++;
+        if (addr_is_holdout(r.key)) { /* never looked at while building */
+            held++;
+            continue;
+        }
+        if (r.shared) { /* a geocoder's fall-back point: not a house position */
+            shared++;
+            continue;
+        }
+        double sigma = isnan(r.disagree_m) ? single_sigma : fmax(15, r.disagree_m / 2);
+        if (isnan(r.disagree_m)) nodis++;
+        park_address *a = NULL;
+        if (park_address_parse(ctx, r.key, &a) != PARK_OK) park_ctx_clear_error(ctx), a = NULL;
+        const char *num = a ? (a->lane[0] ? a->lane : a->number) : "";
+        const char *road = a && a->road[0] ? a->road : r.road;
+        long number = *num ? strtol(num, NULL, 10) : 0;
+        if (road[0] && number > 0 && a && !a->road2[0]) {
+            house *t = realloc(hv, (nh + 1) * sizeof *t);
+            if (t) {
+                hv = t;
+                hv[nh++] = (house){park_strdup(road), park_strdup(a->lane[0] ? "弄" : "号"), park_strdup(r.key),
+                                   park_strdup(r.sources), number, r.lon, r.lat, sigma, r.n_sources, addr_row_trusted(&r)};
+            }
+        }
+        places_from_row(ctx, &r, a, sigma, &pv, &np);
+        park_address_free(a);
+    }
+    fclose(fp);
+    if (st) goto done;
+    qsort(hv, nh, sizeof *hv, house_cmp);
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"houses\",\"features\":[\n");
+    for (size_t i = 0; i < nh; i++) {
+        park_buf_append(&b, i ? ",\n" : "");
+        park_buf_append(&b, "{\"type\":\"Feature\",\"properties\":{\"road\":");
+        park_json_escape(&b, hv[i].road);
+        park_buf_printf(&b, ",\"number\":%ld,\"unit\":", hv[i].number);
+        park_json_escape(&b, hv[i].unit);
+        park_buf_append(&b, ",\"address\":");
+        park_json_escape(&b, hv[i].address);
+        park_buf_append(&b, ",\"sources\":");
+        park_json_escape(&b, hv[i].sources);
+        park_buf_printf(&b, ",\"trusted\":%d,\"error_m\":%.0f},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}}",
+                        hv[i].trusted, hv[i].sigma_m, hv[i].lon, hv[i].lat);
+    }
+    park_buf_append(&b, "\n]}\n");
+    char *hp = park_asprintf("%s/index/houses.geojson", out);
+    st = write_text(ctx, hp, &b);
+    if (!st)
+        printf("wrote %s (%zu house numbers from %zu rows: %zu held back for evaluation, %zu fall-back points left out; "
+               "single-source error %.0f m = median disagreement)\n",
+               hp, nh, rows, held, shared, single_sigma);
+    free(hp);
+    park_buf_free(&b);
+    if (st) goto done;
+
+    /* OSM places */
+    char *p1 = park_asprintf("%s/osm-geofabrik-2025-03/gis_osm_pois_a_free_1.shp", data);
+    char *p2 = park_asprintf("%s/osm-geofabrik-2025-03/landuse-industrial-commercial.geojson", data);
+    char *p3 = park_asprintf("%s/osm-geofabrik-2025-03/landuse-green.geojson", data);
+    char *p4 = park_asprintf("%s/osm-geofabrik-2025-03/gis_osm_places_free_1.shp", data);
+    if (!st) st = places_from_ogr(ctx, p1, "Geofabrik pois_a 2025-03-18 (ODbL)", district, &pv, &np, 30);
+    if (!st) st = places_from_ogr(ctx, p2, "Geofabrik landuse 2025-03-18 (ODbL)", district, &pv, &np, 30);
+    if (!st) st = places_from_ogr(ctx, p3, "Geofabrik landuse 2025-03-18 (ODbL)", district, &pv, &np, 30);
+    if (!st) st = places_from_ogr(ctx, p4, "Geofabrik places 2025-03-18 (ODbL)", district, &pv, &np, 300);
+    free(p1), free(p2), free(p3), free(p4);
+    if (st) goto done;
+    qsort(pv, np, sizeof *pv, place_cmp);
+    /* ambiguous names: the same name more than 1 km from another place of that name */
+    size_t amb = 0, kept = 0;
+    for (size_t i = 0; i < np;) {
+        size_t j = i;
+        while (j < np && !strcmp(pv[j].name, pv[i].name)) j++;
+        bool far = false;
+        for (size_t a2 = i; a2 < j && !far; a2++)
+            for (size_t b2 = a2 + 1; b2 < j && !far; b2++)
+                far = park_geodesic_distance(ctx, pv[a2].lon, pv[a2].lat, pv[b2].lon, pv[b2].lat) > 1000;
+        for (size_t k = i; k < j; k++) pv[k].drop = far;
+        amb += far;
+        i = j;
+    }
+    park_buf_init(&b);
+    park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"places\",\"features\":[\n");
+    for (size_t i = 0; i < np; i++) {
+        if (pv[i].drop) continue;
+        park_buf_append(&b, kept++ ? ",\n" : "");
+        park_buf_append(&b, "{\"type\":\"Feature\",\"properties\":{\"name\":");
+        park_json_escape(&b, pv[i].name);
+        park_buf_append(&b, ",\"kind\":");
+        park_json_escape(&b, pv[i].kind);
+        park_buf_append(&b, ",\"method\":");
+        park_json_escape(&b, pv[i].method);
+        park_buf_printf(&b, ",\"error_m\":%.0f},\"geometry\":%s}", pv[i].error_m, pv[i].geom);
+    }
+    park_buf_append(&b, "\n]}\n");
+    char *pp = park_asprintf("%s/index/places.geojson", out);
+    st = write_text(ctx, pp, &b);
+    if (!st) printf("wrote %s (%zu places; %zu ambiguous names left out)\n", pp, kept, amb);
+    free(pp);
+    park_buf_free(&b);
+done:
+    for (size_t i = 0; i < nh; i++) free(hv[i].road), free(hv[i].unit), free(hv[i].address), free(hv[i].sources);
+    for (size_t i = 0; i < np; i++) free(pv[i].name), free(pv[i].kind), free(pv[i].method), free(pv[i].geom);
+    free(hv), free(pv), free(path);
+    (void)nodis;
+    return st;
+}
+
 int main(int argc, char **argv) {
     const char *data = "../shared/data", *out = "geodata/gazetteer-address";
     static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"out", required_argument, 0, 'o'},
@@ -246,7 +577,8 @@ int main(int argc, char **argv) {
         else {
             fputs("usage: build_address_gazetteer [--data ../shared/data] [--out geodata/gazetteer-address]\n"
                   "Writes OUT/admin/towns.geojson (宝山区, 顾村镇, 杨行镇) and OUT/points/stations.geojson (metro\n"
-                  "stations in and near 宝山区) from the shared source data.\n",
+                  "stations in and near 宝山区), OUT/index/houses.geojson and OUT/index/places.geojson (the address\n"
+                  "index: known house numbers and named places) from the shared source data.\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
         }
@@ -262,8 +594,9 @@ int main(int argc, char **argv) {
         st = one(ctx, data, &UNITS[i], &b, i == 0, i == 0 ? &district : NULL);
     park_buf_append(&b, "\n]}\n");
     char *towns = park_asprintf("%s/admin", out), *pts = park_asprintf("%s/points", out);
-    mkdir(out, 0777), mkdir(towns, 0777), mkdir(pts, 0777);
-    free(towns), free(pts);
+    char *ixd = park_asprintf("%s/index", out);
+    mkdir(out, 0777), mkdir(towns, 0777), mkdir(pts, 0777), mkdir(ixd, 0777);
+    free(towns), free(pts), free(ixd);
     char *tpath = park_asprintf("%s/admin/towns.geojson", out), *spath = park_asprintf("%s/points/stations.geojson", out);
     if (!st) {
         park_atomic a;
@@ -275,6 +608,7 @@ int main(int argc, char **argv) {
         if (!st) printf("wrote %s\n", tpath);
     }
     if (!st && district) st = stations(ctx, data, district, spath);
+    if (!st && district) st = address_index(ctx, data, district, out);
     if (district) OGR_G_DestroyGeometry(district);
     park_buf_free(&b);
     free(tpath), free(spath);
