@@ -86,13 +86,14 @@ static void json_road(park_json *j, const park_feature *f) {
     park_json_end_obj(j);
 }
 
-static void print_one(park_cli *cli, const park_address *a, const park_resolution *r) {
+/* `a` NULL: text the parser could not read, answered as a named place (`input`). */
+static void print_one(park_cli *cli, const park_address *a, const char *input, const park_resolution *r) {
     const park_parcel *p = r->parcel;
     if (cli->format == CLI_JSON) {
         park_json j;
         park_json_init(&j);
         park_json_begin_obj(&j);
-        park_json_key(&j, "input"), park_json_str(&j, a->input);
+        park_json_key(&j, "input"), park_json_str(&j, input);
         park_json_key(&j, "match"), park_json_str(&j, park_match_name(r->match));
         park_json_key(&j, "confidence"), park_json_num(&j, r->confidence, 2);
         park_json_key(&j, "inside"), park_json_bool(&j, r->inside);
@@ -117,6 +118,8 @@ static void print_one(park_cli *cli, const park_address *a, const park_resolutio
             park_json_num(&j, r->lon, 7), park_json_num(&j, r->lat, 7);
             park_json_end_arr(&j);
         } else park_json_null(&j);
+        park_json_key(&j, "error_m"), park_json_num(&j, r->error_m, 0);
+        park_json_key(&j, "point_from"), park_json_str(&j, r->has_point ? r->point_from : NULL);
         park_json_key(&j, "distance_m"), park_json_num(&j, r->distance_m, 1);
         park_json_key(&j, "nearest");
         if (r->nearest) {
@@ -137,13 +140,15 @@ static void print_one(park_cli *cli, const park_address *a, const park_resolutio
         park_json_end_arr(&j);
         park_json_key(&j, "note"), park_json_str(&j, r->note);
         park_json_key(&j, "parsed");
-        park_json_begin_obj(&j);
-        park_json_key(&j, "kind"), park_json_str(&j, park_addr_kind_name(a->kind));
-        const char *keys[] = {"province", "city", "district", "town", "road", "road2", "relation", "lane", "sublane", "number", "park"};
-        const char *vals[] = {a->province, a->city, a->district, a->town, a->road, a->road2, a->relation, a->lane, a->sublane, a->number, a->park};
-        for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
-            if (vals[k][0]) park_json_key(&j, keys[k]), park_json_str(&j, vals[k]);
-        park_json_end_obj(&j);
+        if (a) {
+            park_json_begin_obj(&j);
+            park_json_key(&j, "kind"), park_json_str(&j, park_addr_kind_name(a->kind));
+            const char *keys[] = {"province", "city", "district", "town", "road", "road2", "relation", "lane", "sublane", "number", "park"};
+            const char *vals[] = {a->province, a->city, a->district, a->town, a->road, a->road2, a->relation, a->lane, a->sublane, a->number, a->park};
+            for (size_t k = 0; k < sizeof keys / sizeof keys[0]; k++)
+                if (vals[k][0]) park_json_key(&j, keys[k]), park_json_str(&j, vals[k]);
+            park_json_end_obj(&j);
+        } else park_json_null(&j);
         park_json_end_obj(&j);
         char *s = park_json_take(&j);
         puts(s);
@@ -153,16 +158,17 @@ static void print_one(park_cli *cli, const park_address *a, const park_resolutio
     park_buf cb;
     park_buf_init(&cb);
     candidates_text(&cb, r, cli->format == CLI_CSV);
-    char conf[32], dist[32], pt[96] = "";
+    char conf[32], dist[32], pt[96] = "", err[64] = "";
     park_fmt_num(conf, sizeof conf, r->confidence, 2);
     park_fmt_num(dist, sizeof dist, r->distance_m, 0);
     if (r->has_point) snprintf(pt, sizeof pt, "%.6f,%.6f", r->lon, r->lat);
+    if (r->has_point && isfinite(r->error_m)) snprintf(err, sizeof err, "%.0f (%s)", r->error_m, r->point_from);
     park_buf sg;
     park_buf_init(&sg);
     for (size_t i = 0; i < r->nsuggestions; i++) park_buf_printf(&sg, "%s%s", i ? ", " : "", r->suggestions[i]);
     if (cli->format == CLI_CSV) {
         const char *cols[] = {"address", "parcel_id", "parcel", "layout", "match", "confidence", "candidates", "wgs84", "note"};
-        const char *row[] = {a->input, p ? p->id : "", p ? p->name : "", p ? p->layout : "", park_match_name(r->match), conf,
+        const char *row[] = {input, p ? p->id : "", p ? p->name : "", p ? p->layout : "", park_match_name(r->match), conf,
                              cb.s ? cb.s : "", pt, r->note};
         park_table *t = park_table_new(9, cols);
         park_table_add(t, row);
@@ -174,13 +180,14 @@ static void print_one(park_cli *cli, const park_address *a, const park_resolutio
         char pbuf[512];
         snprintf(pbuf, sizeof pbuf, "%s%s%s%s", p ? p->name : (r->inside ? "(one of the candidates)" : "none"), p ? " (" : "",
                  p ? p->id : "", p ? ")" : "");
-        const char *rows[][2] = {{"address", a->input},
+        const char *rows[][2] = {{"address", input},
                                  {"match", park_match_name(r->match)},
                                  {"confidence", conf},
                                  {"parcel", pbuf},
                                  {"layout", p ? p->layout : ""},
                                  {"candidates", cb.s ? cb.s : ""},
                                  {"point (WGS84)", pt},
+                                 {"point error (m)", err},
                                  {r->inside ? "to boundary (m)" : "to nearest (m)", r->has_point || r->nearest ? dist : ""},
                                  {"nearest", r->nearest ? r->nearest->name : ""},
                                  {"road", r->feature ? r->feature->name : ""},
@@ -534,15 +541,22 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
 
     /* parse first: an unreadable address needs neither the layer nor the gazetteer */
     park_address *a = NULL;
-    if (!batch && (st = park_address_parse(cli->ctx, argv[optind], &a))) return cli_fail(cli, "locate", st);
+    park_status parse_st = PARK_OK;
+    char *parse_msg = NULL;
+    if (!batch && (parse_st = park_address_parse(cli->ctx, argv[optind], &a))) {
+        /* not an address the rules can read: it may still be a named place (绿地领海) */
+        if (parse_st != PARK_ERR_USAGE || !strcmp(argv[optind], "")) return cli_fail(cli, "locate", parse_st);
+        parse_msg = park_strdup(park_ctx_errmsg(cli->ctx));
+        park_ctx_clear_error(cli->ctx);
+    }
     park_layer *layer = cli_layer(cli, &st);
     if (!layer) {
-        park_address_free(a);
+        park_address_free(a), free(parse_msg);
         return cli_fail(cli, "locate", st);
     }
     park_resolver *res = NULL;
     if ((st = park_resolver_new(cli->ctx, layer, gaz, &res))) {
-        park_address_free(a);
+        park_address_free(a), free(parse_msg);
         return cli_fail(cli, "locate", st);
     }
     const char *notes = park_resolver_notes(res);
@@ -550,13 +564,25 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     int rc;
     if (batch) {
         rc = run_batch(cli, res, batch, addr_col, lon_col, lat_col, datum);
+    } else if (!a) {
+        park_resolution r;
+        st = park_address_resolve_place(cli->ctx, res, argv[optind], &r);
+        if (st == PARK_OK) print_one(cli, NULL, argv[optind], &r);
+        if (st) { /* neither: the parser's message, exit 2 as before */
+            park_ctx_clear_error(cli->ctx);
+            park_error(cli->ctx, parse_st, "%s", parse_msg);
+            st = parse_st;
+        }
+        rc = st ? cli_fail(cli, "locate", st) : 0;
+        park_resolution_clear(&r);
     } else {
         park_resolution r;
         st = park_address_resolve(cli->ctx, res, a, datum, &r);
-        if (st == PARK_OK || st == PARK_ERR_NOTFOUND) print_one(cli, a, &r);
+        if (st == PARK_OK || st == PARK_ERR_NOTFOUND) print_one(cli, a, a->input, &r);
         rc = st ? cli_fail(cli, "locate", st) : 0;
         park_resolution_clear(&r);
     }
+    free(parse_msg);
     park_resolver_free(res);
     park_address_free(a);
     return rc;

@@ -83,7 +83,9 @@ typedef enum park_match {
     PARK_MATCH_PARK,         /* a park/parcel name */
     PARK_MATCH_OUTSIDE,      /* the address names another district or city: not in the park */
     PARK_MATCH_NOT_FOUND,    /* the road is not in the gazetteer (see suggestions) */
-    PARK_MATCH_STATION       /* near a metro station: parcels within 500 m, shares of that circle's area */
+    PARK_MATCH_STATION,      /* near a metro station: parcels within 500 m, shares of that circle's area */
+    PARK_MATCH_NUMBER,       /* a house number placed along its road from the known numbers (issue 10) */
+    PARK_MATCH_PLACE         /* a named place of the address index: estate, campus, 园区 (issue 10) */
 } park_match;
 const char *park_match_name(park_match m); /* "exact", "intersection", "road", ... */
 
@@ -92,7 +94,9 @@ typedef struct park_candidate {
     const park_parcel *parcel; /* borrowed from the layer */
     const char *role;          /* "inside", "boundary" or "outside" (static string) */
     double share;              /* 0..1: of the road's length (road/ambiguous/boundary),
-                                  of the crossing points (intersection), of area (park) */
+                                  of area (park, station); for an answer with a point
+                                  (exact, intersection, number, place) the probability
+                                  that the place is in this parcel (README "Certainty") */
     double length_m;           /* road length behind the share; NAN when not a length */
 } park_candidate;
 
@@ -106,6 +110,12 @@ typedef struct park_resolution {
     size_t ncandidates;
     int has_point;               /* a point was located (coordinates, crossing point) */
     double lon, lat;             /* that point, WGS84 */
+    double error_m;              /* the point's own 1-sigma error (m): 0 for coordinates,
+                                    NAN when no point */
+    const char *point_from;      /* how the point was found (static): "coordinates",
+                                    "crossing", "station", "house number", "house number
+                                    (extrapolated)", "known house number", "place"; "" when none */
+    int extrapolated;            /* the house number is past the last known one */
     double distance_m;           /* inside: to the parcel's boundary; outside: to the
                                     nearest parcel; NAN when no point */
     const park_parcel *nearest;  /* outside with a point: the nearest parcel */
@@ -138,6 +148,9 @@ const char *park_resolver_notes(const park_resolver *r);
  * coordinates. Free `out` with park_resolution_clear. */
 park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_address *a, park_datum datum,
                                  park_resolution *out);
+/* Text the parser cannot read ("绿地领海") looked up as a named place of the address
+ * index. PARK_OK with match PLACE, or PARK_ERR_NOTFOUND (out filled, note). */
+park_status park_address_resolve_place(park_ctx *ctx, park_resolver *r, const char *text, park_resolution *out);
 /* The same answer shape for a bare point (batch --lon-column/--lat-column). */
 park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat,
                                        park_datum datum, park_resolution *out);

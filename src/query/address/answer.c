@@ -33,7 +33,8 @@ void park_ar_cand_push(park_candidate **c, size_t *n, const park_parcel *p, cons
 
 void park_ar_res_init(park_resolution *out) {
     memset(out, 0, sizeof *out);
-    out->lon = out->lat = out->distance_m = NAN;
+    out->lon = out->lat = out->distance_m = out->error_m = NAN;
+    out->point_from = "";
 }
 
 void park_ar_set_note(park_resolution *out, park_buf *b) {
@@ -112,11 +113,20 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
             if (pt) GEOSGeom_destroy_r(g, pt);
         }
     }
-    /* exact coordinates, but the parcel edge itself is not exact: say so near it */
-    if (out->distance_m < BOUNDARY_TOL_M) {
-        out->confidence = 0.7;
-        park_ar_edge_candidates(r, out, BOUNDARY_TOL_M);
-        park_buf_printf(&why, "; within %.0f m of a parcel edge, closer than the edges' own uncertainty", BOUNDARY_TOL_M);
+    /* exact coordinates, but the parcel edges are not exact: the probability of each side */
+    {
+        double x = out->lon, y = out->lat;
+        park_buf sub;
+        park_buf_init(&sub);
+        if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = park_ar_point_answer(r, x, y, 0, out, &sub);
+        const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
+        if (model) park_buf_append(&why, model);
+        park_buf_free(&sub);
+        if (st) {
+            park_buf_free(&why);
+            return st;
+        }
+        out->point_from = "coordinates";
     }
     park_ar_set_note(out, &why);
     return PARK_OK;
@@ -131,4 +141,67 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri) {
         memcpy(out->candidates, ri->cand, ri->ncand * sizeof *ri->cand);
         out->ncandidates = ri->ncand;
     }
+}
+
+/* ------------------------------------------------------------------ certainty (issue 10) */
+
+/* The model. Where a place really is, is taken as an isotropic Gaussian around the
+ * estimated point with the point's 1-sigma error s (0 for coordinates as given).
+ * Each parcel's edge is itself uncertain by its own error_m e (the compiler's
+ * stated figure in the parcel's provenance); the two are independent, so the
+ * position relative to that edge is uncertain by sc = sqrt(s^2 + e^2). The
+ * probability of the parcel is the Gaussian's mass on its side of the nearest edge
+ * (the edge taken as straight there): Phi(d / sc) for a point d metres inside,
+ * Phi(-d / sc) for a point d metres outside. The probabilities of all parcels are
+ * scaled down when they add to more than 1 (near a shared edge both sides count);
+ * "outside the park" gets the rest. A parcel whose provenance states no error_m
+ * is taken as +-30 m (BOUNDARY_TOL_M) and the note says it is unverified. */
+static double phi(double z) { return 0.5 * erfc(-z / M_SQRT2); }
+
+park_status park_ar_point_answer(park_resolver *r, double x, double y, double sigma_m, park_resolution *out, park_buf *why) {
+    park_ctx *ctx = r->ctx;
+    GEOSContextHandle_t g = ctx->geos;
+    double lon = x, lat = y;
+    park_status st = park_query_to_lonlat(ctx, r->ix, &lon, &lat);
+    if (st) return st;
+    free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
+    if ((st = park_ar_answer_point(r, lon, lat, PARK_DATUM_WGS84, out, why))) return st;
+    free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
+    out->error_m = sigma_m;
+    size_t n = park_layer_count(r->layer);
+    double *p = calloc(n + 1, sizeof *p), sum = 0;
+    if (!p) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+    int unverified = 0;
+    long inside_i = -1;
+    double e_in = NAN;
+    for (size_t i = 0; pt && i < n; i++) {
+        double e = r->perr[i];
+        if (!isfinite(e)) e = BOUNDARY_TOL_M, unverified = 1;
+        double sc = hypot(sigma_m, e), d = 0;
+        char in = GEOSPreparedContains_r(g, r->ix->prep_m[i], pt);
+        if (!GEOSPreparedDistance_r(g, r->ix->prep_mb[i], pt, &d)) continue;
+        if (in == 1) inside_i = (long)i, e_in = e;
+        p[i] = sc > 0 ? phi((in == 1 ? d : -d) / sc) : (in == 1);
+        if (p[i] < 1e-4) p[i] = 0;
+        sum += p[i];
+    }
+    if (pt) GEOSGeom_destroy_r(g, pt);
+    if (sum > 1)
+        for (size_t i = 0; i < n; i++) p[i] /= sum;
+    p[n] = sum > 1 ? 0 : 1 - sum;
+    for (size_t i = 0; i <= n; i++) {
+        if (p[i] < 0.005) continue;
+        const park_parcel *pp = i < n ? park_layer_get(r->layer, i) : NULL;
+        park_ar_cand_push(&out->candidates, &out->ncandidates, pp, !pp ? "outside" : (long)i == inside_i ? "inside" : "boundary", p[i], NAN);
+    }
+    qsort(out->candidates, out->ncandidates, sizeof *out->candidates, park_ar_cand_cmp);
+    out->confidence = inside_i >= 0 ? p[inside_i] : p[n];
+    park_buf_printf(why, "; probability %.2f that it is %s%s%s: the point's ±%.0f m", out->confidence, inside_i >= 0 ? "in " : "",
+                    inside_i >= 0 ? park_layer_get(r->layer, (size_t)inside_i)->name : "outside every parcel", "", sigma_m);
+    if (inside_i >= 0) park_buf_printf(why, " and the parcel edge's ±%.0f m%s", e_in, unverified ? " (edge error not stated: assumed, unverified)" : "");
+    else park_buf_append(why, " and the parcel edges' own errors");
+    park_buf_append(why, " (Gaussian, mass on each side of the nearest edge)");
+    free(p);
+    return PARK_OK;
 }

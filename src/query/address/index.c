@@ -23,6 +23,8 @@ const char *park_match_name(park_match m) {
     case PARK_MATCH_OUTSIDE: return "outside";
     case PARK_MATCH_NOT_FOUND: return "not_found";
     case PARK_MATCH_STATION: return "station";
+    case PARK_MATCH_NUMBER: return "number";
+    case PARK_MATCH_PLACE: return "place";
     }
     return "?";
 }
@@ -61,7 +63,8 @@ void park_resolution_clear(park_resolution *r) {
     for (size_t i = 0; i < r->nsuggestions; i++) free(r->suggestions[i]);
     free(r->suggestions);
     memset(r, 0, sizeof *r);
-    r->lon = r->lat = r->distance_m = NAN;
+    r->lon = r->lat = r->distance_m = r->error_m = NAN;
+    r->point_from = "";
 }
 
 void park_resolver_free(park_resolver *r) {
@@ -98,6 +101,9 @@ void park_resolver_free(park_resolver *r) {
         if (r->admin_grown[i]) GEOSGeom_destroy_r(g, r->admin_grown[i]);
     free(r->admin_grown);
     park_layer_free(r->admin);
+    park_ar_houses_free(r->houses);
+    park_ar_places_free(g, r->places);
+    free(r->perr), free(r->index_dir);
     park_buf_free(&r->notes);
     free(r);
 }
@@ -194,6 +200,9 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
             }
         }
         free(adm);
+        char *hidx = park_asprintf("%s/index/houses.geojson", d);
+        if (!r->index_dir && hidx && access(hidx, R_OK) == 0) r->index_dir = park_strdup(d);
+        free(hidx);
         char *sta = park_asprintf("%s/points/stations.geojson", d);
         if (!r->st_name && sta && access(sta, R_OK) == 0) {
             GDALAllRegister();
@@ -304,6 +313,16 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
         for (size_t i = 0; i < na; i++)
             if ((st = park_transform(ctx, park_layer_get(r->admin, i)->geom, "EPSG:4490", r->ix->metric_crs, &r->admin_m[i])))
                 goto fail;
+    }
+    /* each parcel's boundary error, as its provenance states it ("error_m":N) */
+    r->perr = calloc(n ? n : 1, sizeof *r->perr);
+    if (!r->perr) {
+        st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        goto fail;
+    }
+    for (size_t i = 0; i < n; i++) {
+        const char *pv = park_layer_get(layer, i)->provenance, *e = pv ? strstr(pv, "\"error_m\":") : NULL;
+        r->perr[i] = e ? strtod(e + strlen("\"error_m\":"), NULL) : NAN;
     }
     *out = r;
     return PARK_OK;

@@ -87,11 +87,37 @@ struct park_resolver {
     GEOSGeometry **admin_grown; /* admin_m grown by ADMIN_TOL_M, made on first use */
     const GEOSPreparedGeometry *baoshan_prep; /* 宝山区 prepared, made on first use */
     park_buf notes;
+    /* the address index (<gazetteer dir>/index/, issue 10), loaded on first use */
+    char *index_dir;        /* the first directory that has index/houses.geojson, or NULL */
+    int index_loaded;
+    struct park_ar_houses *houses;
+    struct park_ar_places *places;
+    double *perr;           /* each parcel's error_m from its provenance; NAN when it states none */
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
  * tolerance below is the larger of those estimates (see build_address_admin.c). */
 #define ADMIN_TOL_M 150.0
+
+/* ---- numbers.c */
+/* Where house number `q` of road `road` is, from the known numbers in the index:
+ * *x, *y metric, *sigma_m its 1-sigma error (m); `why` gets how (interpolated
+ * between N and M, extrapolated past N, known). Returns 1 when placed, 0 when the
+ * road has no known numbers, -1 on error (ctx). *extrapolated set. */
+int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, double *y, double *sigma_m,
+                         int *extrapolated, park_buf *why);
+/* The number of known house numbers of a road (0 when none). */
+size_t park_ar_number_count(park_resolver *r, const char *road);
+void park_ar_houses_free(struct park_ar_houses *h);
+
+/* ---- places.c */
+/* The longest indexed place name contained in `text` (normalised). Returns its
+ * index or -1; *x, *y metric, *sigma_m, *name (borrowed), *kind (borrowed). */
+int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y, double *sigma_m, const char **name,
+                       const char **kind, const char **method);
+void park_ar_places_free(GEOSContextHandle_t g, struct park_ar_places *p);
+/* Loads index/houses.geojson and index/places.geojson once (missing: a note). */
+park_status park_ar_index_load(park_resolver *r);
 
 /* ---- index.c */
 /* The lookup key of a road name (normalised, upper-cased, "富联1路" = "富联一路"). New string. */
@@ -122,4 +148,9 @@ void park_ar_edge_candidates(park_resolver *r, park_resolution *out, double tol)
 park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
                                  park_buf *why);
 void park_ar_copy_road(park_resolution *out, const road_info *ri);
+/* The parcel probabilities of a point (metric x, y) with 1-sigma error sigma_m:
+ * replaces out->candidates, sets out->parcel (the parcel containing the point),
+ * out->confidence (its probability, or that of "outside"), the point and error_m,
+ * and appends the model to `why`. See answer.c for the model. */
+park_status park_ar_point_answer(park_resolver *r, double x, double y, double sigma_m, park_resolution *out, park_buf *why);
 #endif

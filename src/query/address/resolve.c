@@ -17,8 +17,11 @@
  *             otherwise                   -> ambiguous, share of length per parcel
  *   park/parcel name only                 -> park
  *   unknown road                          -> not found + closest names
- * House-number ranges are not known for any road in the gazetteer, so a number
- * never narrows the answer; the note says so when it would have mattered. */
+ *   road + house number with known numbers -> number: placed along the road
+ *                                            (numbers.c), parcel probabilities (answer.c)
+ *   a named place of the index in the text -> place (places.c)
+ * A number on a road without known numbers does not narrow the answer; the note
+ * says so when it would have mattered. */
 #include <dirent.h>
 #include <math.h>
 #include <stdint.h>
@@ -355,10 +358,82 @@ static park_status answer_station(park_resolver *r, const park_address *a, park_
     return PARK_OK;
 }
 
+/* A named place of the index in the text: the place's point and spread. 1 answered, 0 none. */
+static int answer_place(park_resolver *r, const char *text, park_resolution *out, park_buf *why, park_status *st) {
+    double x, y, s;
+    const char *name, *kind, *method;
+    *st = PARK_OK;
+    if (park_ar_place_find(r, text, &x, &y, &s, &name, &kind, &method) < 0) return 0;
+    park_buf_printf(why, "%s is a named place (%s; %s), ±%.0f m", name, kind, method, s);
+    park_buf sub;
+    park_buf_init(&sub);
+    *st = park_ar_point_answer(r, x, y, s, out, &sub);
+    if (!*st) park_buf_printf(why, ": %s", sub.s);
+    park_buf_free(&sub);
+    out->match = PARK_MATCH_PLACE;
+    out->point_from = "place";
+    return *st ? -1 : 1;
+}
+
+/* A house number placed along its road from the index. 1 answered, 0 the road has no known numbers. */
+static int answer_number(park_resolver *r, const park_address *a, const road_info *ri, park_resolution *out, park_buf *why,
+                         park_status *st) {
+    *st = PARK_OK;
+    const char *num = a->lane[0] ? a->lane : a->number;
+    long q = num[0] ? strtol(num, NULL, 10) : 0;
+    if (q <= 0) return 0;
+    double x, y, s;
+    int extra = 0;
+    park_buf how;
+    park_buf_init(&how);
+    int k = park_ar_number_point(r, a->road, q, &x, &y, &s, &extra, &how);
+    if (k == 0 && ri && strcmp(ri->first->name, a->road)) k = park_ar_number_point(r, ri->first->name, q, &x, &y, &s, &extra, &how);
+    if (k <= 0) {
+        park_buf_free(&how);
+        if (k < 0) *st = park_error(r->ctx, PARK_ERR_INTERNAL, "%s", park_ctx_errmsg(r->ctx));
+        return k < 0 ? -1 : 0;
+    }
+    park_buf sub;
+    park_buf_init(&sub);
+    *st = park_ar_point_answer(r, x, y, s, out, &sub);
+    if (!*st) park_buf_printf(why, "%s: %s", how.s, sub.s);
+    if (!*st && a->lane[0] && a->number[0])
+        park_buf_printf(why, "; %s弄 is the lane's number on %s (%s号 is a building inside the lane)", a->lane, a->road, a->number);
+    park_buf_free(&sub), park_buf_free(&how);
+    out->match = PARK_MATCH_NUMBER;
+    out->extrapolated = extra;
+    out->point_from = extra ? "house number (extrapolated)" : "house number";
+    if (ri) out->feature = ri->first;
+    return *st ? -1 : 1;
+}
+
 static park_status answer_road(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
     park_status st;
     road_info *ri = park_ar_road_find(r, a->road, &st);
     if (st) return st;
+    /* a house number on a road with known numbers: placed along it */
+    int k = answer_number(r, a, ri, out, why, &st);
+    if (k) return st;
+    /* a named place in the address (estate, campus, 园区): its point */
+    if (!ri || !(a->number[0] || a->lane[0])) {
+        park_buf pw;
+        park_buf_init(&pw);
+        park_resolution pr;
+        park_ar_res_init(&pr);
+        k = answer_place(r, a->rest[0] ? a->rest : a->input, &pr, &pw, &st);
+        if (k == 0 && !ri) k = answer_place(r, a->input, &pr, &pw, &st);
+        if (k > 0 && (!ri || !a->number[0])) {
+            park_resolution_clear(out);
+            *out = pr;
+            park_buf_append(why, pw.s);
+            if (!ri) park_buf_printf(why, "; %s is not in the gazetteer", a->road);
+            park_buf_free(&pw);
+            return PARK_OK;
+        }
+        park_resolution_clear(&pr);
+        park_buf_free(&pw);
+        if (st) return st;
+    }
     if (!ri) {
         if (a->park[0]) {
             /* the road is unknown but the park is named: answer from the name */
@@ -437,6 +512,20 @@ static park_status answer_road(park_resolver *r, const park_address *a, park_res
     return PARK_OK;
 }
 
+park_status park_address_resolve_place(park_ctx *ctx, park_resolver *r, const char *text, park_resolution *out) {
+    park_ar_res_init(out);
+    park_buf why;
+    park_buf_init(&why);
+    park_status st = PARK_OK;
+    if (answer_place(r, text, out, &why, &st) == 0) {
+        out->match = PARK_MATCH_NOT_FOUND;
+        park_buf_printf(&why, "'%s' is not a named place in the address index", text);
+        st = park_error(ctx, PARK_ERR_NOTFOUND, "%s", why.s);
+    }
+    park_ar_set_note(out, &why);
+    return st;
+}
+
 park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_address *a, park_datum datum,
                                  park_resolution *out) {
     park_ar_res_init(out);
@@ -476,6 +565,7 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
         case PARK_ADDR_PARK: st = answer_park(r, a, out, &why); break;
         case PARK_ADDR_STATION: st = answer_station(r, a, out, &why); break;
         case PARK_ADDR_ADMIN: {
+            if (answer_place(r, a->input, out, &why, &st) != 0) break;
             out->match = PARK_MATCH_NOT_FOUND;
             park_buf_printf(&why, "too vague: '%s' names no road and no park (only %s%s%s); give a road, a park name or coordinates",
                             a->input, a->district[0] ? a->district : a->province[0] ? a->province : a->city,

@@ -1,0 +1,253 @@
+/* numbers.c - house numbers along a road (issue 10).
+ *
+ * The index (<gazetteer dir>/index/houses.geojson, built by
+ * tools/build_address_gazetteer from the address points that are not held back)
+ * gives, per road, known house numbers (号, and 弄 whose number is the lane's house
+ * number on the road) with a geocoded point and its error. A number is placed:
+ *   known      the point of that number (the mean when several rows give it);
+ *   between    the two nearest known numbers n1 < q < n2 on the same side of the
+ *              road (same parity: odd and even numbers face each other) when both
+ *              exist, else of either side: the point t = (q-n1)/(n2-n1) of the way
+ *              from n1's point to n2's. The known numbers, in number order, ARE the
+ *              road's course here: the chain follows the road's bends, where an
+ *              average of the road's points would cut across them.
+ *              1-sigma error sqrt(((1-t) s1)^2 + (t s2)^2 + (d/2)^2 t(1-t)): the two
+ *              points' own errors plus a bridge term from their distance d (a house
+ *              halfway between two known numbers 400 m apart is +-100 m);
+ *   past the last known number (extrapolated, said so): continued along the
+ *              direction of the last two known numbers at their spacing (metres per
+ *              number), at most EXTRA_MAX_M; error sqrt(s^2 + (e/2)^2 + SPACING_SD^2)
+ *              grows with the distance e extrapolated. With one known number only,
+ *              the median spacing of every road in the index is used.
+ * The anchors' errors: the geocoders' disagreement / 2 where two placed the same
+ * text (at least 15 m), else the median disagreement (the build tool's figure). */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "internal.h"
+
+#define EXTRA_MAX_M 1500.0
+
+typedef struct park_ar_houses {
+    size_t n;
+    char **key;     /* road key (park_ar_name_key) */
+    long *num;
+    double *x, *y, *err;
+    size_t *order;  /* indices sorted by (key, num) */
+    double spacing; /* median metres per number between consecutive known numbers */
+} park_ar_houses;
+
+void park_ar_houses_free(park_ar_houses *h) {
+    if (!h) return;
+    for (size_t i = 0; i < h->n; i++) free(h->key[i]);
+    free(h->key), free(h->num), free(h->x), free(h->y), free(h->err), free(h->order), free(h);
+}
+
+static const park_ar_houses *sort_ctx;
+static int ord_cmp(const void *a, const void *b) {
+    size_t i = *(const size_t *)a, j = *(const size_t *)b;
+    int c = strcmp(sort_ctx->key[i], sort_ctx->key[j]);
+    if (c) return c;
+    if (sort_ctx->num[i] != sort_ctx->num[j]) return sort_ctx->num[i] < sort_ctx->num[j] ? -1 : 1;
+    return i < j ? -1 : i > j;
+}
+static int dcmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+
+park_status park_ar_houses_load(park_resolver *r, const char *path, park_ar_houses **out);
+park_status park_ar_houses_load(park_resolver *r, const char *path, park_ar_houses **out) {
+    *out = NULL;
+    park_ctx *ctx = r->ctx;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected GeoJSON points: road, number, error_m)", path);
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
+    int fr = defn ? OGR_FD_GetFieldIndex(defn, "road") : -1, fn = defn ? OGR_FD_GetFieldIndex(defn, "number") : -1;
+    int fe = defn ? OGR_FD_GetFieldIndex(defn, "error_m") : -1;
+    if (fr < 0 || fn < 0 || fe < 0) {
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INPUT, "%s: expected fields road, number, error_m", path);
+    }
+    size_t cap = (size_t)OGR_L_GetFeatureCount(lyr, 1);
+    park_ar_houses *h = calloc(1, sizeof *h);
+    if (h) {
+        h->key = calloc(cap + 1, sizeof *h->key), h->num = calloc(cap + 1, sizeof *h->num);
+        h->x = calloc(cap + 1, sizeof *h->x), h->y = calloc(cap + 1, sizeof *h->y), h->err = calloc(cap + 1, sizeof *h->err);
+        h->order = calloc(cap + 1, sizeof *h->order);
+    }
+    if (!h || !h->key || !h->num || !h->x || !h->y || !h->err || !h->order) {
+        park_ar_houses_free(h);
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    }
+    park_status st = PARK_OK;
+    OGRFeatureH f;
+    long idx = 0;
+    OGR_L_ResetReading(lyr);
+    while (!st && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        idx++;
+        OGRGeometryH g = OGR_F_GetGeometryRef(f);
+        if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || h->n >= cap) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld is not a point (expected GeoJSON points)", path, idx);
+        } else {
+            double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
+            if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) {
+                size_t i = h->n++;
+                h->key[i] = park_ar_name_key(OGR_F_GetFieldAsString(f, fr));
+                h->num[i] = (long)OGR_F_GetFieldAsInteger64(f, fn);
+                h->err[i] = OGR_F_GetFieldAsDouble(f, fe);
+                h->x[i] = x, h->y[i] = y, h->order[i] = i;
+            }
+        }
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    if (st) {
+        park_ar_houses_free(h);
+        return st;
+    }
+    sort_ctx = h;
+    qsort(h->order, h->n, sizeof *h->order, ord_cmp);
+    /* the median spacing, metres per number, of consecutive known numbers of a road */
+    double *sp = malloc((h->n + 1) * sizeof *sp);
+    size_t ns = 0;
+    for (size_t k = 1; sp && k < h->n; k++) {
+        size_t i = h->order[k - 1], j = h->order[k];
+        if (strcmp(h->key[i], h->key[j]) || h->num[i] == h->num[j]) continue;
+        double d = hypot(h->x[j] - h->x[i], h->y[j] - h->y[i]);
+        sp[ns++] = d / (double)(h->num[j] - h->num[i]);
+    }
+    if (sp && ns) qsort(sp, ns, sizeof *sp, dcmp);
+    h->spacing = sp && ns ? sp[ns / 2] : 5;
+    free(sp);
+    *out = h;
+    return PARK_OK;
+}
+
+/* [*lo, *hi) in order[] for a road key. */
+static void road_range(const park_ar_houses *h, const char *key, size_t *lo, size_t *hi) {
+    size_t a = 0, b = h->n;
+    while (a < b) {
+        size_t m = (a + b) / 2;
+        if (strcmp(h->key[h->order[m]], key) < 0) a = m + 1;
+        else b = m;
+    }
+    *lo = a;
+    while (b < h->n && !strcmp(h->key[h->order[b]], key)) b++;
+    *hi = b;
+}
+
+size_t park_ar_number_count(park_resolver *r, const char *road) {
+    if (park_ar_index_load(r) || !r->houses) {
+        park_ctx_clear_error(r->ctx);
+        return 0;
+    }
+    char *key = park_ar_name_key(road);
+    size_t lo, hi;
+    road_range(r->houses, key, &lo, &hi);
+    free(key);
+    return hi - lo;
+}
+
+/* The mean point and error of the known entries with number n in [lo, hi). */
+static int at_number(const park_ar_houses *h, size_t lo, size_t hi, long n, double *x, double *y, double *e) {
+    double sx = 0, sy = 0, se = 0;
+    int k = 0;
+    for (size_t q = lo; q < hi; q++) {
+        size_t i = h->order[q];
+        if (h->num[i] != n) continue;
+        sx += h->x[i], sy += h->y[i], se += h->err[i], k++;
+    }
+    if (!k) return 0;
+    *x = sx / k, *y = sy / k, *e = se / k;
+    /* rows that disagree with each other widen it */
+    double spread = 0;
+    for (size_t q = lo; q < hi; q++) {
+        size_t i = h->order[q];
+        if (h->num[i] == n) spread = fmax(spread, hypot(h->x[i] - *x, h->y[i] - *y));
+    }
+    *e = hypot(*e, spread);
+    return k;
+}
+
+int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, double *y, double *sigma_m,
+                         int *extrapolated, park_buf *why) {
+    *extrapolated = 0;
+    if (park_ar_index_load(r)) return -1;
+    const park_ar_houses *h = r->houses;
+    if (!h) return 0;
+    char *key = park_ar_name_key(road);
+    size_t lo, hi;
+    road_range(h, key, &lo, &hi);
+    free(key);
+    if (lo == hi) return 0;
+    double e;
+    if (at_number(h, lo, hi, q, x, y, &e)) {
+        *sigma_m = e;
+        park_buf_printf(why, "%ld is a known number of %s (geocoded, ±%.0f m)", q, road, e);
+        return 1;
+    }
+    /* the bracketing known numbers: same side (parity) first, then either side */
+    long n1 = 0, n2 = 0;
+    for (int pass = 0; pass < 2 && !(n1 && n2); pass++) {
+        n1 = n2 = 0;
+        for (size_t k = lo; k < hi; k++) {
+            long n = h->num[h->order[k]];
+            if (pass == 0 && (n - q) % 2) continue;
+            if (n < q && n > n1) n1 = n;
+            if (n > q && (!n2 || n < n2)) n2 = n;
+        }
+    }
+    if (n1 && n2) {
+        double x1, y1, e1, x2, y2, e2;
+        at_number(h, lo, hi, n1, &x1, &y1, &e1);
+        at_number(h, lo, hi, n2, &x2, &y2, &e2);
+        double t = (double)(q - n1) / (double)(n2 - n1), d = hypot(x2 - x1, y2 - y1);
+        *x = x1 + t * (x2 - x1), *y = y1 + t * (y2 - y1);
+        *sigma_m = sqrt(pow((1 - t) * e1, 2) + pow(t * e2, 2) + d * d / 4 * t * (1 - t));
+        park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart%s), ±%.0f m", road, q, n1, n2, d,
+                        (n1 - q) % 2 || (n2 - q) % 2 ? "; not both on its side of the road" : ", same side", *sigma_m);
+        return 1;
+    }
+    /* past the last (or before the first) known number: continue the last two */
+    *extrapolated = 1;
+    int above = n1 != 0; /* q lies above every known number (else below every one) */
+    long na = 0, nb = 0;
+    for (size_t k = lo; k < hi; k++) {
+        long n = h->num[h->order[k]];
+        if (above ? n > na : (!na || n < na)) na = n;
+    }
+    for (size_t k = lo; k < hi; k++) {
+        long n = h->num[h->order[k]];
+        if (n != na && (above ? n > nb : (!nb || n < nb))) nb = n;
+    }
+    double xa, ya, ea;
+    at_number(h, lo, hi, na, &xa, &ya, &ea);
+    double rate = h->spacing, dx = 0, dy = 0;
+    if (nb) {
+        double xb, yb, eb;
+        at_number(h, lo, hi, nb, &xb, &yb, &eb);
+        double d = hypot(xa - xb, ya - yb);
+        if (d > 1) {
+            dx = (xa - xb) / d, dy = (ya - yb) / d;
+            rate = d / fabs((double)(na - nb));
+        }
+    }
+    double ex = fmin(EXTRA_MAX_M, rate * fabs((double)(q - na)));
+    *x = xa + dx * ex, *y = ya + dy * ex;
+    if (dx == 0 && dy == 0) ex = fmin(EXTRA_MAX_M, h->spacing * fabs((double)(q - na))); /* direction unknown: only the radius grows */
+    *sigma_m = sqrt(ea * ea + ex * ex / 4 + 50.0 * 50.0);
+    park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m%s, ±%.0f m", road, q, above ? "highest" : "lowest",
+                    na, ex, dx == 0 && dy == 0 ? " (only one known number: its point, the radius widened)" : " along the last known numbers",
+                    *sigma_m);
+    return 1;
+}

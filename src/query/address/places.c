@@ -1,0 +1,145 @@
+/* places.c - named places of the address index (issue 10): estates (小区), campuses,
+ * industrial estates and 园区 from OSM (POI areas, land use, place nodes) and the
+ * compound names the address points carry (<gazetteer dir>/index/places.geojson).
+ *
+ * A place is answered with a point and a 1-sigma error: for an area, a point on
+ * its surface and the root-mean-square distance of the area from it (the radius
+ * of the equal-area circle / sqrt 2) combined with the outline's own error; for a
+ * point, the point's error. The parcel probabilities then follow answer.c. */
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cpl_conv.h>
+#include <cpl_error.h>
+#include <gdal.h>
+#include <ogr_api.h>
+
+#include "internal.h"
+
+typedef struct park_ar_places {
+    size_t n;
+    char **name, **kind, **method;
+    size_t *len; /* strlen(name) */
+    double *x, *y, *sigma;
+} park_ar_places;
+
+park_status park_ar_houses_load(park_resolver *r, const char *path, struct park_ar_houses **out);
+
+void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
+    (void)g;
+    if (!p) return;
+    for (size_t i = 0; i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
+    free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma), free(p);
+}
+
+static park_status places_load(park_resolver *r, const char *path, park_ar_places **out) {
+    *out = NULL;
+    park_ctx *ctx = r->ctx;
+    GEOSContextHandle_t g = ctx->geos;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected GeoJSON places: name, kind, method, error_m)", path);
+    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
+    OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
+    int fn = defn ? OGR_FD_GetFieldIndex(defn, "name") : -1, fk = defn ? OGR_FD_GetFieldIndex(defn, "kind") : -1;
+    int fm = defn ? OGR_FD_GetFieldIndex(defn, "method") : -1, fe = defn ? OGR_FD_GetFieldIndex(defn, "error_m") : -1;
+    if (fn < 0 || fe < 0) {
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INPUT, "%s: expected fields name, kind, method, error_m", path);
+    }
+    size_t cap = (size_t)OGR_L_GetFeatureCount(lyr, 1);
+    park_ar_places *p = calloc(1, sizeof *p);
+    if (p) {
+        p->name = calloc(cap + 1, sizeof(char *)), p->kind = calloc(cap + 1, sizeof(char *));
+        p->method = calloc(cap + 1, sizeof(char *)), p->len = calloc(cap + 1, sizeof(size_t));
+        p->x = calloc(cap + 1, sizeof(double)), p->y = calloc(cap + 1, sizeof(double)), p->sigma = calloc(cap + 1, sizeof(double));
+    }
+    if (!p || !p->name || !p->kind || !p->method || !p->len || !p->x || !p->y || !p->sigma) {
+        park_ar_places_free(g, p);
+        GDALClose(ds);
+        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    }
+    park_status st = PARK_OK;
+    OGRFeatureH f;
+    long idx = 0;
+    OGR_L_ResetReading(lyr);
+    while (!st && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
+        idx++;
+        OGRGeometryH og = OGR_F_GetGeometryRef(f);
+        char *wkt = NULL;
+        if (og) OGR_G_ExportToWkt(og, &wkt);
+        GEOSGeometry *ll = wkt ? park_geom_from_wkt(ctx, wkt) : NULL, *m = NULL;
+        CPLFree(wkt);
+        if (!ll || p->n >= cap) {
+            park_ctx_clear_error(ctx);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld has no readable geometry", path, idx);
+        } else if ((st = park_transform(ctx, ll, "EPSG:4490", r->ix->metric_crs, &m)) == PARK_OK) {
+            GEOSGeometry *pt = GEOSPointOnSurface_r(g, m);
+            double area = 0, x = 0, y = 0;
+            GEOSArea_r(g, m, &area);
+            if (pt && GEOSGeomGetX_r(g, pt, &x) && GEOSGeomGetY_r(g, pt, &y)) {
+                size_t i = p->n++;
+                p->name[i] = park_address_normalize(OGR_F_GetFieldAsString(f, fn));
+                p->len[i] = strlen(p->name[i]);
+                p->kind[i] = park_strdup(fk >= 0 ? OGR_F_GetFieldAsString(f, fk) : "place");
+                p->method[i] = park_strdup(fm >= 0 ? OGR_F_GetFieldAsString(f, fm) : "");
+                p->x[i] = x, p->y[i] = y;
+                p->sigma[i] = hypot(sqrt(area / M_PI) / M_SQRT2, OGR_F_GetFieldAsDouble(f, fe));
+            }
+            if (pt) GEOSGeom_destroy_r(g, pt);
+        }
+        if (m) GEOSGeom_destroy_r(g, m);
+        if (ll) GEOSGeom_destroy_r(g, ll);
+        OGR_F_Destroy(f);
+    }
+    GDALClose(ds);
+    if (st) {
+        park_ar_places_free(g, p);
+        return st;
+    }
+    *out = p;
+    return PARK_OK;
+}
+
+park_status park_ar_index_load(park_resolver *r) {
+    if (r->index_loaded) return PARK_OK;
+    r->index_loaded = 1;
+    if (!r->index_dir) return PARK_OK;
+    GDALAllRegister();
+    char *hp = park_asprintf("%s/index/houses.geojson", r->index_dir), *pp = park_asprintf("%s/index/places.geojson", r->index_dir);
+    park_status st = PARK_OK;
+    if (access(hp, R_OK) == 0) st = park_ar_houses_load(r, hp, &r->houses);
+    if (!st && access(pp, R_OK) == 0) st = places_load(r, pp, &r->places);
+    free(hp), free(pp);
+    return st;
+}
+
+int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y, double *sigma_m, const char **name,
+                       const char **kind, const char **method) {
+    if (park_ar_index_load(r) || !r->places) {
+        park_ctx_clear_error(r->ctx);
+        return -1;
+    }
+    char *t = park_address_normalize(text);
+    const park_ar_places *p = r->places;
+    int best = -1;
+    for (size_t i = 0; i < p->n; i++)
+        if ((best < 0 || p->len[i] > p->len[best]) && strstr(t, p->name[i])) best = (int)i;
+    free(t);
+    if (best < 0) return -1;
+    /* several features of one name (an estate's phases, a campus in pieces): their mean, the spread added */
+    double sx = 0, sy = 0, ss = 0;
+    int k = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], p->name[best])) sx += p->x[i], sy += p->y[i], ss += p->sigma[i], k++;
+    *x = sx / k, *y = sy / k;
+    double spread = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], p->name[best])) spread = fmax(spread, hypot(p->x[i] - *x, p->y[i] - *y));
+    *sigma_m = hypot(ss / k, spread);
+    *name = p->name[best], *kind = p->kind[best], *method = p->method[best];
+    return best;
+}
