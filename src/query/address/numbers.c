@@ -232,7 +232,7 @@ int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, 
     }
     double xa, ya, ea;
     at_number(h, lo, hi, na, &xa, &ya, &ea);
-    double rate = h->spacing, dx = 0, dy = 0;
+    double rate = h->spacing, dx = 0, dy = 0, base = 0;
     if (nb) {
         double xb, yb, eb;
         at_number(h, lo, hi, nb, &xb, &yb, &eb);
@@ -240,14 +240,20 @@ int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, 
         if (d > 1) {
             dx = (xa - xb) / d, dy = (ya - yb) / d;
             rate = d / fabs((double)(na - nb));
+            base = d;
         }
     }
-    double ex = fmin(EXTRA_MAX_M, rate * fabs((double)(q - na)));
+    /* the radius grows with the whole distance the spacing implies; the point moves at most
+     * as far as the two known numbers it continues are apart (a longer lever only
+     * amplifies their direction's error) */
+    double full = fmin(EXTRA_MAX_M, rate * fabs((double)(q - na))), ex = fmin(full, base);
     *x = xa + dx * ex, *y = ya + dy * ex;
-    if (dx == 0 && dy == 0) ex = fmin(EXTRA_MAX_M, h->spacing * fabs((double)(q - na))); /* direction unknown: only the radius grows */
-    *sigma_m = sqrt(ea * ea + ex * ex / 4 + 50.0 * 50.0);
-    park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m%s, ±%.0f m", road, q, above ? "highest" : "lowest",
-                    na, ex, dx == 0 && dy == 0 ? " (only one known number: its point, the radius widened)" : " along the last known numbers",
-                    *sigma_m);
+    *sigma_m = sqrt(ea * ea + full * full / 4 + 50.0 * 50.0);
+    if (dx == 0 && dy == 0)
+        park_buf_printf(why, "%s %ld is past the only known number %ld: its point, the radius widened for the %.0f m the median "
+                             "spacing implies, ±%.0f m", road, q, na, full, *sigma_m);
+    else
+        park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m along the last two known numbers "
+                             "(%.0f m implied by their spacing), ±%.0f m", road, q, above ? "highest" : "lowest", na, ex, full, *sigma_m);
     return 1;
 }

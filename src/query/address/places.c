@@ -126,8 +126,10 @@ int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y,
     char *t = park_address_normalize(text);
     const park_ar_places *p = r->places;
     int best = -1;
+    /* inside a longer text only names of three characters or more (二村 is in every 某某二村) */
     for (size_t i = 0; i < p->n; i++)
-        if ((best < 0 || p->len[i] > p->len[best]) && strstr(t, p->name[i])) best = (int)i;
+        if ((best < 0 || p->len[i] > p->len[best]) && (p->len[i] >= 9 ? strstr(t, p->name[i]) != NULL : !strcmp(t, p->name[i])))
+            best = (int)i;
     free(t);
     if (best < 0) return -1;
     /* several features of one name (an estate's phases, a campus in pieces): their mean, the spread added */

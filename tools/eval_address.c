@@ -1,0 +1,160 @@
+/* eval_address.c - how well `parkgis locate ADDRESS` places the held-back fifth of
+ * the address points (issue 10). One command:
+ *
+ *   build/eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows]
+ *                      [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
+ *
+ * The held-back rows (tools/address_holdout.h: FNV-1a 32 of the address text % 5 == 0)
+ * are never used by build_address_gazetteer; here they are the only rows used. The
+ * truth is the rows the data README says to trust as positions (two geocoders within
+ * 150 m, not a fall-back point). Each address text is resolved exactly as the CLI does
+ * (parse, resolve; text the parser cannot read as a named place) on the bundled parcels
+ * and the bundled gazetteer + index, and compared with its point:
+ *   answered with a point   share of the truth rows whose answer has a point
+ *   distance                median and 90th percentile (geodesic m) of those points
+ *   within 1 / 2 sigma      share of the truth inside the stated error radius (calibration)
+ *   parcel agrees           the answer's parcel (or outside) equals the parcel containing
+ *                           the held-back point (or outside), over the rows answered
+ * With --min-point/--max-median/--max-p90/--min-agree it exits 1 when a figure is worse
+ * (the ratchet of tests/integration/address_eval.sh). */
+#include <getopt.h>
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "internal.h"
+#include "parkgis_address.h"
+#include "parkgis_query.h"
+#include "address_holdout.h"
+
+static int dcmp(const void *a, const void *b) {
+    double x = *(const double *)a, y = *(const double *)b;
+    return x < y ? -1 : x > y;
+}
+static double pct(const double *v, size_t n, double q) {
+    if (!n) return NAN;
+    size_t i = (size_t)ceil(q * (double)n) - 1;
+    return v[i < n ? i : n - 1];
+}
+
+int main(int argc, char **argv) {
+    const char *data = "../shared/data", *gaz = NULL;
+    double min_point = -1, max_median = -1, max_p90 = -1, min_agree = -1;
+    int rows_out = 0;
+    static const struct option opts[] = {{"data", required_argument, 0, 'd'},      {"gazetteer", required_argument, 0, 'g'},
+                                         {"rows", no_argument, 0, 'r'},            {"min-point", required_argument, 0, 'p'},
+                                         {"max-median", required_argument, 0, 'm'}, {"max-p90", required_argument, 0, 'n'},
+                                         {"min-agree", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
+                                         {0, 0, 0, 0}};
+    int c;
+    while ((c = getopt_long(argc, argv, "d:g:rp:m:n:a:h", opts, NULL)) != -1) {
+        switch (c) {
+        case 'd': data = optarg; break;
+        case 'g': gaz = optarg; break;
+        case 'r': rows_out = 1; break;
+        case 'p': min_point = atof(optarg); break;
+        case 'm': max_median = atof(optarg); break;
+        case 'n': max_p90 = atof(optarg); break;
+        case 'a': min_agree = atof(optarg); break;
+        default:
+            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--min-point PCT] [--max-median M]\n"
+                  "                    [--max-p90 M] [--min-agree PCT]\n",
+                  c == 'h' ? stdout : stderr);
+            return c == 'h' ? 0 : 2;
+        }
+    }
+    char *path = park_asprintf("%s/address-points/baoshan-address-points.wgs84.tsv", data);
+    FILE *fp = fopen(path, "r");
+    if (!fp) {
+        fprintf(stderr, "eval_address: %s: cannot open (expected the shared address points)\n", path);
+        free(path);
+        return 3;
+    }
+    park_ctx *ctx = park_ctx_new();
+    park_layer *layer = NULL;
+    park_resolver *res = NULL;
+    park_status st = park_layer_read(ctx, park_default_parcels_path(), NULL, NULL, &layer);
+    if (!st) st = park_resolver_new(ctx, layer, gaz, &res);
+    if (st) {
+        fprintf(stderr, "eval_address: %s\n", park_ctx_errmsg(ctx));
+        fclose(fp);
+        free(path);
+        park_layer_free(layer);
+        park_ctx_free(ctx);
+        return park_status_exit_code(st);
+    }
+    char line[8192];
+    size_t held = 0, truth = 0, with_point = 0, answered = 0, agree = 0, in1 = 0, in2 = 0, extra = 0;
+    size_t by_match[16] = {0};
+    double *dist = NULL;
+    long ln = 0;
+    while (fgets(line, sizeof line, fp)) {
+        if (ln++ == 0) continue;
+        addr_row r;
+        if (!addr_row_split(line, &r) || !addr_is_holdout(r.key)) continue;
+        held++;
+        if (!addr_row_trusted(&r)) continue;
+        truth++;
+        park_address *a = NULL;
+        park_resolution out;
+        memset(&out, 0, sizeof out);
+        park_status s = park_address_parse(ctx, r.key, &a);
+        if (s == PARK_OK) s = park_address_resolve(ctx, res, a, PARK_DATUM_WGS84, &out);
+        else {
+            park_ctx_clear_error(ctx);
+            s = park_address_resolve_place(ctx, res, r.key, &out);
+        }
+        park_ctx_clear_error(ctx);
+        if ((size_t)out.match < 16) by_match[out.match]++;
+        park_locate_result lr;
+        const park_parcel *tp = NULL;
+        if (park_locate_lonlat(ctx, layer, r.lon, r.lat, PARK_DATUM_WGS84, &lr) == PARK_OK) tp = lr.inside ? lr.parcel : NULL;
+        park_ctx_clear_error(ctx);
+        double d = NAN;
+        if (s == PARK_OK && out.match != PARK_MATCH_NOT_FOUND) {
+            answered++;
+            const park_parcel *ap = out.inside ? out.parcel : NULL;
+            if (ap == tp && (out.parcel || !out.inside)) agree++;
+        }
+        if (s == PARK_OK && out.has_point) {
+            with_point++;
+            d = park_geodesic_distance(ctx, out.lon, out.lat, r.lon, r.lat);
+            double *t = realloc(dist, with_point * sizeof *t);
+            if (t) dist = t, dist[with_point - 1] = d;
+            if (isfinite(out.error_m)) in1 += d <= out.error_m, in2 += d <= 2 * out.error_m;
+            extra += out.extrapolated;
+        }
+        if (rows_out)
+            printf("%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\n", r.key, park_match_name(out.match), out.has_point ? out.point_from : "", d,
+                   out.error_m, tp ? tp->id : "outside", out.parcel ? out.parcel->id : out.inside ? "?" : "outside");
+        park_resolution_clear(&out);
+        park_address_free(a);
+    }
+    fclose(fp);
+    qsort(dist, with_point, sizeof *dist, dcmp);
+    double share = truth ? 100.0 * (double)with_point / (double)truth : 0;
+    double med = pct(dist, with_point, 0.5), p90 = pct(dist, with_point, 0.9);
+    double agr = answered ? 100.0 * (double)agree / (double)answered : 0;
+    printf("held-back rows: %zu; trusted as truth (two geocoders within 150 m, no fall-back point): %zu\n", held, truth);
+    printf("answered with a point: %zu of %zu (%.1f %%), %zu of them extrapolated past the last known number\n", with_point, truth,
+           share, extra);
+    printf("distance from the held-back point: median %.0f m, p90 %.0f m\n", med, p90);
+    printf("truth within the stated error radius: %.1f %% (1 sigma), %.1f %% (2 sigma)\n",
+           with_point ? 100.0 * (double)in1 / (double)with_point : 0, with_point ? 100.0 * (double)in2 / (double)with_point : 0);
+    printf("parcel agrees with the held-back point's parcel (or both outside): %zu of %zu answered (%.1f %%)\n", agree, answered, agr);
+    printf("answers by match:");
+    for (int m = 0; m < 16; m++)
+        if (by_match[m]) printf(" %s %zu", park_match_name((park_match)m), by_match[m]);
+    printf("\n");
+    int bad = 0;
+    if (min_point >= 0 && share < min_point) printf("RATCHET: answered with a point %.1f %% < %.1f %%\n", share, min_point), bad = 1;
+    if (max_median >= 0 && !(med <= max_median)) printf("RATCHET: median %.0f m > %.0f m\n", med, max_median), bad = 1;
+    if (max_p90 >= 0 && !(p90 <= max_p90)) printf("RATCHET: p90 %.0f m > %.0f m\n", p90, max_p90), bad = 1;
+    if (min_agree >= 0 && agr < min_agree) printf("RATCHET: parcel agreement %.1f %% < %.1f %%\n", agr, min_agree), bad = 1;
+    free(dist), free(path);
+    park_resolver_free(res);
+    park_layer_free(layer);
+    park_ctx_free(ctx);
+    return bad;
+}
