@@ -545,7 +545,9 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     char *parse_msg = NULL;
     if (!batch && (parse_st = park_address_parse(cli->ctx, argv[optind], &a))) {
         /* not an address the rules can read: it may still be a named place (绿地领海) */
-        if (parse_st != PARK_ERR_USAGE || !strcmp(argv[optind], "")) return cli_fail(cli, "locate", parse_st);
+        bool cjk = false;
+        for (const unsigned char *q = (const unsigned char *)argv[optind]; *q && !cjk; q++) cjk = *q >= 0x80;
+        if (parse_st != PARK_ERR_USAGE || !cjk) return cli_fail(cli, "locate", parse_st);
         parse_msg = park_strdup(park_ctx_errmsg(cli->ctx));
         park_ctx_clear_error(cli->ctx);
     }

@@ -246,8 +246,10 @@ static park_status one(park_ctx *ctx, const char *data, const unit *u, park_buf 
 
 /* Written to OUT/index/ (see geodata/gazetteer-address/README.md):
  *   houses.geojson  one point per known house number (号 or 弄) on a road, from the
- *                   address points that are NOT held back (address_holdout.h) and whose
- *                   point is not a geocoder fall-back shared by many addresses;
+ *                   address points that are NOT held back (address_holdout.h), whose
+ *                   point is not a geocoder fall-back shared by many addresses and
+ *                   whose geocoders (where two placed it) agree within 300 m; error_m =
+ *                   half their disagreement (at least 15 m), else the median disagreement;
  *   places.geojson  named places: OSM POI areas, industrial/commercial and green land
  *                   use, OSM place nodes (in or within PLACE_MARGIN_DEG of 宝山区), and the
  *                   compound/estate names the (not held back) address points carry.
@@ -305,7 +307,8 @@ static bool place_name_ok(const char *s) {
     size_t l = strlen(s);
     if (l < 6) return false;
     /* a road name is not a place ("上海宝山区泰和西路"): the road index answers those */
-    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || strstr(s, "东侧") || strstr(s, "西侧") || strstr(s, "附近"))
+    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || !strcmp(s + l - 3, "区") || !strcmp(s + l - 3, "镇") ||
+        !strcmp(s + l - 3, "市") || (l >= 6 && !strcmp(s + l - 6, "街道")) || strstr(s, "东侧") || strstr(s, "西侧") || strstr(s, "附近"))
         return false;
     for (size_t i = 0; i < sizeof GENERIC / sizeof GENERIC[0]; i++)
         if (!strcmp(s, GENERIC[i])) return false;
@@ -325,6 +328,8 @@ static void places_from_row(park_ctx *ctx, const addr_row *r, const park_address
         if (p && p - name <= 12) name = p + strlen("街道");
         else if ((p = strstr(name, "镇")) && p - name <= 9) name = p + strlen("镇");
         char *nm = park_address_normalize(name);
+        char *cut = strpbrk(nm, "(0123456789"); /* "海江新村33-66", "鹏程花苑(1-47)": the estate, not its blocks */
+        if (cut) *cut = 0;
         if (place_name_ok(nm))
             place_add(pv, n, nm, "estate", m, park_asprintf("{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}", r->lon, r->lat),
                       r->lon, r->lat, err);
@@ -426,7 +431,7 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
     }
     house *hv = NULL;
     place *pv = NULL;
-    size_t nh = 0, np = 0, rows = 0, held = 0, shared = 0, nodis = 0;
+    size_t nh = 0, np = 0, rows = 0, held = 0, shared = 0, nodis = 0, far = 0;
     char line[8192];
     double *dis = NULL;
     size_t ndis = 0;
@@ -464,6 +469,10 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         }
         if (r.shared) { /* a geocoder's fall-back point: not a house position */
             shared++;
+            continue;
+        }
+        if (!isnan(r.disagree_m) && r.disagree_m > 300) { /* two geocoders 300+ m apart: neither is a position */
+            far++;
             continue;
         }
         double sigma = isnan(r.disagree_m) ? single_sigma : fmax(15, r.disagree_m / 2);
@@ -507,9 +516,9 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
     char *hp = park_asprintf("%s/index/houses.geojson", out);
     st = write_text(ctx, hp, &b);
     if (!st)
-        printf("wrote %s (%zu house numbers from %zu rows: %zu held back for evaluation, %zu fall-back points left out; "
-               "single-source error %.0f m = median disagreement)\n",
-               hp, nh, rows, held, shared, single_sigma);
+        printf("wrote %s (%zu house numbers from %zu rows: %zu held back for evaluation, %zu fall-back points and %zu rows "
+               "whose geocoders disagree by more than 300 m left out; single-source error %.0f m = median disagreement)\n",
+               hp, nh, rows, held, shared, far, single_sigma);
     free(hp);
     park_buf_free(&b);
     if (st) goto done;

@@ -38,7 +38,7 @@ $ parkgis parse "asdf"
 # ---- parkgis locate ADDRESS, on the synthetic map in tests/data/address (see cases.tsv there)
 # a road wholly inside one parcel
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "上海市宝山区甲路1号" --format json
-| {"input":"上海市宝山区甲路1号","match":"road","confidence":0.9,"inside":true,"parcel":{"id":"robot","name":"机器人产业园"},"layout":"","candidates":[{"id":"robot","name":"机器人产业园","role":"inside","share":1,"length_m":571}],"wgs84":null,"distance_m":null,"nearest":null,"roads":[{"name":"甲路","kind":"road","provenance":"osm","error_m":5}],"suggestions":[],"note":"the whole of 甲路 (571 m, osm) lies within 机器人产业园","parsed":{"kind":"road","province":"上海市","district":"宝山区","road":"甲路","number":"1"}}
+| {"input":"上海市宝山区甲路1号","match":"road","confidence":0.9,"inside":true,"parcel":{"id":"robot","name":"机器人产业园"},"layout":"","candidates":[{"id":"robot","name":"机器人产业园","role":"inside","share":1,"length_m":571}],"wgs84":null,"error_m":null,"point_from":null,"distance_m":null,"nearest":null,"roads":[{"name":"甲路","kind":"road","provenance":"osm","error_m":5}],"suggestions":[],"note":"the whole of 甲路 (571 m, osm) lies within 机器人产业园","parsed":{"kind":"road","province":"上海市","district":"宝山区","road":"甲路","number":"1"}}
 
 # a boundary road: both sides named, the number cannot decide
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "乙路5号" --format csv

@@ -14,4 +14,4 @@ if [ ! -f "$data/address-points/baoshan-address-points.wgs84.tsv" ]; then
   exit 0
 fi
 cd "$root"
-"$build/eval_address" --data "$data" --min-point 87 --max-median 120 --max-p90 650 --min-agree 92
+"$build/eval_address" --data "$data" --min-point 92 --max-median 120 --max-p90 570 --min-agree 93.5

@@ -158,24 +158,27 @@ size_t park_ar_number_count(park_resolver *r, const char *road) {
     return hi - lo;
 }
 
-/* The mean point and error of the known entries with number n in [lo, hi). */
+/* The point and error of number n from its entries in [lo, hi): the best (smallest
+ * error) entry and the entries that agree with it within twice their combined error,
+ * averaged with weights 1/error^2; an entry that disagrees (another geocoder's
+ * guess elsewhere) is left out. 0 when n is not known. */
 static int at_number(const park_ar_houses *h, size_t lo, size_t hi, long n, double *x, double *y, double *e) {
-    double sx = 0, sy = 0, se = 0;
+    long best = -1;
+    for (size_t q = lo; q < hi; q++) {
+        size_t i = h->order[q];
+        if (h->num[i] == n && (best < 0 || h->err[i] < h->err[best])) best = (long)i;
+    }
+    if (best < 0) return 0;
+    double sw = 0, sx = 0, sy = 0;
     int k = 0;
     for (size_t q = lo; q < hi; q++) {
         size_t i = h->order[q];
         if (h->num[i] != n) continue;
-        sx += h->x[i], sy += h->y[i], se += h->err[i], k++;
+        if (hypot(h->x[i] - h->x[best], h->y[i] - h->y[best]) > 2 * hypot(h->err[i], h->err[best])) continue;
+        double w = 1 / fmax(1, h->err[i] * h->err[i]);
+        sw += w, sx += w * h->x[i], sy += w * h->y[i], k++;
     }
-    if (!k) return 0;
-    *x = sx / k, *y = sy / k, *e = se / k;
-    /* rows that disagree with each other widen it */
-    double spread = 0;
-    for (size_t q = lo; q < hi; q++) {
-        size_t i = h->order[q];
-        if (h->num[i] == n) spread = fmax(spread, hypot(h->x[i] - *x, h->y[i] - *y));
-    }
-    *e = hypot(*e, spread);
+    *x = sx / sw, *y = sy / sw, *e = 1 / sqrt(sw);
     return k;
 }
 

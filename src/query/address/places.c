@@ -117,6 +117,42 @@ park_status park_ar_index_load(park_resolver *r) {
     return st;
 }
 
+/* "呼玛二村" when only 呼玛一村, 三村, 五村 are known: the estates of one numbered series
+ * (stem + 一..十 + 村) were built side by side, so their mean is a point for it and the
+ * spread of their points (RMS distance from the mean, at least 150 m) its error. The
+ * estate's own name was not found; the note says it is its series'. */
+static int series_find(const park_ar_places *p, const char *t, double *x, double *y, double *sigma_m) {
+    static const char *const NUM[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
+    const char *c = strstr(t, "村");
+    if (!c || c - t < 6) return -1;
+    const char *num = c - 3;
+    int ok = 0;
+    for (int i = 0; i < 10 && !ok; i++) ok = !strncmp(num, NUM[i], 3);
+    if (!ok) return -1;
+    size_t stem = (size_t)(num - t);
+    double sx = 0, sy = 0;
+    int k = 0, first = -1;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *nm = p->name[i];
+        if (p->len[i] != stem + 6 || strncmp(nm, t, stem) || strcmp(nm + stem + 3, "村")) continue;
+        int isnum = 0;
+        for (int j = 0; j < 10 && !isnum; j++) isnum = !strncmp(nm + stem, NUM[j], 3);
+        if (!isnum) continue;
+        sx += p->x[i], sy += p->y[i], k++;
+        if (first < 0) first = (int)i;
+    }
+    if (k < 2) return -1; /* one sibling says nothing about the spread */
+    *x = sx / k, *y = sy / k;
+    double ss = 0;
+    for (size_t i = 0; i < p->n; i++) {
+        const char *nm = p->name[i];
+        if (p->len[i] != stem + 6 || strncmp(nm, t, stem) || strcmp(nm + stem + 3, "村")) continue;
+        ss += pow(hypot(p->x[i] - *x, p->y[i] - *y), 2);
+    }
+    *sigma_m = fmax(150, sqrt(ss / k));
+    return first;
+}
+
 int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y, double *sigma_m, const char **name,
                        const char **kind, const char **method) {
     if (park_ar_index_load(r) || !r->places) {
@@ -130,8 +166,14 @@ int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y,
     for (size_t i = 0; i < p->n; i++)
         if ((best < 0 || p->len[i] > p->len[best]) && (p->len[i] >= 9 ? strstr(t, p->name[i]) != NULL : !strcmp(t, p->name[i])))
             best = (int)i;
+    if (best < 0) {
+        best = series_find(p, t, x, y, sigma_m);
+        free(t);
+        if (best < 0) return -1;
+        *name = p->name[best], *kind = "series", *method = "the mean of the other estates of its numbered series in the index";
+        return best;
+    }
     free(t);
-    if (best < 0) return -1;
     /* several features of one name (an estate's phases, a campus in pieces): their mean, the spread added */
     double sx = 0, sy = 0, ss = 0;
     int k = 0;

@@ -364,7 +364,9 @@ static int answer_place(park_resolver *r, const char *text, park_resolution *out
     const char *name, *kind, *method;
     *st = PARK_OK;
     if (park_ar_place_find(r, text, &x, &y, &s, &name, &kind, &method) < 0) return 0;
-    park_buf_printf(why, "%s is a named place (%s; %s), ±%.0f m", name, kind, method, s);
+    if (!strcmp(kind, "series"))
+        park_buf_printf(why, "'%s' is not in the index, but its numbered series is (e.g. %s): %s, ±%.0f m", text, name, method, s);
+    else park_buf_printf(why, "%s is a named place (%s; %s), ±%.0f m", name, kind, method, s);
     park_buf sub;
     park_buf_init(&sub);
     *st = park_ar_point_answer(r, x, y, s, out, &sub);
@@ -413,6 +415,7 @@ static park_status answer_road(park_resolver *r, const park_address *a, park_res
     if (st) return st;
     /* a house number on a road with known numbers: placed along it */
     int k = answer_number(r, a, ri, out, why, &st);
+    if (k > 0) apply_park_hint(r, a, out, why); /* a park named beside it is evidence (issue 10) */
     if (k) return st;
     /* a named place in the address (estate, campus, 园区): its point */
     if (!ri || !(a->number[0] || a->lane[0])) {
@@ -420,8 +423,9 @@ static park_status answer_road(park_resolver *r, const park_address *a, park_res
         park_buf_init(&pw);
         park_resolution pr;
         park_ar_res_init(&pr);
-        k = answer_place(r, a->rest[0] ? a->rest : a->input, &pr, &pw, &st);
-        if (k == 0 && !ri) k = answer_place(r, a->input, &pr, &pw, &st);
+        /* with a known road only the words the parser left over can name the place */
+        k = a->rest[0] ? answer_place(r, a->rest, &pr, &pw, &st) : 0;
+        if (k == 0 && !ri && !st) k = answer_place(r, a->input, &pr, &pw, &st);
         if (k > 0 && (!ri || !a->number[0])) {
             park_resolution_clear(out);
             *out = pr;
