@@ -126,9 +126,27 @@ static bool shp_text_is_gbk(OGRLayerH lyr) {
     return non_utf8 > 0 && non_gbk == 0;
 }
 
-static const char *field_str(OGRFeatureH f, int idx) {
+/* Copies of one feature's text fields, freed together by fields_free.
+ * OGR_F_GetFieldAsString returns, for a non-string field (an Integer id, a Real
+ * name), a per-feature scratch buffer that the next call on the feature
+ * overwrites or frees: every value is copied at once (issue 12, item 1). */
+typedef struct {
+    char *s[8];
+    int n;
+} field_copies;
+
+/* The field's text ("" when absent or unset), owned by `c`; NULL only when out of memory. */
+static const char *field_str(field_copies *c, OGRFeatureH f, int idx) {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) return "";
-    return OGR_F_GetFieldAsString(f, idx);
+    if (c->n == (int)(sizeof c->s / sizeof c->s[0])) return NULL;
+    char *d = park_strdup(OGR_F_GetFieldAsString(f, idx));
+    if (d) c->s[c->n++] = d;
+    return d;
+}
+
+static void fields_free(field_copies *c) {
+    for (int i = 0; i < c->n; i++) free(c->s[i]);
+    c->n = 0;
 }
 
 /* The official area of a feature: NAN when unset or blank. False when the
@@ -359,17 +377,24 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         long fid = (long)OGR_F_GetFID(f);
         OGRGeometryH og = OGR_F_GetGeometryRef(f);
-        const char *id = field_str(f, fi_id);
+        field_copies fc = {0};
+        const char *id = field_str(&fc, f, fi_id), *name = field_str(&fc, f, fi_name), *layout = field_str(&fc, f, fi_layout);
+        const char *prov = field_str(&fc, f, fi_prov), *four = field_str(&fc, f, fi_four);
+        if (!id || !name || !layout || !prov || !four) {
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
         if (!og) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') has no geometry (expected a Polygon or MultiPolygon)", path, fid, id);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(og));
         if (gt != wkbPolygon && gt != wkbMultiPolygon) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') is a %s (expected a Polygon or MultiPolygon)",
                             path, fid, id, OGRGeometryTypeToName(gt));
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         OGR_G_FlattenTo2D(og); /* heights play no part in planning areas */
@@ -380,7 +405,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         free(wkb);
         if (!g) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): unreadable geometry: %s", path, fid, id, ctx->geos_msg);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         if (!is_4490) {
@@ -391,7 +416,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
                 char msg[2048];
                 snprintf(msg, sizeof msg, "%s", ctx->errmsg);
                 st = park_error(ctx, st, "%s: feature %ld (id '%s'): %s", path, fid, id, msg);
-                OGR_F_Destroy(f);
+                OGR_F_Destroy(f), fields_free(&fc);
                 break;
             }
             g = t;
@@ -399,7 +424,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): coordinates are not lon/lat degrees but the layer declares no projected CRS (add a .prj or reproject)",
                             path, fid, id);
             GEOSGeom_destroy_r(ctx->geos, g);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         double official = NAN;
@@ -407,22 +432,22 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): %s '%.60s' is not an area (expected a non-negative number of km², e.g. 11.14)",
                             path, fid, id, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fi_off)), OGR_F_GetFieldAsString(f, fi_off));
             GEOSGeom_destroy_r(ctx->geos, g);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         park_parcel p = {0};
         p.id = (char *)id;
-        p.name = (char *)field_str(f, fi_name);
+        p.name = (char *)name;
         p.official_km2 = official;
-        p.layout = (char *)field_str(f, fi_layout);
-        p.provenance = (char *)field_str(f, fi_prov);
-        p.four_to = (char *)field_str(f, fi_four);
+        p.layout = (char *)layout;
+        p.provenance = (char *)prov;
+        p.four_to = (char *)four;
         p.geom = g;
         p.source_fid = fid;
         if (!park_utf8_valid(p.name))
             park_buf_printf(&l->notes, "%s: feature %ld (id '%s'): name is not valid UTF-8 (wrong encoding? try --encoding CP936)\n", path, fid, id);
         st = park_layer_add(ctx, l, &p);
-        OGR_F_Destroy(f);
+        OGR_F_Destroy(f), fields_free(&fc);
         if (st != PARK_OK) break;
     }
     free(src_crs);

@@ -83,3 +83,20 @@ $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis 
 $ parkgis --data 'square-1km.geojson|layerid=0' area
 ! 'square-1km.geojson|layerid=0': cannot read the part after '|' (expected PATH|layername=NAME, as QGIS writes a layer of a multi-layer file)
 ? 2
+
+# numeric id, name, layout and provenance (issue 12, item 1): OGR hands back a
+# per-feature scratch buffer for a non-string field, so each value is copied at
+# once; before, GeoJSON {"id":42,"name":7} printed id 7
+$ parkgis --data layer/numeric-fields.geojson parcels --format csv
+| id,name,official_km2,layout
+| 42,7,0.50,3
+| 43,8,0.50,4
+
+# an Integer-id shapefile as QGIS and ogr2ogr write it (made here with ogr2ogr;
+# official_km2 is laundered to the 10-char 'official_k', hence the note)
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp layer/numeric-fields.geojson 2>/dev/null && parkgis --data $d/p.shp area --format csv; rc=$?; rm -rf $d; exit $rc
+| id,name,official_km2,geodesic_km2,planar_km2(EPSG:4549),deviation_pct
+| 42,7,,0.527,0.527,
+| 43,8,,0.527,0.527,
+| TOTAL,表内合计 (table sum),,1.054,1.055,
+| TOTAL,规划总面积 (stated),30.63,1.054,1.055,-96.6
