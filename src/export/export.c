@@ -380,6 +380,20 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
         free(dest);
         return st;
     }
+    /* a file name whose extension names another format: refused, never a
+     * directory of GeoJSON called x.gpkg */
+    {
+        static const struct { const char *ext; park_export_format f; } exts[] = {
+            {".gpkg", PARK_EXPORT_GPKG}, {".kml", PARK_EXPORT_KML}, {".geojson", PARK_EXPORT_GEOJSON},
+            {".json", PARK_EXPORT_GEOJSON}, {".shp", PARK_EXPORT_SHP}, {".qgz", -1}, {".qgs", -1}};
+        for (size_t k = 0; !pg && k < sizeof exts / sizeof exts[0]; k++)
+            if (ends_with_ci(dest, exts[k].ext) && (int)exts[k].f != (int)o->format && exts[k].f != PARK_EXPORT_SHP) {
+                st = park_error(ctx, PARK_ERR_USAGE, "-o %s: the name ends in %s but the format is %s (-f/--driver); give a matching name or driver",
+                                dest, exts[k].ext, park_export_format_name(o->format));
+                free(dest);
+                return st;
+            }
+    }
     /* single file or directory? */
     const char *single = NULL; /* file name inside the temp dir when the output is one file */
     char *single_name = NULL;
