@@ -37,6 +37,8 @@
 
 #include "internal.h"
 #include "address_holdout.h"
+#include "parkgis_compile.h"
+#include "parkgis_sources.h"
 
 typedef struct unit {
     const char *id, *name, *aliases, *kind, *source_name; /* source_name: feature name in the source */
@@ -575,19 +577,118 @@ done:
     return st;
 }
 
+/* ------------------------------------------------------------------ road courses (issue 10) */
+
+/* OUT/roads-from-points.geojson: the course of every road of the address points that
+ * the 四至 gazetteer (`gazetteer_dir`) does not already hold, from issue 9's
+ * park_roadfit_road (the points that are not held back, drawn along their principal
+ * axis and matched onto the OSM arterials where they run along one). A road the
+ * module finds too thin (fewer than 3 trusted points) gets no course. provenance
+ * approximate (the name comes from geocoded addresses, not from OSM), method and
+ * error_m from the module (the trusted points' residuals with the geocoders' spread). */
+static int str_cmp(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static park_status road_courses(park_ctx *ctx, const char *data, const char *gazetteer_dir, const char *out) {
+    char *path = park_asprintf("%s/address-points/baoshan-address-points.wgs84.tsv", data);
+    park_address_points *pts = NULL;
+    park_road_network *net = NULL;
+    park_gazetteer *gz = NULL;
+    park_status st = park_address_points_read(ctx, path, &pts);
+    free(path);
+    if (!st) st = park_road_network_load(ctx, data, &net);
+    if (!st) st = park_gazetteer_load(ctx, gazetteer_dir, &gz);
+    if (st) {
+        park_road_network_free(net), park_address_points_free(pts);
+        return st;
+    }
+    size_t n = park_address_points_count(pts), nr = 0;
+    char **roads = calloc(n + 1, sizeof *roads);
+    for (size_t i = 0; roads && i < n; i++) {
+        const park_address_point *p = park_address_points_get(pts, i);
+        /* two characters ("北路" from a mis-split 环镇北路) is a fragment, not a road name */
+        size_t cps = 0;
+        for (const char *q = p->road; *q; q++) cps += ((unsigned char)*q & 0xC0) != 0x80;
+        if (cps >= 3) roads[nr++] = (char *)p->road;
+    }
+    qsort(roads, nr, sizeof *roads, str_cmp);
+    park_roadfit_opts o;
+    park_roadfit_opts_default(&o);
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"roads-from-points\",\"features\":[\n");
+    size_t kept = 0, thin = 0, known = 0, osm = 0;
+    char **opts = CSLSetNameValue(NULL, "COORDINATE_PRECISION", "7");
+    GEOSContextHandle_t g = park_ctx_geos(ctx);
+    for (size_t i = 0; !st && i < nr; i++) {
+        if (i && !strcmp(roads[i], roads[i - 1])) continue;
+        bool in_gz = false;
+        for (size_t k = 0; k < park_gazetteer_count(gz) && !in_gz; k++) in_gz = !strcmp(park_gazetteer_get(gz, k)->name, roads[i]);
+        if (in_gz) {
+            known++;
+            continue;
+        }
+        park_roadfit fit;
+        memset(&fit, 0, sizeof fit);
+        if ((st = park_roadfit_road(ctx, pts, roads[i], NULL, net, &o, &fit))) break;
+        if (fit.kind == PARK_ROADFIT_NONE || !fit.course) {
+            thin++;
+            park_roadfit_clear(ctx, &fit);
+            continue;
+        }
+        char *wkt = GEOSGeomToWKT_r(g, fit.course);
+        OGRGeometryH og = NULL;
+        char *w = wkt;
+        OGR_G_CreateFromWkt(&w, NULL, &og);
+        char *gj = og ? OGR_G_ExportToJsonEx(og, opts) : NULL;
+        park_buf_append(&b, kept++ ? ",\n" : "");
+        park_buf_append(&b, "{\"type\":\"Feature\",\"properties\":{\"name\":");
+        park_json_escape(&b, roads[i]);
+        park_buf_append(&b, ",\"aliases\":\"\",\"kind\":\"road\",\"provenance\":\"approximate\",\"method\":");
+        char *m = park_asprintf("issue 9 roadfit (%s): %s", fit.kind == PARK_ROADFIT_OSM ? "matched onto OSM arterials" : "drawn through the address points",
+                                fit.method ? fit.method : "");
+        park_json_escape(&b, m);
+        free(m);
+        if (isfinite(fit.error_m)) park_buf_printf(&b, ",\"error_m\":%.0f}", fit.error_m);
+        else park_buf_append(&b, ",\"error_m\":null}");
+        park_buf_printf(&b, ",\"geometry\":%s}", gj ? gj : "null");
+        osm += fit.kind == PARK_ROADFIT_OSM;
+        CPLFree(gj);
+        if (og) OGR_G_DestroyGeometry(og);
+        GEOSFree_r(g, wkt);
+        park_roadfit_clear(ctx, &fit);
+    }
+    CSLDestroy(opts);
+    park_buf_append(&b, "\n]}\n");
+    char *op = park_asprintf("%s/roads-from-points.geojson", out);
+    if (!st) st = write_text(ctx, op, &b);
+    if (!st)
+        printf("wrote %s (%zu road courses, %zu matched onto OSM arterials; %zu roads already in the 四至 gazetteer, %zu with too "
+               "few trusted points)\n", op, kept, osm, known, thin);
+    free(op);
+    park_buf_free(&b);
+    free(roads);
+    park_gazetteer_free(gz);
+    park_road_network_free(net);
+    park_address_points_free(pts);
+    return st;
+}
+
 int main(int argc, char **argv) {
-    const char *data = "../shared/data", *out = "geodata/gazetteer-address";
+    const char *data = "../shared/data", *out = "geodata/gazetteer-address", *gzdir = "geodata/gazetteer";
     static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"out", required_argument, 0, 'o'},
+                                         {"gazetteer", required_argument, 0, 'g'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
-    while ((c = getopt_long(argc, argv, "d:o:h", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "d:o:g:h", opts, NULL)) != -1) {
         if (c == 'd') data = optarg;
         else if (c == 'o') out = optarg;
+        else if (c == 'g') gzdir = optarg;
         else {
-            fputs("usage: build_address_gazetteer [--data ../shared/data] [--out geodata/gazetteer-address]\n"
+            fputs("usage: build_address_gazetteer [--data ../shared/data] [--out geodata/gazetteer-address] [--gazetteer geodata/gazetteer]\n"
                   "Writes OUT/admin/towns.geojson (宝山区, 顾村镇, 杨行镇) and OUT/points/stations.geojson (metro\n"
                   "stations in and near 宝山区), OUT/index/houses.geojson and OUT/index/places.geojson (the address\n"
-                  "index: known house numbers and named places) from the shared source data.\n",
+                  "index: known house numbers and named places) and OUT/roads-from-points.geojson (courses of the roads\n"
+                  "the 四至 gazetteer in --gazetteer does not hold) from the shared source data.\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
         }
@@ -618,6 +719,7 @@ int main(int argc, char **argv) {
     }
     if (!st && district) st = stations(ctx, data, district, spath);
     if (!st && district) st = address_index(ctx, data, district, out);
+    if (!st) st = road_courses(ctx, data, gzdir, out);
     if (district) OGR_G_DestroyGeometry(district);
     park_buf_free(&b);
     free(tpath), free(spath);

@@ -16,8 +16,8 @@ fi
 [ -x "$tool" ] || { echo "FAIL: $tool not built"; exit 1; }
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-"$tool" --data "$data" --out "$tmp/a" >"$tmp/a.log" 2>&1 || { cat "$tmp/a.log"; echo "FAIL: build_address_gazetteer exited"; exit 1; }
-"$tool" --data "$data" --out "$tmp/b" >/dev/null 2>&1
+"$tool" --data "$data" --gazetteer "$root/geodata/gazetteer" --out "$tmp/a" >"$tmp/a.log" 2>&1 || { cat "$tmp/a.log"; echo "FAIL: build_address_gazetteer exited"; exit 1; }
+"$tool" --data "$data" --gazetteer "$root/geodata/gazetteer" --out "$tmp/b" >/dev/null 2>&1
 diff -r "$tmp/a" "$tmp/b" >/dev/null || { echo "FAIL: two runs differ (not deterministic)"; exit 1; }
 for d in admin points index; do
   if ! diff -r "$tmp/a/$d" "$root/geodata/gazetteer-address/$d" >"$tmp/diff"; then

@@ -181,7 +181,8 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, double si
         double sc = hypot(sigma_m, e), d = 0;
         char in = GEOSPreparedContains_r(g, r->ix->prep_m[i], pt);
         if (!GEOSPreparedDistance_r(g, r->ix->prep_mb[i], pt, &d)) continue;
-        if (in == 1) inside_i = (long)i, e_in = e;
+        /* on a shared edge both contain it: the parcel locate reports is the one named */
+        if (in == 1 && (inside_i < 0 || park_layer_get(r->layer, i) == out->parcel)) inside_i = (long)i, e_in = e;
         p[i] = sc > 0 ? phi((in == 1 ? d : -d) / sc) : (in == 1);
         if (p[i] < 1e-4) p[i] = 0;
         sum += p[i];

@@ -314,15 +314,15 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
             if ((st = park_transform(ctx, park_layer_get(r->admin, i)->geom, "EPSG:4490", r->ix->metric_crs, &r->admin_m[i])))
                 goto fail;
     }
-    /* each parcel's boundary error, as its provenance states it ("error_m":N) */
+    /* each parcel's boundary error as the layer states it (error_m field or provenance) */
     r->perr = calloc(n ? n : 1, sizeof *r->perr);
     if (!r->perr) {
         st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         goto fail;
     }
     for (size_t i = 0; i < n; i++) {
-        const char *pv = park_layer_get(layer, i)->provenance, *e = pv ? strstr(pv, "\"error_m\":") : NULL;
-        r->perr[i] = e ? strtod(e + strlen("\"error_m\":"), NULL) : NAN;
+        const park_parcel *pp = park_layer_get(layer, i);
+        r->perr[i] = pp->has_error_m ? pp->error_m : NAN;
     }
     *out = r;
     return PARK_OK;

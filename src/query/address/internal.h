@@ -92,7 +92,7 @@ struct park_resolver {
     int index_loaded;
     struct park_ar_houses *houses;
     struct park_ar_places *places;
-    double *perr;           /* each parcel's error_m from its provenance; NAN when it states none */
+    double *perr;           /* each parcel's error_m (park_parcel); NAN when it states none */
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the

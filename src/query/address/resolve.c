@@ -236,42 +236,34 @@ static park_status answer_intersection(park_resolver *r, const park_address *a, 
     double x, y, gap;
     int npts;
     if ((st = crossing_memo(r, r1, r2, near, &x, &y, &gap, &npts))) return st;
-    if ((st = park_query_to_lonlat(r->ctx, r->ix, &x, &y))) return st;
+    /* the crossing's error: both centrelines' own errors, and half the gap when they do
+     * not meet (the midpoint is used); "近" (near) is within a short walk, taken as 250 m */
+    double sigma = hypot(r1->error_m, r2->error_m);
+    if (near) sigma = hypot(sigma, 250);
+    else if (gap > 0) sigma = hypot(sigma, gap / 2);
     park_buf sub;
     park_buf_init(&sub);
-    if ((st = park_ar_answer_point(r, x, y, PARK_DATUM_WGS84, out, &sub))) {
+    if ((st = park_ar_point_answer(r, x, y, sigma, out, &sub))) {
         park_buf_free(&sub);
         return st;
     }
     (void)datum;
     out->match = PARK_MATCH_INTERSECTION;
+    out->point_from = near ? "near a road" : "crossing";
     out->feature = r1->first, out->feature2 = r2->first;
-    double pf = fmin(r1->prov_factor, r2->prov_factor);
     double err = fmax(r1->error_m, r2->error_m);
-    out->confidence = 0.9 * pf;
     if (near)
-        park_buf_printf(why, "the point of %s nearest to %s (%.0f m apart): %s", r1->names, r2->names, gap, sub.s);
+        park_buf_printf(why, "the point of %s nearest to %s (%.0f m apart, 近 taken as ±250 m): %s", r1->names, r2->names, gap, sub.s);
     else if (gap == 0)
         park_buf_printf(why, "%s crosses %s%s: %s", r1->names, r2->names,
                         npts > 1 ? " more than once (the first crossing is used)" : "", sub.s);
-    else if (gap <= MEET_TOL_M + err) {
-        out->confidence *= 0.8;
+    else if (gap <= MEET_TOL_M + err)
         park_buf_printf(why, "%s and %s do not cross in the gazetteer but come within %.0f m (a T-junction or a gap); the midpoint is used: %s",
                         r1->names, r2->names, gap, sub.s);
-    } else {
-        out->confidence *= 0.4;
+    else
         park_buf_printf(why, "%s and %s do not meet in the gazetteer: their nearest points are %.0f m apart; the midpoint is used: %s",
                         r1->names, r2->names, gap, sub.s);
-    }
-    if (near && gap > 500) out->confidence *= 0.5;
     park_buf_free(&sub);
-    /* crossings of two boundary roads are parcel corners: the side is open */
-    if (isfinite(out->distance_m) && out->distance_m < BOUNDARY_TOL_M + err) {
-        out->confidence = fmin(out->confidence, 0.5);
-        park_ar_edge_candidates(r, out, BOUNDARY_TOL_M + err);
-        park_buf_printf(why, "; the crossing is within %.0f m of a parcel edge, so either side is possible",
-                        BOUNDARY_TOL_M + err);
-    }
     return PARK_OK;
 }
 
@@ -564,7 +556,17 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
             park_buf_free(&why);
             return st;
         }
-        case PARK_ADDR_INTERSECTION: st = answer_intersection(r, a, datum, out, &why); break;
+        case PARK_ADDR_INTERSECTION: {
+            /* "A路1500号近B路": a known house number of A places it better than B does */
+            int k = 0;
+            if (!strcmp(a->relation, "near") && (a->number[0] || a->lane[0])) {
+                road_info *ri = park_ar_road_find(r, a->road, &st);
+                if (!st) k = answer_number(r, a, ri, out, &why, &st);
+                if (k > 0) park_buf_printf(&why, "; (近%s is not needed to place it)", a->road2);
+            }
+            if (!k && !st) st = answer_intersection(r, a, datum, out, &why);
+            break;
+        }
         case PARK_ADDR_ROAD: st = answer_road(r, a, out, &why); break;
         case PARK_ADDR_PARK: st = answer_park(r, a, out, &why); break;
         case PARK_ADDR_STATION: st = answer_station(r, a, out, &why); break;
