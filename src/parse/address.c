@@ -178,8 +178,9 @@ static const struct park_alias {
     {"电子商务示范基地(南块)", {"电子商务示范基地(南块)", "电子商务示范基地南块", NULL}},
     {"电子商务示范基地", {"电子商务示范基地", NULL}},
     {"南大地区", {"南大智慧城", "南大地区", NULL}},
-    {"北上海生物医药产业园(南区)",
-     {"北上海生物医药产业园(南区)", "北上海生物医药产业园南区", "北上海生物医药产业园", NULL}},
+    {"北上海生物医药产业园(南区)", {"北上海生物医药产业园(南区)", "北上海生物医药产业园南区", NULL}},
+    /* the whole park: 北区, 中区 and 南区 (plan, ../seeds/001); only 南区 is a parcel here */
+    {"北上海生物医药产业园", {"北上海生物医药产业园", NULL}},
 };
 #define NPARKS (sizeof PARK_ALIASES / sizeof PARK_ALIASES[0])
 
@@ -517,13 +518,14 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     for (size_t k = 0; k < n; k++) any_cjk |= is_cjk(c[k]);
 
     /* 1. park names, removed so the admin rules do not read into them */
-    size_t pat, plen;
+    size_t pat, plen, park_gap = SIZE_MAX; /* where the text after a removed park name now starts */
     int pk = find_park(c, n, &pat, &plen);
     if (pk >= 0) {
         set(&a->park, park_strdup(PARK_ALIASES[pk].canonical));
         set(&a->park_text, cp_utf8(c + pat, plen));
         memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
         n -= plen;
+        park_gap = pat;
         /* "张江高新区宝山园机器人产业园": the whole park, then one of its parcels; the
          * parcel is the more precise answer (PARK_ALIASES[0] is the whole park) */
         int pk2 = pk == 0 ? find_park(c, n, &pat, &plen) : -1;
@@ -532,6 +534,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             set(&a->park_text, cp_utf8(c + pat, plen));
             memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
             n -= plen;
+            park_gap = pat;
         }
     }
 
@@ -608,6 +611,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
 
     /* 3. province / municipality */
     if ((m = cp_at(c, n, i, "上海市")) || ((m = cp_at(c, n, i, "上海")) && !road_suffix_at(c, n, i + m))) {
+        /* "上海宝山城市工业园区市台路": with the park name taken out, 市 begins the road (issue 10) */
+        if (m == 3 && i + 2 == park_gap) m = 2;
         set(&a->province, park_strdup("上海市"));
         a->in_shanghai = 1;
         i += m;

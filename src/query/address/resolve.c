@@ -54,9 +54,38 @@ static size_t park_parcels(park_resolver *r, const char *park, const park_parcel
     return k;
 }
 
+/* Parks whose name covers parts that are not all parcels of this park (issue 10):
+ * the plan (../seeds/001, section 二) says "北上海生物医药产业园由北区、中区和南区三部分组成",
+ * and only 南区 is one of the ten parcels. */
+static const struct multipart {
+    const char *park, *parts;
+    int nparts;
+} MULTIPART[] = {{"北上海生物医药产业园", "北区、中区和南区", 3}};
+
+static const struct multipart *multipart_of(const char *park) {
+    for (size_t i = 0; i < sizeof MULTIPART / sizeof MULTIPART[0]; i++)
+        if (!strcmp(MULTIPART[i].park, park)) return &MULTIPART[i];
+    return NULL;
+}
+
 static park_status answer_park(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
     const park_parcel *hits[64];
     size_t k = park_parcels(r, a->park, hits, 64);
+    const struct multipart *mp = multipart_of(a->park);
+    if (mp && k > 0 && k < (size_t)mp->nparts) {
+        /* the parts have no geometry: each is taken as equally likely */
+        out->match = PARK_MATCH_PARK;
+        for (size_t i = 0; i < k; i++) park_ar_cand_push(&out->candidates, &out->ncandidates, hits[i], "inside", 1.0 / mp->nparts, NAN);
+        park_ar_cand_push(&out->candidates, &out->ncandidates, NULL, "outside", (double)(mp->nparts - (int)k) / mp->nparts, NAN);
+        qsort(out->candidates, out->ncandidates, sizeof *out->candidates, park_ar_cand_cmp);
+        out->inside = 0, out->parcel = NULL;
+        out->confidence = 1.0 / mp->nparts;
+        park_buf_printf(why, "'%s' is a park of %d parts (%s, the plan); only ", a->park_text, mp->nparts, mp->parts);
+        for (size_t i = 0; i < k; i++) park_buf_printf(why, "%s%s", i ? ", " : "", hits[i]->name);
+        park_buf_printf(why, " %s a parcel of 张江高新区宝山园; the other parts have no geometry here, so each part is taken "
+                             "as equally likely (%.2f each): name the part (南区) to decide", k == 1 ? "is" : "are", 1.0 / mp->nparts);
+        return PARK_OK;
+    }
     if (k == 0) {
         out->match = PARK_MATCH_NOT_FOUND;
         park_buf_printf(why, "'%s' names %s, which is not a parcel of the loaded layer", a->park_text, a->park);
@@ -84,7 +113,7 @@ static park_status answer_park(park_resolver *r, const park_address *a, park_res
 /* A park name given with a road: where the road leaves the side open, the name
  * decides; where they disagree, the geometry stands and the note says so. */
 static void apply_park_hint(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
-    if (!a->park[0]) return;
+    if (!a->park[0] || multipart_of(a->park)) return; /* a park of several parts does not pick one */
     const park_parcel *hits[64];
     size_t k = park_parcels(r, a->park, hits, 64);
     if (k != 1) return;
@@ -103,7 +132,8 @@ static void apply_park_hint(park_resolver *r, const park_address *a, park_resolu
         park_ctx_clear_error(r->ctx);
     }
     if (out->parcel == hits[0]) {
-        out->confidence = fmin(1, out->confidence + 0.05);
+        /* a point answer's probability already holds every error it has: the name is only noted */
+        if (!out->has_point) out->confidence = fmin(1, out->confidence + 0.05);
         park_buf_printf(why, "; the park name %s agrees", a->park_text);
     } else if (among) {
         out->parcel = hits[0], out->inside = 1;
