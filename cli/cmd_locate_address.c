@@ -46,6 +46,12 @@ static const char *HELP =
     "      address or 地址, or the only column)\n"
     "  --lon-column NAME --lat-column NAME   columns holding coordinates instead, as plain\n"
     "      decimal degrees (121.38, 3.1e1); hex, inf, nan or empty make the row's error\n"
+    "  --encoding auto|UTF-8|GB18030   the batch file's text (default auto: UTF-8, and a row\n"
+    "      that is not valid UTF-8 but is valid GB18030, what Excel saves on Chinese Windows\n"
+    "      as \"CSV\", is converted and its note says so). GBK and CP936 are read as GB18030.\n"
+    "      The output is always UTF-8.\n"
+    "  --bom              start the output with a UTF-8 byte order mark, so Excel opens it\n"
+    "      as UTF-8 (without it Excel on Chinese Windows reads it as GBK)\n"
     "%s"
     "\n"
     "exit codes: 0 answered (also \"outside the park\"), 2 usage or unreadable address,\n"
@@ -201,15 +207,16 @@ static void print_one(park_cli *cli, const park_address *a, const char *input, c
 /* ------------------------------------------------------------------ entry */
 
 int cmd_locate_address(park_cli *cli, int argc, char **argv) {
-    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS };
+    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS, O_ENC, O_BOM };
     static const struct option opts[] = {{"datum", required_argument, 0, 'd'},    {"format", required_argument, 0, 'f'},
                                          {"batch", required_argument, 0, O_BATCH}, {"address-column", required_argument, 0, O_ADDR},
                                          {"lon-column", required_argument, 0, O_LON}, {"lat-column", required_argument, 0, O_LAT},
                                          {"gazetteer", required_argument, 0, O_GAZ}, {"columns", required_argument, 0, O_COLS},
+                                         {"encoding", required_argument, 0, O_ENC}, {"bom", no_argument, 0, O_BOM},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *batch = NULL, *addr_col = NULL, *lon_col = NULL, *lat_col = NULL, *gaz = NULL, *datum_s = "wgs84", *columns = NULL;
-    int c;
+    const char *batch = NULL, *addr_col = NULL, *lon_col = NULL, *lat_col = NULL, *gaz = NULL, *datum_s = "wgs84", *columns = NULL, *encoding = NULL;
+    int bom = 0, c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
         switch (c) {
@@ -224,6 +231,8 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         case O_LAT: lat_col = optarg; break;
         case O_GAZ: gaz = optarg; break;
         case O_COLS: columns = optarg; break;
+        case O_ENC: encoding = optarg; break;
+        case O_BOM: bom = 1; break;
         case 'h': printf(HELP, CLI_BATCH_HELP), putchar('\n'); return 0;
         default: return cli_usage_error(cli, "locate", "bad option");
         }
@@ -233,8 +242,11 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     if (st) return cli_fail(cli, "locate", st);
     if (batch && optind < argc)
         return cli_usage_error(cli, "locate", "--batch takes addresses from the file; unexpected argument '%s'", argv[optind]);
-    if (!batch && (addr_col || lon_col || lat_col || columns))
-        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns need --batch FILE");
+    if (!batch && (addr_col || lon_col || lat_col || columns || encoding || bom))
+        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns/--encoding/--bom need --batch FILE");
+    if (encoding && !park_streq_ci(encoding, "auto") && !park_streq_ci(encoding, "UTF-8") && !park_streq_ci(encoding, "UTF8") &&
+        !park_streq_ci(encoding, "GB18030") && !park_streq_ci(encoding, "GBK") && !park_streq_ci(encoding, "CP936"))
+        return cli_usage_error(cli, "locate", "unknown --encoding '%s' (expected auto, UTF-8, GB18030, GBK or CP936)", encoding);
     if (!batch && optind + 1 != argc)
         return cli_usage_error(cli, "locate", "expected one ADDRESS (quote an address that contains spaces)");
     if (batch && cli->format == CLI_JSON)
@@ -243,7 +255,7 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         return cli_usage_error(cli, "locate", "give either --address-column or --lon-column/--lat-column, not both");
 
     if (batch) {
-        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, 1};
+        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, 1, encoding, bom};
         return cli_locate_batch(cli, &bo);
     }
     /* parse first: an unreadable address needs neither the layer nor the gazetteer */

@@ -13,6 +13,7 @@
  * full resolution. Address rows always resolve (the address is the question).
  * To add a column: one writer function and one line in COLUMNS. */
 #include <errno.h>
+#include <iconv.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -51,6 +52,7 @@ typedef struct batch_row {
     bool has_res;             /* res is set (NEED_RESOLVE, or an address row) */
     park_resolution res;
     park_buf err;             /* the row's error text, "" when none */
+    bool converted;           /* the row was read as GB18030 (--encoding) */
 } batch_row;
 
 typedef struct batch_col {
@@ -116,7 +118,21 @@ static void put_coord(park_csv_writer *w, const batch_row *r, bool lat) {
 static void put_lon(park_csv_writer *w, const batch_row *r) { put_coord(w, r, false); }
 static void put_lat(park_csv_writer *w, const batch_row *r) { put_coord(w, r, true); }
 static void put_note(park_csv_writer *w, const batch_row *r) {
-    if (r->has_res && r->answered) park_csv_put_field(w, r->res.note);
+    if (!(r->has_res && r->answered) && !r->converted) return;
+    park_buf b;
+    park_buf_init(&b);
+    if (r->has_res && r->answered) park_buf_append(&b, r->res.note);
+    if (r->converted) park_buf_printf(&b, "%s(the row was read as GB18030: it is not UTF-8)", b.len ? " " : "");
+    park_csv_put_field(w, b.s ? b.s : "");
+    park_buf_free(&b);
+}
+static void put_error_m(park_csv_writer *w, const batch_row *r) {
+    if (r->has_res && r->answered && r->res.has_point && isfinite(r->res.error_m)) park_csv_put_fixed(w, r->res.error_m, 0);
+    else if (r->answered && r->point && !r->has_res) park_csv_put_str(w, "0");
+}
+static void put_point_from(park_csv_writer *w, const batch_row *r) {
+    if (r->has_res && r->answered && r->res.has_point) park_csv_put_field(w, r->res.point_from);
+    else if (r->answered && r->point) park_csv_put_str(w, "coordinates");
 }
 static void put_error(park_csv_writer *w, const batch_row *r) {
     if (r->err.len) park_csv_put_fieldn(w, r->err.s, r->err.len);
@@ -134,16 +150,20 @@ static const batch_col COLUMNS[] = {
     {"nearest", NEED_DIST, "id of the nearest parcel (the parcel itself when inside)", put_nearest},
     {"lon", NEED_LOCATE, "WGS84 longitude of the point answered (a coordinate row's own text when given in WGS84)", put_lon},
     {"lat", NEED_LOCATE, "WGS84 latitude, likewise", put_lat},
-    {"note", NEED_RESOLVE, "why: the resolver's explanation in words", put_note},
+    {"error_m", NEED_LOCATE, "the point's own 1-sigma error in metres (0 for coordinates; empty: no point)", put_error_m},
+    {"point_from", NEED_LOCATE, "how the point was found: coordinates, crossing, house number, place, ...", put_point_from},
+    {"note", NEED_RESOLVE, "why: the resolver's explanation in words, with the single lookup's warnings", put_note},
     {"error", NEED_NONE, "why the row could not be answered (always written, last, unless listed)", put_error},
 };
 enum { NCOLUMNS = sizeof COLUMNS / sizeof COLUMNS[0], MAXCOLS = 64 };
-static const char DEFAULT_COLUMNS[] = "parcel_id,parcel,layout,match,confidence,candidates,error";
+static const char DEFAULT_COLUMNS[] = "parcel_id,parcel,layout,match,confidence,candidates,lon,lat,error_m,note,error";
 
 const char CLI_BATCH_HELP[] =
     "  --columns LIST     the answer columns to write after the input columns, in this order,\n"
-    "      comma-separated (default parcel_id,parcel,layout,match,confidence,candidates,error).\n"
-    "      Only what the columns need is computed: parcel_id,parcel,layout,inside,match,lon,lat\n"
+    "      comma-separated (default parcel_id,parcel,layout,match,confidence,candidates,lon,lat,\n"
+    "      error_m,note,error).\n"
+    "      Only what the columns need is computed: parcel_id,parcel,layout,inside,match,lon,lat,\n"
+    "      error_m,point_from\n"
     "      a point-in-parcel test; distance_m,nearest the geodesic distance as well;\n"
     "      confidence,candidates,note the full resolution. error is added last unless listed.\n"
     "      'parkgis locate --batch - --columns help' lists them.\n";
@@ -222,6 +242,11 @@ static int find_col(const csv_hdr *hdr, const char *name) {
 static void flush_writer(void *w) { park_csv_flush(w); }
 
 typedef struct batch_state {
+    iconv_t gb;         /* GB18030 -> UTF-8, or (iconv_t)-1 */
+    int enc;            /* 0 auto, 1 UTF-8, 2 GB18030 */
+    bool conv;          /* this row's fields are the converted ones below */
+    char **cv;          /* converted fields (UTF-8) */
+    size_t *cl, ncv, cvcap;
     park_cli *cli;
     const cli_batch_opts *o;
     park_layer *layer;
@@ -229,6 +254,60 @@ typedef struct batch_state {
     int need;           /* for coordinate rows */
     int ai, xi, yi;     /* address column, or lon/lat columns */
 } batch_state;
+
+static const char *fval(const batch_state *b, const park_csv_reader *r, size_t i) {
+    return b->conv && i < b->ncv ? b->cv[i] : park_csv_value(r, i);
+}
+static size_t flen(const batch_state *b, const park_csv_reader *r, size_t i) {
+    return b->conv && i < b->ncv ? b->cl[i] : park_csv_value_len(r, i);
+}
+
+/* GB18030 -> UTF-8 of n bytes; new string, NULL when the bytes are not GB18030. */
+static char *gb_to_utf8(iconv_t cd, const char *s, size_t n, size_t *outn) {
+    size_t cap = 4 * n + 1, left = cap - 1, inl = n;
+    char *buf = malloc(cap), *o = buf, *in = (char *)s;
+    if (!buf) return NULL;
+    iconv(cd, NULL, NULL, NULL, NULL);
+    if (iconv(cd, &in, &inl, &o, &left) == (size_t)-1 || inl) {
+        free(buf);
+        return NULL;
+    }
+    *o = 0, *outn = (size_t)(o - buf);
+    return buf;
+}
+
+/* Decides whether the current record is read as GB18030 and converts it:
+ * --encoding GB18030 always; auto when some field is not valid UTF-8 and every
+ * field converts. Sets b->conv. */
+static void convert_row(batch_state *b, const park_csv_reader *r) {
+    for (size_t i = 0; i < b->ncv; i++) free(b->cv[i]);
+    b->ncv = 0, b->conv = false;
+    if (b->enc == 1 || b->gb == (iconv_t)-1) return;
+    size_t nf = park_csv_nfields(r);
+    bool need = b->enc == 2;
+    for (size_t i = 0; i < nf && !need; i++) {
+        char *v = park_strndup(park_csv_value(r, i), park_csv_value_len(r, i));
+        need = v && !park_utf8_valid(v);
+        free(v);
+    }
+    if (!need) return;
+    if (nf > b->cvcap) {
+        char **t = realloc(b->cv, nf * sizeof *t);
+        size_t *tl = t ? realloc(b->cl, nf * sizeof *tl) : NULL;
+        if (t) b->cv = t;
+        if (!tl) return;
+        b->cl = tl, b->cvcap = nf;
+    }
+    for (size_t i = 0; i < nf; i++) {
+        b->cv[i] = gb_to_utf8(b->gb, park_csv_value(r, i), park_csv_value_len(r, i), &b->cl[i]);
+        if (!b->cv[i]) { /* not GB18030 either: the row stays as read (its error says it is not UTF-8) */
+            for (size_t k = 0; k < i; k++) free(b->cv[k]);
+            return;
+        }
+        b->ncv = i + 1;
+    }
+    b->conv = true;
+}
 
 /* Answers one data row into row (row->err says why not). */
 static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, batch_row *row) {
@@ -246,12 +325,28 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
     }
     park_status st;
     if (b->ai >= 0) {
-        const char *text = park_csv_value(r, (size_t)b->ai);
+        const char *text = fval(b, r, (size_t)b->ai);
         park_address *a = NULL;
+        row->converted = b->conv;
         if (!park_utf8_valid(text)) {
-            park_buf_printf(&row->err, "line %ld: address is not valid UTF-8 (a GBK file? convert it with iconv -f GBK -t UTF-8)", line);
+            park_buf_printf(&row->err, "line %ld: address is not valid UTF-8%s", line,
+                            b->enc == 1 ? " (--encoding UTF-8 was given; a GBK file needs --encoding GB18030)" : " nor GB18030");
         } else if ((st = park_address_parse(cli->ctx, text, &a)) != PARK_OK) {
-            park_buf_printf(&row->err, "line %ld: %s", line, park_ctx_errmsg(cli->ctx));
+            /* text the rules cannot read may still be a named place (绿地领海) */
+            park_status pst = st;
+            char *msg = park_strdup(park_ctx_errmsg(cli->ctx));
+            park_ctx_clear_error(cli->ctx);
+            bool cjk = false;
+            for (const unsigned char *q = (const unsigned char *)text; *q && !cjk; q++) cjk = *q >= 0x80;
+            if (pst == PARK_ERR_USAGE && cjk && park_address_resolve_place(cli->ctx, b->res, text, &row->res) == PARK_OK) {
+                row->has_res = true, row->answered = true, row->st = PARK_OK;
+                row->parcel = row->res.parcel, row->inside = row->res.inside != 0;
+                row->has_point = row->res.has_point != 0, row->lon = row->res.lon, row->lat = row->res.lat;
+            } else {
+                if (cjk && pst == PARK_ERR_USAGE) park_resolution_clear(&row->res);
+                park_buf_printf(&row->err, "line %ld: %s", line, msg);
+            }
+            free(msg);
         } else {
             st = park_address_resolve(cli->ctx, b->res, a, b->o->datum, &row->res);
             row->has_res = true;
@@ -267,8 +362,8 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
     }
     row->point = true;
     double lon, lat;
-    size_t xl = park_csv_value_len(r, (size_t)b->xi), yl = park_csv_value_len(r, (size_t)b->yi);
-    const char *xs = park_csv_value(r, (size_t)b->xi), *ys = park_csv_value(r, (size_t)b->yi);
+    size_t xl = flen(b, r, (size_t)b->xi), yl = flen(b, r, (size_t)b->yi);
+    const char *xs = fval(b, r, (size_t)b->xi), *ys = fval(b, r, (size_t)b->yi);
     const char *why = "";
     if (!park_csv_parse_number(xs, xl, &lon, &why)) {
         park_buf_printf(&row->err, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 121.38)", line, b->o->lon_col, xs, why);
@@ -313,7 +408,9 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     int ncols = parse_columns(cli, o->columns ? o->columns : DEFAULT_COLUMNS, cols);
     if (ncols < 0) return 2;
     if ((o->lon_col != NULL) != (o->lat_col != NULL)) return cli_usage_error(cli, "locate", "--lon-column and --lat-column go together");
-    batch_state b = {cli, o, NULL, NULL, NEED_NONE, -1, -1, -1};
+    batch_state b = {(iconv_t)-1, 0, false, NULL, NULL, 0, 0, cli, o, NULL, NULL, NEED_NONE, -1, -1, -1};
+    if (o->encoding && (park_streq_ci(o->encoding, "UTF-8") || park_streq_ci(o->encoding, "UTF8"))) b.enc = 1;
+    else if (o->encoding && !park_streq_ci(o->encoding, "auto")) b.enc = 2;
     for (int i = 0; i < ncols; i++)
         if (cols[i]->need > b.need) b.need = cols[i]->need;
     bool points = o->lon_col != NULL;
@@ -325,6 +422,10 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         if (*notes) fprintf(stderr, "%s locate: warning: %s", cli->prog, notes);
     }
 
+    if (b.enc != 1 && (b.gb = iconv_open("UTF-8", "GB18030")) == (iconv_t)-1) {
+        park_resolver_free(b.res);
+        return cli_fail(cli, "locate", park_error(cli->ctx, PARK_ERR_INTERNAL, "iconv cannot convert GB18030 on this system"));
+    }
     const char *shown = strcmp(o->path, "-") ? o->path : "<stdin>";
     FILE *f = strcmp(o->path, "-") ? fopen(o->path, "rb") : stdin;
     int rc = 0;
@@ -362,10 +463,11 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         goto out;
     }
     /* the header: keep a copy, it is written out and used to find columns */
+    convert_row(&b, r);
     hdr.nf = park_csv_nfields(r);
     hdr.f = calloc(hdr.nf, sizeof *hdr.f);
     for (size_t i = 0; hdr.f && i < hdr.nf; i++)
-        if (!(hdr.f[i] = park_strndup(park_csv_value(r, i), park_csv_value_len(r, i)))) abort();
+        if (!(hdr.f[i] = park_strndup(fval(&b, r, i), flen(&b, r, i)))) abort();
     if (!hdr.f) abort();
     if (points) {
         b.xi = find_col(&hdr, o->lon_col), b.yi = find_col(&hdr, o->lat_col);
@@ -390,6 +492,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
             goto out;
         }
     }
+    if (o->bom) park_csv_put_raw(w, "\xEF\xBB\xBF", 3);
     for (size_t i = 0; i < hdr.nf; i++) {
         park_csv_put_field(w, hdr_field(&hdr, i));
         park_csv_sep(w);
@@ -414,6 +517,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         row.err = eb, row.err.len = 0;
         if (row.err.s) row.err.s[0] = 0;
         row.in = r;
+        convert_row(&b, r);
         answer_row(&b, r, hdr.nf, &row);
         if (row.answered) {
             if (row.st == PARK_ERR_NOTFOUND) notfound++;
@@ -421,10 +525,10 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         } else bad++;
         /* the input columns as read (padded to the header's width so the output
          * stays rectangular), then the answer */
-        bool plain = park_csv_plain(r);
+        bool plain = park_csv_plain(r) && !b.conv;
         for (size_t i = 0; i < hdr.nf; i++) {
             if (plain) park_csv_put_raw(w, park_csv_value(r, i), park_csv_value_len(r, i));
-            else park_csv_put_fieldn(w, park_csv_value(r, i), park_csv_value_len(r, i));
+            else park_csv_put_fieldn(w, fval(&b, r, i), flen(&b, r, i));
             park_csv_sep(w);
         }
         for (int i = 0; i < ncols; i++) {
@@ -460,5 +564,8 @@ out:
     park_csv_reader_free(r);
     if (f && f != stdin) fclose(f);
     park_resolver_free(b.res);
+    for (size_t i = 0; i < b.ncv; i++) free(b.cv[i]);
+    free(b.cv), free(b.cl);
+    if (b.gb != (iconv_t)-1) iconv_close(b.gb);
     return rc;
 }

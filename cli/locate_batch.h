@@ -13,6 +13,8 @@ typedef struct cli_batch_opts {
     const char *gazetteer; /* --gazetteer DIRS, or NULL for the bundled ones */
     park_datum datum;
     int threads;          /* --threads N (1 = none) */
+    const char *encoding; /* --encoding: "auto" (default, NULL), "UTF-8", "GB18030" (GBK, CP936 taken as it) */
+    int bom;              /* --bom: write a UTF-8 byte order mark first (Excel) */
 } cli_batch_opts;
 
 /* Runs the batch; returns the exit code. */

@@ -88,7 +88,7 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=no-such-dir "甲路"
 ? 3
 
 # ---- batch: CSV in (BOM, CRLF, quoted commas, doubled quotes, a newline in a field, bad rows), CSV out
-$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch address/batch.csv --address-column address
+$ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch address/batch.csv --address-column address --columns parcel_id,parcel,layout,match,confidence,candidates,error
 | id,address,note,parcel_id,parcel,layout,match,confidence,candidates,error
 | 1,甲路1号,inside,robot,机器人产业园,,road,0.90,robot:1.00,
 | 2,乙路5号,"on the edge, shared",,,,boundary,0.45,robot:0.50;baoshan-industrial:0.50,
@@ -103,7 +103,7 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 ! 9 rows, 5 located (4 inside a parcel), 1 not found, 3 bad
 
 # batch from stdin with coordinate columns; a bad coordinate is counted, the run goes on
-$ printf 'name,lon,lat\nA,121.405,31.405\nB,x,31.4\nC,121.5,31.5\nD,0x79,31.4\nE,121.4,\nF,121.4,nan\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --lon-column lon --lat-column lat
+$ printf 'name,lon,lat\nA,121.405,31.405\nB,x,31.4\nC,121.5,31.5\nD,0x79,31.4\nE,121.4,\nF,121.4,nan\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --lon-column lon --lat-column lat --columns parcel_id,parcel,layout,match,confidence,candidates,error
 | name,lon,lat,parcel_id,parcel,layout,match,confidence,candidates,error
 | A,121.405,31.405,robot,机器人产业园,,exact,1.00,robot:1.00,
 | B,x,31.4,,,,,,,"line 3: lon 'x' is not a number (expected decimal degrees, e.g. 121.38)"
@@ -124,12 +124,36 @@ $ printf 'address\n甲路\n' | parkgis --data address/parcels.geojson locate --g
 ? 1
 
 # streaming: each answer is written before the next row is waited for (the input pipe stays open here)
-$ coproc P { parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - 2>/dev/null; }; printf 'address\n甲路\n' >&"${P[1]}"; read -t 20 -r h <&"${P[0]}"; read -t 20 -r l <&"${P[0]}"; echo "$l"; eval "exec ${P[1]}>&-"; wait
+$ coproc P { parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --columns parcel_id,parcel,layout,match,confidence,candidates,error 2>/dev/null; }; printf 'address\n甲路\n' >&"${P[1]}"; read -t 20 -r h <&"${P[0]}"; read -t 20 -r l <&"${P[0]}"; echo "$l"; eval "exec ${P[1]}>&-"; wait
 | 甲路,robot,机器人产业园,,road,0.90,robot:1.00,
 
 # a progress line when stderr is a terminal (script gives it one); rows arrive over about 1.3 s
 $ script -qec '(echo address; for i in $(seq 130); do echo 甲路; sleep 0.01; done) | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - >/dev/null' /dev/null | grep -q 'rows/s' && echo progress
 | progress
+
+# the default columns (issue 10): the estimated point, its error and the note in the row
+$ printf 'address\n甲路丁路口\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
+| address,parcel_id,parcel,layout,match,confidence,candidates,lon,lat,error_m,note,error
+| 甲路丁路口,robot,机器人产业园,,intersection,1.00,robot:1.00,121.4050000,31.4050000,7,"甲路 crosses 丁路: the point (121.405000, 31.405000 WGS84) is inside 机器人产业园, 475 m from its boundary; probability 1.00 that it is in 机器人产业园: the point's ±7 m and the parcel edge's ±30 m (edge error not stated: assumed, unverified) (Gaussian, mass on each side of the nearest edge)",
+
+# a spreadsheet saved by Excel on Chinese Windows (GB18030, header 地址 too): detected, converted, said in the note; --bom for Excel
+$ printf '\xb5\xd8\xd6\xb7\n\xbc\xd7\xc2\xb7\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --bom --columns parcel_id,note | od -c | head -1
+| 0000000 357 273 277 345 234 260 345 235 200   ,   p   a   r   c   e   l
+
+# the same with --encoding GB18030, and the note
+$ printf '\xb5\xd8\xd6\xb7\n\xbc\xd7\xc2\xb7\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --encoding GB18030 --columns parcel_id,note
+| 地址,parcel_id,note,error
+| 甲路,robot,"the whole of 甲路 (571 m, osm) lies within 机器人产业园 (the row was read as GB18030: it is not UTF-8)",
+
+# --encoding UTF-8 refuses GBK text, naming the fix
+$ printf 'address\n\xbc\xd7\xc2\xb7\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --encoding UTF-8 --columns parcel_id
+~ --encoding GB18030
+! 1 rows, 0 located
+
+# an unknown --encoding is a usage error
+$ parkgis locate --batch - --encoding latin9
+! unknown --encoding 'latin9'
+? 2
 
 # which column? more than one and none named address/地址
 $ printf 'a,b\n1,2\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
@@ -144,14 +168,14 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 
 # an unterminated quote at the end of the input: that row is bad, the output stays valid CSV
 $ printf 'address\n"甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
-| address,parcel_id,parcel,layout,match,confidence,candidates,error
+| address,parcel_id,parcel,layout,match,confidence,candidates,lon,lat,error_m,note,error
 | "甲路
-| ",,,,,,,"line 2: a quoted field is not closed before the end of the input (expected a closing "")"
+| ",,,,,,,,,,,"line 2: a quoted field is not closed before the end of the input (expected a closing "")"
 ! 1 rows, 0 located (0 inside a parcel), 0 not found, 1 bad
 
-# not UTF-8 (a GBK export): the row says so and how to convert
+# not UTF-8 (a GBK export): the row is read as GB18030 (富联), the note says so, and it goes on
 $ printf 'address\n\xb8\xbb\xc1\xaa\n甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - | tail -2
-~ line 2: address is not valid UTF-8 (a GBK file? convert it with iconv -f GBK -t UTF-8)
+~ 富联,,,,,,,,,,(the row was read as GB18030: it is not UTF-8),"line 2: cannot read an address in '富联'
 ~ 甲路,robot,机器人产业园,,road,0.90,robot:1.00,
 
 # an empty file has no header: bad input, exit 3

@@ -18,7 +18,7 @@ cmd="" want_out="" has_out=0 want_rc=0 subs=() errs=() name="" lineno=0 case_lin
 run_case() {
     [ -z "$cmd" ] && return
     local out err rc
-    out=$(cd "$here" && PARKGIS="$bin" bash -c "${cmd//parkgis /\"\$PARKGIS\" }" 2>/tmp/golden.err.$$)
+    out=$(cd "$here" && PARKGIS="$bin" bash -c "${cmd//parkgis /\"\$PARKGIS\" }" 2>/tmp/golden.err.$$ </dev/null)
     rc=$?
     err=$(cat /tmp/golden.err.$$)
     local ok=1 why=""
