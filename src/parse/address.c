@@ -6,7 +6,7 @@
  *   -> 中国 -> 省/直辖市 -> 市 -> 区/县 -> 镇/街道/乡 -> road -> intersection or
  *   numbers (弄, 支弄, 号) -> whatever is left ("rest": building, room, company).
  * The rules only split text; whether a road exists is the resolver's question
- * (src/query/address_resolve.c), which knows the gazetteer. */
+ * (src/query/address/), which knows the gazetteer. */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>

@@ -1,5 +1,5 @@
 /* test_address.c - address parser and resolver (src/parse/address.c,
- * src/query/address_resolve.c).
+ * src/query/address/).
  *
  * Most cases are rows of two tables, read here and checked field by field:
  *   address/cases.tsv  against synthetic squares and roads (address/), so each
