@@ -179,7 +179,7 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, double si
         double e = r->perr[i];
         if (!isfinite(e)) e = BOUNDARY_TOL_M, unverified = 1;
         double sc = hypot(sigma_m, e), d = 0;
-        char in = GEOSPreparedContains_r(g, r->ix->prep_m[i], pt);
+        char in = GEOSPreparedCovers_r(g, r->ix->prep_m[i], pt); /* on the edge: d = 0, half either way */
         if (!GEOSPreparedDistance_r(g, r->ix->prep_mb[i], pt, &d)) continue;
         /* on a shared edge both contain it: the parcel locate reports is the one named */
         if (in == 1 && (inside_i < 0 || park_layer_get(r->layer, i) == out->parcel)) inside_i = (long)i, e_in = e;

@@ -1,0 +1,121 @@
+/* test_address_index.c - house-number placement and the parcel probabilities
+ * (issue 10, src/query/address/{numbers,answer}.c) on a synthetic map written
+ * to a temp dir: two 1 km squares (edge error 100 m), road 甲路 with known
+ * numbers 10 (twice: one far-off entry that must be left out), 11 and 30. */
+#include <math.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "parkgis.h"
+#include "parkgis_address.h"
+#include "test.h"
+
+static void put_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) abort();
+    fputs(text, f);
+    fclose(f);
+}
+
+static double phi(double z) { return 0.5 * erfc(-z / M_SQRT2); }
+
+static park_status look(park_ctx *ctx, park_resolver *res, const char *text, park_resolution *r) {
+    park_address *a = NULL;
+    park_status st = park_address_parse(ctx, text, &a);
+    if (st) return st;
+    st = park_address_resolve(ctx, res, a, PARK_DATUM_WGS84, r);
+    park_address_free(a);
+    return st;
+}
+
+int main(void) {
+    char dir[] = "/tmp/parkgis-test-index-XXXXXX";
+    if (!mkdtemp(dir)) return 1;
+    char p[1024];
+    snprintf(p, sizeof p, "%s/parcels.geojson", dir);
+    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":["
+             "{\"type\":\"Feature\",\"properties\":{\"id\":\"robot\",\"name\":\"机器人产业园\",\"error_m\":100},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[121.4,31.4],[121.41,31.4],[121.41,31.41],[121.4,31.41],[121.4,31.4]]]}},"
+             "{\"type\":\"Feature\",\"properties\":{\"id\":\"baoshan-industrial\",\"name\":\"宝山工业园区\",\"error_m\":100},"
+             "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[121.41,31.4],[121.42,31.4],[121.42,31.41],[121.41,31.41],[121.41,31.4]]]}}]}\n");
+    char gz[300], ix[320];
+    snprintf(gz, sizeof gz, "%s/gz", dir);
+    snprintf(ix, sizeof ix, "%s/index", gz);
+    mkdir(gz, 0777), mkdir(ix, 0777);
+    snprintf(p, sizeof p, "%s/roads.geojson", gz);
+    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"甲路\",\"aliases\":\"\","
+             "\"kind\":\"road\",\"provenance\":\"osm\",\"method\":\"test\",\"error_m\":5},"
+             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.405],[121.4195,31.405]]}}]}\n");
+    snprintf(p, sizeof p, "%s/houses.geojson", ix);
+#define H(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"甲路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"a\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
+    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
+             H(30, 121.409, 31.4051, 20) "]}\n");
+
+    park_ctx *ctx = park_ctx_new();
+    park_layer *layer = NULL;
+    park_resolver *res = NULL;
+    snprintf(p, sizeof p, "%s/parcels.geojson", dir);
+    CHECK(park_layer_read(ctx, p, NULL, NULL, &layer) == PARK_OK);
+    CHECK(layer && park_resolver_new(ctx, layer, gz, &res) == PARK_OK);
+    if (!res) return test_summary();
+    park_resolution r;
+
+    /* a known number: its point; the far-off second entry of 10 is left out */
+    CHECK(look(ctx, res, "甲路10号", &r) == PARK_OK);
+    CHECK(r.match == PARK_MATCH_NUMBER && r.has_point && !r.extrapolated);
+    CHECK_NEAR(r.lon, 121.401, 1e-6);
+    CHECK_NEAR(r.error_m, 20, 0.5);
+    park_resolution_clear(&r);
+
+    /* between 10 and 30 on the same side: halfway along, error from both points and the gap */
+    CHECK(look(ctx, res, "甲路20号", &r) == PARK_OK);
+    double d = park_geodesic_distance(ctx, 121.401, 31.4051, 121.409, 31.4051);
+    CHECK(r.match == PARK_MATCH_NUMBER && !r.extrapolated);
+    CHECK_NEAR(r.lon, 121.405, 1e-5);
+    CHECK_NEAR(r.lat, 31.4051, 1e-5);
+    CHECK_NEAR(r.error_m, sqrt(2 * 10.0 * 10.0 + d * d / 16), 1.0);
+    CHECK(r.parcel && !strcmp(r.parcel->id, "robot"));
+    park_resolution_clear(&r);
+
+    /* past the last known number: extrapolated along 10 -> 30, no further than they are apart */
+    CHECK(look(ctx, res, "甲路60号", &r) == PARK_OK);
+    CHECK(r.extrapolated == 1);
+    CHECK(r.lon > 121.409 && r.lon <= 121.417 + 1e-6);
+    CHECK(r.error_m > d / 2);
+    CHECK(strstr(r.note, "extrapolated") != NULL);
+    park_resolution_clear(&r);
+
+    /* a road with no known numbers: the road answer, no point */
+    CHECK(look(ctx, res, "甲路", &r) == PARK_OK);
+    CHECK(r.match != PARK_MATCH_NUMBER && !r.has_point);
+    park_resolution_clear(&r);
+
+    /* coordinates near an edge: the parcel's probability is Phi(distance / edge error) */
+    CHECK(park_address_resolve_point(ctx, res, 121.401, 31.405, PARK_DATUM_WGS84, &r) == PARK_OK);
+    CHECK(r.parcel && !strcmp(r.parcel->id, "robot"));
+    CHECK(r.distance_m > 80 && r.distance_m < 110);
+    CHECK_NEAR(r.confidence, phi(r.distance_m / 100), 0.01);
+    CHECK(r.ncandidates == 2); /* robot and outside */
+    CHECK_NEAR(r.error_m, 0, 1e-9);
+    park_resolution_clear(&r);
+    /* on the shared edge: half each side */
+    CHECK(park_address_resolve_point(ctx, res, 121.41, 31.405, PARK_DATUM_WGS84, &r) == PARK_OK);
+    CHECK_NEAR(r.confidence, 0.5, 0.02);
+    CHECK(r.ncandidates == 2);
+    park_resolution_clear(&r);
+    /* deep inside (about 475 m from every edge): certain */
+    CHECK(park_address_resolve_point(ctx, res, 121.405, 31.405, PARK_DATUM_WGS84, &r) == PARK_OK);
+    CHECK(r.confidence > 0.99);
+    park_resolution_clear(&r);
+
+    park_resolver_free(res);
+    park_layer_free(layer);
+    park_ctx_free(ctx);
+    char cmd[700];
+    snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    if (system(cmd) != 0) fprintf(stderr, "could not remove %s\n", dir);
+    return test_summary();
+}
