@@ -20,6 +20,10 @@ typedef struct park_feature {
     char *method;
     double error_m;
     struct GEOSGeom_t *geom;       /* (Multi)LineString lon/lat, owned by the gazetteer */
+    /* Optional (issue 9 gazetteers; "" / -1 when the file has none): */
+    char *source;                  /* osm-extract | address | address+osm | osm-arterials | town-boundary | district | sketch */
+    char *error_basis;             /* what error_m measures ("measured: ..." or "unverified: ...") */
+    long evidence_n;               /* OSM features, address points or arterial links the geometry rests on */
 } park_feature;
 typedef struct park_gazetteer park_gazetteer;
 
