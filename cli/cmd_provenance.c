@@ -12,24 +12,6 @@
 #include "cli.h"
 #include "parkgis_compile.h"
 
-/* Error classes, as the render colouring uses them. */
-static const char *error_class(double e, bool verified) {
-    if (!verified) return "unverified";
-    if (e <= 50) return "<=50m";
-    if (e <= 100) return "<=100m";
-    if (e <= 250) return "<=250m";
-    return ">250m";
-}
-
-/* A feature's error is measured when its basis says so, or when it was
- * matched onto the OSM arterials (the error comes from the matching). */
-static bool is_verified(const park_feature *f) {
-    if (!f) return false;
-    if (f->error_basis && !strncmp(f->error_basis, "measured", 8)) return true;
-    if (f->source && !strcmp(f->source, "osm-arterials")) return true;
-    return false;
-}
-
 typedef struct {
     double len, on_real, good; /* boundary, on osm/anchored, of which verified with error <= 100 m */
 } sums_t;
@@ -111,7 +93,7 @@ int cmd_provenance(park_cli *cli, int argc, char **argv) {
             double err = n > 4 ? json_object_get_double(json_object_array_get_idx(pc, 4)) : NAN;
             const char *fname = n > 5 ? json_object_get_string(json_object_array_get_idx(pc, 5)) : "";
             const park_feature *f = fname && *fname ? park_gazetteer_find(gz, fname) : NULL;
-            bool ver = is_verified(f);
+            bool ver = park_feature_error_verified(f);
             bool real = !strcmp(prov, "osm") || !strcmp(prov, "anchored");
             s.len += len;
             if (real) s.on_real += len;
@@ -129,7 +111,7 @@ int cmd_provenance(park_cli *cli, int argc, char **argv) {
                                 : f                                    ? "unverified: the gazetteer states no basis"
                                 : gap ? "unverified: a straight segment bridging two items that do not meet; error taken as half its length" : "no such feature in the bundled gazetteer";
             if (gap) src = "gap";
-            const char *row[] = {p->id, side, item, fname && *fname ? fname : "-", prov, src, c_ev, c_len, c_err, error_class(err, ver), basis};
+            const char *row[] = {p->id, side, item, fname && *fname ? fname : "-", prov, src, c_ev, c_len, c_err, park_error_class_name(park_error_class(ver, err)), basis};
             park_table_add(t, row);
             park_json_begin_obj(&j);
             park_json_key(&j, "side"), park_json_str(&j, side);
@@ -142,7 +124,7 @@ int cmd_provenance(park_cli *cli, int argc, char **argv) {
             else park_json_null(&j);
             park_json_key(&j, "length_m"), park_json_num(&j, len, 0);
             park_json_key(&j, "error_m"), park_json_num(&j, err, 0);
-            park_json_key(&j, "error_class"), park_json_str(&j, error_class(err, ver));
+            park_json_key(&j, "error_class"), park_json_str(&j, park_error_class_name(park_error_class(ver, err)));
             park_json_key(&j, "error_basis"), park_json_str(&j, basis);
             park_json_end_obj(&j);
         }

@@ -107,6 +107,8 @@ typedef struct park_render_opts {
     const char *basemap_dir; /* holds osm-shanghai-arterials.zip, osm-metro-network.wgs84.json and
                                 osm-metro-stations.json; NULL -> park_shared_data_dir() */
     int overwrite;           /* 1: replace an existing output file */
+    int colour_by_error;     /* 1: draw the primary layer's boundaries coloured by the error class of the
+                                gazetteer feature each piece lies on (compiled parcels; issue 9) */
 } park_render_opts;
 void park_render_opts_default(park_render_opts *o);
 
