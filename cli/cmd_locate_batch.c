@@ -293,6 +293,15 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
             row->parcel = row->res.parcel, row->inside = row->res.inside != 0;
             row->has_point = true, row->lon = row->res.lon, row->lat = row->res.lat;
         }
+    } else if (b->need == NEED_LOCATE) { /* the parcel alone: the grid kernel */
+        double wl, wt;
+        size_t i = (size_t)-1;
+        if ((st = park_datum_to_wgs84(cli->ctx, b->o->datum, lon, lat, &wl, &wt)) == PARK_OK &&
+            (st = park_locate_parcel(cli->ctx, b->layer, wl, wt, PARK_DATUM_WGS84, &i)) == PARK_OK) {
+            row->answered = true, row->inside = i != (size_t)-1;
+            row->parcel = row->inside ? park_layer_get(b->layer, i) : NULL;
+            row->has_point = true, row->lon = wl, row->lat = wt;
+        }
     } else {
         st = park_locate_lonlat(cli->ctx, b->layer, lon, lat, b->o->datum, &row->loc);
         if (st == PARK_OK) {

@@ -35,6 +35,7 @@ static void index_free(park_layer_index *ix) {
     free(ix->prep_ll), free(ix->prep_m), free(ix->prep_mb), free(ix->metric), free(ix->metric_boundary);
     free(ix->fixed), free(ix->owned), free(ix->items);
     free(ix->vx), free(ix->vy), free(ix->chunks), free(ix->chunk0), free(ix->env_m);
+    park_grid_free(ix->grid);
     if (ix->pj_to_metric) proj_destroy(ix->pj_to_metric);
     if (ix->pj_to_lonlat) proj_destroy(ix->pj_to_lonlat);
     free(ix);
