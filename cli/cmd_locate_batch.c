@@ -14,6 +14,7 @@
  * To add a column: one writer function and one line in COLUMNS. */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,10 +48,11 @@ typedef struct batch_row {
     bool has_point;           /* lon/lat below are set (WGS84) */
     double lon, lat;
     bool has_loc;             /* loc is set (NEED_DIST on a coordinate row) */
-    park_locate_result loc;
     bool has_res;             /* res is set (NEED_RESOLVE, or an address row) */
+    park_buf err;             /* the row's error text, "" when none (kept between rows) */
+    /* from here on set only when has_loc / has_res say so */
+    park_locate_result loc;
     park_resolution res;
-    park_buf err;             /* the row's error text, "" when none */
 } batch_row;
 
 typedef struct batch_col {
@@ -419,7 +421,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         if (got == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) continue; /* a blank line */
         rows++;
         park_buf eb = row.err;
-        memset(&row, 0, sizeof row);
+        memset(&row, 0, offsetof(batch_row, loc));
         row.err = eb, row.err.len = 0;
         if (row.err.s) row.err.s[0] = 0;
         row.in = r;
