@@ -248,7 +248,7 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         return cli_fail(cli, "locate", st);
     }
     park_resolver *res = NULL;
-    if ((st = park_resolver_new(cli->ctx, layer, gaz, &res))) {
+    if ((st = park_resolver_new(cli->ctx, layer, gaz ? gaz : cli_gazetteer_dirs(cli), &res))) {
         park_address_free(a);
         return cli_fail(cli, "locate", st);
     }

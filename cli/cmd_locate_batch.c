@@ -331,7 +331,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     park_status st;
     if (!(b.layer = cli_layer(cli, &st))) return cli_fail(cli, "locate", st);
     if (!points || b.need >= NEED_RESOLVE) {
-        if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer, &b.res))) return cli_fail(cli, "locate", st);
+        if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli), &b.res))) return cli_fail(cli, "locate", st);
         const char *notes = park_resolver_notes(b.res);
         if (*notes) fprintf(stderr, "%s locate: warning: %s", cli->prog, notes);
     }

@@ -17,6 +17,11 @@ struct park_ctx {
     PJ_CONTEXT *proj;
     char errmsg[2048];
     char geos_msg[1024]; /* last message from GEOS's error handler */
+    /* --field mapping (store/layer.c, park_field_map_set): source field name per
+     * canonical field ("" = the canonical name and its DBF forms), and the factor
+     * from the mapped official area's unit to km². */
+    char field_src[8][128];
+    double official_scale;
 };
 
 /* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */

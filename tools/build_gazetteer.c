@@ -34,21 +34,16 @@
 #include <sys/stat.h>
 
 #include "internal.h"
+#include "parkgis_sources.h"
+#include "sources/sources.h"
 
-#define LOCAL_CRS "+proj=tmerc +lat_0=31.35 +lon_0=121.45 +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
+#define LOCAL_CRS PARK_LOCAL_CRS
 #define STEP_M 20.0          /* sample spacing along a sketch */
-#define MAX_ANGLE_DEG 35.0   /* direction agreement between sketch and OSM segment */
-#define CARRIAGEWAY_M 45.0   /* hits this close to the nearest one are the same road */
+#define MAX_ANGLE_DEG 35.0   /* direction agreement between sketch and OSM segment (park_road_network_snap) */
 #define ELEV_BUFFER_M 30.0   /* elevated piece counted as "along" the feature */
 #define ELEV_MIN_M 100.0     /* ... when at least this much of it lies in the buffer */
 
-enum { CLS_MOTORWAY = 1, CLS_ROAD = 2 };
-
-typedef struct {
-    double ax, ay, bx, by;
-    long link;
-    int cls;
-} seg_t;
+enum { CLS_MOTORWAY = PARK_ROAD_MOTORWAY, CLS_ROAD = PARK_ROAD_ARTERIAL };
 
 typedef struct {
     double *xy; /* lon/lat pairs as written */
@@ -83,9 +78,7 @@ typedef struct {
     sector_t *sectors;
     size_t nsectors;
     bool sectors_loaded;
-    seg_t *segs;
-    size_t nsegs;
-    GEOSSTRtree *tree;
+    park_road_network *net;
     elev_t *elev;
     size_t nelev;
     const char *data_dir;
@@ -312,62 +305,6 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
 
 /* ------------------------------------------------------------------ sources */
 
-static park_status load_arterials(world_t *w) {
-    char *path = park_asprintf("/vsizip/%s/osm-shanghai-arterials.zip/test_shanghai_allroads/test_shanghai_allroads.shp", w->data_dir);
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CPLPopErrorHandler();
-    if (!ds) {
-        park_status st = park_error(w->ctx, PARK_ERR_INPUT, "%s: cannot open the OSM arterials (expected the zipped shapefile from ../shared/data)", path);
-        free(path);
-        return st;
-    }
-    OGRLayerH l = GDALDatasetGetLayer(ds, 0);
-    /* Baoshan and a margin: nothing outside is ever named by the 四至 texts. */
-    OGR_L_SetSpatialFilterRect(l, 121.20, 31.22, 121.62, 31.56);
-    int fi_id = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "link_id");
-    int fi_hw = OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(l), "highway");
-    size_t cap = 0;
-    OGRFeatureH f;
-    park_status st = PARK_OK;
-    while ((f = OGR_L_GetNextFeature(l))) {
-        const char *hw = OGR_F_GetFieldAsString(f, fi_hw);
-        int cls = 0;
-        if (!strcmp(hw, "motorway")) cls = CLS_MOTORWAY;
-        else if (!strcmp(hw, "trunk") || !strcmp(hw, "primary") || !strcmp(hw, "secondary")) cls = CLS_ROAD;
-        /* *_link ramps are never the named road itself */
-        OGRGeometryH g = OGR_F_GetGeometryRef(f);
-        if (cls && g && wkbFlatten(OGR_G_GetGeometryType(g)) == wkbLineString) {
-            long link = OGR_F_GetFieldAsInteger(f, fi_id);
-            int np = OGR_G_GetPointCount(g);
-            double px = 0, py = 0;
-            for (int i = 0; i < np && st == PARK_OK; i++) {
-                double x = OGR_G_GetX(g, i), y = OGR_G_GetY(g, i);
-                st = park_transform_xy(w->ctx, "EPSG:4326", LOCAL_CRS, &x, &y);
-                if (i > 0 && (x != px || y != py)) {
-                    if (w->nsegs == cap) cap = cap ? cap * 2 : 4096, w->segs = realloc(w->segs, cap * sizeof *w->segs);
-                    w->segs[w->nsegs++] = (seg_t){px, py, x, y, link, cls};
-                }
-                px = x, py = y;
-            }
-        }
-        OGR_F_Destroy(f);
-        if (st) break;
-    }
-    GDALClose(ds);
-    free(path);
-    if (st) return st;
-    if (w->nsegs == 0) return park_error(w->ctx, PARK_ERR_INPUT, "%s: no arterial segments around Baoshan", w->data_dir);
-    w->tree = GEOSSTRtree_create_r(w->h, 10);
-    for (size_t i = 0; i < w->nsegs; i++) {
-        seg_t *s = &w->segs[i];
-        GEOSGeometry *env = GEOSGeom_createRectangle_r(w->h, fmin(s->ax, s->bx), fmin(s->ay, s->by), fmax(s->ax, s->bx), fmax(s->ay, s->by));
-        GEOSSTRtree_insert_r(w->h, w->tree, env, s);
-        GEOSGeom_destroy_r(w->h, env);
-    }
-    return PARK_OK;
-}
-
 static GEOSGeometry *metric_line(world_t *w, const double *lonlat, size_t n) {
     GEOSCoordSequence *cs = GEOSCoordSeq_create_r(w->h, (unsigned)n, 2);
     for (size_t i = 0; i < n; i++) {
@@ -425,58 +362,6 @@ static park_status load_elevated(world_t *w) {
 
 /* ------------------------------------------------------------------ snapping */
 
-typedef struct {
-    world_t *w;
-    double px, py, tx, ty, nx, ny, corridor;
-    int cls_mask;
-    double hits[64];
-    long links[64];
-    int nh;
-} probe_t;
-
-static void probe_cb(void *item, void *ud) {
-    seg_t *s = item;
-    probe_t *p = ud;
-    if (!(s->cls & p->cls_mask) || p->nh >= 64) return;
-    double dx = s->bx - s->ax, dy = s->by - s->ay, len = hypot(dx, dy);
-    if (len <= 0) return;
-    if (fabs((dx * p->tx + dy * p->ty) / len) < cos(MAX_ANGLE_DEG * M_PI / 180)) return;
-    /* p + s*n = a + u*(b-a): two equations, unknowns s, u */
-    double det = p->nx * (-dy) - p->ny * (-dx);
-    if (fabs(det) < 1e-12) return;
-    double rx = s->ax - p->px, ry = s->ay - p->py;
-    double sv = (rx * (-dy) - ry * (-dx)) / det;
-    double u = (p->nx * ry - p->ny * rx) / det;
-    if (u < 0 || u > 1 || fabs(sv) > p->corridor) return;
-    p->hits[p->nh] = sv;
-    p->links[p->nh] = s->link;
-    p->nh++;
-}
-
-typedef struct {
-    long *v;
-    size_t n, cap;
-} longs_t;
-
-static void longs_add(longs_t *l, long x) {
-    for (size_t i = 0; i < l->n; i++)
-        if (l->v[i] == x) return;
-    if (l->n == l->cap) l->cap = l->cap ? l->cap * 2 : 32, l->v = realloc(l->v, l->cap * sizeof *l->v);
-    l->v[l->n++] = x;
-}
-
-static int cmp_long(const void *a, const void *b) {
-    long x = *(const long *)a, y = *(const long *)b;
-    return (x > y) - (x < y);
-}
-
-typedef struct {
-    size_t samples, matched;
-    double longest_gap_m; /* interior: bridged between two matched samples */
-    double end_gap_m;     /* at an end: offset held from the last match */
-    longs_t links;
-} snap_stats;
-
 /* Returns a new metric LineString: `g` with its first and last segments
  * prolonged by `d` metres. Used for hand-placed lines, whose drawn ends are
  * no more certain than their position: prolonging them lets the compiler find
@@ -496,92 +381,6 @@ static GEOSGeometry *extend_line(world_t *w, const GEOSGeometry *g, double d) {
     l = hypot(x1 - x0, y1 - y0);
     if (l > 0) GEOSCoordSeq_setXY_r(w->h, o, n - 1, x1 + (x1 - x0) / l * d, y1 + (y1 - y0) / l * d);
     return GEOSGeom_createLineString_r(w->h, o);
-}
-
-/* Snaps one metric sketch line; returns a new metric LineString. */
-static GEOSGeometry *snap_line(world_t *w, const GEOSGeometry *sk, double corridor, int cls_mask, snap_stats *st) {
-    const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(w->h, sk);
-    unsigned nv;
-    GEOSCoordSeq_getSize_r(w->h, cs, &nv);
-    /* samples: every STEP_M along each segment, plus the last vertex */
-    size_t cap = 256, ns = 0;
-    double *S = malloc(cap * 4 * sizeof *S); /* x, y, tx, ty */
-    for (unsigned i = 0; i + 1 < nv; i++) {
-        double ax, ay, bx, by;
-        GEOSCoordSeq_getXY_r(w->h, cs, i, &ax, &ay);
-        GEOSCoordSeq_getXY_r(w->h, cs, i + 1, &bx, &by);
-        double len = hypot(bx - ax, by - ay);
-        if (len <= 0) continue;
-        int k = (int)ceil(len / STEP_M);
-        for (int j = 0; j < k || (i + 2 == nv && j == k); j++) {
-            if (ns == cap) cap *= 2, S = realloc(S, cap * 4 * sizeof *S);
-            double f = (double)j / k;
-            S[4 * ns] = ax + f * (bx - ax), S[4 * ns + 1] = ay + f * (by - ay);
-            S[4 * ns + 2] = (bx - ax) / len, S[4 * ns + 3] = (by - ay) / len;
-            ns++;
-        }
-    }
-    double *off = malloc(ns * sizeof *off);
-    bool *ok = malloc(ns * sizeof *ok);
-    for (size_t i = 0; i < ns; i++) {
-        probe_t p = {.w = w, .px = S[4 * i], .py = S[4 * i + 1], .tx = S[4 * i + 2], .ty = S[4 * i + 3], .corridor = corridor, .cls_mask = cls_mask};
-        p.nx = -p.ty, p.ny = p.tx;
-        GEOSGeometry *env = GEOSGeom_createRectangle_r(w->h, p.px - corridor, p.py - corridor, p.px + corridor, p.py + corridor);
-        GEOSSTRtree_query_r(w->h, w->tree, env, probe_cb, &p);
-        GEOSGeom_destroy_r(w->h, env);
-        ok[i] = p.nh > 0;
-        off[i] = 0;
-        if (getenv("BUILD_GAZETTEER_DEBUG") && !ok[i]) {
-            double x = p.px, y = p.py;
-            park_transform_xy(w->ctx, LOCAL_CRS, "EPSG:4326", &x, &y);
-            fprintf(stderr, "unmatched sample %.5f %.5f\n", x, y);
-        }
-        if (!p.nh) continue;
-        int best = 0;
-        for (int k = 1; k < p.nh; k++)
-            if (fabs(p.hits[k]) < fabs(p.hits[best]) || (fabs(p.hits[k]) == fabs(p.hits[best]) && p.hits[k] < p.hits[best])) best = k;
-        /* average the carriageways of that road: hits within CARRIAGEWAY_M of the nearest, one value per side */
-        double lo = p.hits[best], hi = p.hits[best];
-        for (int k = 0; k < p.nh; k++)
-            if (fabs(p.hits[k] - p.hits[best]) <= CARRIAGEWAY_M) {
-                lo = fmin(lo, p.hits[k]), hi = fmax(hi, p.hits[k]);
-                longs_add(&st->links, p.links[k]);
-            }
-        off[i] = (lo + hi) / 2;
-    }
-    /* fill gaps: interpolate between matched neighbours, hold at the ends */
-    st->samples += ns;
-    double gap = 0, end_gap = 0;
-    long prev = -1;
-    for (size_t i = 0; i < ns; i++) {
-        if (ok[i]) {
-            st->matched++;
-            if (prev >= 0 && (size_t)prev + 1 < i) {
-                for (size_t k = (size_t)prev + 1; k < i; k++) off[k] = off[prev] + (off[i] - off[prev]) * (double)(k - prev) / (double)(i - prev);
-            } else if (prev < 0) {
-                for (size_t k = 0; k < i; k++) off[k] = off[i];
-            }
-            if (prev >= 0) gap = fmax(gap, (double)(i - (size_t)prev) * STEP_M - STEP_M);
-            else end_gap = fmax(end_gap, (double)i * STEP_M);
-            prev = (long)i;
-        }
-    }
-    if (prev >= 0)
-        for (size_t k = (size_t)prev + 1; k < ns; k++) off[k] = off[prev];
-    if (prev >= 0) end_gap = fmax(end_gap, (double)(ns - 1 - (size_t)prev) * STEP_M);
-    else end_gap = (double)ns * STEP_M;
-    st->longest_gap_m = fmax(st->longest_gap_m, gap);
-    st->end_gap_m = fmax(st->end_gap_m, end_gap);
-
-    GEOSCoordSequence *out = GEOSCoordSeq_create_r(w->h, (unsigned)ns, 2);
-    for (size_t i = 0; i < ns; i++)
-        GEOSCoordSeq_setXY_r(w->h, out, (unsigned)i, S[4 * i] - S[4 * i + 3] * off[i], S[4 * i + 1] + S[4 * i + 2] * off[i]);
-    free(S), free(off), free(ok);
-    GEOSGeometry *line = GEOSGeom_createLineString_r(w->h, out);
-    /* 20 m samples on a straight road are redundant; 1 m keeps the shape */
-    GEOSGeometry *simp = GEOSTopologyPreserveSimplify_r(w->h, line, 1.0);
-    GEOSGeom_destroy_r(w->h, line);
-    return simp;
 }
 
 /* Names of elevated pieces lying along `g` (metric), as "name 1.2 km, ...": for
@@ -944,13 +743,13 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
         else if (s->snap && !strcmp(s->snap, "expressway")) mask = CLS_MOTORWAY;
         else if (s->snap && !strcmp(s->snap, "any")) mask = CLS_ROAD | CLS_MOTORWAY;
         GEOSGeometry **parts = calloc(s->nparts, sizeof *parts);
-        snap_stats ss = {0};
+        park_snap_stats ss = {0};
         /* hand-placed lines run 150 m past their drawn ends unless told otherwise */
         double ext = mask ? 0 : (s->extend_m >= 0 ? s->extend_m : 150);
         for (size_t i = 0; i < s->nparts; i++) {
             GEOSGeometry *m = metric_line(w, s->parts[i].xy, s->parts[i].n);
             if (mask) {
-                parts[i] = snap_line(w, m, s->corridor_m, mask, &ss);
+                parts[i] = park_road_network_snap(w->ctx, w->net, m, s->corridor_m, mask, &ss);
                 GEOSGeom_destroy_r(h, m);
             } else if (ext > 0) {
                 parts[i] = extend_line(w, m, ext);
@@ -977,13 +776,12 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
                 if (ss.longest_gap_m > 80) error_m = fmax(error_m, fmin(s->error_m, ss.longest_gap_m / 8));
                 if (ss.end_gap_m > 200) error_m = fmax(error_m, s->error_m);
             }
-            qsort(ss.links.v, ss.links.n, sizeof(long), cmp_long);
             park_buf_printf(&method, "sketch %s:%d sampled every %.0f m and moved onto the centre line of OSM %s carriageways within %.0f m and %.0f deg of its direction; %.0f%% of samples matched (longest unmatched stretch %.0f m inside, interpolated; %.0f m at an end, offset held); OSM link_ids ",
                             s->file, s->line_no, STEP_M, mask == CLS_MOTORWAY ? "motorway" : mask == CLS_ROAD ? "trunk/primary/secondary" : "motorway/trunk/primary/secondary",
                             s->corridor_m, MAX_ANGLE_DEG, coverage * 100, ss.longest_gap_m, ss.end_gap_m);
-            for (size_t i = 0; i < ss.links.n; i++) park_buf_printf(&method, "%s%ld", i ? "," : "", ss.links.v[i]);
+            for (size_t i = 0; i < ss.nlinks; i++) park_buf_printf(&method, "%s%ld", i ? "," : "", ss.links[i]);
             if (!osm) park_buf_printf(&method, "; coverage below %.0f%%, so kept as approximate with the sketch's error", s->min_coverage * 100);
-            free(ss.links.v);
+            free(ss.links);
         } else {
             prov = s->provenance ? s->provenance : "approximate";
             park_buf_printf(&method, "hand-digitised sketch %s:%d (no OSM source for this feature)", s->file, s->line_no);
@@ -1060,7 +858,7 @@ int main(int argc, char **argv) {
     if (!nfiles) st = park_error(ctx, PARK_ERR_INPUT, "%s: no *.sketch files (expected the gazetteer sketches, see geodata/sketches/README.md)", sk_dir);
     for (size_t i = 0; i < nfiles && st == PARK_OK; i++) st = read_sketch_file(ctx, sk_dir, files[i], &sk, &nsk, &cap);
     GDALAllRegister();
-    if (st == PARK_OK) st = load_arterials(&w);
+    if (st == PARK_OK) st = park_road_network_load(ctx, data, &w.net);
     if (st == PARK_OK) st = load_elevated(&w);
     if (st == PARK_OK) {
         struct stat sb;
@@ -1104,8 +902,7 @@ int main(int argc, char **argv) {
     free(sk);
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);
-    if (w.tree) GEOSSTRtree_destroy_r(w.h, w.tree);
-    free(w.segs);
+    park_road_network_free(w.net);
     for (size_t i = 0; i < w.nelev; i++) free(w.elev[i].name), GEOSGeom_destroy_r(w.h, w.elev[i].g);
     free(w.elev);
     for (size_t i = 0; i < w.nsectors; i++) free(w.sectors[i].name), GEOSGeom_destroy_r(w.h, w.sectors[i].boundary);

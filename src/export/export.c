@@ -65,55 +65,6 @@ void park_export_report_free(park_export_report *r) {
     free(r);
 }
 
-const char *exp_geometry_name(const exp_layer *l) {
-    switch (l->kind) {
-    case EXP_POLYGON: return "MultiPolygon";
-    case EXP_LINE: return "MultiLineString";
-    case EXP_POINT: return l->multi ? "MultiPoint" : "Point";
-    }
-    return "?";
-}
-
-void exp_report_add(exp_job *job, const exp_layer *l, const char *file) {
-    park_export_report *r = job->rep;
-    park_export_item *ni = realloc(r->items, (r->n + 1) * sizeof *ni);
-    if (!ni) return;
-    r->items = ni;
-    park_export_item *it = &r->items[r->n++];
-    it->layer = park_strdup(l->name);
-    it->title = park_strdup(l->title);
-    it->geometry = park_strdup(exp_geometry_name(l));
-    it->features = l->n;
-    it->file = park_strdup(file);
-}
-
-park_status exp_write_text(park_ctx *ctx, const char *path, const char *text) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create: %s", path, strerror(errno));
-    size_t n = strlen(text);
-    int bad = fwrite(text, 1, n, f) != n;
-    int err = errno;
-    if (fclose(f) != 0 && !bad) bad = 1, err = errno;
-    if (bad) return park_error(ctx, PARK_ERR_OUTPUT, "Failure writing %s: %s", path, strerror(err));
-    return PARK_OK;
-}
-
-char *exp_utf8_truncate(const char *s, size_t max, int *cut) {
-    static const char ell[] = "\xe2\x80\xa6"; /* U+2026 HORIZONTAL ELLIPSIS */
-    size_t len = strlen(s);
-    *cut = 0;
-    if (len <= max) return park_strdup(s);
-    *cut = 1;
-    size_t keep = max >= 3 ? max - 3 : 0;
-    /* back off to the start of a code point: continuation bytes are 10xxxxxx */
-    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80) keep--;
-    char *r = malloc(keep + sizeof ell);
-    if (!r) return NULL;
-    memcpy(r, s, keep);
-    memcpy(r + keep, ell, sizeof ell);
-    return r;
-}
-
 /* ------------------------------------------------------------------ preparing layers */
 
 static void job_free_layers(exp_job *job) {
@@ -428,6 +379,20 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
         st = park_error(ctx, PARK_ERR_USAGE, "-o %s is a PostgreSQL connection: use -f pg", dest);
         free(dest);
         return st;
+    }
+    /* a file name whose extension names another format: refused, never a
+     * directory of GeoJSON called x.gpkg */
+    {
+        static const struct { const char *ext; park_export_format f; } exts[] = {
+            {".gpkg", PARK_EXPORT_GPKG}, {".kml", PARK_EXPORT_KML}, {".geojson", PARK_EXPORT_GEOJSON},
+            {".json", PARK_EXPORT_GEOJSON}, {".shp", PARK_EXPORT_SHP}, {".qgz", -1}, {".qgs", -1}};
+        for (size_t k = 0; !pg && k < sizeof exts / sizeof exts[0]; k++)
+            if (ends_with_ci(dest, exts[k].ext) && (int)exts[k].f != (int)o->format && exts[k].f != PARK_EXPORT_SHP) {
+                st = park_error(ctx, PARK_ERR_USAGE, "-o %s: the name ends in %s but the format is %s (-f/--driver); give a matching name or driver",
+                                dest, exts[k].ext, park_export_format_name(o->format));
+                free(dest);
+                return st;
+            }
     }
     /* single file or directory? */
     const char *single = NULL; /* file name inside the temp dir when the output is one file */

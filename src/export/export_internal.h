@@ -43,6 +43,9 @@ typedef struct exp_job {
  * with exp_report_add (final path computed by the driver from the file name). */
 park_status exp_write_shp(exp_job *job, const char *dir);
 park_status exp_write_ogr(exp_job *job, const char *dir, const char *file, const char *pg_conn);
+
+/* ---- export_common.c: what the writers share with the driver. Call graph:
+ * export.c -> export_{shp,ogr}.c -> export_{qml,common}.c, never back. */
 void exp_report_add(exp_job *job, const exp_layer *l, const char *file);
 const char *exp_geometry_name(const exp_layer *l);
 
