@@ -14,6 +14,7 @@
 
 #include "parkgis.h"
 #include "internal.h"
+#include "query/query.h"
 #include "test.h"
 
 static uint64_t rng = 0x9E3779B97F4A7C15ULL;
@@ -153,7 +154,39 @@ static void test_errors(void) {
     park_ctx_free(ctx);
 }
 
+/* The index's own PROJ pipelines (locate.c metric_pj) give the very doubles of
+ * proj_create_crs_to_crs + normalize (park_crs_pj_new), forward and inverse, and
+ * the metric parcels are park_transform's to the last bit. */
+static void test_metric_pipeline(void) {
+    park_ctx *ctx = park_ctx_new();
+    park_layer *l = NULL;
+    CHECK_STATUS(park_layer_read(ctx, "../../geodata/parcels.geojson", NULL, NULL, &l), PARK_OK);
+    park_layer_index *ix = NULL;
+    CHECK_STATUS(park_query_index(ctx, l, &ix), PARK_OK);
+    if (!ix) return;
+    PJ *fwd = park_crs_pj_new(ctx, "EPSG:4490", ix->metric_crs), *inv = park_crs_pj_new(ctx, ix->metric_crs, "EPSG:4490");
+    long same = 0, n = 20000;
+    for (long k = 0; k < n; k++) {
+        double lon = 121.0 + urand(), lat = 31.0 + urand();
+        PJ_COORD a = proj_trans(fwd, PJ_FWD, proj_coord(lon, lat, 0, 0)), b = proj_trans(ix->pj_to_metric, PJ_FWD, proj_coord(lon, lat, 0, 0));
+        PJ_COORD c = proj_trans(inv, PJ_FWD, a), d = proj_trans(ix->pj_to_lonlat, PJ_FWD, a);
+        same += a.xy.x == b.xy.x && a.xy.y == b.xy.y && c.xy.x == d.xy.x && c.xy.y == d.xy.y;
+    }
+    CHECK(same == n);
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
+    for (size_t i = 0; i < ix->n; i++) {
+        GEOSGeometry *m = NULL;
+        CHECK_STATUS(park_transform(ctx, ix->fixed[i], "EPSG:4490", ix->metric_crs, &m), PARK_OK);
+        CHECK(m && GEOSEqualsExact_r(h, m, ix->metric[i], 0) == 1);
+        if (m) GEOSGeom_destroy_r(h, m);
+    }
+    proj_destroy(fwd), proj_destroy(inv);
+    park_layer_free(l);
+    park_ctx_free(ctx);
+}
+
 int main(void) {
+    test_metric_pipeline();
     CHECK(check_layer("../../geodata/parcels.geojson", 1000000) == 0);
     CHECK(check_layer("adjacency.geojson", 200000) == 0);
     test_errors();
