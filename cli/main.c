@@ -72,6 +72,7 @@ bool cli_parse_double(const char *s, double *out) { return park_parse_number(s, 
 int main(int argc, char **argv) {
     park_cli cli = {0};
     cli.prog = "parkgis";
+    park_atomic_cleanup_on_signals();
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];

@@ -80,6 +80,12 @@ void park_versions(char *buf, size_t len);
 
 /* Frees memory returned by park_* functions that is not an object with its own _free. */
 void park_free(void *p);
+/* Outputs are written under a temporary name and renamed into place when
+ * complete. This installs SIGINT/SIGTERM/SIGHUP handlers that remove those
+ * temporaries and then let the process die of the signal as usual; a program
+ * (the CLI) calls it once at start. Not called, a signal leaves the temporary
+ * "<dest>.tmp.<pid>" behind (the destination is never half-written either way). */
+void park_atomic_cleanup_on_signals(void);
 
 /* Parses a plain decimal number, the only form parkgis takes from users:
  * optional sign, digits with an optional fraction, optional exponent ("121.4",
