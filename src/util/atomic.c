@@ -20,6 +20,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -309,4 +310,57 @@ park_status park_rename_into_place(park_ctx *ctx, const char *tmp, const char *p
     if (rename(tmp, path) != 0)
         return park_error(ctx, PARK_ERR_OUTPUT, "cannot rename %s to %s: %s", tmp, path, strerror(errno));
     return PARK_OK;
+}
+
+/* ------------------------------------------------------------------ outputs vs inputs */
+
+/* The canonical path of `p`; for a path that does not exist yet, the
+ * canonical path of its directory plus its last component. NULL if neither. */
+static char *canonical(const char *p) {
+    char *r = realpath(p, NULL);
+    if (r) return r;
+    char *d = park_strdup(p);
+    char *slash = strrchr(d, '/');
+    const char *base = slash ? slash + 1 : d;
+    char *dir = slash ? (slash == d ? park_strdup("/") : park_strndup(d, (size_t)(slash - d))) : park_strdup(".");
+    char *rd = realpath(dir, NULL);
+    char *out = rd && *base ? park_asprintf("%s%s%s", rd, strcmp(rd, "/") ? "/" : "", base) : NULL;
+    free(rd), free(dir), free(d);
+    return out;
+}
+
+static bool same_path(const char *out, const char *in) {
+    struct stat so, si;
+    if (stat(out, &so) == 0 && stat(in, &si) == 0) return so.st_dev == si.st_dev && so.st_ino == si.st_ino;
+    char *a = canonical(out), *b = canonical(in);
+    bool same = a && b && !strcmp(a, b);
+    free(a), free(b);
+    return same;
+}
+
+int park_output_replaces(const char *out, const char *input) {
+    if (!out || !input || !*out || !*input || !strcmp(out, "-")) return false;
+    /* "x.gpkg|layername=L": the file */
+    const char *bar = strstr(input, "|layername=");
+    char *in = bar ? park_strndup(input, (size_t)(bar - input)) : park_strdup(input);
+    bool hit = same_path(out, in);
+    /* a Shapefile is several files: writing x.dbf replaces part of x.shp */
+    size_t n = strlen(in);
+    if (!hit && n > 4 && !strcasecmp(in + n - 4, ".shp")) {
+        static const char *const side[] = {".shx", ".dbf", ".prj", ".cpg", ".SHX", ".DBF", ".PRJ", ".CPG"};
+        for (size_t i = 0; i < sizeof side / sizeof side[0] && !hit; i++) {
+            char *s = park_asprintf("%.*s%s", (int)(n - 4), in, side[i]);
+            hit = same_path(out, s);
+            free(s);
+        }
+    }
+    /* an output directory replaced as a whole takes the inputs inside it along */
+    if (!hit) {
+        char *co = canonical(out), *ci = canonical(in);
+        size_t lo = co ? strlen(co) : 0;
+        hit = co && ci && lo > 1 && !strncmp(co, ci, lo) && ci[lo] == '/';
+        free(co), free(ci);
+    }
+    free(in);
+    return hit;
 }
