@@ -11,6 +11,13 @@ typedef struct exp_feature {
     const park_parcel *p;  /* borrowed from the source layer */
     GEOSGeometry *g;       /* in the job's target CRS, owned */
     double area_km2;       /* geodesic, from the EPSG:4490 geometry; NAN for lines/points */
+    /* Error as plain numbers that survive any format (issue 13): the positional
+     * error the boundary states (park_parcel.error_m) and the share of its
+     * length on mapped (OSM / anchored) features from a compile provenance;
+     * NAN when unknown. */
+    double error_m, src_share;
+    const char *members;   /* the parcel's layout memberships (park_parcel.layout) when the
+                              layer is the parcel layer itself, else NULL (no `layout` field) */
 } exp_feature;
 
 typedef struct exp_layer {
@@ -20,6 +27,7 @@ typedef struct exp_layer {
     exp_kind kind;
     int multi;             /* points: some feature is a MultiPoint */
     const park_layer *src;
+    int has_members;       /* write a `layout` field (exp_feature.members) */
     exp_feature *f;
     size_t n;
 } exp_layer;

@@ -85,19 +85,22 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
     if (!lyr) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating layer %s: %s", where, l->name, ogr_msg());
 
     int kml = job->format == PARK_EXPORT_KML;
+    enum { X_ID, X_NAME, X_GROUP, X_OFF, X_AREA, X_ERR, X_SHARE, X_LAYOUT, X_PROV, X_DESC, X_N };
     struct {
         const char *name;
         OGRFieldType type;
-    } fields[] = {{"id", OFTString},         {"name", OFTString},     {"group", OFTString},
-                  {"official_km2", OFTReal}, {"area_km2", OFTReal},   {"provenance", OFTString},
-                  {"description", OFTString}};
-    int idx[7];
-    for (int k = 0; k < 7; k++) {
+    } fields[X_N] = {{"id", OFTString},         {"name", OFTString},     {"group", OFTString},
+                     {"official_km2", OFTReal}, {"area_km2", OFTReal},   {"error_m", OFTReal},
+                     {"src_share", OFTReal},    {"layout", OFTString},   {"provenance", OFTString},
+                     {"description", OFTString}};
+    int idx[X_N];
+    for (int k = 0; k < X_N; k++) {
         idx[k] = -1;
-        if ((k == 3 || k == 4) && l->kind != EXP_POLYGON) continue;
-        if (k == 6 && !kml) continue;
+        if ((k == X_OFF || k == X_AREA || k == X_ERR || k == X_SHARE) && l->kind != EXP_POLYGON) continue;
+        if (k == X_LAYOUT && !l->has_members) continue;
+        if (k == X_DESC && !kml) continue;
         OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
-        if (fields[k].type == OFTReal) OGR_Fld_SetPrecision(fd, 6);
+        if (fields[k].type == OFTReal) OGR_Fld_SetPrecision(fd, k == X_ERR ? 1 : k == X_SHARE ? 3 : 6);
         OGRErr e = OGR_L_CreateField(lyr, fd, TRUE);
         OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE)
@@ -108,18 +111,23 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
     for (size_t i = 0; i < l->n; i++) {
         const exp_feature *f = &l->f[i];
         OGRFeatureH of = OGR_F_Create(defn);
-        OGR_F_SetFieldString(of, idx[0], f->p->id);
-        OGR_F_SetFieldString(of, idx[1], f->p->name);
-        OGR_F_SetFieldString(of, idx[2], f->p->layout);
-        if (idx[3] >= 0) {
-            if (isfinite(f->p->official_km2)) OGR_F_SetFieldDouble(of, idx[3], f->p->official_km2);
-            else OGR_F_SetFieldNull(of, idx[3]);
-            OGR_F_SetFieldDouble(of, idx[4], f->area_km2);
+        OGR_F_SetFieldString(of, idx[X_ID], f->p->id);
+        OGR_F_SetFieldString(of, idx[X_NAME], f->p->name);
+        OGR_F_SetFieldString(of, idx[X_GROUP], f->p->layout);
+        if (idx[X_OFF] >= 0) {
+            if (isfinite(f->p->official_km2)) OGR_F_SetFieldDouble(of, idx[X_OFF], f->p->official_km2);
+            else OGR_F_SetFieldNull(of, idx[X_OFF]);
+            OGR_F_SetFieldDouble(of, idx[X_AREA], f->area_km2);
+            if (isfinite(f->error_m)) OGR_F_SetFieldDouble(of, idx[X_ERR], f->error_m);
+            else OGR_F_SetFieldNull(of, idx[X_ERR]);
+            if (isfinite(f->src_share)) OGR_F_SetFieldDouble(of, idx[X_SHARE], f->src_share);
+            else OGR_F_SetFieldNull(of, idx[X_SHARE]);
         }
-        OGR_F_SetFieldString(of, idx[5], f->p->provenance);
+        if (idx[X_LAYOUT] >= 0) OGR_F_SetFieldString(of, idx[X_LAYOUT], f->members ? f->members : "");
+        OGR_F_SetFieldString(of, idx[X_PROV], f->p->provenance);
         if (kml) {
             char *d = kml_description(l, f);
-            OGR_F_SetFieldString(of, idx[6], d);
+            OGR_F_SetFieldString(of, idx[X_DESC], d);
             free(d);
             /* KML style from the same colours as the .qml (KML driver turns the
              * OGR style string into <Style>) */
