@@ -74,6 +74,7 @@ typedef struct park_area_change {
      * error_m. */
     double old_unc_m2, new_unc_m2, change_unc_m2;
     double edited_m;     /* length of the edited boundary not on the baseline's (m) */
+    double error_m;      /* the error_m the baseline states for this boundary; NAN unknown */
     /* Parcels: how the new geometry was made: the baseline's provenance when
      * unchanged; "edited: ..." naming the edited file and its modification time
      * when changed or added (who edited it is not recorded). "" for elements. */

@@ -318,7 +318,7 @@ static char *edited_note(park_ctx *ctx, const park_layer *ed) {
 static void change_init(park_area_change *c, const char *layout, const char *id, const char *name,
                         const char *old_name) {
     memset(c, 0, sizeof *c);
-    c->plan_km2 = c->old_unc_m2 = c->new_unc_m2 = c->change_unc_m2 = NAN;
+    c->plan_km2 = c->old_unc_m2 = c->new_unc_m2 = c->change_unc_m2 = c->error_m = NAN;
     c->layout = park_strdup(layout);
     c->id = park_strdup(id);
     c->name = park_strdup(name);
@@ -347,6 +347,7 @@ static double keep_tol_m(double snap_m) { return snap_m * 4 > 1.0 ? snap_m * 4 :
 static void change_extras(park_ctx *ctx, park_area_change *c, const park_parcel *o, const park_parcel *e, double snap_m,
                           const char *edited) {
     c->plan_km2 = e && isfinite(e->official_km2) ? e->official_km2 : o ? o->official_km2 : NAN;
+    c->error_m = o && o->has_error_m ? o->error_m : NAN;
     uncertainty(ctx, o ? o->geom : NULL, e ? e->geom : NULL, o && o->has_error_m ? o->error_m : NAN, keep_tol_m(snap_m), c);
     if (!edited) return;
     free(c->provenance);

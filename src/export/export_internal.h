@@ -57,6 +57,15 @@ park_status exp_write_ogr(exp_job *job, const char *dir, const char *file, const
 void exp_report_add(exp_job *job, const exp_layer *l, const char *file);
 const char *exp_geometry_name(const exp_layer *l);
 
+/* QGIS's layer_styles table in a GeoPackage being written, and one default
+ * style row in it (QGIS applies it when the layer is opened). */
+park_status exp_gpkg_styles_create(park_ctx *ctx, void *ds, const char *where, void **out);
+park_status exp_gpkg_style_add(park_ctx *ctx, void *styles, const char *table, const char *geomcol, const char *qml,
+                               const char *sld, const char *desc, const char *where);
+/* The style of recompute's diff layer (parcel_changes): gained green, lost red,
+ * hatched where uncertain (new string, free()). */
+char *exp_diff_qml(void);
+
 /* QML for a prepared layer (new string, free()). */
 char *exp_qml(exp_job *job, const exp_layer *l);
 /* OGC SLD 1.1 of the same style, for the styleSLD column (new string, free()). */

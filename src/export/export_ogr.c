@@ -156,59 +156,21 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
     return PARK_OK;
 }
 
-/* QGIS's layer_styles table (columns as QGIS 3.22 creates them for GeoPackage). */
+/* QGIS's layer_styles table, one default style per layer (export_common.c). */
 static park_status write_gpkg_styles(exp_job *job, GDALDatasetH ds, const char *where) {
     park_ctx *ctx = job->ctx;
-    CPLErrorReset();
-    /* primary key "id" as QGIS names it */
-    char **lco = CSLSetNameValue(NULL, "FID", "id");
-    OGRLayerH st = GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, lco);
-    CSLDestroy(lco);
-    if (!st) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating table layer_styles: %s", where, ogr_msg());
-    static const struct {
-        const char *name;
-        OGRFieldType type;
-        int width;
-    } cols[] = {{"f_table_catalog", OFTString, 256}, {"f_table_schema", OFTString, 256}, {"f_table_name", OFTString, 256},
-                {"f_geometry_column", OFTString, 256}, {"styleName", OFTString, 30}, {"styleQML", OFTString, 0},
-                {"styleSLD", OFTString, 0}, {"useAsDefault", OFTInteger, 0}, {"description", OFTString, 0},
-                {"owner", OFTString, 30}, {"ui", OFTString, 30}, {"update_time", OFTDateTime, 0}};
-    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(cols[k].name, cols[k].type);
-        if (cols[k].width) OGR_Fld_SetWidth(fd, cols[k].width);
-        if (cols[k].type == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
-        OGRErr e = OGR_L_CreateField(st, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating layer_styles.%s: %s", where, cols[k].name, ogr_msg());
-    }
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    for (size_t i = 0; i < job->nlayers; i++) {
+    void *st = NULL;
+    park_status rs = exp_gpkg_styles_create(ctx, ds, where, &st);
+    for (size_t i = 0; i < job->nlayers && !rs; i++) {
         const exp_layer *l = &job->layers[i];
         OGRLayerH lyr = GDALDatasetGetLayerByName(ds, l->name);
         const char *geomcol = lyr ? OGR_L_GetGeometryColumn(lyr) : "geom";
         char *qml = exp_qml(job, l), *sld = exp_sld(l);
         char *desc = park_asprintf("%s (parkgis %s)", l->title, PARKGIS_VERSION);
-        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(st));
-        OGR_F_SetFieldString(f, 0, "");
-        OGR_F_SetFieldString(f, 1, "");
-        OGR_F_SetFieldString(f, 2, l->name);
-        OGR_F_SetFieldString(f, 3, geomcol && *geomcol ? geomcol : "geom");
-        OGR_F_SetFieldString(f, 4, l->name);
-        OGR_F_SetFieldString(f, 5, qml);
-        OGR_F_SetFieldString(f, 6, sld);
-        OGR_F_SetFieldInteger(f, 7, 1);
-        OGR_F_SetFieldString(f, 8, desc);
-        OGR_F_SetFieldString(f, 9, "");
-        OGR_F_SetFieldDateTimeEx(f, 11, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, (float)tm.tm_sec, 100);
-        CPLErrorReset();
-        OGRErr e = OGR_L_CreateFeature(st, f);
-        OGR_F_Destroy(f);
+        rs = exp_gpkg_style_add(ctx, st, l->name, geomcol && *geomcol ? geomcol : "geom", qml, sld, desc, where);
         free(qml), free(sld), free(desc);
-        if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing the style of %s: %s", where, l->name, ogr_msg());
     }
-    return PARK_OK;
+    return rs;
 }
 
 /* Closes a dataset and reports a failure GDAL raised while flushing. */
