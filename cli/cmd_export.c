@@ -24,7 +24,10 @@ static void help(void) {
          "  --encoding ENC  Shapefile DBF code page: UTF-8 (default) or CP936 (GBK, for older ArcGIS)\n"
          "  --overwrite     replace an existing output (a directory only if it holds export files only)\n"
          "  Attributes: id, name, group, official_km2 (plan), area_km2 (geodesic, CGCS2000 ellipsoid),\n"
-         "  provenance; Shapefile names: id, name, group, official, area_km2, provenanc (254 bytes).\n"
+         "  error_m (the boundary's stated positional error, m), src_share (share of its length on\n"
+         "  OSM/anchored features), layout (the parcel layer: its layout element ids), provenance.\n"
+         "  Shapefile names: id, name, group, official, area_km2, error_m, src_share, layout, provenanc\n"
+         "  (254 bytes; whole in <layer>.provenance.csv, which parkgis reads back).\n"
          "  Every file-based output is written to DEST.tmp.<pid> and renamed into place at the end.\n"
          "  Exit codes: 2 bad option/CRS/format, 3 bad input, 4 cannot write or DEST exists, 5 unknown layout.");
 }

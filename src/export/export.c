@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 
 #include "export_internal.h"
 
@@ -100,6 +101,22 @@ static bool ascii_name(const char *s) {
     return true;
 }
 
+/* The share of a compiled boundary on mapped features ("share": osm +
+ * anchored of a compile provenance), NAN when the provenance does not say. */
+static double source_share(const char *prov) {
+    double v = NAN;
+    json_object *o = prov && prov[0] == '{' ? json_tokener_parse(prov) : NULL, *sh, *x;
+    if (o && json_object_object_get_ex(o, "share", &sh) && json_object_is_type(sh, json_type_object)) {
+        double t = 0;
+        int any = 0;
+        if (json_object_object_get_ex(sh, "osm", &x)) t += json_object_get_double(x), any = 1;
+        if (json_object_object_get_ex(sh, "anchored", &x)) t += json_object_get_double(x), any = 1;
+        if (any) v = t;
+    }
+    if (o) json_object_put(o);
+    return v;
+}
+
 /* Reprojects every feature into `write_crs` and computes geodesic areas. */
 static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, const char *write_crs) {
     park_ctx *ctx = job->ctx;
@@ -125,6 +142,7 @@ static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, 
         l->title = ll->title && *ll->title ? ll->title : ll->name;
         l->is_primary = ll->is_primary;
         l->src = ll->layer;
+        l->has_members = ll->members && park_layer_count(ll->members) == park_layer_count(ll->layer);
         l->f = calloc(nf, sizeof *l->f);
         if (!l->f) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         l->n = nf;
@@ -133,6 +151,9 @@ static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, 
             exp_feature *f = &l->f[k];
             f->p = p;
             f->area_km2 = NAN;
+            f->error_m = p->has_error_m ? p->error_m : NAN;
+            f->src_share = source_share(p->provenance);
+            f->members = l->has_members ? park_layer_get(ll->members, k)->layout : NULL;
             exp_kind kind;
             int multi;
             if (!p->geom || !kind_of(GEOSGeomTypeId_r(ctx->geos, p->geom), &kind, &multi))
@@ -200,7 +221,7 @@ static bool ends_with_ci(const char *s, const char *suffix) {
  * keeps `--overwrite -o ~` from wiping a home directory. */
 static park_status check_replaceable_dir(park_ctx *ctx, const char *dir) {
     static const char *const ok[] = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml", ".qpj", ".sbn", ".sbx",
-                                     ".gpkg", ".gpkg-wal", ".gpkg-shm", ".geojson", ".json", ".kml"};
+                                     ".gpkg", ".gpkg-wal", ".gpkg-shm", ".geojson", ".json", ".kml", ".provenance.csv"};
     DIR *d = opendir(dir);
     if (!d) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot read directory: %s", dir, strerror(errno));
     struct dirent *e;
