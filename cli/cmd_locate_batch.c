@@ -14,6 +14,7 @@
  * To add a column: one writer function and one line in COLUMNS. */
 #include <errno.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -47,10 +48,11 @@ typedef struct batch_row {
     bool has_point;           /* lon/lat below are set (WGS84) */
     double lon, lat;
     bool has_loc;             /* loc is set (NEED_DIST on a coordinate row) */
-    park_locate_result loc;
     bool has_res;             /* res is set (NEED_RESOLVE, or an address row) */
+    park_buf err;             /* the row's error text, "" when none (kept between rows) */
+    /* from here on set only when has_loc / has_res say so */
+    park_locate_result loc;
     park_resolution res;
-    park_buf err;             /* the row's error text, "" when none */
 } batch_row;
 
 typedef struct batch_col {
@@ -293,6 +295,15 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
             row->parcel = row->res.parcel, row->inside = row->res.inside != 0;
             row->has_point = true, row->lon = row->res.lon, row->lat = row->res.lat;
         }
+    } else if (b->need == NEED_LOCATE) { /* the parcel alone: the grid kernel */
+        double wl, wt;
+        size_t i = (size_t)-1;
+        if ((st = park_datum_to_wgs84(cli->ctx, b->o->datum, lon, lat, &wl, &wt)) == PARK_OK &&
+            (st = park_locate_parcel(cli->ctx, b->layer, wl, wt, PARK_DATUM_WGS84, &i)) == PARK_OK) {
+            row->answered = true, row->inside = i != (size_t)-1;
+            row->parcel = row->inside ? park_layer_get(b->layer, i) : NULL;
+            row->has_point = true, row->lon = wl, row->lat = wt;
+        }
     } else {
         st = park_locate_lonlat(cli->ctx, b->layer, lon, lat, b->o->datum, &row->loc);
         if (st == PARK_OK) {
@@ -410,7 +421,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         if (got == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) continue; /* a blank line */
         rows++;
         park_buf eb = row.err;
-        memset(&row, 0, sizeof row);
+        memset(&row, 0, offsetof(batch_row, loc));
         row.err = eb, row.err.len = 0;
         if (row.err.s) row.err.s[0] = 0;
         row.in = r;

@@ -14,6 +14,9 @@
 
 enum { CSV_BLOCK = 1 << 16 };
 
+/* Bytes that end an unquoted run: separators, record ends, a quote, NUL. */
+static const unsigned char CSV_SPECIAL[256] = {[0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1};
+
 struct park_csv_reader {
     int fd;
     unsigned char *buf; /* buf[pos..len) is unread; one spare byte past len for a NUL */
@@ -179,17 +182,26 @@ park_csv_result park_csv_next(park_csv_reader *r) {
             }
         } else {
             for (;;) {
-                if (b + p == r->len && !more(r, &b)) {
-                    c = EOF;
-                    break;
+                /* the run of ordinary bytes, with a table lookup per byte */
+                const unsigned char *q0 = r->buf + b + p, *q = q0, *end = r->buf + r->len;
+                while (q < end && !CSV_SPECIAL[*q]) q++;
+                size_t run = (size_t)(q - q0);
+                if (w != p) memmove(r->buf + b + w, q0, run);
+                w += run, p += run;
+                if (q == end) {
+                    if (!more(r, &b)) {
+                        c = EOF;
+                        break;
+                    }
+                    continue;
                 }
-                unsigned char ch = r->buf[b + p];
+                unsigned char ch = *q;
                 if (ch == ',' || ch == '\n' || ch == '\r') {
                     c = ch;
                     break;
                 }
                 if (ch == '"') r->plain = false; /* kept as text, but quoted when written */
-                nul |= ch == 0;
+                else nul = true;
                 r->buf[b + w++] = ch;
                 p++;
             }
@@ -338,39 +350,36 @@ void park_csv_put_fixed(park_csv_writer *w, double v, int d) {
 /* ------------------------------------------------------------------ numbers */
 
 int park_csv_parse_number(const char *s, size_t n, double *out, const char **why) {
-    const char *p = s, *e = s + n;
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
     bool neg = false;
     if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
     uint64_t m = 0;
-    int sig = 0, digits = 0, scale = 0;
-    for (; p < e && *p >= '0' && *p <= '9'; p++, digits++)
-        if (sig || *p != '0') {
-            if (++sig > 19) goto slow;
-            m = m * 10 + (uint64_t)(*p - '0');
-        }
+    int digits = 0, scale = 0;
+    unsigned d;
+    for (; p < e && (d = (unsigned)*p - '0') < 10; p++, digits++) m = m * 10 + d;
     if (p < e && *p == '.') {
-        for (p++; p < e && *p >= '0' && *p <= '9'; p++, digits++) {
-            scale--;
-            if (sig || *p != '0') {
-                if (++sig > 19) goto slow;
-                m = m * 10 + (uint64_t)(*p - '0');
-            }
-        }
+        const unsigned char *f = ++p;
+        for (; p < e && (d = (unsigned)*p - '0') < 10; p++) m = m * 10 + d;
+        scale = -(int)(p - f);
+        digits += (int)(p - f);
     }
-    if (!digits) goto slow;
+    /* 19 digits always fit in 64 bits (leading zeros counted: rare, then strtod) */
+    if (!digits || digits > 19) goto slow;
     if (p < e && (*p == 'e' || *p == 'E')) {
         p++;
         bool eneg = false;
         if (p < e && (*p == '+' || *p == '-')) eneg = *p++ == '-';
         int x = 0, xd = 0;
-        for (; p < e && *p >= '0' && *p <= '9'; p++, xd++) {
+        for (; p < e && (d = (unsigned)*p - '0') < 10; p++, xd++) {
             if (xd >= 4) goto slow;
-            x = x * 10 + (*p - '0');
+            x = x * 10 + (int)d;
         }
         if (!xd) goto slow;
         scale += eneg ? -x : x;
     }
     if (p != e || m > (1ULL << 53) || scale < -22 || scale > 22) goto slow;
+    /* Clinger's fast path: m and 10^|scale| are exact doubles, so one
+     * correctly rounded IEEE operation gives strtod's result */
     double v = (double)m;
     v = scale < 0 ? v / POW10[-scale] : v * POW10[scale];
     *out = neg ? -v : v;

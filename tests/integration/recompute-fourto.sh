@@ -44,11 +44,11 @@ if [ $rc != 0 ]; then
 else
     row=$(awk -F, '$1=="parcel" && $3=="baoshan-industrial"' "$T/r.csv")
     echo "baoshan-industrial (北至潘川路 -> 北至新川沙路): $row"
-    echo "$row" | awk -F, '{exit !($5 ~ /^changed/ && ($10 + $11) > 0)}' || bad "baoshan-industrial did not change: $row"
+    echo "$row" | awk -F, '{exit !($5 ~ /^changed/ && ($14 + $15) > 0)}' || bad "baoshan-industrial did not change: $row"
     others=$(awk -F, '$1=="parcel" && $3!="baoshan-industrial" && $5!="unchanged"' "$T/r.csv")
     [ -z "$others" ] || bad "other parcels changed: $others"
     # the parcel's change is the whole park's change when no other parcel moved
-    awk -F, '$1=="parcel" && $3=="baoshan-industrial"{p=$8} $1=="total"{t=$8} END{d=p-t; if(d<0)d=-d; exit !(d<1e-6)}' "$T/r.csv" ||
+    awk -F, '$1=="parcel" && $3=="baoshan-industrial"{p=$11} $1=="total"{t=$11} END{d=p-t; if(d<0)d=-d; exit !(d<1e-6)}' "$T/r.csv" ||
         bad "total change differs from baoshan-industrial's"
 fi
 [ "$(sha256sum <"$src")" = "$sum_before" ] || bad "$src was modified"
