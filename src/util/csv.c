@@ -19,6 +19,7 @@ static const unsigned char CSV_SPECIAL[256] = {[0] = 1, [','] = 1, ['\n'] = 1, [
 
 struct park_csv_reader {
     int fd;
+    size_t block;       /* most bytes one read(2) asks for */
     unsigned char *buf; /* buf[pos..len) is unread; one spare byte past len for a NUL */
     size_t cap, len, pos;
     bool eof, io_failed, too_long, started;
@@ -33,11 +34,14 @@ struct park_csv_reader {
     void *ud;
 };
 
-park_csv_reader *park_csv_reader_new(int fd) {
+park_csv_reader *park_csv_reader_new(int fd) { return park_csv_reader_new_block(fd, CSV_BLOCK); }
+
+park_csv_reader *park_csv_reader_new_block(int fd, size_t block) {
     park_csv_reader *r = calloc(1, sizeof *r);
     if (!r) return NULL;
     r->fd = fd;
-    r->cap = CSV_BLOCK + 1;
+    r->block = block ? block : 1;
+    r->cap = r->block + 1;
     r->buf = malloc(r->cap);
     r->fcap = 16;
     r->off = malloc(r->fcap * sizeof *r->off);
@@ -83,7 +87,9 @@ static size_t more(park_csv_reader *r, size_t *keep) {
     }
     if (r->on_read) r->on_read(r->ud);
     ssize_t n;
-    do n = read(r->fd, r->buf + r->len, r->cap - 1 - r->len);
+    size_t want = r->cap - 1 - r->len;
+    if (want > r->block) want = r->block;
+    do n = read(r->fd, r->buf + r->len, want);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         r->io_failed = true, r->io_errno = errno;

@@ -37,6 +37,9 @@ typedef struct park_csv_reader park_csv_reader;
 
 /* Reads from fd (not closed by the reader). NULL on out of memory. */
 park_csv_reader *park_csv_reader_new(int fd);
+/* The same reading at most `block` bytes at a time, from a buffer that starts
+ * that small (tests and the fuzzer: every refill and growth path on small input). */
+park_csv_reader *park_csv_reader_new_block(int fd, size_t block);
 void park_csv_reader_free(park_csv_reader *r);
 /* Called before each read(2) that may block, e.g. to flush answered rows so a
  * slow pipe sees each answer as its row arrives. */
