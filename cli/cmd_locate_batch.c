@@ -330,6 +330,11 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     bool points = o->lon_col != NULL;
     park_status st;
     if (!(b.layer = cli_layer(cli, &st))) return cli_fail(cli, "locate", st);
+    if (points) { /* many points: the grid kernel answers containment for every locate */
+        int gw, gh;
+        size_t gb;
+        if ((st = park_locate_grid_stats(cli->ctx, b.layer, &gw, &gh, &gb))) return cli_fail(cli, "locate", st);
+    }
     if (!points || b.need >= NEED_RESOLVE) {
         if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli), &b.res))) return cli_fail(cli, "locate", st);
         const char *notes = park_resolver_notes(b.res);
