@@ -24,7 +24,10 @@ static void help(void) {
          "  --encoding ENC  Shapefile DBF code page: UTF-8 (default) or CP936 (GBK, for older ArcGIS)\n"
          "  --overwrite     replace an existing output (a directory only if it holds export files only)\n"
          "  Attributes: id, name, group, official_km2 (plan), area_km2 (geodesic, CGCS2000 ellipsoid),\n"
-         "  provenance; Shapefile names: id, name, group, official, area_km2, provenanc (254 bytes).\n"
+         "  error_m (the boundary's stated positional error, m), src_share (share of its length on\n"
+         "  OSM/anchored features), layout (the parcel layer: its layout element ids), provenance.\n"
+         "  Shapefile names: id, name, group, official, area_km2, error_m, src_share, layout, provenanc\n"
+         "  (254 bytes; whole in <layer>.provenance.csv, which parkgis reads back).\n"
          "  Every file-based output is written to DEST.tmp.<pid> and renamed into place at the end.\n"
          "  Exit codes: 2 bad option/CRS/format, 3 bad input, 4 cannot write or DEST exists, 5 unknown layout.");
 }
@@ -66,10 +69,16 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
     park_status st = park_export_format_parse(cli->ctx, fmt, &eo.format);
     if (st) return cli_usage_error(cli, "export", "%s", park_ctx_errmsg(cli->ctx));
 
+    int rc = cli_refuse_input_as_output(cli, "export", dest, cli->data ? cli->data : park_default_parcels_path(), "parcel layer (--data)");
+    if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "export", st);
     park_layout *lo = NULL;
     if ((st = park_layout_build(cli->ctx, layout, parcels, &lo))) return cli_fail(cli, "export", st);
+    if ((rc = cli_refuse_input_as_output(cli, "export", dest, park_layout_path(lo), "layout definition"))) {
+        park_layout_free(lo);
+        return rc;
+    }
     park_export_report *rep = NULL;
     st = park_export_layout(cli->ctx, lo, dest, &eo, &rep);
     if (st) {

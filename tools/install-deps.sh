@@ -10,7 +10,9 @@ pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-dat
       # export read-back test (tests/integration/export-readback.sh): GDAL and PROJ from Python
       python3-gdal python3-pyproj
       # bench/batch.sh's shapely baseline (issue 11; not needed by the tests)
-      python3-shapely python3-numpy)
+      python3-shapely python3-numpy
+      # fuzzing (tests/fuzz/run.sh): clang-14 and its libFuzzer/sanitizer runtimes
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

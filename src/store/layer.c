@@ -5,12 +5,14 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <gdal.h>
 #include <errno.h>
 #include <iconv.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../internal.h"
@@ -463,6 +465,18 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
 static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
                               const char *encoding, park_layer **out);
 
+/* The first failure GDAL reported while a layer was read. */
+typedef struct gdal_errors {
+    char msg[512];
+    int failures;
+} gdal_errors;
+
+static void CPL_STDCALL record_gdal_error(CPLErr cls, CPLErrorNum no, const char *msg) {
+    (void)no;
+    gdal_errors *e = CPLGetErrorHandlerUserData();
+    if (cls >= CE_Failure && e->failures++ == 0) snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "");
+}
+
 park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer_name,
                             const char *encoding, park_layer **out) {
     *out = NULL;
@@ -471,7 +485,20 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
     if (st == PARK_OK && named && layer_name && strcmp(named, layer_name) != 0)
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
                         named, layer_name);
-    if (st == PARK_OK) st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+    if (st == PARK_OK) {
+        /* Any failure GDAL reports while reading ("fread(349) failed on DBF
+         * file") fails the read naming the file: GDAL itself goes on with
+         * fewer features (issue 12, item 2). */
+        gdal_errors errs = {0};
+        CPLPushErrorHandlerEx(record_gdal_error, &errs);
+        st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+        CPLPopErrorHandler();
+        if (st == PARK_OK && errs.failures) {
+            park_layer_free(*out), *out = NULL;
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: GDAL could not read all of it: %s%s (the file is damaged or cut short; nothing was used)",
+                            path, errs.msg, errs.failures > 1 ? " (and more errors)" : "");
+        }
+    }
     free(path), free(named);
     return st;
 }
@@ -514,6 +541,18 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     if (!lyr) {
         GDALClose(ds);
         return ls;
+    }
+    /* A Shapefile's .shp, .shx and .dbf must agree on the records (shp_check.c) */
+    GDALDriverH drv = GDALGetDatasetDriver(ds);
+    if (drv && !strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile")) {
+        size_t pl = strlen(path);
+        char *shp = pl > 4 && !strcasecmp(path + pl - 4, ".shp") ? park_strdup(path) : park_asprintf("%s/%s.shp", path, OGR_L_GetName(lyr));
+        park_status cs = park_shp_check(ctx, shp);
+        free(shp);
+        if (cs != PARK_OK) {
+            GDALClose(ds);
+            return cs;
+        }
     }
     /* Only a Shapefile (it has SOURCE_ENCODING metadata) has a DBF code page;
      * GeoPackage and GeoJSON text is UTF-8 by definition. */
