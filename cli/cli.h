@@ -15,12 +15,18 @@ typedef struct park_cli {
     const char *data;     /* --data PATH, or NULL for the bundled parcel layer */
     cli_format format;    /* --format table|json|csv (global or per command) */
     park_layer *layer;    /* loaded on first use by cli_layer() */
+    char *gazetteers;     /* --gazetteer DIR (repeatable): the bundled gazetteers plus these,
+                             ':'-separated; NULL when none was given (the bundled ones) */
     const char *prog;     /* "parkgis" */
 } park_cli;
 
 /* The parcel layer (from --data or the bundled default); NULL after printing
  * an error, in which case *st holds the status. Owned by cli. */
 park_layer *cli_layer(park_cli *cli, park_status *st);
+
+/* The gazetteer directories to resolve addresses with: the bundled ones and
+ * every --gazetteer given (global option), ':'-separated; NULL = bundled only. */
+const char *cli_gazetteer_dirs(const park_cli *cli);
 
 /* Prints "parkgis CMD: <ctx error>" to stderr and returns the exit code. */
 int cli_fail(park_cli *cli, const char *cmd, park_status st);

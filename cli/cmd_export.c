@@ -1,7 +1,7 @@
 /* cmd_export.c - `parkgis export`: a layout's layers to Shapefile, GeoPackage,
  * GeoJSON, KML or PostGIS, styled for QGIS (see parkgis_export.h for what each
  * format holds). Prints what was written; the global --format picks table, json
- * or csv for that summary (the command's own -f/--format is the file format). */
+ * or csv for that summary (the file format is -f/--driver). */
 #include <getopt.h>
 #include <stdlib.h>
 #include <string.h>
@@ -10,11 +10,12 @@
 #include "cli.h"
 
 static void help(void) {
-    puts("usage: parkgis [--data PARCELS] export --layout NAME -f FORMAT -o DEST\n"
+    puts("usage: parkgis [--data PARCELS] export --layout NAME [-f DRIVER] -o DEST\n"
          "                [--t_srs EPSG:N] [--encoding UTF-8|CP936] [--overwrite]\n"
          "  --layout NAME   parcels, sanyuan-sanxian-liangqu (三园三线两区), yihe-liangji-sandai\n"
          "                  (一核两极三带), or any layout in the data directory (Chinese aliases accepted)\n"
-         "  -f, --format    shp | gpkg | geojson | kml | pg\n"
+         "  -f, --driver    file format: shp | gpkg | geojson | kml | pg (default from the -o name:\n"
+         "                  .gpkg, .kml, .geojson); --format is what parkgis prints (table|json|csv)\n"
          "  -o, --output    a directory (shp, geojson; also gpkg and kml), a file ending in .gpkg,\n"
          "                  .kml or (one-layer layouts) .geojson, or for pg a PostgreSQL connection\n"
          "                  \"PG:dbname=... host=...\" / \"postgresql://...\"\n"
@@ -23,13 +24,16 @@ static void help(void) {
          "  --encoding ENC  Shapefile DBF code page: UTF-8 (default) or CP936 (GBK, for older ArcGIS)\n"
          "  --overwrite     replace an existing output (a directory only if it holds export files only)\n"
          "  Attributes: id, name, group, official_km2 (plan), area_km2 (geodesic, CGCS2000 ellipsoid),\n"
-         "  provenance; Shapefile names: id, name, group, official, area_km2, provenanc (254 bytes).\n"
+         "  error_m (the boundary's stated positional error, m), src_share (share of its length on\n"
+         "  OSM/anchored features), layout (the parcel layer: its layout element ids), provenance.\n"
+         "  Shapefile names: id, name, group, official, area_km2, error_m, src_share, layout, provenanc\n"
+         "  (254 bytes; whole in <layer>.provenance.csv, which parkgis reads back).\n"
          "  Every file-based output is written to DEST.tmp.<pid> and renamed into place at the end.\n"
          "  Exit codes: 2 bad option/CRS/format, 3 bad input, 4 cannot write or DEST exists, 5 unknown layout.");
 }
 
 int cmd_export(park_cli *cli, int argc, char **argv) {
-    static const struct option opts[] = {{"layout", required_argument, 0, 'l'},   {"format", required_argument, 0, 'f'},
+    static const struct option opts[] = {{"layout", required_argument, 0, 'l'},   {"driver", required_argument, 0, 'f'},
                                          {"output", required_argument, 0, 'o'},   {"t_srs", required_argument, 0, 't'},
                                          {"t-srs", required_argument, 0, 't'},    {"encoding", required_argument, 0, 'e'},
                                          {"overwrite", no_argument, 0, 'w'},      {"help", no_argument, 0, 'h'},
@@ -53,7 +57,14 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
     }
     if (optind < argc) return cli_usage_error(cli, "export", "unexpected argument '%s'", argv[optind]);
     if (!layout) return cli_usage_error(cli, "export", "--layout NAME is required");
-    if (!fmt) return cli_usage_error(cli, "export", "-f FORMAT is required (shp, gpkg, geojson, kml or pg)");
+    if (!fmt && dest) {
+        /* the file name says it: x.gpkg, x.kml, x.geojson */
+        size_t dl = strlen(dest);
+        if (dl > 5 && park_streq_ci(dest + dl - 5, ".gpkg")) fmt = "gpkg";
+        else if (dl > 4 && park_streq_ci(dest + dl - 4, ".kml")) fmt = "kml";
+        else if (dl > 8 && park_streq_ci(dest + dl - 8, ".geojson")) fmt = "geojson";
+    }
+    if (!fmt) return cli_usage_error(cli, "export", "-f/--driver FORMAT is required (shp, gpkg, geojson, kml or pg) unless -o ends in .gpkg, .kml or .geojson");
     if (!dest) return cli_usage_error(cli, "export", "-o DEST is required");
     park_status st = park_export_format_parse(cli->ctx, fmt, &eo.format);
     if (st) return cli_usage_error(cli, "export", "%s", park_ctx_errmsg(cli->ctx));

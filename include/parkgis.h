@@ -117,6 +117,11 @@ typedef struct park_parcel {
     char *four_to;            /* the 四至 text it was compiled from; "" if none */
     struct GEOSGeom_t *geom;  /* (Multi)Polygon, lon/lat EPSG:4490. Owned by the layer. */
     long source_fid;          /* feature id in the source file, for messages */
+    /* The positional error (metres) the source states for this boundary: its
+     * numeric error_m field, else "error_m" of its JSON provenance. Zero-initialised
+     * parcels (has_error_m 0) state none ("error unknown"), never "0 m". */
+    int has_error_m;
+    double error_m;
 } park_parcel;
 
 typedef struct park_layer park_layer;
@@ -150,6 +155,20 @@ park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_n
  * naming the file, the feature and GEOS's reason and place; PARK_OK when every
  * parcel is valid. `validate` reports all of them instead. */
 park_status park_layer_check_valid(park_ctx *ctx, const park_layer *l);
+
+/* Field names of layers that are not parkgis's own (issue 13). parkgis reads
+ * id, name, official_km2, layout, provenance, four_to and error_m, also in the
+ * 10-character forms a Shapefile holds (official_k as QGIS/OGR cut official_km2,
+ * official, provenanc). A mapping names the field that holds one of them in
+ * every layer this context reads afterwards ("id" = "编号"); official_km2 may
+ * carry a unit, "面积:ha" (km2, ha, m2 or mu; default km2), converted on reading.
+ * PARK_ERR_USAGE for an unknown canonical name or unit. */
+park_status park_field_map_set(park_ctx *ctx, const char *canonical, const char *source);
+/* "CANON=SOURCE" (the --field form). */
+park_status park_field_map_parse(park_ctx *ctx, const char *assignment);
+/* A saved mapping: one CANON=SOURCE per line, '#' starts a comment; errors name
+ * the file and line. */
+park_status park_field_map_load(park_ctx *ctx, const char *path);
 
 /* Splits a layer source "PATH|layername=NAME" into new strings *path and *layer
  * (*layer NULL when the source names none; free both with park_free). A source

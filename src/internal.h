@@ -22,6 +22,11 @@ struct park_ctx {
      * store (issue 12, style). */
     void (*on_free[4])(park_ctx *ctx);
     int non_free;
+    /* --field mapping (store/layer.c, park_field_map_set): source field name per
+     * canonical field ("" = the canonical name and its DBF forms), and the factor
+     * from the mapped official area's unit to km². */
+    char field_src[8][128];
+    double official_scale;
 };
 /* Registers fn to run in park_ctx_free (once per fn; at most 4). */
 void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx));

@@ -9,6 +9,8 @@ pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-dat
       postgresql-15 postgresql-client-15 postgresql-15-postgis-3 qgis python3-qgis
       # export read-back test (tests/integration/export-readback.sh): GDAL and PROJ from Python
       python3-gdal python3-pyproj
+      # bench/batch.sh's shapely baseline (issue 11; not needed by the tests)
+      python3-shapely python3-numpy
       # fuzzing (tests/fuzz/run.sh): clang-14 and its libFuzzer/sanitizer runtimes
       clang libclang-rt-14-dev)
 missing=()

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 
 #include "export_internal.h"
 
@@ -65,48 +66,6 @@ void park_export_report_free(park_export_report *r) {
     free(r);
 }
 
-const char *exp_geometry_name(const exp_layer *l) {
-    switch (l->kind) {
-    case EXP_POLYGON: return "MultiPolygon";
-    case EXP_LINE: return "MultiLineString";
-    case EXP_POINT: return l->multi ? "MultiPoint" : "Point";
-    }
-    return "?";
-}
-
-void exp_report_add(exp_job *job, const exp_layer *l, const char *file) {
-    park_export_report *r = job->rep;
-    park_export_item *ni = realloc(r->items, (r->n + 1) * sizeof *ni);
-    if (!ni) return;
-    r->items = ni;
-    park_export_item *it = &r->items[r->n++];
-    it->layer = park_strdup(l->name);
-    it->title = park_strdup(l->title);
-    it->geometry = park_strdup(exp_geometry_name(l));
-    it->features = l->n;
-    it->file = park_strdup(file);
-}
-
-park_status exp_write_text(park_ctx *ctx, const char *path, const char *text) {
-    return park_write_file(ctx, path, text, strlen(text));
-}
-
-char *exp_utf8_truncate(const char *s, size_t max, int *cut) {
-    static const char ell[] = "\xe2\x80\xa6"; /* U+2026 HORIZONTAL ELLIPSIS */
-    size_t len = strlen(s);
-    *cut = 0;
-    if (len <= max) return park_strdup(s);
-    *cut = 1;
-    size_t keep = max >= 3 ? max - 3 : 0;
-    /* back off to the start of a code point: continuation bytes are 10xxxxxx */
-    while (keep > 0 && ((unsigned char)s[keep] & 0xC0) == 0x80) keep--;
-    char *r = malloc(keep + sizeof ell);
-    if (!r) return NULL;
-    memcpy(r, s, keep);
-    memcpy(r + keep, ell, sizeof ell);
-    return r;
-}
-
 /* ------------------------------------------------------------------ preparing layers */
 
 static void job_free_layers(exp_job *job) {
@@ -142,6 +101,22 @@ static bool ascii_name(const char *s) {
     return true;
 }
 
+/* The share of a compiled boundary on mapped features ("share": osm +
+ * anchored of a compile provenance), NAN when the provenance does not say. */
+static double source_share(const char *prov) {
+    double v = NAN;
+    json_object *o = prov && prov[0] == '{' ? json_tokener_parse(prov) : NULL, *sh, *x;
+    if (o && json_object_object_get_ex(o, "share", &sh) && json_object_is_type(sh, json_type_object)) {
+        double t = 0;
+        int any = 0;
+        if (json_object_object_get_ex(sh, "osm", &x)) t += json_object_get_double(x), any = 1;
+        if (json_object_object_get_ex(sh, "anchored", &x)) t += json_object_get_double(x), any = 1;
+        if (any) v = t;
+    }
+    if (o) json_object_put(o);
+    return v;
+}
+
 /* Reprojects every feature into `write_crs` and computes geodesic areas. */
 static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, const char *write_crs) {
     park_ctx *ctx = job->ctx;
@@ -167,6 +142,7 @@ static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, 
         l->title = ll->title && *ll->title ? ll->title : ll->name;
         l->is_primary = ll->is_primary;
         l->src = ll->layer;
+        l->has_members = ll->members && park_layer_count(ll->members) == park_layer_count(ll->layer);
         l->f = calloc(nf, sizeof *l->f);
         if (!l->f) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         l->n = nf;
@@ -175,6 +151,9 @@ static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, 
             exp_feature *f = &l->f[k];
             f->p = p;
             f->area_km2 = NAN;
+            f->error_m = p->has_error_m ? p->error_m : NAN;
+            f->src_share = source_share(p->provenance);
+            f->members = l->has_members ? park_layer_get(ll->members, k)->layout : NULL;
             exp_kind kind;
             int multi;
             if (!p->geom || !kind_of(GEOSGeomTypeId_r(ctx->geos, p->geom), &kind, &multi))
@@ -242,7 +221,7 @@ static bool ends_with_ci(const char *s, const char *suffix) {
  * keeps `--overwrite -o ~` from wiping a home directory. */
 static park_status check_replaceable_dir(park_ctx *ctx, const char *dir) {
     static const char *const ok[] = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml", ".qpj", ".sbn", ".sbx",
-                                     ".gpkg", ".gpkg-wal", ".gpkg-shm", ".geojson", ".json", ".kml"};
+                                     ".gpkg", ".gpkg-wal", ".gpkg-shm", ".geojson", ".json", ".kml", ".provenance.csv"};
     DIR *d = opendir(dir);
     if (!d) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot read directory: %s", dir, strerror(errno));
     struct dirent *e;
@@ -360,6 +339,20 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
         st = park_error(ctx, PARK_ERR_USAGE, "-o %s is a PostgreSQL connection: use -f pg", dest);
         free(dest);
         return st;
+    }
+    /* a file name whose extension names another format: refused, never a
+     * directory of GeoJSON called x.gpkg */
+    {
+        static const struct { const char *ext; park_export_format f; } exts[] = {
+            {".gpkg", PARK_EXPORT_GPKG}, {".kml", PARK_EXPORT_KML}, {".geojson", PARK_EXPORT_GEOJSON},
+            {".json", PARK_EXPORT_GEOJSON}, {".shp", PARK_EXPORT_SHP}, {".qgz", -1}, {".qgs", -1}};
+        for (size_t k = 0; !pg && k < sizeof exts / sizeof exts[0]; k++)
+            if (ends_with_ci(dest, exts[k].ext) && (int)exts[k].f != (int)o->format && exts[k].f != PARK_EXPORT_SHP) {
+                st = park_error(ctx, PARK_ERR_USAGE, "-o %s: the name ends in %s but the format is %s (-f/--driver); give a matching name or driver",
+                                dest, exts[k].ext, park_export_format_name(o->format));
+                free(dest);
+                return st;
+            }
     }
     /* single file or directory? */
     const char *single = NULL; /* file name inside the temp dir when the output is one file */

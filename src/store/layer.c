@@ -7,7 +7,9 @@
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <gdal.h>
+#include <errno.h>
 #include <iconv.h>
+#include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -66,6 +68,8 @@ park_status park_layer_add(park_ctx *ctx, park_layer *l, const park_parcel *p) {
     d->four_to = park_strdup(p->four_to);
     d->geom = p->geom;
     d->source_fid = p->source_fid;
+    d->has_error_m = p->has_error_m && isfinite(p->error_m) && p->error_m >= 0;
+    d->error_m = d->has_error_m ? p->error_m : NAN;
     if (l->index && l->index_free) l->index_free(l->index), l->index = NULL;
     return PARK_OK;
 }
@@ -154,7 +158,7 @@ static void fields_free(field_copies *c) {
 /* The official area of a feature: NAN when unset or blank. False when the
  * value is not a finite, non-negative number: OGR would read a text field's
  * "abc" as 0, and a parcel of 0 km² would pass unnoticed. */
-static bool official_value(OGRFeatureH f, int idx, double *out) {
+static bool official_value(OGRFeatureH f, int idx, double scale, double *out) {
     *out = NAN;
     if (!OGR_F_IsFieldSetAndNotNull(f, idx)) return true;
     const char *s = OGR_F_GetFieldAsString(f, idx);
@@ -162,7 +166,7 @@ static bool official_value(OGRFeatureH f, int idx, double *out) {
     if (!*s) return true;
     double v;
     if (!park_parse_number(s, &v, NULL) || v < 0) return false;
-    *out = v;
+    *out = v * scale;
     return true;
 }
 
@@ -200,6 +204,217 @@ static bool all_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
         !GEOSGeom_getXMax_r(ctx->geos, g, &maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, &maxy))
         return false;
     return minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90;
+}
+
+/* ------------------------------------------------------------------ fields (issue 13) */
+
+/* The fields parkgis reads, with the names a Shapefile may hold them under:
+ * OGR (and so QGIS) cuts official_km2 to "official_k" when it writes a DBF;
+ * parkgis's own Shapefile export writes "official" and "provenanc". */
+enum { FLD_ID, FLD_NAME, FLD_OFFICIAL, FLD_LAYOUT, FLD_PROV, FLD_FOUR, FLD_ERROR, FLD_N };
+static const char *const fld_canon[FLD_N] = {"id", "name", "official_km2", "layout", "provenance", "four_to", "error_m"};
+static const char *const fld_alias[FLD_N][3] = {
+    {NULL}, {NULL}, {"official_k", "official", NULL}, {NULL}, {"provenanc", NULL}, {NULL}, {NULL}};
+
+static int canon_index(const char *name) {
+    for (int i = 0; i < FLD_N; i++)
+        if (!strcmp(name, fld_canon[i])) return i;
+    return -1;
+}
+
+park_status park_field_map_set(park_ctx *ctx, const char *canonical, const char *source) {
+    int k = canon_index(canonical ? canonical : "");
+    if (k < 0)
+        return park_error(ctx, PARK_ERR_USAGE, "--field %s=%s: unknown parkgis field '%s' (expected id, name, official_km2, layout, provenance, four_to or error_m)",
+                          canonical ? canonical : "", source ? source : "", canonical ? canonical : "");
+    if (!source || !*source)
+        return park_error(ctx, PARK_ERR_USAGE, "--field %s=: no source field named (expected %s=FIELD, e.g. id=编号)", canonical, canonical);
+    char name[128];
+    snprintf(name, sizeof name, "%s", source);
+    double scale = 1;
+    char *colon = strrchr(name, ':');
+    if (colon) {
+        static const struct { const char *unit; double km2; } units[] = {
+            {"km2", 1}, {"km²", 1}, {"ha", 0.01}, {"m2", 1e-6}, {"m²", 1e-6}, {"mu", 1.0 / 1500}, {"亩", 1.0 / 1500}};
+        int hit = -1;
+        for (size_t u = 0; u < sizeof units / sizeof units[0]; u++)
+            if (!strcmp(colon + 1, units[u].unit)) hit = (int)u;
+        if (hit < 0 || k != FLD_OFFICIAL)
+            return park_error(ctx, PARK_ERR_USAGE, "--field %s=%s: %s (a unit applies to official_km2 only: km2, ha, m2 or mu, e.g. official_km2=面积:ha)",
+                              canonical, source, k != FLD_OFFICIAL ? "a unit is given" : "unknown unit");
+        scale = units[hit].km2;
+        *colon = '\0';
+    }
+    if (strlen(source) >= sizeof ctx->field_src[0])
+        return park_error(ctx, PARK_ERR_USAGE, "--field %s=%s: field name too long", canonical, source);
+    snprintf(ctx->field_src[k], sizeof ctx->field_src[k], "%s", name);
+    if (k == FLD_OFFICIAL) ctx->official_scale = scale;
+    return PARK_OK;
+}
+
+park_status park_field_map_parse(park_ctx *ctx, const char *a) {
+    const char *eq = a ? strchr(a, '=') : NULL;
+    if (!eq) return park_error(ctx, PARK_ERR_USAGE, "--field '%s': expected CANON=SOURCE, e.g. id=编号 or official_km2=面积", a ? a : "");
+    char canon[64];
+    snprintf(canon, sizeof canon, "%.*s", (int)(eq - a < 63 ? eq - a : 63), a);
+    return park_field_map_set(ctx, canon, eq + 1);
+}
+
+park_status park_field_map_load(park_ctx *ctx, const char *path) {
+    FILE *f = fopen(path, "r");
+    if (!f) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open the field mapping: %s", path, strerror(errno));
+    char line[512];
+    int no = 0;
+    park_status st = PARK_OK;
+    while (!st && fgets(line, sizeof line, f)) {
+        no++;
+        char *h = strchr(line, '#');
+        if (h) *h = '\0';
+        char *b = line, *e = line + strlen(line);
+        while (*b == ' ' || *b == '\t' || *b == '\xef' || *b == '\xbb' || *b == '\xbf') b++; /* and a UTF-8 BOM */
+        while (e > b && (e[-1] == '\n' || e[-1] == '\r' || e[-1] == ' ' || e[-1] == '\t')) *--e = '\0';
+        if (!*b) continue;
+        /* spaces around '=' are the file's layout, not part of the names */
+        char *eq = strchr(b, '=');
+        if (eq) {
+            char *ce = eq, *vb = eq + 1;
+            while (ce > b && (ce[-1] == ' ' || ce[-1] == '\t')) ce--;
+            while (*vb == ' ' || *vb == '\t') vb++;
+            memmove(ce + 1, vb, strlen(vb) + 1);
+            *ce = '=';
+        }
+        st = park_field_map_parse(ctx, b);
+        if (st) {
+            char msg[2048];
+            snprintf(msg, sizeof msg, "%s", ctx->errmsg);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: %s", path, no, msg);
+        }
+    }
+    fclose(f);
+    return st;
+}
+
+typedef struct field_idx {
+    int i[FLD_N];
+    double official_scale;
+} field_idx;
+
+/* Finds every field: a mapped one exactly (missing is an error naming the
+ * layer's fields), else its canonical name, then its DBF forms. */
+static park_status resolve_fields(park_ctx *ctx, OGRFeatureDefnH defn, const char *path, const char *lname, field_idx *fx) {
+    fx->official_scale = 1;
+    for (int k = 0; k < FLD_N; k++) {
+        fx->i[k] = -1;
+        const char *mapped = ctx->field_src[k];
+        if (*mapped) {
+            fx->i[k] = OGR_FD_GetFieldIndex(defn, mapped);
+            if (k == FLD_OFFICIAL && ctx->official_scale > 0) fx->official_scale = ctx->official_scale;
+            if (fx->i[k] < 0) {
+                park_buf b;
+                park_buf_init(&b);
+                for (int j = 0; j < OGR_FD_GetFieldCount(defn); j++)
+                    park_buf_printf(&b, "%s%s", j ? ", " : "", OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)));
+                park_status st = park_error(ctx, PARK_ERR_INPUT, "%s: layer '%s' has no field '%s' (mapped to %s by --field; its fields: %s)", path,
+                                            lname, mapped, fld_canon[k], b.s ? b.s : "none");
+                park_buf_free(&b);
+                return st;
+            }
+            continue;
+        }
+        fx->i[k] = OGR_FD_GetFieldIndex(defn, fld_canon[k]);
+        for (int a = 0; fx->i[k] < 0 && fld_alias[k][a]; a++) fx->i[k] = OGR_FD_GetFieldIndex(defn, fld_alias[k][a]);
+    }
+    if (fx->i[FLD_ID] < 0 || fx->i[FLD_NAME] < 0) {
+        int k = fx->i[FLD_ID] < 0 ? FLD_ID : FLD_NAME;
+        park_buf b;
+        park_buf_init(&b);
+        for (int j = 0; j < OGR_FD_GetFieldCount(defn); j++)
+            park_buf_printf(&b, "%s%s", j ? ", " : "", OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, j)));
+        park_status st = park_error(ctx, PARK_ERR_INPUT,
+                                    "%s: layer '%s' lacks required field '%s' (expected fields: id (ASCII slug), name (Chinese name); optional official_km2, layout, provenance, four_to, error_m; its fields: %s; map another with --field %s=FIELD)",
+                                    path, lname, fld_canon[k], b.s ? b.s : "none", fld_canon[k]);
+        park_buf_free(&b);
+        return st;
+    }
+    return PARK_OK;
+}
+
+/* The error_m a feature states: its numeric field when set, else the JSON
+ * provenance's "error_m". */
+static void feature_error_m(OGRFeatureH f, const field_idx *fx, const char *prov, park_parcel *p) {
+    p->has_error_m = 0, p->error_m = NAN;
+    int fe = fx->i[FLD_ERROR];
+    if (fe >= 0 && OGR_F_IsFieldSetAndNotNull(f, fe)) {
+        double v;
+        if (park_parse_number(OGR_F_GetFieldAsString(f, fe), &v, NULL) && v >= 0) p->has_error_m = 1, p->error_m = v;
+        return;
+    }
+    if (!prov || prov[0] != '{') return;
+    json_object *o = json_tokener_parse(prov), *v;
+    if (o && json_object_object_get_ex(o, "error_m", &v) &&
+        (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int))) {
+        double e = json_object_get_double(v);
+        if (e >= 0) p->has_error_m = 1, p->error_m = e;
+    }
+    if (o) json_object_put(o);
+}
+
+/* A Shapefile holds 254 bytes of text; parkgis's export keeps each whole
+ * provenance in <layer>.provenance.csv beside it (id, provenance). A value that
+ * was cut ("…" at the end) and is a prefix of the sidecar's text for its id is
+ * given back whole; an id the sidecar lacks (a parcel added in QGIS) keeps
+ * what the DBF holds. Returns how many were restored. */
+static size_t restore_provenance(park_ctx *ctx, park_layer *l, const char *path, park_buf *notes) {
+    size_t n = strlen(path);
+    if (n < 4 || !park_streq_ci(path + n - 4, ".shp")) return 0;
+    char *side = park_asprintf("%.*s.provenance.csv", (int)(n - 4), path);
+    size_t restored = 0;
+    if (access(side, R_OK) != 0) {
+        free(side);
+        return 0;
+    }
+    const char *allowed[] = {"CSV", NULL};
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    GDALDatasetH ds = GDALOpenEx(side, GDAL_OF_VECTOR | GDAL_OF_READONLY, allowed, NULL, NULL);
+    CPLPopErrorHandler();
+    OGRLayerH lyr = ds ? GDALDatasetGetLayer(ds, 0) : NULL;
+    int fi = lyr ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), "id") : -1;
+    int fp = lyr ? OGR_FD_GetFieldIndex(OGR_L_GetLayerDefn(lyr), "provenance") : -1;
+    if (fi < 0 || fp < 0) {
+        park_buf_printf(notes, "%s: not a provenance sidecar (expected columns id, provenance); ignored\n", side);
+    } else {
+        static const char ell[] = "\xe2\x80\xa6";
+        OGRFeatureH f;
+        while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
+            char *id = park_strdup(OGR_F_GetFieldAsString(f, fi));
+            const char *full = OGR_F_GetFieldAsString(f, fp);
+            for (size_t i = 0; i < l->n; i++) {
+                park_parcel *p = &l->items[i];
+                size_t pl = strlen(p->provenance);
+                if (strcmp(p->id, id) || pl < 3 || strcmp(p->provenance + pl - 3, ell)) continue;
+                if (strncmp(full, p->provenance, pl - 3) || strlen(full) <= pl - 3) continue;
+                free(p->provenance);
+                p->provenance = park_strdup(full);
+                if (!p->has_error_m) {
+                    /* the whole JSON may state what the cut one could not */
+                    json_object *o = full[0] == '{' ? json_tokener_parse(full) : NULL, *v;
+                    if (o && json_object_object_get_ex(o, "error_m", &v) &&
+                        (json_object_is_type(v, json_type_double) || json_object_is_type(v, json_type_int)) && json_object_get_double(v) >= 0)
+                        p->has_error_m = 1, p->error_m = json_object_get_double(v);
+                    if (o) json_object_put(o);
+                }
+                restored++;
+            }
+            free(id);
+            OGR_F_Destroy(f);
+        }
+    }
+    if (ds) GDALClose(ds);
+    if (restored) park_buf_printf(notes, "%s: %zu provenance text%s cut at the DBF's 254 bytes restored whole from %s\n", path, restored,
+                                  restored == 1 ? "" : "s", side);
+    (void)ctx;
+    free(side);
+    return restored;
 }
 
 /* ------------------------------------------------------------------ which layer */
@@ -390,21 +605,17 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         return es;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
-    int fi_id = OGR_FD_GetFieldIndex(defn, "id"), fi_name = OGR_FD_GetFieldIndex(defn, "name");
-    int fi_off = OGR_FD_GetFieldIndex(defn, "official_km2");
-    if (fi_off < 0) fi_off = OGR_FD_GetFieldIndex(defn, "official"); /* 10-char shapefile name */
-    int fi_layout = OGR_FD_GetFieldIndex(defn, "layout");
-    int fi_prov = OGR_FD_GetFieldIndex(defn, "provenance");
-    if (fi_prov < 0) fi_prov = OGR_FD_GetFieldIndex(defn, "provenanc");
-    int fi_four = OGR_FD_GetFieldIndex(defn, "four_to");
-    if (fi_id < 0 || fi_name < 0) {
+    field_idx fx;
+    {
         /* the message names the layer, so it is written before GDALClose frees it */
-        park_status es = park_error(ctx, PARK_ERR_INPUT,
-                                    "%s: layer '%s' lacks required field '%s' (expected fields: id (ASCII slug), name (Chinese name); optional official_km2, layout, provenance, four_to)",
-                                    path, OGR_L_GetName(lyr), fi_id < 0 ? "id" : "name");
-        GDALClose(ds);
-        return es;
+        park_status es = resolve_fields(ctx, defn, path, OGR_L_GetName(lyr), &fx);
+        if (es) {
+            GDALClose(ds);
+            return es;
+        }
     }
+    int fi_id = fx.i[FLD_ID], fi_name = fx.i[FLD_NAME], fi_off = fx.i[FLD_OFFICIAL];
+    int fi_layout = fx.i[FLD_LAYOUT], fi_prov = fx.i[FLD_PROV], fi_four = fx.i[FLD_FOUR];
 
     /* Source CRS: taken from the file; none -> assume EPSG:4490 if the
      * coordinates are plausibly lon/lat (checked per feature below). */
@@ -433,7 +644,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         park_buf_printf(&l->notes, "%s: --encoding %s ignored: only a Shapefile's DBF has a code page; this file's text is read as UTF-8\n",
                         path, encoding);
     if (fi_off < 0)
-        park_buf_printf(&l->notes, "%s: no official_km2 field; official areas and deviations are left blank\n", path);
+        park_buf_printf(&l->notes, "%s: no official_km2 field (nor official_k, official); official areas and deviations are left blank (map another with --field official_km2=FIELD)\n", path);
     if (!srs) {
         park_buf_printf(&l->notes, "%s: no CRS declared (.prj missing?); coordinates taken as EPSG:4490 lon/lat\n", path);
         is_4490 = true;
@@ -511,7 +722,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             break;
         }
         double official = NAN;
-        if (fi_off >= 0 && !official_value(f, fi_off, &official)) {
+        if (fi_off >= 0 && !official_value(f, fi_off, fx.official_scale, &official)) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): %s '%.60s' is not an area (expected a non-negative number of km², e.g. 11.14)",
                             path, fid, id, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fi_off)), OGR_F_GetFieldAsString(f, fi_off));
             GEOSGeom_destroy_r(ctx->geos, g);
@@ -527,6 +738,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         p.four_to = (char *)four;
         p.geom = g;
         p.source_fid = fid;
+        feature_error_m(f, &fx, p.provenance, &p);
         if (!park_utf8_valid(p.name))
             park_buf_printf(&l->notes, "%s: feature %ld (id '%s'): name is not valid UTF-8 (wrong encoding? try --encoding CP936)\n", path, fid, id);
         st = park_layer_add(ctx, l, &p);
@@ -543,6 +755,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         park_layer_free(l);
         return park_error(ctx, PARK_ERR_INPUT, "%s: layer has no features (expected polygon parcels)", path);
     }
+    restore_provenance(ctx, l, path, &l->notes);
     *out = l;
     return PARK_OK;
 }

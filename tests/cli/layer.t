@@ -39,7 +39,7 @@ $ parkgis validate layer/garbage.geojson
 
 # official_km2 is optional: without it the official columns and the table sum are blank, with a warning
 $ parkgis --data layer/no-official.geojson area --format csv
-! no official_km2 field; official areas and deviations are left blank
+! no official_km2 field (nor official_k, official); official areas and deviations are left blank
 | id,name,official_km2,geodesic_km2,planar_km2(EPSG:4549),deviation_pct
 | a,甲,,0.527,0.527,
 | TOTAL,表内合计 (table sum),,0.527,0.527,
@@ -93,13 +93,50 @@ $ parkgis --data layer/numeric-fields.geojson parcels --format csv
 | 43,8,0.50,4
 
 # an Integer-id shapefile as QGIS and ogr2ogr write it (made here with ogr2ogr;
-# official_km2 is laundered to the 10-char 'official_k', hence the note)
+# official_km2 is laundered to the 10-char 'official_k' and read back under that name, issue 13)
 $ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp layer/numeric-fields.geojson 2>/dev/null && parkgis --data $d/p.shp area --format csv; rc=$?; rm -rf $d; exit $rc
 | id,name,official_km2,geodesic_km2,planar_km2(EPSG:4549),deviation_pct
-| 42,7,,0.527,0.527,
-| 43,8,,0.527,0.527,
-| TOTAL,表内合计 (table sum),,1.054,1.055,
+| 42,7,0.50,0.527,0.527,5.4
+| 43,8,0.50,0.527,0.527,5.4
+| TOTAL,表内合计 (table sum),1.00,1.054,1.055,
 | TOTAL,规划总面积 (stated),30.63,1.054,1.055,-96.6
+
+# Layers that are not ours (issue 13): a bureau's file with 编号/名称/面积 is refused
+# with its fields listed and how to map them ...
+$ parkgis --data layer/bureau.geojson parcels
+! layer 'bureau' lacks required field 'id' (expected fields: id (ASCII slug), name (Chinese name); optional official_km2, layout, provenance, four_to, error_m; its fields: 编号, 名称, 面积; map another with --field id=FIELD)
+? 3
+
+# ... and read with --field (any command; numeric ids; 面积 in hectares converted to km²)
+$ parkgis --data layer/bureau.geojson --field id=编号 --field name=名称 --field official_km2=面积:ha parcels --format csv
+| id,name,official_km2,layout
+| 7,一平方公里,1.00,
+
+# ... or with a saved mapping file
+$ parkgis area --fields layer/bureau.fields --data layer/bureau.geojson --format csv
+| id,name,official_km2,geodesic_km2,planar_km2(EPSG:4549),deviation_pct
+| 7,一平方公里,1.00,1.000,1.000,-0.0
+| TOTAL,表内合计 (table sum),1.00,1.000,1.000,
+| TOTAL,规划总面积 (stated),30.63,1.000,1.000,-96.7
+
+# a mapping naming a field the layer lacks, an unknown parkgis field, a bad line in a mapping file
+$ parkgis --data layer/bureau.geojson --field id=编码 parcels
+! layer/bureau.geojson: layer 'bureau' has no field '编码' (mapped to id by --field; its fields: 编号, 名称, 面积)
+? 3
+
+$ parkgis --field area=面积 parcels
+! unknown parkgis field 'area' (expected id, name, official_km2, layout, provenance, four_to or error_m)
+? 2
+
+$ d=$(mktemp -d) && printf 'id=编号\nofficial_km2=面积:acre\n' > $d/m && parkgis --fields $d/m parcels; rc=$?; rm -rf $d; exit $rc
+! m:2: --field official_km2=面积:acre: unknown unit
+? 3
+
+# QGIS saves official_km2 to a Shapefile as official_k (10 characters): read back, not blank
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 $d/moved.shp layer/square-4549.geojson 2>/dev/null && ogrinfo -so $d/moved.shp moved | grep -o 'official_k:' && parkgis --data $d/moved.shp parcels --format csv; rc=$?; rm -rf $d; exit $rc
+| official_k:
+| id,name,official_km2,layout
+| sq,一平方公里,1.00,core
 
 # Shapefile records must agree (issue 12, item 2): a .dbf cut short (GDAL
 # warned and read 5 of 10 parcels, exit 0) is refused naming the file
