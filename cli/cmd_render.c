@@ -81,6 +81,7 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
     if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "render", st);
+    if ((st = park_layer_check_valid(cli->ctx, parcels))) return cli_fail(cli, "render", st);
     park_layout *lo = NULL;
     if ((st = park_layout_build(cli->ctx, layout, parcels, &lo))) return cli_fail(cli, "render", st);
     st = park_render_layout(cli->ctx, lo, out, &o);
