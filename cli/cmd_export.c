@@ -78,10 +78,16 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
     park_status st = park_export_format_parse(cli->ctx, fmt, &eo.format);
     if (st) return cli_usage_error(cli, "export", "%s", park_ctx_errmsg(cli->ctx));
 
+    int rc = cli_refuse_input_as_output(cli, "export", dest, cli->data ? cli->data : park_default_parcels_path(), "parcel layer (--data)");
+    if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "export", st);
     park_layout *lo = NULL;
     if ((st = park_layout_build(cli->ctx, layout, parcels, &lo))) return cli_fail(cli, "export", st);
+    if ((rc = cli_refuse_input_as_output(cli, "export", dest, park_layout_path(lo), "layout definition"))) {
+        park_layout_free(lo);
+        return rc;
+    }
     park_export_report *rep = NULL;
     st = qgis ? park_export_qgis_project(cli->ctx, lo, qgis, &eo, &rep) : park_export_layout(cli->ctx, lo, dest, &eo, &rep);
     if (st) {

@@ -1,24 +1,19 @@
-/* cmd_locate_address.c - `parkgis locate ADDRESS` and `parkgis locate --batch FILE|-`
- * (issue 5). cmd_locate.c sends here one non-numeric argument, or --batch.
- *
- * Batch mode streams: one CSV record is read, resolved and written before the
- * next is read, so memory does not grow with the file (only the resolver's
- * cache of roads, bounded by the gazetteer). A bad row never stops the run: its
- * error goes into the row's `error` column and is counted in the summary. */
+/* cmd_locate_address.c - `parkgis locate ADDRESS` (issue 5), and the options
+ * of `parkgis locate --batch FILE|-`, which cmd_locate_batch.c runs.
+ * cmd_locate.c sends here one non-numeric argument, or --batch. */
 #include <getopt.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "../src/internal.h"
 #include "cli.h"
+#include "locate_batch.h"
 
 static const char *HELP =
     "usage: parkgis locate ADDRESS [--datum D] [--gazetteer=DIRS] [--format table|json|csv]\n"
     "       parkgis locate --batch FILE.csv|- (--address-column NAME | --lon-column NAME --lat-column NAME)\n"
-    "                      [--datum D] [--gazetteer=DIRS]\n"
+    "                      [--columns LIST] [--datum D] [--gazetteer=DIRS]\n"
     "\n"
     "  Which parcel of 张江高新区宝山园 is this address in? ADDRESS is a Chinese address\n"
     "  (\"上海市宝山区富联一路98弄6号\", \"富联一路富长路口\", \"机器人产业园\", \"上大路站\") or \"LON,LAT\".\n"
@@ -51,6 +46,7 @@ static const char *HELP =
     "      address or 地址, or the only column)\n"
     "  --lon-column NAME --lat-column NAME   columns holding coordinates instead, as plain\n"
     "      decimal degrees (121.38, 3.1e1); hex, inf, nan or empty make the row's error\n"
+    "%s"
     "\n"
     "exit codes: 0 answered (also \"outside the park\"), 2 usage or unreadable address,\n"
     "            3 unreadable batch file, 5 not found / too vague, 70 internal error";
@@ -195,311 +191,17 @@ static void print_one(park_cli *cli, const park_address *a, const park_resolutio
     park_buf_free(&cb), park_buf_free(&sg);
 }
 
-/* ------------------------------------------------------------------ CSV reading (RFC 4180) */
-
-typedef struct csv_reader {
-    int fd;
-    unsigned char buf[1 << 16]; /* own buffer over read(2): a pipe is read as data arrives */
-    size_t pos, len;
-    bool eof;
-    park_buf rec;    /* the record's fields, each NUL-terminated, reused */
-    size_t *off;     /* field start offsets into rec */
-    size_t nf, cap;
-    long line;       /* physical line where the current record starts */
-    long next_line;
-} csv_reader;
-
-static bool csv_fill(csv_reader *r, size_t want) {
-    if (r->pos > 0 && r->pos == r->len) r->pos = r->len = 0;
-    while (!r->eof && r->len - r->pos < want) {
-        if (r->pos > 0) { /* keep the unread tail at the front */
-            memmove(r->buf, r->buf + r->pos, r->len - r->pos);
-            r->len -= r->pos, r->pos = 0;
-        }
-        /* the rows answered so far go out before waiting for more input, so a slow
-         * pipe ("tail -f | parkgis locate --batch -") sees each answer as its row
-         * arrives; on a file this is one flush per 64 KiB read */
-        fflush(stdout);
-        ssize_t n = read(r->fd, r->buf + r->len, sizeof r->buf - r->len);
-        if (n <= 0) r->eof = true; /* a read error ends the input like EOF; reported as a short file */
-        else r->len += (size_t)n;
-    }
-    return r->len - r->pos >= want;
-}
-static int csv_peek(csv_reader *r) { return csv_fill(r, 1) ? r->buf[r->pos] : EOF; }
-static int csv_getc(csv_reader *r) { return csv_fill(r, 1) ? r->buf[r->pos++] : EOF; }
-
-/* Skips a UTF-8 byte-order mark at the start of the input. */
-static void csv_skip_bom(csv_reader *r) {
-    if (csv_fill(r, 3) && !memcmp(r->buf + r->pos, "\xEF\xBB\xBF", 3)) r->pos += 3;
-}
-
-/* Reads one record. 1: got one; 0: end of input; -1: malformed (message in *err,
- * the record's fields so far are kept). Memory is bounded by the longest record. */
-static int csv_next(csv_reader *r, const char **err) {
-    *err = NULL;
-    r->rec.len = 0, r->nf = 0;
-    r->line = r->next_line;
-    int c = csv_getc(r);
-    if (c == EOF) return 0;
-    for (;;) {
-        /* one field */
-        if (r->nf == r->cap) {
-            r->cap = r->cap ? r->cap * 2 : 16;
-            r->off = realloc(r->off, r->cap * sizeof *r->off);
-            if (!r->off) abort();
-        }
-        r->off[r->nf++] = r->rec.len;
-        if (c == '"') {
-            for (;;) {
-                c = csv_getc(r);
-                if (c == EOF) {
-                    park_buf_appendn(&r->rec, "", 1);
-                    *err = "a quoted field is not closed before the end of the input (expected a closing \")";
-                    return -1;
-                }
-                if (c == '"') {
-                    c = csv_getc(r);
-                    if (c == '"') {
-                        park_buf_appendn(&r->rec, "\"", 1);
-                        continue;
-                    }
-                    break; /* the closing quote; c is the character after it */
-                }
-                if (c == '\n') r->next_line++;
-                char ch = (char)c;
-                park_buf_appendn(&r->rec, &ch, 1);
-            }
-            /* after a closing quote only a separator or the end of the record may
-             * follow; anything else is kept (lenient) but the row is reported */
-            while (c != ',' && c != '\n' && c != '\r' && c != EOF) {
-                if (!*err) *err = "text after a closing quote (expected , or the end of the line)";
-                char ch = (char)c;
-                park_buf_appendn(&r->rec, &ch, 1);
-                c = csv_getc(r);
-            }
-        } else {
-            while (c != ',' && c != '\n' && c != '\r' && c != EOF) {
-                char ch = (char)c;
-                park_buf_appendn(&r->rec, &ch, 1);
-                c = csv_getc(r);
-            }
-        }
-        park_buf_appendn(&r->rec, "", 1); /* the field's terminating NUL */
-        if (c == ',') {
-            c = csv_getc(r);
-            continue;
-        }
-        if (c == '\r' && csv_peek(r) == '\n') csv_getc(r);
-        r->next_line++;
-        return *err ? -1 : 1;
-    }
-}
-
-static const char *csv_field(const csv_reader *r, size_t i) { return i < r->nf ? r->rec.s + r->off[i] : ""; }
-
-/* ------------------------------------------------------------------ batch */
-
-static double now_s(void) {
-    struct timespec ts;
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
-}
-
-/* The header row, kept while the reader's buffer is reused for data rows. */
-typedef struct csv_hdr {
-    char *s;
-    size_t *off;
-    size_t nf;
-} csv_hdr;
-static const char *hdr_field(const csv_hdr *h, size_t i) { return i < h->nf ? h->s + h->off[i] : ""; }
-
-static int find_col(const csv_hdr *hdr, const char *name) {
-    for (size_t i = 0; i < hdr->nf; i++)
-        if (!strcmp(hdr_field(hdr, i), name)) return (int)i;
-    for (size_t i = 0; i < hdr->nf; i++) /* then ignoring ASCII case */
-        if (park_streq_ci(hdr_field(hdr, i), name)) return (int)i;
-    return -1;
-}
-
-static int run_batch(park_cli *cli, park_resolver *res, const char *path, const char *addr_col, const char *lon_col,
-                     const char *lat_col, park_datum datum) {
-    FILE *f = strcmp(path, "-") ? fopen(path, "rb") : stdin;
-    csv_reader *rp = f ? calloc(1, sizeof *rp) : NULL;
-    const char *shown = strcmp(path, "-") ? path : "<stdin>";
-    if (!f) {
-        fprintf(stderr, "%s locate: %s: cannot open the batch file (expected a readable CSV file, or - for stdin)\n", cli->prog, path);
-        return park_status_exit_code(PARK_ERR_INPUT);
-    }
-    if (!rp) {
-        fprintf(stderr, "%s locate: out of memory\n", cli->prog);
-        fclose(f);
-        return park_status_exit_code(PARK_ERR_INTERNAL);
-    }
-    csv_reader *r = rp;
-    r->fd = fileno(f), r->next_line = 1;
-    park_buf_init(&r->rec);
-    csv_skip_bom(r);
-    csv_hdr hdr = {0};
-    const char *err;
-    int got = csv_next(r, &err);
-    int rc = 0;
-    if (got <= 0) {
-        fprintf(stderr, "%s locate: %s: %s\n", cli->prog, shown,
-                got == 0 ? "empty file (expected a header row naming the columns)" : err);
-        rc = park_status_exit_code(PARK_ERR_INPUT);
-        goto out;
-    }
-    /* the header: keep a copy, it is written out and used to find columns */
-    hdr.s = park_strndup(r->rec.s, r->rec.len);
-    hdr.off = malloc(r->nf * sizeof *hdr.off);
-    if (!hdr.s || !hdr.off) abort();
-    memcpy(hdr.off, r->off, r->nf * sizeof *hdr.off);
-    hdr.nf = r->nf;
-    int ai = -1, xi = -1, yi = -1;
-    if (lon_col || lat_col) {
-        if (!lon_col || !lat_col) {
-            rc = cli_usage_error(cli, "locate", "--lon-column and --lat-column go together");
-            goto out_hdr;
-        }
-        xi = find_col(&hdr, lon_col), yi = find_col(&hdr, lat_col);
-        if (xi < 0 || yi < 0) {
-            fprintf(stderr, "%s locate: %s: no column named '%s' in the header (columns:", cli->prog, shown, xi < 0 ? lon_col : lat_col);
-            for (size_t i = 0; i < hdr.nf; i++) fprintf(stderr, " %s", hdr_field(&hdr, i));
-            fprintf(stderr, ")\n");
-            rc = park_status_exit_code(PARK_ERR_INPUT);
-            goto out_hdr;
-        }
-    } else {
-        if (addr_col) ai = find_col(&hdr, addr_col);
-        else if ((ai = find_col(&hdr, "address")) < 0 && (ai = find_col(&hdr, "地址")) < 0 && hdr.nf == 1) ai = 0;
-        if (ai < 0) {
-            fprintf(stderr, "%s locate: %s: %s (columns:", cli->prog, shown,
-                    addr_col ? "no such address column in the header" : "which column holds the addresses? give --address-column NAME or --lon-column/--lat-column");
-            for (size_t i = 0; i < hdr.nf; i++) fprintf(stderr, " %s", hdr_field(&hdr, i));
-            fprintf(stderr, ")\n");
-            rc = park_status_exit_code(addr_col ? PARK_ERR_INPUT : PARK_ERR_USAGE);
-            goto out_hdr;
-        }
-    }
-    for (size_t i = 0; i < hdr.nf; i++) {
-        if (i) fputc(',', stdout);
-        park_csv_field(stdout, hdr_field(&hdr, i));
-    }
-    fputs(hdr.nf ? ",parcel_id,parcel,layout,match,confidence,candidates,error\n" : "parcel_id,parcel,layout,match,confidence,candidates,error\n", stdout);
-
-    long rows = 0, located = 0, inside = 0, notfound = 0, bad = 0;
-    bool tty = isatty(2);
-    double t0 = now_s(), last = t0;
-    park_buf cb, eb;
-    park_buf_init(&cb), park_buf_init(&eb);
-    while ((got = csv_next(r, &err)) != 0) {
-        if (r->nf == 1 && !csv_field(r, 0)[0] && got > 0) continue; /* a blank line */
-        rows++;
-        cb.len = 0, eb.len = 0;
-        if (cb.s) cb.s[0] = 0;
-        if (eb.s) eb.s[0] = 0;
-        park_resolution res_ = {0};
-        park_resolution *rr = &res_;
-        park_address *a = NULL;
-        park_status st = PARK_OK;
-        bool answered = false;
-        if (got < 0) {
-            park_buf_printf(&eb, "line %ld: %s", r->line, err);
-        } else if (r->nf != hdr.nf) {
-            park_buf_printf(&eb, "line %ld: %zu fields, the header has %zu (expected one value per column; quote values containing commas)",
-                            r->line, r->nf, hdr.nf);
-        } else if (ai >= 0) {
-            const char *text = csv_field(r, (size_t)ai);
-            if (!park_utf8_valid(text)) {
-                park_buf_printf(&eb, "line %ld: address is not valid UTF-8 (a GBK file? convert it with iconv -f GBK -t UTF-8)", r->line);
-            } else if ((st = park_address_parse(cli->ctx, text, &a)) != PARK_OK) {
-                park_buf_printf(&eb, "line %ld: %s", r->line, park_ctx_errmsg(cli->ctx));
-            } else {
-                st = park_address_resolve(cli->ctx, res, a, datum, rr);
-                if (st == PARK_OK) answered = true;
-                else if (st == PARK_ERR_NOTFOUND) answered = true; /* an answer: not found */
-                else park_buf_printf(&eb, "line %ld: %s", r->line, park_ctx_errmsg(cli->ctx));
-            }
-        } else {
-            double lon, lat;
-            const char *xs = csv_field(r, (size_t)xi), *ys = csv_field(r, (size_t)yi);
-            const char *why;
-            if (!park_parse_number(xs, &lon, &why)) {
-                park_buf_printf(&eb, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 121.38)", r->line, lon_col, xs, why);
-            } else if (!park_parse_number(ys, &lat, &why)) {
-                park_buf_printf(&eb, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 31.35)", r->line, lat_col, ys, why);
-            } else if ((st = park_address_resolve_point(cli->ctx, res, lon, lat, datum, rr)) != PARK_OK) {
-                park_buf_printf(&eb, "line %ld: %s", r->line, park_ctx_errmsg(cli->ctx));
-            } else answered = true;
-        }
-        /* the input columns as read (padded to the header's width so the output
-         * stays rectangular), then the answer */
-        size_t ncols = hdr.nf > r->nf ? hdr.nf : r->nf;
-        if (ncols > hdr.nf) ncols = hdr.nf;
-        for (size_t i = 0; i < ncols; i++) {
-            if (i) fputc(',', stdout);
-            park_csv_field(stdout, csv_field(r, i));
-        }
-        if (ncols) fputc(',', stdout);
-        const park_parcel *p = answered ? rr->parcel : NULL;
-        char conf[32] = "";
-        if (answered) {
-            park_fmt_num(conf, sizeof conf, rr->confidence, 2);
-            candidates_text(&cb, rr, true);
-            if (st == PARK_ERR_NOTFOUND) {
-                notfound++;
-                park_buf_append(&eb, rr->note ? rr->note : park_ctx_errmsg(cli->ctx));
-            } else {
-                located++;
-                inside += rr->inside != 0;
-            }
-        } else bad++;
-        park_csv_field(stdout, p ? p->id : ""), fputc(',', stdout);
-        park_csv_field(stdout, p ? p->name : ""), fputc(',', stdout);
-        park_csv_field(stdout, p ? p->layout : ""), fputc(',', stdout);
-        park_csv_field(stdout, answered ? park_match_name(rr->match) : ""), fputc(',', stdout);
-        park_csv_field(stdout, conf), fputc(',', stdout);
-        park_csv_field(stdout, cb.s ? cb.s : ""), fputc(',', stdout);
-        park_csv_field(stdout, eb.s ? eb.s : "");
-        fputc('\n', stdout);
-        park_resolution_clear(rr);
-        park_address_free(a);
-        park_ctx_clear_error(cli->ctx);
-        if (tty && (rows & 63) == 0) {
-            double t = now_s();
-            if (t - last >= 0.5) {
-                fprintf(stderr, "\r%s locate: %ld rows, %.0f rows/s ", cli->prog, rows, rows / (t - t0));
-                last = t;
-            }
-        }
-        if (ferror(stdout)) break;
-    }
-    park_buf_free(&cb), park_buf_free(&eb);
-    double dt = now_s() - t0;
-    if (tty) fprintf(stderr, "\r\033[K");
-    fprintf(stderr, "%s locate: %ld rows, %ld located (%ld inside a parcel), %ld not found, %ld bad (%.1f s)\n", cli->prog, rows,
-            located, inside, notfound, bad, dt);
-out_hdr:
-    free(hdr.s), free(hdr.off);
-out:
-    park_buf_free(&r->rec);
-    free(r->off);
-    free(r);
-    if (f != stdin) fclose(f);
-    return rc;
-}
-
 /* ------------------------------------------------------------------ entry */
 
 int cmd_locate_address(park_cli *cli, int argc, char **argv) {
-    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ };
+    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS };
     static const struct option opts[] = {{"datum", required_argument, 0, 'd'},    {"format", required_argument, 0, 'f'},
                                          {"batch", required_argument, 0, O_BATCH}, {"address-column", required_argument, 0, O_ADDR},
                                          {"lon-column", required_argument, 0, O_LON}, {"lat-column", required_argument, 0, O_LAT},
-                                         {"gazetteer", required_argument, 0, O_GAZ}, {"help", no_argument, 0, 'h'},
+                                         {"gazetteer", required_argument, 0, O_GAZ}, {"columns", required_argument, 0, O_COLS},
+                                         {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
-    const char *batch = NULL, *addr_col = NULL, *lon_col = NULL, *lat_col = NULL, *gaz = NULL, *datum_s = "wgs84";
+    const char *batch = NULL, *addr_col = NULL, *lon_col = NULL, *lat_col = NULL, *gaz = NULL, *datum_s = "wgs84", *columns = NULL;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
@@ -514,7 +216,8 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         case O_LON: lon_col = optarg; break;
         case O_LAT: lat_col = optarg; break;
         case O_GAZ: gaz = optarg; break;
-        case 'h': puts(HELP); return 0;
+        case O_COLS: columns = optarg; break;
+        case 'h': printf(HELP, CLI_BATCH_HELP), putchar('\n'); return 0;
         default: return cli_usage_error(cli, "locate", "bad option");
         }
     }
@@ -523,8 +226,8 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     if (st) return cli_fail(cli, "locate", st);
     if (batch && optind < argc)
         return cli_usage_error(cli, "locate", "--batch takes addresses from the file; unexpected argument '%s'", argv[optind]);
-    if (!batch && (addr_col || lon_col || lat_col))
-        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column need --batch FILE");
+    if (!batch && (addr_col || lon_col || lat_col || columns))
+        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns need --batch FILE");
     if (!batch && optind + 1 != argc)
         return cli_usage_error(cli, "locate", "expected one ADDRESS (quote an address that contains spaces)");
     if (batch && cli->format == CLI_JSON)
@@ -532,9 +235,13 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     if (batch && addr_col && (lon_col || lat_col))
         return cli_usage_error(cli, "locate", "give either --address-column or --lon-column/--lat-column, not both");
 
+    if (batch) {
+        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, 1};
+        return cli_locate_batch(cli, &bo);
+    }
     /* parse first: an unreadable address needs neither the layer nor the gazetteer */
     park_address *a = NULL;
-    if (!batch && (st = park_address_parse(cli->ctx, argv[optind], &a))) return cli_fail(cli, "locate", st);
+    if ((st = park_address_parse(cli->ctx, argv[optind], &a))) return cli_fail(cli, "locate", st);
     park_layer *layer = cli_layer(cli, &st);
     if (!layer) {
         park_address_free(a);
@@ -547,16 +254,11 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     }
     const char *notes = park_resolver_notes(res);
     if (*notes) fprintf(stderr, "%s locate: warning: %s", cli->prog, notes);
-    int rc;
-    if (batch) {
-        rc = run_batch(cli, res, batch, addr_col, lon_col, lat_col, datum);
-    } else {
-        park_resolution r;
-        st = park_address_resolve(cli->ctx, res, a, datum, &r);
-        if (st == PARK_OK || st == PARK_ERR_NOTFOUND) print_one(cli, a, &r);
-        rc = st ? cli_fail(cli, "locate", st) : 0;
-        park_resolution_clear(&r);
-    }
+    park_resolution r;
+    st = park_address_resolve(cli->ctx, res, a, datum, &r);
+    if (st == PARK_OK || st == PARK_ERR_NOTFOUND) print_one(cli, a, &r);
+    int rc = st ? cli_fail(cli, "locate", st) : 0;
+    park_resolution_clear(&r);
     park_resolver_free(res);
     park_address_free(a);
     return rc;

@@ -55,15 +55,8 @@ static double pct(double old_m2, double new_m2) {
  * another spelling of the path). `b` may be a layer source, "x.gpkg|layername=L":
  * its file is what an output must not replace. */
 static bool same_file(park_ctx *ctx, const char *a, const char *b) {
-    struct stat sa, sb;
-    char *bp = NULL, *bl = NULL;
-    if (park_layer_source_split(ctx, b, &bp, &bl) != PARK_OK) {
-        park_ctx_clear_error(ctx);
-        bp = park_strdup(b);
-    }
-    bool same = stat(a, &sa) == 0 && stat(bp, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    park_free(bp), park_free(bl);
-    return same;
+    (void)ctx;
+    return park_output_replaces(a, b);
 }
 
 static const char *level_name(park_issue_level l) { return l == PARK_ERROR ? "error" : "warning"; }

@@ -68,6 +68,8 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
         return cli_usage_error(cli, "render", "-o '%s': expected a file name ending in .png or .svg", out);
 
     park_status st;
+    int rc = out ? cli_refuse_input_as_output(cli, "render", out, cli->data ? cli->data : park_default_parcels_path(), "parcel layer (--data)") : 0;
+    if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "render", st);
     park_layout *lo = NULL;

@@ -69,6 +69,13 @@ int cli_usage_error(park_cli *cli, const char *cmd, const char *fmt, ...) {
     return park_status_exit_code(PARK_ERR_USAGE);
 }
 
+int cli_refuse_input_as_output(park_cli *cli, const char *cmd, const char *out, const char *input, const char *what) {
+    if (!park_output_replaces(out, input)) return 0;
+    fprintf(stderr, "%s %s: %s: would replace the %s %s; the inputs are never replaced, --overwrite or not (choose another output)\n",
+            cli->prog, cmd, out, what, input);
+    return park_status_exit_code(PARK_ERR_OUTPUT);
+}
+
 bool cli_parse_format(const char *s, cli_format *out) {
     if (!strcmp(s, "table")) *out = CLI_TABLE;
     else if (!strcmp(s, "json")) *out = CLI_JSON;
@@ -144,6 +151,7 @@ int main(int argc, char **argv) {
     park_buf gaz;
     park_buf_init(&gaz);
     int rc = 2;
+    park_atomic_cleanup_on_signals();
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];

@@ -80,6 +80,19 @@ void park_versions(char *buf, size_t len);
 
 /* Frees memory returned by park_* functions that is not an object with its own _free. */
 void park_free(void *p);
+/* Outputs are written under a temporary name and renamed into place when
+ * complete. This installs SIGINT/SIGTERM/SIGHUP handlers that remove those
+ * temporaries and then let the process die of the signal as usual; a program
+ * (the CLI) calls it once at start. Not called, a signal leaves the temporary
+ * "<dest>.tmp.<pid>" behind (the destination is never half-written either way). */
+void park_atomic_cleanup_on_signals(void);
+/* Whether writing the output `out` (a file or directory, existing or not;
+ * "-" is standard output) would replace the input `input` (a path, or a layer
+ * source "x.gpkg|layername=L"): the same file (device and inode, so links and
+ * other spellings of the path count), a file of the same Shapefile, or a
+ * directory that contains it. Every command that writes refuses such an
+ * output, --overwrite or not (issue 12, item 7). */
+int park_output_replaces(const char *out, const char *input); /* 1 or 0 */
 
 /* Parses a plain decimal number, the only form parkgis takes from users:
  * optional sign, digits with an optional fraction, optional exponent ("121.4",

@@ -54,10 +54,17 @@ typedef struct park_address {
     int in_baoshan;    /* 1 宝山区 (said, or implied by a Baoshan town), -1 another district, 0 not said */
 } park_address;
 
-/* Parses `text`. *out is a new address (park_address_free).
- * Errors: PARK_ERR_USAGE for empty text, invalid UTF-8, out-of-range coordinates
- * and text in which no road, park name, district or coordinates can be found; the
- * message quotes the text and shows the expected form. */
+/* The longest address text park_address_parse reads, in bytes (about 340 Chinese
+ * characters; the longest real address in the test lists is under 120 bytes).
+ * Longer text is refused, not cut: in a batch it is one bad row (issue 12). */
+#define PARK_ADDRESS_MAX_BYTES 1024
+
+/* Parses `text`. *out is a new address (park_address_free). Time is linear in
+ * the length of the text.
+ * Errors: PARK_ERR_USAGE for empty text, text longer than PARK_ADDRESS_MAX_BYTES,
+ * invalid UTF-8, out-of-range coordinates and text in which no road, park name,
+ * district or coordinates can be found; the message quotes the text (its start
+ * when too long) and shows the expected form. */
 park_status park_address_parse(park_ctx *ctx, const char *text, park_address **out);
 void park_address_free(park_address *a);
 

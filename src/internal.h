@@ -89,18 +89,44 @@ void park_table_print_csv(const park_table *t, FILE *f);
 void park_table_free(park_table *t);
 void park_csv_field(FILE *f, const char *s); /* RFC 4180 quoting */
 
-/* ---- atomic output: write to "<path>.tmp.<pid>" then rename over <path>. */
+/* ---- atomic output (util/atomic.c): every output is made as "<path>.tmp.<pid>"
+ * beside it and renamed into place after every write, flush, fsync and close
+ * succeeded; on failure, and on SIGINT/SIGTERM/SIGHUP once
+ * park_atomic_cleanup_on_signals was called, the temporary is removed. */
+typedef enum park_atomic_kind {
+    PARK_ATOMIC_FILE, /* f is open on tmp: write with park_atomic_write or fwrite */
+    PARK_ATOMIC_PATH, /* tmp is only a name: a library (GDAL) creates the file there */
+    PARK_ATOMIC_DIR   /* tmp is an empty directory, filled by the caller (flat: files only) */
+} park_atomic_kind;
 typedef struct park_atomic {
-    char *path;
-    char *tmp;
-    FILE *f;
+    char *path; /* the destination (owned) */
+    char *tmp;  /* the temporary beside it (owned) */
+    FILE *f;    /* PARK_ATOMIC_FILE only */
+    int kind;
 } park_atomic;
-/* Opens the temp file. If !overwrite and path exists -> PARK_ERR_OUTPUT. */
+/* A FILE output. If !overwrite and path exists -> PARK_ERR_OUTPUT. */
 park_status park_atomic_open(park_ctx *ctx, park_atomic *a, const char *path, bool overwrite);
-/* Flushes, fsyncs, renames. On any failure the temp file is removed. */
+/* Any kind; tmp is "<path>.tmp.<pid><suffix>" (suffix may be NULL; a driver
+ * that goes by extension wants ".gpkg"). The caller checks existence. */
+park_status park_atomic_begin(park_ctx *ctx, park_atomic *a, const char *path, park_atomic_kind kind, const char *suffix);
+/* A checked fwrite into a FILE output. */
+park_status park_atomic_write(park_ctx *ctx, park_atomic *a, const void *data, size_t len);
+/* Checks and closes (FILE), fsyncs (every kind, a directory file by file),
+ * renames (a directory that exists is swapped atomically). On failure the
+ * temporary is removed, the destination untouched. */
 park_status park_atomic_commit(park_ctx *ctx, park_atomic *a);
-/* Removes the temp file (use on error paths). Safe to call after commit. */
+/* DIR kind: renames the one file `name` of the temporary directory to the
+ * destination (GDAL writes single-file outputs into a directory so they keep
+ * their extension), then removes the directory. */
+park_status park_atomic_commit_member(park_ctx *ctx, park_atomic *a, const char *name);
+/* Removes the temporary (use on error paths). Safe after commit. */
 void park_atomic_abort(park_atomic *a);
+/* park_atomic_cleanup_on_signals: public, see parkgis.h */
+/* A whole file (inside a temporary directory): write, flush, fsync and close
+ * each checked; a partial file is removed. */
+park_status park_write_file(park_ctx *ctx, const char *path, const void *data, size_t len);
+/* Removes a directory and the plain files in it (one level). */
+void park_remove_flat_dir(const char *dir);
 /* Renames a finished temp file or directory into place (exists check done by caller). */
 park_status park_rename_into_place(park_ctx *ctx, const char *tmp, const char *path);
 

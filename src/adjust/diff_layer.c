@@ -87,14 +87,15 @@ park_status park_recompute_write_diff(park_ctx *ctx, const park_recompute_report
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv) return park_error(ctx, PARK_ERR_INTERNAL, "GDAL has no GPKG driver");
     /* The temp name keeps the .gpkg extension (the driver expects it). */
-    char *tmp = park_asprintf("%s.tmp%ld.gpkg", path, (long)getpid());
-    unlink(tmp);
+    park_atomic out;
+    park_status ast = park_atomic_begin(ctx, &out, path, PARK_ATOMIC_PATH, ".gpkg");
+    if (ast) return ast;
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+    GDALDatasetH ds = GDALCreate(drv, out.tmp, 0, 0, 0, GDT_Unknown, NULL);
     CPLPopErrorHandler();
     if (!ds) {
         park_status st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create GeoPackage: %s", path, CPLGetLastErrorMsg());
-        free(tmp);
+        park_atomic_abort(&out);
         return st;
     }
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
@@ -137,8 +138,7 @@ park_status park_recompute_write_diff(park_ctx *ctx, const park_recompute_report
     GDALClose(ds);
     if (!st && CPLGetLastErrorType() >= CE_Failure)
         st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot finish writing: %s", path, CPLGetLastErrorMsg());
-    if (!st) st = park_rename_into_place(ctx, tmp, path);
-    if (st) unlink(tmp);
-    free(tmp);
+    if (!st) st = park_atomic_commit(ctx, &out);
+    else park_atomic_abort(&out);
     return st;
 }

@@ -833,6 +833,21 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
                 GEOSGeom_destroy_r(ctx->geos, ll);
                 ll = as_multi(ctx->geos, snapped);
             }
+            if (!GEOSisValid_r(ctx->geos, ll)) {
+                /* blocks whose union, snapped to the grid, nests one shell in
+                 * another (a block lying inside the other's ring): GEOS makes it
+                 * valid and the warning says so */
+                char *why = GEOSisValidReason_r(ctx->geos, ll);
+                GEOSGeometry *mv = GEOSMakeValid_r(ctx->geos, ll);
+                if (mv && GEOSisValid_r(ctx->geos, mv)) {
+                    park_buf_printf(&c.warn, "%s (%s): compiled polygon was not valid (%s): repaired with GEOSMakeValid\n", set->path, r->id, why ? why : "?");
+                    GEOSGeom_destroy_r(ctx->geos, ll);
+                    ll = as_multi(ctx->geos, mv);
+                } else if (mv) {
+                    GEOSGeom_destroy_r(ctx->geos, mv);
+                }
+                if (why) GEOSFree_r(ctx->geos, why);
+            }
             GEOSNormalize_r(ctx->geos, ll);
             double m2 = 0;
             rc = park_area_geodesic(ctx, ll, &m2);

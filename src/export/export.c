@@ -243,67 +243,6 @@ static park_status check_replaceable_dir(park_ctx *ctx, const char *dir) {
     return st;
 }
 
-/* Removes a directory we made and the plain files in it (one level). */
-static void remove_tree(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            unlinkat(dirfd(d), e->d_name, 0);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-/* Flushes every file of the temp directory to disk before it is renamed, so the
- * rename never publishes data still only in the page cache. */
-static park_status sync_tree(park_ctx *ctx, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot read directory: %s", dir, strerror(errno));
-    struct dirent *e;
-    park_status st = PARK_OK;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        int fd = openat(dirfd(d), e->d_name, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0) {
-            st = park_error(ctx, PARK_ERR_OUTPUT, "Failure writing %s/%s: %s", dir, e->d_name, strerror(errno));
-            if (fd >= 0) close(fd);
-            break;
-        }
-        close(fd);
-    }
-    if (st == PARK_OK) fsync(dirfd(d));
-    closedir(d);
-    return st;
-}
-
-static park_status commit_dir(park_ctx *ctx, const char *tmp, const char *dest) {
-    if (access(dest, F_OK) != 0) return park_rename_into_place(ctx, tmp, dest);
-    /* Swap atomically: afterwards tmp holds the old export, which we delete. */
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
-        remove_tree(tmp);
-        return PARK_OK;
-    }
-    /* Filesystems without RENAME_EXCHANGE: move the old one aside first. */
-    char *old = park_asprintf("%s.old.%ld", dest, (long)getpid());
-    if (rename(dest, old) != 0) {
-        park_status st = park_error(ctx, PARK_ERR_OUTPUT, "cannot move %s aside to replace it: %s", dest, strerror(errno));
-        free(old);
-        return st;
-    }
-    if (rename(tmp, dest) != 0) {
-        int err = errno;
-        rename(old, dest);
-        free(old);
-        return park_error(ctx, PARK_ERR_OUTPUT, "cannot rename %s to %s: %s", tmp, dest, strerror(err));
-    }
-    remove_tree(old);
-    free(old);
-    return PARK_OK;
-}
-
 /* "PG:dbname=x password=secret" / "postgresql://u:secret@h/db" with the password hidden. */
 static char *hide_password(const char *conn) {
     park_buf b;
@@ -440,7 +379,8 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
 
     park_export_report *rep = calloc(1, sizeof *rep);
     job.rep = rep;
-    char *tmp = NULL;
+    park_atomic out = {0};
+    const char *tmp = NULL;
     if (!pg) {
         struct stat sb;
         if (stat(dest, &sb) == 0) {
@@ -454,11 +394,8 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
     }
     if (!st) st = prepare(&job, layers, n, write_crs);
     if (!st && !pg) {
-        tmp = park_asprintf("%s.tmp.%ld", dest, (long)getpid());
-        if (mkdir(tmp, 0777) != 0) {
-            st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create temporary directory beside the output: %s", tmp, strerror(errno));
-            free(tmp), tmp = NULL;
-        }
+        st = park_atomic_begin(ctx, &out, dest, PARK_ATOMIC_DIR, NULL);
+        if (!st) tmp = out.tmp;
     }
     if (!st) {
         switch (o->format) {
@@ -477,17 +414,9 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
         }
         }
     }
-    if (!st && tmp) st = sync_tree(ctx, tmp);
-    if (!st && tmp) {
-        if (single) {
-            char *inner = park_asprintf("%s/%s", tmp, single_name);
-            st = park_rename_into_place(ctx, inner, dest);
-            free(inner);
-            if (!st) remove_tree(tmp);
-        } else st = commit_dir(ctx, tmp, dest);
-    }
-    if (st && tmp) remove_tree(tmp);
-    free(tmp);
+    if (!st && tmp) st = single ? park_atomic_commit_member(ctx, &out, single_name) : park_atomic_commit(ctx, &out);
+    if (st && tmp) park_atomic_abort(&out);
+    tmp = NULL;
 
     if (!st) {
         /* final paths in the report */

@@ -38,14 +38,7 @@ void exp_report_add(exp_job *job, const exp_layer *l, const char *file) {
 }
 
 park_status exp_write_text(park_ctx *ctx, const char *path, const char *text) {
-    FILE *f = fopen(path, "wb");
-    if (!f) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create: %s", path, strerror(errno));
-    size_t n = strlen(text);
-    int bad = fwrite(text, 1, n, f) != n;
-    int err = errno;
-    if (fclose(f) != 0 && !bad) bad = 1, err = errno;
-    if (bad) return park_error(ctx, PARK_ERR_OUTPUT, "Failure writing %s: %s", path, strerror(err));
-    return PARK_OK;
+    return park_write_file(ctx, path, text, strlen(text));
 }
 
 char *exp_utf8_truncate(const char *s, size_t max, int *cut) {

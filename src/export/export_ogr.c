@@ -8,6 +8,8 @@
  * feature colours as KML styles.
  * PostGIS: one table per layer in one transaction, plus a geography column
  * `geog` (EPSG:4490, GRS80) so ST_Area(geog) gives the geodesic area. */
+#include <unistd.h>
+#include <cpl_vsi.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -182,7 +184,33 @@ static park_status close_ds(park_ctx *ctx, GDALDatasetH ds, const char *where) {
     return PARK_OK;
 }
 
+static park_status write_file_to(exp_job *job, const char *path, size_t first, size_t count);
+
+/* GeoJSON and KML: GDAL's writers do not report a failed write or close (a
+ * full disk gave exit 0 and a cut file renamed over good output, issue 12
+ * item 3). They write into memory (/vsimem) and the bytes go to disk through
+ * park_write_file, which checks every write, the flush, fsync and close. */
 static park_status write_file(exp_job *job, const char *path, size_t first, size_t count) {
+    if (job->format != PARK_EXPORT_GEOJSON && job->format != PARK_EXPORT_KML) return write_file_to(job, path, first, count);
+    park_ctx *ctx = job->ctx;
+    const char *slash = strrchr(path, '/');
+    char *mem = park_asprintf("/vsimem/parkgis-%ld-%p/%s", (long)getpid(), (void *)job, slash ? slash + 1 : path);
+    park_status st = write_file_to(job, mem, first, count);
+    if (!st) {
+        vsi_l_offset len = 0;
+        GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
+        st = buf ? park_write_file(ctx, path, buf, (size_t)len)
+                 : park_error(ctx, PARK_ERR_INTERNAL, "%s: GDAL wrote nothing (no in-memory file %s)", path, mem);
+    }
+    /* the in-memory file and any sidecar the driver made beside it */
+    char *dir = park_strdup(mem);
+    *strrchr(dir, '/') = 0;
+    VSIRmdirRecursive(dir);
+    free(dir), free(mem);
+    return st;
+}
+
+static park_status write_file_to(exp_job *job, const char *path, size_t first, size_t count) {
     park_ctx *ctx = job->ctx;
     GDALDriverH drv = GDALGetDriverByName(driver_name(job->format));
     if (!drv) return park_error(ctx, PARK_ERR_INTERNAL, "GDAL was built without the %s driver", driver_name(job->format));

@@ -132,9 +132,13 @@ static park_status gz_push(park_gazetteer *gz, park_feature *f) {
 
 /* ------------------------------------------------------------------ reading */
 
-static const char *fstr(OGRFeatureH f, int idx) {
-    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) return "";
-    return OGR_F_GetFieldAsString(f, idx);
+/* A copy of the field's text ("" when absent or unset); the caller frees it.
+ * Copied at once: for a non-string field (say a numeric name) OGR returns a
+ * per-feature scratch buffer that the next OGR_F_GetFieldAsString overwrites
+ * (issue 12, item 1). NULL only when out of memory. */
+static char *fstr(OGRFeatureH f, int idx) {
+    if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) return park_strdup("");
+    return park_strdup(OGR_F_GetFieldAsString(f, idx));
 }
 
 static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path) {
@@ -159,7 +163,13 @@ static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path
     long idx = 0;
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         idx++;
-        const char *name = fstr(f, fi_name), *prov = fstr(f, fi_prov);
+        char *name = fstr(f, fi_name), *prov = fstr(f, fi_prov);
+        if (!name || !prov) {
+            free(name), free(prov);
+            OGR_F_Destroy(f);
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            break;
+        }
         OGRGeometryH og = OGR_F_GetGeometryRef(f);
         OGRwkbGeometryType gt = og ? wkbFlatten(OGR_G_GetGeometryType(og)) : wkbNone;
         if (!*name) {
@@ -173,6 +183,7 @@ static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld ('%s'): error_m missing or negative (expected estimated positional error in metres)", path, idx, name);
         }
         if (st != PARK_OK) {
+            free(name), free(prov);
             OGR_F_Destroy(f);
             break;
         }
@@ -180,6 +191,7 @@ static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path
         int sz = OGR_G_WkbSize(og);
         unsigned char *wkb = malloc((size_t)sz);
         if (!wkb) {
+            free(name), free(prov);
             OGR_F_Destroy(f);
             st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
             break;
@@ -196,15 +208,16 @@ static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld ('%s'): %s (expected a non-empty line in lon/lat degrees, WGS84/CGCS2000)",
                             path, idx, name, g ? "coordinates empty or not lon/lat" : "unreadable geometry");
             if (g) GEOSGeom_destroy_r(ctx->geos, g);
+            free(name), free(prov);
             OGR_F_Destroy(f);
             break;
         }
         park_feature pf = {0};
-        pf.name = park_strdup(name);
-        pf.aliases = park_strdup(fstr(f, fi_alias));
-        pf.kind = park_strdup(fstr(f, fi_kind));
-        pf.provenance = park_strdup(prov);
-        pf.method = park_strdup(fstr(f, fi_method));
+        pf.name = name;
+        pf.aliases = fstr(f, fi_alias);
+        pf.kind = fstr(f, fi_kind);
+        pf.provenance = prov;
+        pf.method = fstr(f, fi_method);
         pf.error_m = OGR_F_GetFieldAsDouble(f, fi_err);
         pf.geom = g;
         OGR_F_Destroy(f);

@@ -210,6 +210,11 @@ static GEOSGeometry *valid_copy(park_ctx *ctx, const GEOSGeometry *g) {
 
 /* ------------------------------------------------------------------ vector files */
 
+/* A copy of the field's text ("" when absent or unset); the caller frees it. NULL only when out of memory. */
+static char *field_dup(OGRFeatureH f, int idx) {
+    return park_strdup(idx >= 0 && OGR_F_IsFieldSetAndNotNull(f, idx) ? OGR_F_GetFieldAsString(f, idx) : "");
+}
+
 /* Reads an OGR vector file of any geometry type into a park_layer (fields id,
  * name, group or layout, provenance, official_km2; all optional but id). Used
  * for the derived element geometry and the companion layers. Coordinates:
@@ -253,10 +258,19 @@ static park_status read_vector(park_ctx *ctx, const char *path, park_layer **out
     OGRFeatureH f;
     while (st == PARK_OK && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
         long fid = (long)OGR_F_GetFID(f);
-        const char *id = OGR_F_IsFieldSetAndNotNull(f, fi_id) ? OGR_F_GetFieldAsString(f, fi_id) : "";
+        /* copied at once: for a non-string field OGR returns a per-feature
+         * scratch buffer that the next OGR_F_GetFieldAsString reuses (issue 12, item 1) */
+        char *id = field_dup(f, fi_id), *name = field_dup(f, fi_name), *group = field_dup(f, fi_group), *prov = field_dup(f, fi_prov);
+        if (!id || !name || !group || !prov) {
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            free(id), free(name), free(group), free(prov);
+            OGR_F_Destroy(f);
+            break;
+        }
         OGRGeometryH og = OGR_F_GetGeometryRef(f);
         if (!og || OGR_G_IsEmpty(og)) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') has no geometry", path, fid, id);
+            free(id), free(name), free(group), free(prov);
             OGR_F_Destroy(f);
             break;
         }
@@ -271,6 +285,7 @@ static park_status read_vector(park_ctx *ctx, const char *path, park_layer **out
         }
         if (!g) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): unreadable geometry", path, fid, id);
+            free(id), free(name), free(group), free(prov);
             OGR_F_Destroy(f);
             break;
         }
@@ -283,9 +298,9 @@ static park_status read_vector(park_ctx *ctx, const char *path, park_layer **out
         if (st == PARK_OK) {
             park_parcel p = {0};
             p.id = (char *)id;
-            p.name = (char *)(fi_name >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_name) ? OGR_F_GetFieldAsString(f, fi_name) : "");
-            p.layout = (char *)(fi_group >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_group) ? OGR_F_GetFieldAsString(f, fi_group) : "");
-            p.provenance = (char *)(fi_prov >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_prov) ? OGR_F_GetFieldAsString(f, fi_prov) : "");
+            p.name = name;
+            p.layout = group;
+            p.provenance = prov;
             p.four_to = "";
             p.official_km2 = fi_off >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_off) ? OGR_F_GetFieldAsDouble(f, fi_off) : NAN;
             p.geom = g;
@@ -293,6 +308,7 @@ static park_status read_vector(park_ctx *ctx, const char *path, park_layer **out
             st = park_layer_add(ctx, l, &p);
             if (st != PARK_OK) GEOSGeom_destroy_r(ctx->geos, g);
         }
+        free(id), free(name), free(group), free(prov);
         OGR_F_Destroy(f);
     }
     free(src_crs);

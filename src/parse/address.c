@@ -243,7 +243,10 @@ static int cn_unit(unsigned cp) {
 static bool is_numeral(unsigned cp) { return is_digit(cp) || cn_digit(cp) >= 0 || cn_unit(cp) > 0; }
 
 /* Reads a number at c[*i] (ASCII digits, or Chinese numerals "九十八"); writes its
- * decimal text to out. false when none. */
+ * decimal text to out. false when none. A digit run ("一零八") is copied digit by
+ * digit like ASCII digits (cut at outlen); a value with units ("二千零五") is summed
+ * in unsigned arithmetic and saturates far above any house number, so a hostile
+ * run of numerals cannot overflow (issue 12). */
 static bool read_number(const unsigned *c, size_t n, size_t *i, char *out, size_t outlen) {
     size_t j = *i;
     if (j < n && is_digit(c[j])) {
@@ -253,24 +256,31 @@ static bool read_number(const unsigned *c, size_t n, size_t *i, char *out, size_
         *i = j;
         return true;
     }
-    long total = 0, cur = -1;
-    bool any = false, plain = true; /* plain: digit run like 一零八 */
-    long plainval = 0;
-    while (j < n && (cn_digit(c[j]) >= 0 || cn_unit(c[j]))) {
+    unsigned long long total = 0;
+    const unsigned long long cap = 1000000000000ULL;
+    int cur = -1;
+    bool plain = true; /* plain: digit run like 一零八 */
+    size_t k = 0;
+    for (; j < n; j++) {
         int d = cn_digit(c[j]), u = cn_unit(c[j]);
+        if (d < 0 && !u) break;
         if (d >= 0) {
             cur = d;
-            plainval = plainval * 10 + d;
+            if (k + 1 < outlen && !(k == 0 && d == 0)) out[k++] = (char)('0' + d); /* "零八" is 8 */
         } else {
             plain = false;
-            total += (cur < 0 ? 1 : cur) * u; /* "十二" = 12 */
+            if (total < cap) total += (unsigned long long)(cur < 0 ? 1 : cur) * (unsigned long long)u; /* "十二" = 12 */
             cur = -1;
         }
-        any = true, j++;
     }
-    if (!any) return false;
-    if (cur > 0) total += cur;
-    snprintf(out, outlen, "%ld", plain ? plainval : total);
+    if (j == *i) return false;
+    if (plain) {
+        if (k == 0) out[k++] = '0';
+        out[k] = 0;
+    } else {
+        if (cur > 0) total += (unsigned long long)cur;
+        snprintf(out, outlen, "%llu", total);
+    }
     *i = j;
     return true;
 }
@@ -374,8 +384,9 @@ static int find_park(const unsigned *c, size_t n, size_t *at, size_t *len) {
 /* A road at c[i..]: name characters then a suffix. Name characters are CJK, ASCII
  * letters, or digits directly before the suffix ("富联1路", "G1501公路"); the scan
  * stops at a house number ("98弄") or a separator. Returns the end (exclusive),
- * 0 when there is no road here. */
-static size_t read_road(const unsigned *c, size_t n, size_t i) {
+ * 0 when there is no road here; then *stop is where the scan ended (see road_at). */
+static size_t read_road_scan(const unsigned *c, size_t n, size_t i, size_t *stop) {
+    *stop = i;
     size_t j = i, name = 0;
     /* an expressway code, "G1501" / "S20", with or without 高速(公路) after it */
     if (i < n && (c[i] == 'G' || c[i] == 'S' || c[i] == 'g' || c[i] == 's') && i + 1 < n && is_digit(c[i + 1]) &&
@@ -404,10 +415,41 @@ static size_t read_road(const unsigned *c, size_t n, size_t i) {
                 name += k - j, j = k;
                 continue;
             }
+            if (j == i) j = k; /* a digit run not before a suffix: no start inside it reads a road */
         }
         break;
     }
+    *stop = j;
     return 0;
+}
+
+/* Where read_road is known to fail: from every start in (lo, hi). */
+typedef struct road_memo {
+    size_t lo, hi;
+} road_memo;
+
+static bool expressway_start(const unsigned *c, size_t n, size_t i) {
+    return (c[i] == 'G' || c[i] == 'S' || c[i] == 'g' || c[i] == 's') && i + 1 < n && is_digit(c[i + 1]);
+}
+
+/* read_road, in linear time over a run of calls at increasing starts (a hostile
+ * 20,000-letter field took 89 s when every start rescanned to the end, issue 12
+ * item 4). A failed scan from i over name letters c[i..stop) also fails from
+ * every start inside: each condition for a road there (a suffix after a
+ * non-empty name, a 2-character name before 弄) would have held, with a longer
+ * name, from i. The one exception is an expressway code ("中G1501"), which needs
+ * the character before it and is checked anew. A failed scan of a digit run
+ * fails from every digit of the run the same way. */
+static size_t road_at(const unsigned *c, size_t n, size_t i, road_memo *m) {
+    if (i > m->lo && i < m->hi && !expressway_start(c, n, i)) return 0;
+    size_t stop, r = read_road_scan(c, n, i, &stop);
+    if (!r && stop > i + 1) m->lo = i, m->hi = stop;
+    return r;
+}
+
+static size_t read_road(const unsigned *c, size_t n, size_t i) {
+    size_t stop;
+    return read_road_scan(c, n, i, &stop);
 }
 
 static const char *const CROSS_JOINERS[] = {"交汇", "与", "和", "及", "、", "/", "&", "x", "X", "×", "-", NULL};
@@ -419,6 +461,13 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     if (!text) text = "";
     if (!park_utf8_valid(text))
         return park_error(ctx, PARK_ERR_USAGE, "address is not valid UTF-8 (expected UTF-8 text such as 上海市宝山区富联一路98弄6号)");
+    size_t tlen = strlen(text);
+    if (tlen > PARK_ADDRESS_MAX_BYTES) {
+        size_t cut = 30; /* quote the start, on a character boundary */
+        while (cut < tlen && ((unsigned char)text[cut] & 0xC0) == 0x80) cut++;
+        return park_error(ctx, PARK_ERR_USAGE, "address '%.*s...' is %zu bytes long (at most %d bytes are read: an address, not a document)",
+                          (int)cut, text, tlen, PARK_ADDRESS_MAX_BYTES);
+    }
     park_address *a = calloc(1, sizeof *a);
     if (!a) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     char **fields[] = {&a->province, &a->city, &a->district, &a->town,  &a->road,     &a->road2, &a->relation,
@@ -658,8 +707,9 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
 
     /* 7. road: the first road after the admin part; text before it is kept in rest */
     size_t rs = i, re = 0;
+    road_memo memo = {0, 0};
     for (; rs < n; rs++)
-        if ((re = read_road(c, n, rs))) break;
+        if ((re = road_at(c, n, rs, &memo))) break;
     if (re) {
         if (rs > i) { /* e.g. a company name before the road */
             char *pre = cp_utf8(c + i, rs - i);
@@ -671,12 +721,18 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         static const char *const BEFORE_ROAD[] = {"有限公司", "公司", "集团", "大厦", "广场", "中心", "园区", "基地",
                                                   "小区", "社区", "大学", "学院", "医院", "园", "厂", NULL};
         size_t cut = rs;
-        for (size_t k = rs; k < re; k++) {
-            size_t w = cp_at_any(c, n, k, BEFORE_ROAD, NULL);
-            if (w && k + w < re) {
-                size_t e = k + w, name = 0;
-                while (e + name < re && !road_suffix_at(c, n, e + name)) name++;
-                if (name >= 2) cut = e;
+        if (re > rs) {
+            /* nsfx[x - rs]: the first road suffix at or after x (re if none), so the
+             * name length after each word costs O(1), not a rescan (issue 12, item 4) */
+            size_t *nsfx = malloc((re - rs + 1) * sizeof *nsfx);
+            if (nsfx) {
+                nsfx[re - rs] = re;
+                for (size_t x = re; x-- > rs;) nsfx[x - rs] = road_suffix_at(c, n, x) ? x : nsfx[x + 1 - rs];
+                for (size_t k = rs; k < re; k++) {
+                    size_t w = cp_at_any(c, n, k, BEFORE_ROAD, NULL);
+                    if (w && k + w < re && nsfx[k + w - rs] - (k + w) >= 2) cut = k + w;
+                }
+                free(nsfx);
             }
         }
         if (cut > rs) {
@@ -745,10 +801,11 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     }
     /* "(近B路)" after the number: a hint the resolver can use */
     if (!a->road2[0] && a->road[0]) {
+        road_memo nmemo = {0, 0};
         for (size_t k = i; k < n; k++) {
             size_t w = cp_at_any(c, n, k, NEAR_WORDS, NULL);
             if (!w) continue;
-            size_t r2 = read_road(c, n, k + w);
+            size_t r2 = road_at(c, n, k + w, &nmemo);
             if (r2) {
                 set(&a->road2, cp_utf8(c + k + w, r2 - k - w));
                 set(&a->relation, park_strdup("near"));
@@ -768,7 +825,15 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     }
     set(&a->rest, park_buf_take(&rest));
     /* brackets emptied by what the rules took out of them ("(富联一路98弄6号)") say nothing */
-    for (char *e; (e = strstr(a->rest, "()")) != NULL;) memmove(e, e + 2, strlen(e + 2) + 1);
+    /* (one pass, as a stack: the same as deleting "()" until none is left, "(())" included, in linear time) */
+    {
+        char *w = a->rest;
+        for (const char *r = a->rest; *r; r++) {
+            *w++ = *r;
+            if (w - a->rest >= 2 && w[-1] == ')' && w[-2] == '(') w -= 2;
+        }
+        *w = 0;
+    }
     free(t.c);
 
     if (a->road[0] && a->road2[0]) a->kind = PARK_ADDR_INTERSECTION;

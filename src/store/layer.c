@@ -5,12 +5,14 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <gdal.h>
 #include <errno.h>
 #include <iconv.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../internal.h"
@@ -130,9 +132,27 @@ static bool shp_text_is_gbk(OGRLayerH lyr) {
     return non_utf8 > 0 && non_gbk == 0;
 }
 
-static const char *field_str(OGRFeatureH f, int idx) {
+/* Copies of one feature's text fields, freed together by fields_free.
+ * OGR_F_GetFieldAsString returns, for a non-string field (an Integer id, a Real
+ * name), a per-feature scratch buffer that the next call on the feature
+ * overwrites or frees: every value is copied at once (issue 12, item 1). */
+typedef struct {
+    char *s[8];
+    int n;
+} field_copies;
+
+/* The field's text ("" when absent or unset), owned by `c`; NULL only when out of memory. */
+static const char *field_str(field_copies *c, OGRFeatureH f, int idx) {
     if (idx < 0 || !OGR_F_IsFieldSetAndNotNull(f, idx)) return "";
-    return OGR_F_GetFieldAsString(f, idx);
+    if (c->n == (int)(sizeof c->s / sizeof c->s[0])) return NULL;
+    char *d = park_strdup(OGR_F_GetFieldAsString(f, idx));
+    if (d) c->s[c->n++] = d;
+    return d;
+}
+
+static void fields_free(field_copies *c) {
+    for (int i = 0; i < c->n; i++) free(c->s[i]);
+    c->n = 0;
 }
 
 /* The official area of a feature: NAN when unset or blank. False when the
@@ -445,6 +465,18 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
 static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
                               const char *encoding, park_layer **out);
 
+/* The first failure GDAL reported while a layer was read. */
+typedef struct gdal_errors {
+    char msg[512];
+    int failures;
+} gdal_errors;
+
+static void CPL_STDCALL record_gdal_error(CPLErr cls, CPLErrorNum no, const char *msg) {
+    (void)no;
+    gdal_errors *e = CPLGetErrorHandlerUserData();
+    if (cls >= CE_Failure && e->failures++ == 0) snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "");
+}
+
 park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer_name,
                             const char *encoding, park_layer **out) {
     *out = NULL;
@@ -453,7 +485,20 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
     if (st == PARK_OK && named && layer_name && strcmp(named, layer_name) != 0)
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
                         named, layer_name);
-    if (st == PARK_OK) st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+    if (st == PARK_OK) {
+        /* Any failure GDAL reports while reading ("fread(349) failed on DBF
+         * file") fails the read naming the file: GDAL itself goes on with
+         * fewer features (issue 12, item 2). */
+        gdal_errors errs = {0};
+        CPLPushErrorHandlerEx(record_gdal_error, &errs);
+        st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+        CPLPopErrorHandler();
+        if (st == PARK_OK && errs.failures) {
+            park_layer_free(*out), *out = NULL;
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: GDAL could not read all of it: %s%s (the file is damaged or cut short; nothing was used)",
+                            path, errs.msg, errs.failures > 1 ? " (and more errors)" : "");
+        }
+    }
     free(path), free(named);
     return st;
 }
@@ -496,6 +541,18 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     if (!lyr) {
         GDALClose(ds);
         return ls;
+    }
+    /* A Shapefile's .shp, .shx and .dbf must agree on the records (shp_check.c) */
+    GDALDriverH drv = GDALGetDatasetDriver(ds);
+    if (drv && !strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile")) {
+        size_t pl = strlen(path);
+        char *shp = pl > 4 && !strcasecmp(path + pl - 4, ".shp") ? park_strdup(path) : park_asprintf("%s/%s.shp", path, OGR_L_GetName(lyr));
+        park_status cs = park_shp_check(ctx, shp);
+        free(shp);
+        if (cs != PARK_OK) {
+            GDALClose(ds);
+            return cs;
+        }
     }
     /* Only a Shapefile (it has SOURCE_ENCODING metadata) has a DBF code page;
      * GeoPackage and GeoJSON text is UTF-8 by definition. */
@@ -570,20 +627,24 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     while ((f = OGR_L_GetNextFeature(lyr)) != NULL) {
         long fid = (long)OGR_F_GetFID(f);
         OGRGeometryH og = OGR_F_GetGeometryRef(f);
-        /* a copy: for a numeric field OGR returns one buffer that the next
-         * GetFieldAsString call overwrites (numeric ids, e.g. a bureau's 编号) */
-        char id[256];
-        snprintf(id, sizeof id, "%s", field_str(f, fi_id));
+        field_copies fc = {0};
+        const char *id = field_str(&fc, f, fi_id), *name = field_str(&fc, f, fi_name), *layout = field_str(&fc, f, fi_layout);
+        const char *prov = field_str(&fc, f, fi_prov), *four = field_str(&fc, f, fi_four);
+        if (!id || !name || !layout || !prov || !four) {
+            st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
         if (!og) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') has no geometry (expected a Polygon or MultiPolygon)", path, fid, id);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         OGRwkbGeometryType gt = wkbFlatten(OGR_G_GetGeometryType(og));
         if (gt != wkbPolygon && gt != wkbMultiPolygon) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') is a %s (expected a Polygon or MultiPolygon)",
                             path, fid, id, OGRGeometryTypeToName(gt));
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         OGR_G_FlattenTo2D(og); /* heights play no part in planning areas */
@@ -594,7 +655,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         free(wkb);
         if (!g) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): unreadable geometry: %s", path, fid, id, ctx->geos_msg);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         if (!is_4490) {
@@ -605,7 +666,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
                 char msg[2048];
                 snprintf(msg, sizeof msg, "%s", ctx->errmsg);
                 st = park_error(ctx, st, "%s: feature %ld (id '%s'): %s", path, fid, id, msg);
-                OGR_F_Destroy(f);
+                OGR_F_Destroy(f), fields_free(&fc);
                 break;
             }
             g = t;
@@ -613,7 +674,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): coordinates are not lon/lat degrees but the layer declares no projected CRS (add a .prj or reproject)",
                             path, fid, id);
             GEOSGeom_destroy_r(ctx->geos, g);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         double official = NAN;
@@ -621,23 +682,23 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): %s '%.60s' is not an area (expected a non-negative number of km², e.g. 11.14)",
                             path, fid, id, OGR_Fld_GetNameRef(OGR_FD_GetFieldDefn(defn, fi_off)), OGR_F_GetFieldAsString(f, fi_off));
             GEOSGeom_destroy_r(ctx->geos, g);
-            OGR_F_Destroy(f);
+            OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
         park_parcel p = {0};
-        p.id = id;
-        p.name = (char *)field_str(f, fi_name);
+        p.id = (char *)id;
+        p.name = (char *)name;
         p.official_km2 = official;
-        p.layout = (char *)field_str(f, fi_layout);
-        p.provenance = (char *)field_str(f, fi_prov);
-        p.four_to = (char *)field_str(f, fi_four);
+        p.layout = (char *)layout;
+        p.provenance = (char *)prov;
+        p.four_to = (char *)four;
         p.geom = g;
         p.source_fid = fid;
         feature_error_m(f, &fx, p.provenance, &p);
         if (!park_utf8_valid(p.name))
             park_buf_printf(&l->notes, "%s: feature %ld (id '%s'): name is not valid UTF-8 (wrong encoding? try --encoding CP936)\n", path, fid, id);
         st = park_layer_add(ctx, l, &p);
-        OGR_F_Destroy(f);
+        OGR_F_Destroy(f), fields_free(&fc);
         if (st != PARK_OK) break;
     }
     free(src_crs);

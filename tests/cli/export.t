@@ -69,6 +69,34 @@ $ d=$(mktemp -d); parkgis --data export/parcels10.geojson --format json export -
 ~ 0
 ! note: GeoJSON (RFC 7946) is WGS84
 
+# a full disk (here a file-size limit, which fails write(2) the same way):
+# GeoJSON and KML exports used to exit 0 and rename a cut file over good output
+# (issue 12, item 3); now exit 4 and the old file stays as it was
+$ d=$(mktemp -d); parkgis --data export/parcels10.geojson export --layout parcels -f geojson -o $d/p.geojson >/dev/null 2>&1; cp $d/p.geojson $d/good; (trap '' XFSZ; ulimit -f 4; parkgis --data export/parcels10.geojson export --layout parcels -f geojson -o $d/p.geojson --overwrite); rc=$?; cmp -s $d/p.geojson $d/good && echo unchanged; ls $d; rm -rf $d; exit $rc
+! Failure writing
+! p.geojson: File too large
+| unchanged
+| good
+| p.geojson
+? 4
+
+$ d=$(mktemp -d); parkgis --data export/parcels10.geojson export --layout parcels -f kml -o $d/p.kml >/dev/null 2>&1; cp $d/p.kml $d/good; (trap '' XFSZ; ulimit -f 8; parkgis --data export/parcels10.geojson export --layout parcels -f kml -o $d/p.kml --overwrite); rc=$?; cmp -s $d/p.kml $d/good && echo unchanged; ls $d; rm -rf $d; exit $rc
+! p.kml: File too large
+| unchanged
+| good
+| p.kml
+? 4
+
+# SIGTERM / SIGINT while the output is still a temporary (the test hook raises
+# it just before the rename): DEST.tmp.<pid> is removed, nothing is left
+$ d=$(mktemp -d); PARKGIS_TEST_SIGNAL_BEFORE_COMMIT=TERM parkgis --data export/parcels10.geojson export --layout parcels -f shp -o $d/out >/dev/null 2>&1; rc=$?; ls -A $d; rm -rf $d; exit $rc
+| 
+? 143
+
+$ d=$(mktemp -d); PARKGIS_TEST_SIGNAL_BEFORE_COMMIT=INT parkgis --data export/parcels10.geojson export --layout parcels -f geojson -o $d/p.geojson >/dev/null 2>&1; rc=$?; ls -A $d; rm -rf $d; exit $rc
+| 
+? 130
+
 # Shapefile round trip loses nothing (issue 13): error as plain numbers (error_m, src_share),
 # membership as layout, provenance cut at 254 bytes restored from <layer>.provenance.csv;
 # without the sidecar (a layer QGIS saved elsewhere) error_m still gives the element's error

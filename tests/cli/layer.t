@@ -84,6 +84,23 @@ $ parkgis --data 'square-1km.geojson|layerid=0' area
 ! 'square-1km.geojson|layerid=0': cannot read the part after '|' (expected PATH|layername=NAME, as QGIS writes a layer of a multi-layer file)
 ? 2
 
+# numeric id, name, layout and provenance (issue 12, item 1): OGR hands back a
+# per-feature scratch buffer for a non-string field, so each value is copied at
+# once; before, GeoJSON {"id":42,"name":7} printed id 7
+$ parkgis --data layer/numeric-fields.geojson parcels --format csv
+| id,name,official_km2,layout
+| 42,7,0.50,3
+| 43,8,0.50,4
+
+# an Integer-id shapefile as QGIS and ogr2ogr write it (made here with ogr2ogr;
+# official_km2 is laundered to the 10-char 'official_k' and read back under that name, issue 13)
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp layer/numeric-fields.geojson 2>/dev/null && parkgis --data $d/p.shp area --format csv; rc=$?; rm -rf $d; exit $rc
+| id,name,official_km2,geodesic_km2,planar_km2(EPSG:4549),deviation_pct
+| 42,7,0.50,0.527,0.527,5.4
+| 43,8,0.50,0.527,0.527,5.4
+| TOTAL,表内合计 (table sum),1.00,1.054,1.055,
+| TOTAL,规划总面积 (stated),30.63,1.054,1.055,-96.6
+
 # Layers that are not ours (issue 13): a bureau's file with 编号/名称/面积 is refused
 # with its fields listed and how to map them ...
 $ parkgis --data layer/bureau.geojson parcels
@@ -120,3 +137,39 @@ $ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 $d/moved.shp
 | official_k:
 | id,name,official_km2,layout
 | sq,一平方公里,1.00,core
+
+# Shapefile records must agree (issue 12, item 2): a .dbf cut short (GDAL
+# warned and read 5 of 10 parcels, exit 0) is refused naming the file
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && truncate -s 2000 $d/p.dbf && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 2000 bytes, but its header declares 10 records of 439 bytes after a 161-byte header (4551 bytes): the file is cut short
+| 
+? 3
+
+# a .dbf whose header says 5 records beside 10 shapes: attributes would sit on the wrong shapes
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && printf '\005\000\000\000' | dd of=$d/p.dbf bs=1 seek=4 conv=notrunc 2>/dev/null && parkgis --data $d/p.shp validate; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 5 records but
+! p.shp has 10 shapes (the attributes would sit on the wrong parcels
+| 
+? 3
+
+# a .dbf of 8 records beside 10 shapes (the .dbf of another layer)
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && ogr2ogr -f "ESRI Shapefile" -limit 8 $d/q.shp export/parcels10.geojson 2>/dev/null && cp $d/q.dbf $d/p.dbf && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 8 records but
+| 
+? 3
+
+# a 0-byte .dbf (was: "lacks field 'id'")
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && : > $d/p.dbf && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 0 bytes, not a dBASE table
+| 
+? 3
+
+# a .shp cut short
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && truncate -s 1000 $d/p.shp && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.shp: shape 7 ends at byte 1052 but the file has 1000 (truncated .shp)
+| 
+? 3
+
+# no .shx
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && rm $d/p.shx && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+? 3

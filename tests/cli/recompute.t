@@ -130,3 +130,9 @@ $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis 
 | one.gpkg
 | two.gpkg
 ? 4
+
+# the diff layer goes through the same atomic writer: a signal before the
+# rename leaves neither the GeoPackage nor its temporary (issue 12, item 9)
+$ d=$(mktemp -d); PARKGIS_TEST_SIGNAL_BEFORE_COMMIT=TERM parkgis --data square-1km.geojson recompute --from square-1km.geojson --diff-layer $d/d.gpkg >/dev/null 2>&1; rc=$?; ls -A $d; rm -rf $d; exit $rc
+| 
+? 143

@@ -69,6 +69,65 @@ static void test_parse_errors(park_ctx *ctx) {
     CHECK_STATUS(park_address_parse(ctx, NULL, &a), PARK_ERR_USAGE);
 }
 
+/* Hostile and edge input (issue 12, items 4 and 10). */
+static void test_parse_hostile(park_ctx *ctx) {
+    park_address *a = NULL;
+    /* Chinese numerals with units; clang-14 -O1 -fsanitize=fuzzer-no-link once
+     * miscompiled the old loop to 1000 / 1005 (IndVarSimplify, not UB in our code:
+     * same with -fwrapv, UBSan silent); the rewritten loop reads right in every build */
+    static const struct {
+        const char *in, *lane, *number;
+    } nums[] = {
+        {"长江西路二千弄", "2000", ""}, {"长江西路二千零五弄", "2005", ""}, {"长江西路二十弄", "20", ""},
+        {"富联路十二号", "", "12"},     {"富联路一零八号", "", "108"},     {"富联路零八号", "", "8"},
+        {"富联路〇号", "", "0"},        {"富联路两百号", "", "200"},
+        /* a run of 30 numerals: read without overflow (was signed overflow in a long) */
+        {"富联路九九九九九九九九九九九九九九九九九九九九九九九九九九九九九九号", "", "999999999999999999999999999999"},
+        {"富联路九千九千九千九千九千九千九千九千九千九千九千九千九千九千九千九千九千九千九千号", "", "171000"},
+    };
+    for (size_t k = 0; k < sizeof nums / sizeof nums[0]; k++) {
+        CHECK_STATUS(park_address_parse(ctx, nums[k].in, &a), PARK_OK);
+        if (!a) continue;
+        if (strcmp(a->lane, nums[k].lane) || strcmp(a->number, nums[k].number))
+            printf("  %s: lane '%s' number '%s' (expected '%s' '%s')\n", nums[k].in, a->lane, a->number, nums[k].lane, nums[k].number);
+        CHECK_STR(a->lane, nums[k].lane);
+        CHECK_STR(a->number, nums[k].number);
+        park_address_free(a), a = NULL;
+    }
+    /* the documented length limit: PARK_ADDRESS_MAX_BYTES is read, one byte more is
+     * refused with a message quoting the start (in a batch: one bad row) */
+    char *big = malloc(PARK_ADDRESS_MAX_BYTES + 2);
+    memset(big, 'a', PARK_ADDRESS_MAX_BYTES - 3);
+    memcpy(big + PARK_ADDRESS_MAX_BYTES - 3, "路", 4); /* 3 bytes + NUL: exactly the limit */
+    CHECK_STATUS(park_address_parse(ctx, big, &a), PARK_OK);
+    if (a) {
+        CHECK(strlen(a->road) == PARK_ADDRESS_MAX_BYTES);
+        park_address_free(a), a = NULL;
+    }
+    memset(big, 'a', PARK_ADDRESS_MAX_BYTES + 1), big[PARK_ADDRESS_MAX_BYTES + 1] = 0;
+    CHECK_STATUS(park_address_parse(ctx, big, &a), PARK_ERR_USAGE);
+    CHECK(a == NULL && strstr(park_ctx_errmsg(ctx), "is 1025 bytes long (at most 1024 bytes") != NULL);
+    /* text the old parser rescanned from every start (quadratic); the answers are
+     * unchanged (a randomized comparison with the old parser found no difference) */
+    memset(big, 0, PARK_ADDRESS_MAX_BYTES + 2);
+    for (size_t k = 0; k + 6 <= 999; k += 6) memcpy(big + k, "近园", 6);
+    strcat(big, "路");
+    CHECK_STATUS(park_address_parse(ctx, big, &a), PARK_OK);
+    if (a) {
+        CHECK(a->kind == PARK_ADDR_ROAD);
+        CHECK_STR(a->road, "近园路"); /* the text before it is a place word (园), kept in rest */
+        CHECK(strlen(a->rest) == 996 - 6);
+        park_address_free(a), a = NULL;
+    }
+    free(big);
+    /* emptied brackets are dropped, nested ones too */
+    CHECK_STATUS(park_address_parse(ctx, "富联路1号(())楼(x)", &a), PARK_OK);
+    if (a) {
+        CHECK_STR(a->rest, "楼(x)");
+        park_address_free(a), a = NULL;
+    }
+}
+
 /* ------------------------------------------------------------------ the tables */
 
 static const char *kv(char *spec, const char *key, char *buf, size_t len) {
@@ -287,6 +346,7 @@ int main(void) {
     test_normalize();
     test_edit_distance();
     test_parse_errors(ctx);
+    test_parse_hostile(ctx);
     run_table(ctx, "address/cases.tsv", "address/parcels.geojson", "address/gazetteer");
     run_table(ctx, "addresses.tsv", NULL, NULL);
     park_ctx_free(ctx);

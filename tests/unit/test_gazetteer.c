@@ -171,9 +171,25 @@ static void test_shipped(park_ctx *ctx) {
     park_gazetteer_free(gz);
 }
 
+/* Numeric name, aliases, kind and method (issue 12, item 1): OGR returns a
+ * scratch buffer for a non-string field that the next field read reuses; each
+ * value must be copied at once (ASan reported a use-after-free here). */
+static void test_numeric_fields(park_ctx *ctx) {
+    park_gazetteer *gz = NULL;
+    CHECK_STATUS(park_gazetteer_load(ctx, "gazetteer-numeric", &gz), PARK_OK);
+    if (!gz) return;
+    CHECK(park_gazetteer_count(gz) == 2);
+    const park_feature *f = park_gazetteer_get(gz, 0);
+    CHECK(f && strcmp(f->name, "101") == 0 && strcmp(f->aliases, "202") == 0);
+    CHECK(f && strcmp(f->kind, "303") == 0 && strcmp(f->method, "404") == 0 && strcmp(f->provenance, "osm") == 0);
+    CHECK(park_gazetteer_find(gz, "202") == f);
+    park_gazetteer_free(gz);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     test_load_and_find(ctx);
+    test_numeric_fields(ctx);
     test_bad_input(ctx);
     test_shipped(ctx);
     park_ctx_free(ctx);

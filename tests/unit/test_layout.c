@@ -256,6 +256,35 @@ static void test_new_definition_file(park_ctx *ctx, const park_layer *parcels) {
     free(p1), free(p2);
 }
 
+/* An element geometry file with numeric id, name and provenance (issue 12,
+ * item 1): each value is copied at once, as OGR reuses its scratch buffer for
+ * a non-string field (before, id 42 read as the name's "7"). */
+static void test_numeric_geometry_file(park_ctx *ctx) {
+    char dir[] = "/tmp/parkgis-layout-XXXXXX";
+    if (!mkdtemp(dir)) {
+        CHECK(!"mkdtemp");
+        return;
+    }
+    char *p1 = park_asprintf("%s/num.json", dir), *p2 = park_asprintf("%s/num.geojson", dir);
+    FILE *f = fopen(p2, "w");
+    fputs("{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"id\":42,\"name\":7,\"provenance\":9.5},"
+          "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[121.4,31.4],[121.41,31.4],[121.41,31.41],[121.4,31.4]]]}}]}",
+          f);
+    fclose(f);
+    f = fopen(p1, "w");
+    fputs("{\"id\":\"num\",\"name\":\"数\",\"elements\":[{\"id\":\"e\",\"name\":\"E\",\"geometry\":\"num.geojson#42\"}]}", f);
+    fclose(f);
+    park_layout *lo = NULL;
+    CHECK_STATUS(park_layout_build_dir(ctx, dir, "num", NULL, &lo), PARK_OK);
+    if (lo) {
+        const park_parcel *e = element(lo, "e");
+        CHECK(e && strcmp(e->provenance, "9.5") == 0);
+        park_layout_free(lo);
+    }
+    unlink(p1), unlink(p2), rmdir(dir);
+    free(p1), free(p2);
+}
+
 static void test_yihe(park_ctx *ctx, const park_layer *parcels) {
     park_layout *lo = NULL;
     /* it needs no parcels: a NULL parcel layer is accepted */
@@ -323,6 +352,7 @@ int main(void) {
     test_dissolve_error(ctx, parcels);
     test_errors(ctx, parcels);
     test_new_definition_file(ctx, parcels);
+    test_numeric_geometry_file(ctx);
     test_yihe(ctx, parcels);
     test_real_parcels(ctx);
     park_layer_free(parcels);

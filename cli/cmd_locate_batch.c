@@ -1,0 +1,475 @@
+/* cmd_locate_batch.c - `parkgis locate --batch FILE|-` (issues 5, 11).
+ *
+ * Streams: one CSV record is read (src/util/csv.c, parsed in place), answered
+ * and written before the next is read, so memory does not grow with the file
+ * (only the resolver's cache of roads, bounded by the gazetteer). A bad row
+ * never stops the run: its error goes into the row's `error` column and is
+ * counted in the summary.
+ *
+ * Output columns are chosen with --columns from the table COLUMNS below; each
+ * column says what it needs (NEED_*), and a row computes only the most any
+ * asked column needs: parcel_id alone on coordinate rows is a point-in-parcel
+ * test, distance_m adds the geodesic distance, confidence/candidates/note the
+ * full resolution. Address rows always resolve (the address is the question).
+ * To add a column: one writer function and one line in COLUMNS. */
+#include <errno.h>
+#include <math.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "../src/internal.h"
+#include "../src/util/csv.h"
+#include "locate_batch.h"
+
+/* ------------------------------------------------------------------ one row */
+
+/* What a row needs computed, in increasing cost. */
+enum {
+    NEED_NONE = 0,
+    NEED_LOCATE = 1,  /* which parcel holds the point */
+    NEED_DIST = 2,    /* + distance to its edge / the nearest parcel (geodesic) */
+    NEED_RESOLVE = 3, /* + the resolver's answer: match, confidence, candidates, note */
+};
+
+typedef struct batch_row {
+    const park_csv_reader *in;
+    bool answered;            /* an answer (also "not found" for an address) */
+    park_status st;           /* PARK_ERR_NOTFOUND for a not-found address */
+    bool point;               /* a coordinate row (--lon-column/--lat-column) */
+    const char *lon_text, *lat_text; /* the input text of a coordinate row */
+    size_t lon_len, lat_len;
+    bool wgs84_input;         /* the input text is the WGS84 point (datum wgs84/cgcs2000) */
+    const park_parcel *parcel; /* the best parcel, or NULL */
+    bool inside;
+    bool has_point;           /* lon/lat below are set (WGS84) */
+    double lon, lat;
+    bool has_loc;             /* loc is set (NEED_DIST on a coordinate row) */
+    bool has_res;             /* res is set (NEED_RESOLVE, or an address row) */
+    park_buf err;             /* the row's error text, "" when none (kept between rows) */
+    /* from here on set only when has_loc / has_res say so */
+    park_locate_result loc;
+    park_resolution res;
+} batch_row;
+
+typedef struct batch_col {
+    const char *name;
+    int need;
+    const char *doc;
+    void (*put)(park_csv_writer *w, const batch_row *r);
+} batch_col;
+
+static void put_parcel_id(park_csv_writer *w, const batch_row *r) {
+    if (r->parcel) park_csv_put_field(w, r->parcel->id);
+}
+static void put_parcel(park_csv_writer *w, const batch_row *r) {
+    if (r->parcel) park_csv_put_field(w, r->parcel->name);
+}
+static void put_layout(park_csv_writer *w, const batch_row *r) {
+    if (r->parcel) park_csv_put_field(w, r->parcel->layout);
+}
+static void put_inside(park_csv_writer *w, const batch_row *r) {
+    if (r->answered && (r->has_res ? r->res.match != PARK_MATCH_NOT_FOUND : true)) park_csv_put_str(w, r->inside ? "yes" : "no");
+}
+static void put_match(park_csv_writer *w, const batch_row *r) {
+    if (r->has_res && r->answered) park_csv_put_str(w, park_match_name(r->res.match));
+    else if (r->answered && r->point) park_csv_put_str(w, park_match_name(PARK_MATCH_EXACT));
+}
+static void put_confidence(park_csv_writer *w, const batch_row *r) {
+    if (r->has_res && r->answered) park_csv_put_fixed(w, r->res.confidence, 2);
+}
+static void put_candidates(park_csv_writer *w, const batch_row *r) {
+    if (!r->has_res || !r->answered) return;
+    /* "id:share;id:share" never holds , " or a newline unless an id does */
+    park_buf b;
+    park_buf_init(&b);
+    for (size_t i = 0; i < r->res.ncandidates; i++) {
+        const park_candidate *c = &r->res.candidates[i];
+        char sh[32];
+        park_fmt_num(sh, sizeof sh, c->share, 2);
+        park_buf_printf(&b, "%s%s:%s", i ? ";" : "", c->parcel ? c->parcel->id : "outside", sh);
+    }
+    park_csv_put_field(w, b.s ? b.s : "");
+    park_buf_free(&b);
+}
+static double row_distance(const batch_row *r) {
+    if (r->has_loc) return r->loc.distance_m;
+    if (r->has_res) return r->res.distance_m;
+    return NAN;
+}
+static void put_distance(park_csv_writer *w, const batch_row *r) {
+    if (r->answered) park_csv_put_fixed(w, row_distance(r), 2);
+}
+static void put_nearest(park_csv_writer *w, const batch_row *r) {
+    const park_parcel *n = r->has_loc ? r->loc.nearest : r->has_res ? (r->res.inside ? r->res.parcel : r->res.nearest) : NULL;
+    if (r->answered && n) park_csv_put_field(w, n->id);
+}
+static void put_coord(park_csv_writer *w, const batch_row *r, bool lat) {
+    if (!r->answered || !r->has_point) return;
+    if (r->point && r->wgs84_input) { /* the input's own text: the exact number given */
+        park_csv_put_fieldn(w, lat ? r->lat_text : r->lon_text, lat ? r->lat_len : r->lon_len);
+        return;
+    }
+    park_csv_put_fixed(w, lat ? r->lat : r->lon, 7);
+}
+static void put_lon(park_csv_writer *w, const batch_row *r) { put_coord(w, r, false); }
+static void put_lat(park_csv_writer *w, const batch_row *r) { put_coord(w, r, true); }
+static void put_note(park_csv_writer *w, const batch_row *r) {
+    if (r->has_res && r->answered) park_csv_put_field(w, r->res.note);
+}
+static void put_error(park_csv_writer *w, const batch_row *r) {
+    if (r->err.len) park_csv_put_fieldn(w, r->err.s, r->err.len);
+}
+
+static const batch_col COLUMNS[] = {
+    {"parcel_id", NEED_LOCATE, "id of the parcel holding the point or address (empty: none, or no single one)", put_parcel_id},
+    {"parcel", NEED_LOCATE, "that parcel's name", put_parcel},
+    {"layout", NEED_LOCATE, "that parcel's layout elements (';'-separated)", put_layout},
+    {"inside", NEED_LOCATE, "yes when inside a parcel of the park, else no", put_inside},
+    {"match", NEED_LOCATE, "exact, intersection, road, boundary, ambiguous, park, station, outside, not_found", put_match},
+    {"confidence", NEED_RESOLVE, "0..1, the scale is in README (Address lookup)", put_confidence},
+    {"candidates", NEED_RESOLVE, "parcel_id:share;... every parcel considered, best first", put_candidates},
+    {"distance_m", NEED_DIST, "inside: geodesic metres to the parcel's edge; outside: to the nearest parcel", put_distance},
+    {"nearest", NEED_DIST, "id of the nearest parcel (the parcel itself when inside)", put_nearest},
+    {"lon", NEED_LOCATE, "WGS84 longitude of the point answered (a coordinate row's own text when given in WGS84)", put_lon},
+    {"lat", NEED_LOCATE, "WGS84 latitude, likewise", put_lat},
+    {"note", NEED_RESOLVE, "why: the resolver's explanation in words", put_note},
+    {"error", NEED_NONE, "why the row could not be answered (always written, last, unless listed)", put_error},
+};
+enum { NCOLUMNS = sizeof COLUMNS / sizeof COLUMNS[0], MAXCOLS = 64 };
+static const char DEFAULT_COLUMNS[] = "parcel_id,parcel,layout,match,confidence,candidates,error";
+
+const char CLI_BATCH_HELP[] =
+    "  --columns LIST     the answer columns to write after the input columns, in this order,\n"
+    "      comma-separated (default parcel_id,parcel,layout,match,confidence,candidates,error).\n"
+    "      Only what the columns need is computed: parcel_id,parcel,layout,inside,match,lon,lat\n"
+    "      a point-in-parcel test; distance_m,nearest the geodesic distance as well;\n"
+    "      confidence,candidates,note the full resolution. error is added last unless listed.\n"
+    "      'parkgis locate --batch - --columns help' lists them.\n";
+
+static const batch_col *find_column(const char *name, size_t n) {
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        if (strlen(COLUMNS[i].name) == n && !strncmp(COLUMNS[i].name, name, n)) return &COLUMNS[i];
+    return NULL;
+}
+
+/* Parses --columns into cols[]; returns the count, or -1 after a usage message. */
+static int parse_columns(park_cli *cli, const char *list, const batch_col **cols) {
+    int n = 0;
+    bool has_error = false;
+    for (const char *s = list;;) {
+        const char *e = strchr(s, ',');
+        size_t len = e ? (size_t)(e - s) : strlen(s);
+        while (len && (*s == ' ')) s++, len--;
+        while (len && s[len - 1] == ' ') len--;
+        const batch_col *c = find_column(s, len);
+        if (!c) {
+            park_buf b;
+            park_buf_init(&b);
+            for (size_t i = 0; i < NCOLUMNS; i++) park_buf_printf(&b, "%s%s", i ? ", " : "", COLUMNS[i].name);
+            cli_usage_error(cli, "locate", "--columns: unknown column '%.*s' (expected some of: %s)", (int)len, s, b.s);
+            park_buf_free(&b);
+            return -1;
+        }
+        if (n == MAXCOLS - 1) {
+            cli_usage_error(cli, "locate", "--columns: more than %d columns", MAXCOLS - 2);
+            return -1;
+        }
+        has_error |= c->put == put_error;
+        cols[n++] = c;
+        if (!e) break;
+        s = e + 1;
+    }
+    if (!has_error) cols[n++] = find_column("error", 5);
+    return n;
+}
+
+static void list_columns(void) {
+    puts("column,computes,meaning");
+    static const char *const NEED[] = {"-", "point-in-parcel", "distance", "resolution"};
+    for (size_t i = 0; i < NCOLUMNS; i++)
+        printf("%s,%s,\"%s\"\n", COLUMNS[i].name, NEED[COLUMNS[i].need], COLUMNS[i].doc);
+}
+
+/* ------------------------------------------------------------------ the batch */
+
+static double now_s(void) {
+    struct timespec ts;
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (double)ts.tv_sec + ts.tv_nsec * 1e-9;
+}
+
+/* The header row, kept while the reader's buffer is reused for data rows. */
+typedef struct csv_hdr {
+    char **f;
+    size_t nf;
+} csv_hdr;
+static const char *hdr_field(const csv_hdr *h, size_t i) { return i < h->nf ? h->f[i] : ""; }
+static void hdr_free(csv_hdr *h) {
+    for (size_t i = 0; i < h->nf; i++) free(h->f[i]);
+    free(h->f);
+}
+
+static int find_col(const csv_hdr *hdr, const char *name) {
+    for (size_t i = 0; i < hdr->nf; i++)
+        if (!strcmp(hdr_field(hdr, i), name)) return (int)i;
+    for (size_t i = 0; i < hdr->nf; i++) /* then ignoring ASCII case */
+        if (park_streq_ci(hdr_field(hdr, i), name)) return (int)i;
+    return -1;
+}
+
+static void flush_writer(void *w) { park_csv_flush(w); }
+
+typedef struct batch_state {
+    park_cli *cli;
+    const cli_batch_opts *o;
+    park_layer *layer;
+    park_resolver *res; /* NULL unless some row needs it */
+    int need;           /* for coordinate rows */
+    int ai, xi, yi;     /* address column, or lon/lat columns */
+} batch_state;
+
+/* Answers one data row into row (row->err says why not). */
+static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, batch_row *row) {
+    park_cli *cli = b->cli;
+    long line = park_csv_line(r);
+    const char *cerr = park_csv_error(r);
+    if (cerr) {
+        park_buf_printf(&row->err, "line %ld: %s", line, cerr);
+        return;
+    }
+    if (park_csv_nfields(r) != hdr_nf) {
+        park_buf_printf(&row->err, "line %ld: %zu fields, the header has %zu (expected one value per column; quote values containing commas)",
+                        line, park_csv_nfields(r), hdr_nf);
+        return;
+    }
+    park_status st;
+    if (b->ai >= 0) {
+        const char *text = park_csv_value(r, (size_t)b->ai);
+        park_address *a = NULL;
+        if (!park_utf8_valid(text)) {
+            park_buf_printf(&row->err, "line %ld: address is not valid UTF-8 (a GBK file? convert it with iconv -f GBK -t UTF-8)", line);
+        } else if ((st = park_address_parse(cli->ctx, text, &a)) != PARK_OK) {
+            park_buf_printf(&row->err, "line %ld: %s", line, park_ctx_errmsg(cli->ctx));
+        } else {
+            st = park_address_resolve(cli->ctx, b->res, a, b->o->datum, &row->res);
+            row->has_res = true;
+            if (st == PARK_OK || st == PARK_ERR_NOTFOUND) { /* not found is an answer too */
+                row->answered = true, row->st = st;
+                row->parcel = row->res.parcel, row->inside = row->res.inside != 0;
+                row->has_point = row->res.has_point != 0, row->lon = row->res.lon, row->lat = row->res.lat;
+                if (st == PARK_ERR_NOTFOUND) park_buf_append(&row->err, row->res.note ? row->res.note : park_ctx_errmsg(cli->ctx));
+            } else park_buf_printf(&row->err, "line %ld: %s", line, park_ctx_errmsg(cli->ctx));
+        }
+        park_address_free(a);
+        return;
+    }
+    row->point = true;
+    double lon, lat;
+    size_t xl = park_csv_value_len(r, (size_t)b->xi), yl = park_csv_value_len(r, (size_t)b->yi);
+    const char *xs = park_csv_value(r, (size_t)b->xi), *ys = park_csv_value(r, (size_t)b->yi);
+    const char *why = "";
+    if (!park_csv_parse_number(xs, xl, &lon, &why)) {
+        park_buf_printf(&row->err, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 121.38)", line, b->o->lon_col, xs, why);
+        return;
+    }
+    if (!park_csv_parse_number(ys, yl, &lat, &why)) {
+        park_buf_printf(&row->err, "line %ld: %s '%s' %s (expected decimal degrees, e.g. 31.35)", line, b->o->lat_col, ys, why);
+        return;
+    }
+    /* the text as given, without the blanks park_parse_number allows around it */
+    while (xl && (*xs == ' ' || *xs == '\t')) xs++, xl--;
+    while (xl && (xs[xl - 1] == ' ' || xs[xl - 1] == '\t')) xl--;
+    while (yl && (*ys == ' ' || *ys == '\t')) ys++, yl--;
+    while (yl && (ys[yl - 1] == ' ' || ys[yl - 1] == '\t')) yl--;
+    row->lon_text = xs, row->lon_len = xl, row->lat_text = ys, row->lat_len = yl;
+    row->wgs84_input = b->o->datum == PARK_DATUM_WGS84 || b->o->datum == PARK_DATUM_CGCS2000;
+    if (b->need >= NEED_RESOLVE) {
+        st = park_address_resolve_point(cli->ctx, b->res, lon, lat, b->o->datum, &row->res);
+        row->has_res = true;
+        if (st == PARK_OK) {
+            row->answered = true;
+            row->parcel = row->res.parcel, row->inside = row->res.inside != 0;
+            row->has_point = true, row->lon = row->res.lon, row->lat = row->res.lat;
+        }
+    } else if (b->need == NEED_LOCATE) { /* the parcel alone: the grid kernel */
+        double wl, wt;
+        size_t i = (size_t)-1;
+        if ((st = park_datum_to_wgs84(cli->ctx, b->o->datum, lon, lat, &wl, &wt)) == PARK_OK &&
+            (st = park_locate_parcel(cli->ctx, b->layer, wl, wt, PARK_DATUM_WGS84, &i)) == PARK_OK) {
+            row->answered = true, row->inside = i != (size_t)-1;
+            row->parcel = row->inside ? park_layer_get(b->layer, i) : NULL;
+            row->has_point = true, row->lon = wl, row->lat = wt;
+        }
+    } else {
+        st = park_locate_lonlat(cli->ctx, b->layer, lon, lat, b->o->datum, &row->loc);
+        if (st == PARK_OK) {
+            row->answered = true, row->has_loc = b->need >= NEED_DIST;
+            row->parcel = row->loc.parcel, row->inside = row->loc.inside != 0;
+            row->has_point = true, row->lon = row->loc.wgs84_lon, row->lat = row->loc.wgs84_lat;
+        }
+    }
+    if (st != PARK_OK) park_buf_printf(&row->err, "line %ld: %s", line, park_ctx_errmsg(cli->ctx));
+}
+
+int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
+    if (o->columns && !strcmp(o->columns, "help")) {
+        list_columns();
+        return 0;
+    }
+    const batch_col *cols[MAXCOLS];
+    int ncols = parse_columns(cli, o->columns ? o->columns : DEFAULT_COLUMNS, cols);
+    if (ncols < 0) return 2;
+    if ((o->lon_col != NULL) != (o->lat_col != NULL)) return cli_usage_error(cli, "locate", "--lon-column and --lat-column go together");
+    batch_state b = {cli, o, NULL, NULL, NEED_NONE, -1, -1, -1};
+    for (int i = 0; i < ncols; i++)
+        if (cols[i]->need > b.need) b.need = cols[i]->need;
+    bool points = o->lon_col != NULL;
+    park_status st;
+    if (!(b.layer = cli_layer(cli, &st))) return cli_fail(cli, "locate", st);
+    if (!points || b.need >= NEED_RESOLVE) {
+        if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli), &b.res))) return cli_fail(cli, "locate", st);
+        const char *notes = park_resolver_notes(b.res);
+        if (*notes) fprintf(stderr, "%s locate: warning: %s", cli->prog, notes);
+    }
+
+    const char *shown = strcmp(o->path, "-") ? o->path : "<stdin>";
+    FILE *f = strcmp(o->path, "-") ? fopen(o->path, "rb") : stdin;
+    int rc = 0;
+    park_csv_reader *r = NULL;
+    park_csv_writer *w = NULL;
+    csv_hdr hdr = {0};
+    struct stat sb;
+    if (!f) {
+        fprintf(stderr, "%s locate: %s: cannot open the batch file: %s (expected a readable CSV file, or - for stdin)\n", cli->prog,
+                o->path, strerror(errno));
+        rc = park_status_exit_code(PARK_ERR_INPUT);
+        goto out;
+    }
+    if (fstat(fileno(f), &sb) == 0 && S_ISDIR(sb.st_mode)) {
+        fprintf(stderr, "%s locate: %s: is a directory (expected a CSV file, or - for stdin)\n", cli->prog, shown);
+        rc = park_status_exit_code(PARK_ERR_INPUT);
+        goto out;
+    }
+    r = park_csv_reader_new(fileno(f));
+    w = park_csv_writer_new(stdout);
+    if (!r || !w) {
+        fprintf(stderr, "%s locate: out of memory\n", cli->prog);
+        rc = park_status_exit_code(PARK_ERR_INTERNAL);
+        goto out;
+    }
+    park_csv_reader_on_read(r, flush_writer, w);
+    park_csv_result got = park_csv_next(r);
+    if (got == PARK_CSV_IO_ERROR || got == PARK_CSV_EOF || got == PARK_CSV_BAD) {
+        if (got == PARK_CSV_IO_ERROR)
+            fprintf(stderr, "%s locate: %s: read error: %s\n", cli->prog, shown, strerror(park_csv_errno(r)));
+        else
+            fprintf(stderr, "%s locate: %s: %s\n", cli->prog, shown,
+                    got == PARK_CSV_EOF ? "empty file (expected a header row naming the columns)" : park_csv_error(r));
+        rc = park_status_exit_code(PARK_ERR_INPUT);
+        goto out;
+    }
+    /* the header: keep a copy, it is written out and used to find columns */
+    hdr.nf = park_csv_nfields(r);
+    hdr.f = calloc(hdr.nf, sizeof *hdr.f);
+    for (size_t i = 0; hdr.f && i < hdr.nf; i++)
+        if (!(hdr.f[i] = park_strndup(park_csv_value(r, i), park_csv_value_len(r, i)))) abort();
+    if (!hdr.f) abort();
+    if (points) {
+        b.xi = find_col(&hdr, o->lon_col), b.yi = find_col(&hdr, o->lat_col);
+        if (b.xi < 0 || b.yi < 0) {
+            fprintf(stderr, "%s locate: %s: no column named '%s' in the header (columns:", cli->prog, shown,
+                    b.xi < 0 ? o->lon_col : o->lat_col);
+            for (size_t i = 0; i < hdr.nf; i++) fprintf(stderr, " %s", hdr_field(&hdr, i));
+            fprintf(stderr, ")\n");
+            rc = park_status_exit_code(PARK_ERR_INPUT);
+            goto out;
+        }
+    } else {
+        if (o->addr_col) b.ai = find_col(&hdr, o->addr_col);
+        else if ((b.ai = find_col(&hdr, "address")) < 0 && (b.ai = find_col(&hdr, "地址")) < 0 && hdr.nf == 1) b.ai = 0;
+        if (b.ai < 0) {
+            fprintf(stderr, "%s locate: %s: %s (columns:", cli->prog, shown,
+                    o->addr_col ? "no such address column in the header"
+                                : "which column holds the addresses? give --address-column NAME or --lon-column/--lat-column");
+            for (size_t i = 0; i < hdr.nf; i++) fprintf(stderr, " %s", hdr_field(&hdr, i));
+            fprintf(stderr, ")\n");
+            rc = park_status_exit_code(o->addr_col ? PARK_ERR_INPUT : PARK_ERR_USAGE);
+            goto out;
+        }
+    }
+    for (size_t i = 0; i < hdr.nf; i++) {
+        park_csv_put_field(w, hdr_field(&hdr, i));
+        park_csv_sep(w);
+    }
+    for (int i = 0; i < ncols; i++) {
+        if (i) park_csv_sep(w);
+        park_csv_put_str(w, cols[i]->name);
+    }
+    park_csv_eol(w);
+
+    long rows = 0, located = 0, inside = 0, notfound = 0, bad = 0;
+    bool tty = isatty(2);
+    double t0 = now_s(), last = t0;
+    batch_row row;
+    memset(&row, 0, sizeof row);
+    park_buf_init(&row.err);
+    while ((got = park_csv_next(r)) != PARK_CSV_EOF && got != PARK_CSV_IO_ERROR) {
+        if (got == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) continue; /* a blank line */
+        rows++;
+        park_buf eb = row.err;
+        memset(&row, 0, offsetof(batch_row, loc));
+        row.err = eb, row.err.len = 0;
+        if (row.err.s) row.err.s[0] = 0;
+        row.in = r;
+        answer_row(&b, r, hdr.nf, &row);
+        if (row.answered) {
+            if (row.st == PARK_ERR_NOTFOUND) notfound++;
+            else located++, inside += row.inside;
+        } else bad++;
+        /* the input columns as read (padded to the header's width so the output
+         * stays rectangular), then the answer */
+        bool plain = park_csv_plain(r);
+        for (size_t i = 0; i < hdr.nf; i++) {
+            if (plain) park_csv_put_raw(w, park_csv_value(r, i), park_csv_value_len(r, i));
+            else park_csv_put_fieldn(w, park_csv_value(r, i), park_csv_value_len(r, i));
+            park_csv_sep(w);
+        }
+        for (int i = 0; i < ncols; i++) {
+            if (i) park_csv_sep(w);
+            cols[i]->put(w, &row);
+        }
+        park_csv_eol(w);
+        if (row.has_res) park_resolution_clear(&row.res);
+        park_ctx_clear_error(cli->ctx);
+        if (tty && (rows & 63) == 0) {
+            double t = now_s();
+            if (t - last >= 0.5) {
+                fprintf(stderr, "\r%s locate: %ld rows, %.0f rows/s ", cli->prog, rows, rows / (t - t0));
+                last = t;
+            }
+        }
+        if (park_csv_writer_error(w)) break;
+    }
+    park_buf_free(&row.err);
+    park_csv_flush(w);
+    double dt = now_s() - t0;
+    if (tty) fprintf(stderr, "\r\033[K");
+    fprintf(stderr, "%s locate: %ld rows, %ld located (%ld inside a parcel), %ld not found, %ld bad (%.1f s)\n", cli->prog, rows,
+            located, inside, notfound, bad, dt);
+    if (got == PARK_CSV_IO_ERROR) {
+        fprintf(stderr, "%s locate: %s: read error after line %ld: %s (the rows before it are answered above)\n", cli->prog, shown,
+                park_csv_line(r) - 1, strerror(park_csv_errno(r)));
+        rc = park_status_exit_code(PARK_ERR_INPUT);
+    }
+out:
+    hdr_free(&hdr);
+    park_csv_writer_free(w);
+    park_csv_reader_free(r);
+    if (f && f != stdin) fclose(f);
+    park_resolver_free(b.res);
+    return rc;
+}
