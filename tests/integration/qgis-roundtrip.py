@@ -167,6 +167,8 @@ if check(len(lay) == 1, "9: one print layout"):
                 nonwhite += 1
     check(n and nonwhite / n > 0.05, "9: the PNG is not blank (%.1f %% non-white pixels)" % (100.0 * nonwhite / max(n, 1)))
 
-qgs.exitQgis()
-print("%d failed" % len(failures))
-sys.exit(1 if failures else 0)
+QgsProject.instance().clear()
+print("%d failed" % len(failures), flush=True)
+# QGIS 3.22's teardown can crash after a project and a layout were loaded; the
+# checks are done, so leave without it
+os._exit(1 if failures else 0)
