@@ -1040,7 +1040,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
         if (st) goto done;
     }
     draw_map(&r, ls, n, bm, crs);
-    if (r.err_edges) park_error_key_draw(r.cr, r.fx + 10 * r.s, r.fy + 10 * r.s, r.s); /* top left: the scale bar is bottom left */
+    if (r.err_edges) park_error_key_draw(r.cr, r.font, r.bold, r.fx + r.fw - 260 * r.s, r.fy + r.fh - (32 + 18 * PARK_ERRCLASS_N) * r.s, r.s); /* bottom right: scale bar bottom left, north arrow top right */
     draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
 
     /* footer: where things come from */
