@@ -22,6 +22,9 @@ static void help(void) {
          "  --basemap        draw the OSM arterials, metro lines and stations underneath,\n"
          "                   from ../shared/data (or $PARKGIS_SHARED_DATA, or --basemap-dir);\n"
          "                   the map then credits (c) OpenStreetMap contributors\n"
+         "  --colour-by error  draw the parcel boundaries coloured by the position error of the\n"
+         "                   named feature each piece lies on (<=50 m, <=100 m, <=250 m, >250 m measured,\n"
+         "                   or unverified), with a key; see parkgis provenance for the figures\n"
          "exit codes: 2 bad option, 3 unreadable layer or basemap file, 4 cannot write\n"
          "            (or exists without --overwrite), 5 unknown layout, 70 no CJK font");
 }
@@ -34,6 +37,8 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
                                          {"basemap-dir", required_argument, 0, 'B'},
                                          {"crs", required_argument, 0, 'c'},
                                          {"overwrite", no_argument, 0, 'O'},
+                                         {"colour-by", required_argument, 0, 'E'},
+                                         {"color-by", required_argument, 0, 'E'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     park_render_opts o;
@@ -56,6 +61,10 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
         case 'B': o.basemap_dir = optarg, o.basemap = 1; break;
         case 'c': o.crs = optarg; break;
         case 'O': o.overwrite = 1; break;
+        case 'E':
+            if (strcmp(optarg, "error")) return cli_usage_error(cli, "render", "--colour-by '%s': expected 'error'", optarg);
+            o.colour_by_error = 1;
+            break;
         case 'h': help(); return 0;
         default: return cli_usage_error(cli, "render", "bad option");
         }
