@@ -55,3 +55,13 @@ $ d=$(mktemp -d); parkgis --data export/parcels10-error.geojson render --layout 
 | 计算 3.16 ±1.93 km² · 规划 14.34 km²
 | 示意，非测绘成果
 | 0
+
+# before/after map (issue 13): render --compare BASELINE; the NE corner moved 40 m east
+# (tests/data/recompute/fixtures.sh) shows as 0.223 km² gained, nothing lost, baseline dashed
+$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && parkgis --data $d/moved.geojson render --layout sanyuan --compare $d/base.geojson -o $d/c.svg 2>/dev/null; grep -o '>基线边界（base.geojson）<\|>增加<\|>0.223 km²<\|>减少<\|>0.000 km²<' $d/c.svg; grep -c 'stroke-dasharray' $d/c.svg | awk '{print ($1 > 0) ? "dashed" : "no dash"}'; rm -rf $d
+| >基线边界（base.geojson）<
+| >增加<
+| >0.223 km²<
+| >减少<
+| >0.000 km²<
+| dashed
