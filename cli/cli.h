@@ -62,4 +62,5 @@ int cmd_export(park_cli *, int, char **);
 int cmd_render(park_cli *, int, char **);
 int cmd_parse(park_cli *, int, char **);
 int cmd_recompute(park_cli *, int, char **);
+int cmd_provenance(park_cli *, int, char **);
 #endif

@@ -37,6 +37,7 @@ int cmd_area(park_cli *cli, int argc, char **argv) {
     park_status st;
     park_layer *l = cli_layer(cli, &st);
     if (!l) return cli_fail(cli, "area", st);
+    if ((st = park_layer_check_valid(cli->ctx, l))) return cli_fail(cli, "area", st);
     size_t n = park_layer_count(l);
     double *geo = calloc(n, sizeof *geo), *pla = calloc(n, sizeof *pla);
     double sum_off = 0, sum_geo = 0, sum_pla = 0;

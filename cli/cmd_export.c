@@ -82,6 +82,7 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
     if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "export", st);
+    if ((st = park_layer_check_valid(cli->ctx, parcels))) return cli_fail(cli, "export", st);
     park_layout *lo = NULL;
     if ((st = park_layout_build(cli->ctx, layout, parcels, &lo))) return cli_fail(cli, "export", st);
     if ((rc = cli_refuse_input_as_output(cli, "export", dest, park_layout_path(lo), "layout definition"))) {

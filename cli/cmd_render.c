@@ -24,6 +24,9 @@ static void help(void) {
          "                   the map then credits (c) OpenStreetMap contributors\n"
          "  --compare BASELINE  before/after map: the layout over BASELINE (a parcel layer) drawn as a\n"
          "                   dashed outline, what --data gained against it in green, lost in red\n"
+         "  --colour-by error  draw the parcel boundaries coloured by the position error of the\n"
+         "                   named feature each piece lies on (<=50 m, <=100 m, <=250 m, >250 m measured,\n"
+         "                   or unverified), with a key; see parkgis provenance for the figures\n"
          "exit codes: 2 bad option, 3 unreadable layer or basemap file, 4 cannot write\n"
          "            (or exists without --overwrite), 5 unknown layout, 70 no CJK font");
 }
@@ -37,6 +40,8 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
                                          {"crs", required_argument, 0, 'c'},
                                          {"overwrite", no_argument, 0, 'O'},
                                          {"compare", required_argument, 0, 'C'},
+                                         {"colour-by", required_argument, 0, 'E'},
+                                         {"color-by", required_argument, 0, 'E'},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     park_render_opts o;
@@ -60,6 +65,10 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
         case 'c': o.crs = optarg; break;
         case 'O': o.overwrite = 1; break;
         case 'C': compare = optarg; break;
+        case 'E':
+            if (strcmp(optarg, "error")) return cli_usage_error(cli, "render", "--colour-by '%s': expected 'error'", optarg);
+            o.colour_by_error = 1;
+            break;
         case 'h': help(); return 0;
         default: return cli_usage_error(cli, "render", "bad option");
         }
@@ -76,6 +85,7 @@ int cmd_render(park_cli *cli, int argc, char **argv) {
     if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "render", st);
+    if ((st = park_layer_check_valid(cli->ctx, parcels))) return cli_fail(cli, "render", st);
     park_layout *lo = NULL;
     if ((st = park_layout_build(cli->ctx, layout, parcels, &lo))) return cli_fail(cli, "render", st);
     park_layer *base = NULL;

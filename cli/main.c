@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"export", cmd_export, "export a layout to Shapefile, GeoPackage, GeoJSON, KML or PostGIS"},
     {"render", cmd_render, "draw a layout to PNG or SVG"},
     {"recompute", cmd_recompute, "validate an edited layer, recompute areas, report what changed"},
+    {"provenance", cmd_provenance, "each boundary edge: feature, source, evidence count, error"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 

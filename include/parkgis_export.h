@@ -125,6 +125,8 @@ typedef struct park_render_opts {
      * the geodesic areas in the legend. NULL: no comparison. Borrowed. */
     const park_layer *compare;
     const char *compare_label; /* the baseline's name for the legend, e.g. its file name */
+    int colour_by_error;     /* 1: draw the primary layer's boundaries coloured by the error class of the
+                                gazetteer feature each piece lies on (compiled parcels; issue 9) */
 } park_render_opts;
 void park_render_opts_default(park_render_opts *o);
 

@@ -649,7 +649,7 @@ static void write_coords(park_buf *b, GEOSContextHandle_t h, const GEOSGeometry 
 }
 
 static void write_feature(park_buf *b, GEOSContextHandle_t h, const sketch_t *s, const char *prov, const char *method,
-                          double error_m, double coverage, const GEOSGeometry *g, const char *basis) {
+                          double error_m, double coverage, const GEOSGeometry *g, const char *basis, const char *source, long evidence_n) {
     park_buf_append(b, "{\"type\":\"Feature\",\"properties\":{\"name\":");
     park_json_escape(b, s->name);
     park_buf_append(b, ",\"aliases\":");
@@ -663,6 +663,9 @@ static void write_feature(park_buf *b, GEOSContextHandle_t h, const sketch_t *s,
     park_buf_printf(b, ",\"error_m\":%.0f", error_m);
     park_buf_append(b, ",\"error_basis\":");
     park_json_escape(b, basis);
+    park_buf_append(b, ",\"source\":");
+    park_json_escape(b, source);
+    park_buf_printf(b, ",\"evidence_n\":%ld", evidence_n);
     if (coverage >= 0) park_buf_printf(b, ",\"osm_coverage\":%.3f", coverage);
     park_buf_append(b, ",\"sketch\":");
     char *ref = park_asprintf("%s:%d", s->file, s->line_no);
@@ -703,7 +706,7 @@ static int osm_theme(const char *t) {
  * *result and its provenance, error and method when found, and measures the
  * old geometry against the new one. */
 static park_status from_sources(world_t *w, const sketch_t *s, GEOSGeometry **result, const char **prov, double *error_m, char **basis,
-                                park_buf *method, double *off_mean, double *off_max, double *off_cov, const char **newsrc) {
+                                park_buf *method, double *off_mean, double *off_max, double *off_cov, const char **newsrc, long *evidence_n) {
     GEOSContextHandle_t h = w->h;
     bool road = !strcmp(s->kind, "road") || !strcmp(s->kind, "expressway");
     double aoi[4];
@@ -746,6 +749,7 @@ static park_status from_sources(world_t *w, const sketch_t *s, GEOSGeometry **re
         st = park_osm_feature_get(w->ctx, w->osm, themes, names.s, *result, s->osm_corridor_m, aoi, &f);
         if (st == PARK_OK && f.geom) {
             neu = f.geom, f.geom = NULL;
+            *evidence_n = f.nfeatures;
             *prov = "osm";
             *newsrc = "osm-extract";
             method->len = 0, method->s[0] = 0;
@@ -819,6 +823,7 @@ static park_status from_sources(world_t *w, const sketch_t *s, GEOSGeometry **re
         st = park_roadfit_road(w->ctx, w->pts, s->name, s->aliases, w->net, &o, &r);
         if (st == PARK_OK && r.kind != PARK_ROADFIT_NONE && isfinite(r.error_m)) {
             neu = r.course, r.course = NULL;
+            *evidence_n = (long)r.n_trusted;
             *prov = r.kind == PARK_ROADFIT_OSM ? "osm" : "anchored";
             *newsrc = r.kind == PARK_ROADFIT_OSM ? "address+osm" : "address";
             *error_m = r.error_m;
@@ -853,6 +858,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
     park_buf method;
     park_buf_init(&method);
     char *elev = NULL, *mismatch = NULL;
+    long n_links = 0;
 
     if (s->source && strncmp(s->source, "district ", 9) == 0) {
         st = district_boundary(w, s, &result);
@@ -951,6 +957,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
                             s->file, s->line_no, STEP_M, mask == CLS_MOTORWAY ? "motorway" : mask == CLS_ROAD ? "trunk/primary/secondary" : "motorway/trunk/primary/secondary",
                             s->corridor_m, MAX_ANGLE_DEG, coverage * 100, ss.longest_gap_m, ss.end_gap_m);
             for (size_t i = 0; i < ss.nlinks; i++) park_buf_printf(&method, "%s%ld", i ? "," : "", ss.links[i]);
+            n_links = (long)ss.nlinks;
             if (!osm) park_buf_printf(&method, "; coverage below %.0f%%, so kept as approximate with the sketch's error", s->min_coverage * 100);
             free(ss.links);
         } else {
@@ -974,7 +981,13 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
     double off_mean = NAN, off_max = NAN, off_cov = 0, ev_p68 = NAN, ev_max = NAN;
     size_t ev_n = 0;
     const char *newsrc = "";
-    st = from_sources(w, s, &result, &prov, &error_m, &basis, &method, &off_mean, &off_max, &off_cov, &newsrc);
+    long evidence_n = 0;
+    const char *source = "sketch";
+    if (s->source && strncmp(s->source, "district ", 9) == 0) source = "district", evidence_n = 1;
+    else if (s->ntraces) source = "town-boundary", evidence_n = (long)s->ntraces;
+    else if (!strcmp(prov, "osm")) source = "osm-arterials", evidence_n = n_links;
+    st = from_sources(w, s, &result, &prov, &error_m, &basis, &method, &off_mean, &off_max, &off_cov, &newsrc, &evidence_n);
+    if (*newsrc) source = newsrc;
     if (st) {
         park_buf_free(&method);
         free(elev), free(mismatch), free(basis);
@@ -997,7 +1010,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
     }
     if (s->note && *s->note) park_buf_printf(&method, "; %s%s", *newsrc ? "note on the old sketch: " : "", s->note);
     if (!first) park_buf_append(out, ",\n");
-    write_feature(out, h, s, prov, method.s, error_m, coverage, result, basis);
+    write_feature(out, h, s, prov, method.s, error_m, coverage, result, basis, source, evidence_n);
 
     /* report row */
     GEOSGeometry *m = NULL;

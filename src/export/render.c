@@ -16,6 +16,7 @@
 #include <string.h>
 
 #include "render.h"
+#include "render_error.h"
 
 #define DEFAULT_WIDTH 1600
 #define DEFAULT_CRS "EPSG:4549"
@@ -65,6 +66,7 @@ typedef struct r_ctx {
     /* render --compare: in the map CRS, NULL when empty or no comparison */
     GEOSGeometry *cmp_outline, *cmp_gained, *cmp_lost;
     double cmp_gained_km2, cmp_lost_km2;
+    park_error_edges *err_edges;   /* render --colour-by error (render_error.c), else NULL */
 } r_ctx;
 
 /* Union of a layer's polygons (made valid), lon/lat; NULL on failure. */
@@ -838,6 +840,17 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         cairo_stroke(cr);
         cairo_set_dash(cr, NULL, 0, 0);
     }
+    if (r->err_edges) /* boundaries by error class, over the fills */
+        for (size_t k = 0; k < r->err_edges->n; k++) {
+            double c[3];
+            park_error_class_rgb(r->err_edges->v[k].cls, c);
+            cairo_new_path(cr);
+            path_geom(r, r->err_edges->v[k].g);
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_set_line_width(cr, 3.4 * s);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_stroke(cr);
+        }
     if (bm) draw_basemap_metro(r, bm);
     for (size_t i = 0; i < n; i++) {
         if (ls[i].dim != 1) continue;
@@ -1094,7 +1107,16 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     snprintf(sub, sizeof sub, "%zu 个要素 · 投影 %s (%s) · 图幅 %.1f × %.1f km", pl->n, crs, crs_name, ew / 1000, eh / 1000);
     draw_text(&r, margin, margin + 62 * s, sub, 0, 15, grey, 0, LEFT, 0);
 
+    if (o->colour_by_error) {
+        const park_parcel **ps = calloc(pl->n + 1, sizeof *ps);
+        const GEOSGeometry **gs = calloc(pl->n + 1, sizeof *gs);
+        for (size_t k = 0; k < pl->n; k++) ps[k] = pl->f[k].p, gs[k] = pl->f[k].g;
+        st = park_error_edges_make(ctx, ps, gs, pl->n, crs, &r.err_edges);
+        free(ps), free(gs);
+        if (st) goto done;
+    }
     draw_map(&r, ls, n, bm, crs);
+    if (r.err_edges) park_error_key_draw(r.cr, r.fx + 10 * r.s, r.fy + 10 * r.s, r.s); /* top left: the scale bar is bottom left */
     draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
 
     /* footer: where things come from */
@@ -1155,6 +1177,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     st = park_atomic_commit(ctx, &out);
 
 done:
+    park_error_edges_free(ctx, r.err_edges);
     if (r.cr) cairo_destroy(r.cr);
     if (surf) cairo_surface_destroy(surf);
     if (out.f) park_atomic_abort(&out);

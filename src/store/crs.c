@@ -40,6 +40,8 @@ PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst) {
     return pj;
 }
 
+static void crs_release(park_ctx *ctx);
+
 static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
     /* a refused form never enters the cache: park_crs_pj_new returns NULL for it */
     for (int i = 0; i < PJ_CACHE; i++)
@@ -47,6 +49,7 @@ static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
             return cache[i].pj;
     PJ *pj = park_crs_pj_new(ctx, src, dst);
     if (!pj) return NULL;
+    park_ctx_on_free(ctx, crs_release);
     pj_cache_entry *e = &cache[cache_next];
     cache_next = (cache_next + 1) % PJ_CACHE;
     if (e->pj) proj_destroy(e->pj), free(e->src), free(e->dst);
@@ -54,8 +57,9 @@ static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
     return pj;
 }
 
-/* Called from park_ctx_free through park_crs_release. */
-void park_crs_release(PJ_CONTEXT *owner) {
+/* Registered with park_ctx_on_free when the context first caches a PJ. */
+static void crs_release(park_ctx *ctx) {
+    PJ_CONTEXT *owner = ctx->proj;
     for (int i = 0; i < PJ_CACHE; i++)
         if (cache[i].pj && cache[i].owner == owner) {
             proj_destroy(cache[i].pj);

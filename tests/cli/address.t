@@ -59,7 +59,7 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "�
 
 # an unknown road with no similar name: no list of unrelated names that only share 路
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "天地路"
-! 天地路 is not in the gazetteer (125 named features); no name in it is close
+! 天地路 is not in the gazetteer (128 named features); no name in it is close
 ? 5
 
 # another district: not in the park, whatever the road
@@ -93,7 +93,7 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 | 1,甲路1号,inside,robot,机器人产业园,,road,0.90,robot:1.00,
 | 2,乙路5号,"on the edge, shared",,,,boundary,0.45,robot:0.50;baoshan-industrial:0.50,
 | 3,"丙路""100弄""3号",quoted quotes,,,,ambiguous,0.47,robot:0.52;baoshan-industrial:0.48,
-| 4,联二路,misspelt,,,,not_found,0.00,,联二路 is not in the gazetteer (125 named features); closest names: 联一路
+| 4,联二路,misspelt,,,,not_found,0.00,,联二路 is not in the gazetteer (128 named features); closest names: 联一路
 | 5,徐汇区漕溪北路88号,"two
 | lines",,,,outside,0.95,outside:1.00,
 | 6,,empty address,,,,,,,"line 8: empty address (expected e.g. 上海市宝山区富联一路98弄6号, a park name, or LON,LAT)"
@@ -142,12 +142,11 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 ! no-such.csv: cannot open the batch file
 ? 3
 
-# an unterminated quote at the end of the input: that row is bad, the output stays valid CSV
+# an unterminated quote: that row (its line) is bad, the output stays valid CSV
 $ printf 'address\n"甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
 | address,parcel_id,parcel,layout,match,confidence,candidates,error
-| "甲路
-| ",,,,,,,"line 2: a quoted field is not closed before the end of the input (expected a closing "")"
-! 1 rows, 0 located (0 inside a parcel), 0 not found, 1 bad
+| 甲路,,,,,,,"line 2: a quoted field is not closed on its line, nor within the next 1000 lines (expected a closing ""); read as ending with the line"
+! 1 rows, 0 located (0 inside a parcel), 0 not found, 1 bad, 1 of them with an unclosed quote
 
 # not UTF-8 (a GBK export): the row says so and how to convert
 $ printf 'address\n\xb8\xbb\xc1\xaa\n甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - | tail -2

@@ -65,3 +65,16 @@ $ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && parkgis --data 
 | >减少<
 | >0.000 km²<
 | dashed
+
+# --colour-by error: the compiled parcels' boundaries in the error-class colours (measured <= 50 m green,
+# unverified purple-grey) over the fills, with a key; without it neither colour is stroked
+$ d=$(mktemp -d) && parkgis render --layout parcels --colour-by error -o $d/e.svg --width 800 2>/dev/null && grep -c 'stroke:rgb(10%,60%,25%)' $d/e.svg | awk '{print ($1 > 0) ? "green" : "none"}' && grep -c 'stroke:rgb(55%,45%,65%)' $d/e.svg | awk '{print ($1 > 0) ? "unverified" : "none"}'; rm -rf $d
+| green
+| unverified
+
+$ d=$(mktemp -d) && parkgis render --layout parcels -o $d/n.svg --width 800 2>/dev/null && grep -c 'stroke:rgb(10%,60%,25%)' $d/n.svg; rm -rf $d
+| 0
+
+$ parkgis render --layout parcels --colour-by area -o x.png
+! --colour-by 'area': expected 'error'
+? 2
