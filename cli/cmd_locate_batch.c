@@ -330,6 +330,11 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     bool points = o->lon_col != NULL;
     park_status st;
     if (!(b.layer = cli_layer(cli, &st))) return cli_fail(cli, "locate", st);
+    if (points) { /* many points: the grid kernel answers containment for every locate */
+        int gw, gh;
+        size_t gb;
+        if ((st = park_locate_grid_stats(cli->ctx, b.layer, &gw, &gh, &gb))) return cli_fail(cli, "locate", st);
+    }
     if (!points || b.need >= NEED_RESOLVE) {
         if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli), &b.res))) return cli_fail(cli, "locate", st);
         const char *notes = park_resolver_notes(b.res);
@@ -362,7 +367,15 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         goto out;
     }
     park_csv_reader_on_read(r, flush_writer, w);
-    park_csv_result got = park_csv_next(r);
+    park_csv_result got;
+    long blank = 0; /* blank lines before the header are skipped */
+    while ((got = park_csv_next(r)) == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) blank++;
+    if (got == PARK_CSV_EOF && blank) {
+        fprintf(stderr, "%s locate: %s: only blank lines (%ld; expected a header row naming the columns, then one row per point or address)\n",
+                cli->prog, shown, blank);
+        rc = park_status_exit_code(PARK_ERR_INPUT);
+        goto out;
+    }
     if (got == PARK_CSV_IO_ERROR || got == PARK_CSV_EOF || got == PARK_CSV_BAD) {
         if (got == PARK_CSV_IO_ERROR)
             fprintf(stderr, "%s locate: %s: read error: %s\n", cli->prog, shown, strerror(park_csv_errno(r)));
@@ -435,7 +448,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         bool plain = park_csv_plain(r);
         for (size_t i = 0; i < hdr.nf; i++) {
             if (plain) park_csv_put_raw(w, park_csv_value(r, i), park_csv_value_len(r, i));
-            else park_csv_put_fieldn(w, park_csv_value(r, i), park_csv_value_len(r, i));
+            else park_csv_put_fieldn_nul(w, park_csv_value(r, i), park_csv_value_len(r, i));
             park_csv_sep(w);
         }
         for (int i = 0; i < ncols; i++) {
@@ -458,8 +471,11 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     park_csv_flush(w);
     double dt = now_s() - t0;
     if (tty) fprintf(stderr, "\r\033[K");
-    fprintf(stderr, "%s locate: %ld rows, %ld located (%ld inside a parcel), %ld not found, %ld bad (%.1f s)\n", cli->prog, rows,
-            located, inside, notfound, bad, dt);
+    long unclosed = park_csv_unclosed(r);
+    char uq[64] = "";
+    if (unclosed) snprintf(uq, sizeof uq, ", %ld of them with an unclosed quote", unclosed);
+    fprintf(stderr, "%s locate: %ld rows, %ld located (%ld inside a parcel), %ld not found, %ld bad%s (%.1f s)\n", cli->prog, rows,
+            located, inside, notfound, bad, uq, dt);
     if (got == PARK_CSV_IO_ERROR) {
         fprintf(stderr, "%s locate: %s: read error after line %ld: %s (the rows before it are answered above)\n", cli->prog, shown,
                 park_csv_line(r) - 1, strerror(park_csv_errno(r)));

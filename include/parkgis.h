@@ -143,6 +143,18 @@ typedef struct park_layer park_layer;
  * PARK_ERR_USAGE for an encoding iconv does not know. */
 park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_name,
                             const char *encoding, park_layer **out);
+/* The most vertices one parcel may have. A planning parcel has tens to a few
+ * thousand (the compiled Baoshan parcels at most 151); a 10^6-vertex polygon
+ * made validate and recompute run for minutes (issue 12, item 5). More is
+ * refused on reading (PARK_ERR_INPUT naming the feature: simplify it). */
+#define PARK_MAX_PARCEL_VERTICES 100000
+
+/* Refuses a layer with an invalid polygon, for the commands whose numbers
+ * would be wrong on one (area, export, render): a bow-tie measured 0 km², a
+ * hole outside its shell was subtracted (issue 12, item 6). PARK_ERR_INPUT
+ * naming the file, the feature and GEOS's reason and place; PARK_OK when every
+ * parcel is valid. `validate` reports all of them instead. */
+park_status park_layer_check_valid(park_ctx *ctx, const park_layer *l);
 
 /* Field names of layers that are not parkgis's own (issue 13). parkgis reads
  * id, name, official_km2, layout, provenance, four_to and error_m, also in the

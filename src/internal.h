@@ -17,12 +17,19 @@ struct park_ctx {
     PJ_CONTEXT *proj;
     char errmsg[2048];
     char geos_msg[1024]; /* last message from GEOS's error handler */
+    /* Cleanup hooks a higher layer registers (store/crs.c: its PJ cache), run
+     * by park_ctx_free before the PROJ context goes: util never calls up into
+     * store (issue 12, style). */
+    void (*on_free[4])(park_ctx *ctx);
+    int non_free;
     /* --field mapping (store/layer.c, park_field_map_set): source field name per
      * canonical field ("" = the canonical name and its DBF forms), and the factor
      * from the mapped official area's unit to km². */
     char field_src[8][128];
     double official_scale;
 };
+/* Registers fn to run in park_ctx_free (once per fn; at most 4). */
+void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx));
 
 /* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */
 char *park_strdup(const char *s);             /* NULL -> "" copy */
@@ -137,8 +144,14 @@ park_status park_geos_fail(park_ctx *ctx, const char *what);
 char *park_geom_wkt(park_ctx *ctx, const GEOSGeometry *g, int precision);
 GEOSGeometry *park_geom_from_wkt(park_ctx *ctx, const char *wkt);
 
+/* A Gauss-Kruger easting written with its zone number in front (40634476 under
+ * EPSG:4549, CGCS2000 3-degree CM 120E, whose eastings are ~500000): when `crs`
+ * is one of the CGCS2000 3-degree "CM" CRSs (EPSG:4534..4554) and x has the
+ * matching zone prefix, writes the zone-prefixed CRS ("EPSG:4528") into buf and
+ * returns 1; else 0 (crs.c). */
+int park_crs_zone_prefix_hint(const char *crs, double x, char *buf, size_t len);
+
 /* Frees the cached PROJ transformations made with this PROJ context (crs.c). */
-void park_crs_release(PJ_CONTEXT *owner);
 /* A new transformation src -> dst (lon/lat, x/y axis order), owned by the
  * caller (proj_destroy, before the ctx is freed); NULL for an unknown CRS.
  * For a hot loop that should not look its PJ up per point. */

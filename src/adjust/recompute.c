@@ -199,7 +199,16 @@ static park_status diff_areas(park_ctx *ctx, const GEOSGeometry *old_g, const GE
     GEOSGeom_getYMin_r(ctx->geos, o, &lat);
     /* Snap the edited geometry onto the baseline's vertices so untouched
      * vertices that moved by rounding only compare equal. */
-    ns = GEOSSnap_r(ctx->geos, n, o, metres_to_deg(snap_m, lat));
+    /* GEOS 3.11's snapper compares every vertex with every vertex (a 10^5-vertex
+     * parcel against itself took 177 s, issue 12 item 5): a parcel that did
+     * not move beyond the tolerance is unchanged without snapping (linear), and
+     * pairs too large to snap in seconds are compared as they are (slivers
+     * below the tolerance may then show as gained/lost area). */
+    double tol = metres_to_deg(snap_m, lat);
+    double work = (double)GEOSGetNumCoordinates_r(ctx->geos, n) * (double)GEOSGetNumCoordinates_r(ctx->geos, o);
+    if (GEOSEqualsExact_r(ctx->geos, n, o, tol) == 1) ns = GEOSGeom_clone_r(ctx->geos, o);
+    else if (work > 2e8) ns = GEOSGeom_clone_r(ctx->geos, n);
+    else ns = GEOSSnap_r(ctx->geos, n, o, tol);
     if (ns && GEOSisValid_r(ctx->geos, ns) != 1) {
         GEOSGeometry *v = GEOSMakeValid_r(ctx->geos, ns);
         GEOSGeom_destroy_r(ctx->geos, ns);

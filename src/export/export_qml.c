@@ -124,7 +124,21 @@ size_t exp_categories(const exp_layer *l, const char **attr, exp_cat **out) {
     *out = NULL;
     *attr = NULL;
     const char *groups[13];
-    size_t ng = l->kind == EXP_POINT ? distinct_groups(l, groups, 12) : 0;
+    /* the OSM basemap (export --qgis-project): greys by road class, not one colour per road */
+    bool basemap = l->name && !strcmp(l->name, "osm_arterials");
+    size_t ng = l->kind == EXP_POINT || basemap ? distinct_groups(l, groups, 12) : 0;
+    if (basemap && ng <= 12) {
+        exp_cat *c = calloc(ng ? ng : 1, sizeof *c);
+        if (!c) return 0;
+        *attr = "group";
+        for (size_t i = 0; i < ng; i++) {
+            c[i].value = c[i].label = groups[i];
+            unsigned char v = strstr(groups[i], "motorway") ? 0x88 : strstr(groups[i], "primary") ? 0xa8 : 0xc4;
+            c[i].rgb[0] = c[i].rgb[1] = c[i].rgb[2] = v;
+        }
+        *out = c;
+        return ng;
+    }
     if (l->kind == EXP_POINT && (ng < 2 || ng > 12)) return 0;
     size_t nc = l->kind == EXP_POINT ? ng : l->n;
     exp_cat *c = calloc(nc ? nc : 1, sizeof *c);

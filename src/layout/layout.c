@@ -398,6 +398,19 @@ static char *layer_name_of(json_object *root) {
 }
 
 /* Resolves "<file>#<id>" (or "<file>") relative to the definitions directory. */
+/* A geometry reference must name a file in the layout directory: not an
+ * absolute path and no ".." component (a definition file could otherwise
+ * make parkgis open any file on the machine, issue 12). */
+static bool ref_escapes(const char *ref) {
+    size_t n = strcspn(ref, "#");
+    if (n && ref[0] == '/') return true;
+    for (size_t i = 0; i + 1 < n; i++) {
+        bool start = i == 0 || ref[i - 1] == '/';
+        if (start && ref[i] == '.' && ref[i + 1] == '.' && (i + 2 == n || ref[i + 2] == '/')) return true;
+    }
+    return false;
+}
+
 static void split_ref(const char *dir, const char *ref, char **path, char **fid) {
     const char *hash = strchr(ref, '#');
     char *file = hash ? park_strndup(ref, (size_t)(hash - ref)) : park_strdup(ref);
@@ -613,6 +626,12 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
                                 d->path, i);
                 break;
             }
+            bool dup = false;
+            for (size_t k = 0; prim && k < park_layer_count(prim) && !dup; k++) dup = !strcmp(park_layer_get(prim, k)->id, eid);
+            if (dup) { /* issue 12, item 9: was accepted, one shadowing the other */
+                st = park_error(ctx, PARK_ERR_INPUT, "%s: elements[%zu] repeats the id '%s' (element ids must be unique)", d->path, i, eid);
+                break;
+            }
             bool has_parcels = json_object_object_get_ex(e, "parcels", &plist) && json_object_is_type(plist, json_type_array);
             if (has_parcels == (gref != NULL)) {
                 st = park_error(ctx, PARK_ERR_INPUT, "%s: element '%s' must have exactly one of \"parcels\" (a list of parcel ids) or \"geometry\" (\"<file>.geojson#<feature id>\")",
@@ -630,7 +649,9 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
                 char *path, *fid;
                 split_ref(dir, gref, &path, &fid);
                 park_layer *gl = NULL;
-                st = cache_get(ctx, &cache, path, &gl);
+                st = ref_escapes(gref) ? park_error(ctx, PARK_ERR_INPUT, "%s: element '%s': geometry '%s' is outside the layout directory (expected a file name beside the definition, \"<file>.geojson#<id>\")",
+                                                    d->path, eid, gref)
+                                       : cache_get(ctx, &cache, path, &gl);
                 if (st == PARK_OK) {
                     const park_parcel *src = park_layer_find(gl, fid ? fid : eid);
                     if (!src)
@@ -692,7 +713,9 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
             char *path, *fid;
             split_ref(dir, gref, &path, &fid);
             park_layer *cl = NULL;
-            st = read_vector(ctx, path, &cl); /* owned by the layout from here */
+            st = ref_escapes(gref) ? park_error(ctx, PARK_ERR_INPUT, "%s: companions[%zu]: geometry '%s' is outside the layout directory (expected a file name beside the definition)",
+                                                d->path, i, gref)
+                                   : read_vector(ctx, path, &cl); /* owned by the layout from here */
             if (st == PARK_OK) st = add_layer(lo, cname, ctitle ? ctitle : cname, cl, 0);
             free(path), free(fid);
         }

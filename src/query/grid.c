@@ -38,12 +38,14 @@ struct park_grid {
     double cw, ch;         /* cell width and height in degrees */
     int w, h;
     uint16_t *cell;        /* w * h: parcel index, GRID_OUTSIDE, or GRID_BOUNDARY */
+    unsigned char *hits;   /* w * h: parcels covering or touching the cell, saturating at 2
+                              (1 with a parcel index: that parcel alone covers all of it) */
     size_t nboundary;
 };
 
 void park_grid_free(struct park_grid *g) {
     if (!g) return;
-    free(g->cell);
+    free(g->cell), free(g->hits);
     free(g);
 }
 
@@ -164,11 +166,12 @@ static struct park_grid *grid_build(park_ctx *ctx, park_layer_index *ix) {
     }
     size_t nc = (size_t)g->w * g->h;
     g->cell = malloc(nc * sizeof *g->cell);
+    g->hits = calloc(nc, 1);
     unsigned char *touch = calloc(nc, 1);
     uint16_t *bmin = malloc(nc * sizeof *bmin); /* lowest parcel whose boundary touches the cell */
     GEOSGeometry *pt = NULL;
     grid_builder b = {ctx, g, touch, 0, 0, 0, 0, 0};
-    if (!g->cell || !touch || !bmin) goto fail;
+    if (!g->cell || !g->hits || !touch || !bmin) goto fail;
     for (size_t c = 0; c < nc; c++) g->cell[c] = GRID_OUTSIDE, bmin[c] = GRID_OUTSIDE;
     /* parcels in reverse layer order: a lower index overwrites, so each cell ends
      * with the lowest covering parcel and the lowest touching one */
@@ -186,6 +189,7 @@ static struct park_grid *grid_build(park_ctx *ctx, park_layer_index *ix) {
                 if (touch[c]) {
                     touch[c] = 0, state = -1;
                     bmin[c] = (uint16_t)ii;
+                    if (g->hits[c] < 2) g->hits[c]++;
                     continue;
                 }
                 if (state < 0) {
@@ -195,7 +199,10 @@ static struct park_grid *grid_build(park_ctx *ctx, park_layer_index *ix) {
                     if (r == 2) goto fail;
                     state = r;
                 }
-                if (state) g->cell[c] = (uint16_t)ii;
+                if (state) {
+                    g->cell[c] = (uint16_t)ii;
+                    if (g->hits[c] < 2) g->hits[c]++;
+                }
             }
         }
     }
@@ -270,6 +277,25 @@ park_status park_locate_parcel(park_ctx *ctx, const park_layer *layer, double lo
         return PARK_OK;
     }
     return exact(ctx, ix, lon, lat, index);
+}
+
+int park_grid_sole(const struct park_grid *g, double lon, double lat, size_t *index) {
+    double fx = (lon - g->x0) * g->sx, fy = (lat - g->y0) * g->sy;
+    if (!(fx >= 0 && fx < g->w && fy >= 0 && fy < g->h)) {
+        *index = (size_t)-1;
+        return 1;
+    }
+    size_t c = (size_t)(int)fy * g->w + (int)fx;
+    uint16_t v = g->cell[c];
+    if (g->hits[c] == 0) {
+        *index = (size_t)-1;
+        return 1;
+    }
+    if (g->hits[c] == 1 && v != GRID_BOUNDARY && v != GRID_OUTSIDE) {
+        *index = v;
+        return 1;
+    }
+    return 0;
 }
 
 park_status park_locate_grid_stats(park_ctx *ctx, const park_layer *layer, int *w, int *h, size_t *nboundary) {

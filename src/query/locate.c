@@ -587,12 +587,19 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
     out->wgs84_lon = lon, out->wgs84_lat = lat;
     double mx = lon, my = lat;
     if ((st = park_query_to_metric(ctx, ix, &mx, &my))) return st;
-    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
-    if (!pt) return park_geos_fail(ctx, "point");
-    hit_state hs = {ctx, ix, pt, (size_t)-1, 0, 0};
-    GEOSSTRtree_query_r(ctx->geos, ix->tree_ll, pt, hit_cb, &hs);
-    GEOSGeom_destroy_r(ctx->geos, pt);
-    if (hs.failed) return park_geos_fail(ctx, "point-in-parcel test");
+    hit_state hs = {ctx, ix, NULL, (size_t)-1, 0, 0};
+    size_t sole;
+    if (ix->grid && park_grid_sole(ix->grid, lon, lat, &sole)) {
+        /* a batch built the grid (grid.c): the same answer, and the same count */
+        hs.best = sole, hs.count = sole != (size_t)-1;
+    } else {
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
+        if (!pt) return park_geos_fail(ctx, "point");
+        hs.pt = pt;
+        GEOSSTRtree_query_r(ctx->geos, ix->tree_ll, pt, hit_cb, &hs);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+        if (hs.failed) return park_geos_fail(ctx, "point-in-parcel test");
+    }
     out->ncontaining = hs.count;
     if (hs.count) {
         out->inside = 1;
@@ -642,6 +649,11 @@ park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y
     if (!isfinite(x) || !isfinite(y))
         return park_error(ctx, PARK_ERR_USAGE, "coordinate (%g, %g) is not a finite number (expected X Y in the units of %s)", x,
                           y, crs);
+    char zoned[32];
+    if (park_crs_zone_prefix_hint(crs, x, zoned, sizeof zoned))
+        return park_error(ctx, PARK_ERR_USAGE,
+                          "easting %.10g carries its zone number (%d) in front, which %s does not (its eastings are about 500000): give --crs %s (the same projection with the zone prefix) or drop the prefix",
+                          x, (int)(x / 1e6), crs, zoned);
     double lo = x, la = y;
     park_status st = park_transform_xy(ctx, crs, "EPSG:4490", &lo, &la);
     if (st) return st;

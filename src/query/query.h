@@ -43,6 +43,10 @@ struct park_layer_index {
     int grid_tried;
 };
 void park_grid_free(struct park_grid *g);
+/* 1 when the grid alone answers which parcels cover lon/lat: *index is the one
+ * parcel covering it, or (size_t)-1 for none (no other parcel covers or touches
+ * the cell, so the covering count is exactly 0 or 1); 0: ask GEOS. */
+int park_grid_sole(const struct park_grid *g, double lon, double lat, size_t *index);
 
 /* The cache for `layer`, built on first use and freed with the layer. The
  * layer must be freed before the ctx that built it. Borrowed. */

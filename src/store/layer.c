@@ -170,6 +170,34 @@ static bool official_value(OGRFeatureH f, int idx, double scale, double *out) {
     return true;
 }
 
+static bool ring_finite(park_ctx *ctx, const GEOSGeometry *ring) {
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
+    unsigned n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) return true;
+    for (unsigned i = 0; i < n; i++) {
+        double x, y;
+        if (GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y) && !(isfinite(x) && isfinite(y))) return false;
+    }
+    return true;
+}
+
+/* NULL, or what is wrong with a parcel's geometry before any CRS question:
+ * empty, or a coordinate that is not a finite number (these were reported as
+ * "not lon/lat degrees", issue 12 item 9). */
+static const char *geom_problem(park_ctx *ctx, const GEOSGeometry *g) {
+    if (GEOSisEmpty_r(ctx->geos, g) == 1) return "has an empty geometry (no coordinates, or an empty ring)";
+    int np = GEOSGetNumGeometries_r(ctx->geos, g);
+    for (int i = 0; i < np; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
+        if (GEOSGeomTypeId_r(ctx->geos, p) != GEOS_POLYGON) continue;
+        if (!ring_finite(ctx, GEOSGetExteriorRing_r(ctx->geos, p))) return "has a coordinate that is not a finite number (inf or NaN)";
+        int nh = GEOSGetNumInteriorRings_r(ctx->geos, p);
+        for (int k = 0; k < nh; k++)
+            if (!ring_finite(ctx, GEOSGetInteriorRingN_r(ctx->geos, p, k))) return "has a coordinate that is not a finite number (inf or NaN)";
+    }
+    return NULL;
+}
+
 static bool all_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
     double minx, miny, maxx, maxy;
     if (!GEOSGeom_getXMin_r(ctx->geos, g, &minx) || !GEOSGeom_getYMin_r(ctx->geos, g, &miny) ||
@@ -526,6 +554,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
                                  (const char *const *)(oo[0] ? oo : NULL), NULL);
     CPLPopErrorHandler();
+
     if (!ds)
         return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open as a vector layer (expected a Shapefile, GeoPackage, GeoJSON or other OGR-readable file)%s%s",
                           path, CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
@@ -655,6 +684,31 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         free(wkb);
         if (!g) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): unreadable geometry: %s", path, fid, id, ctx->geos_msg);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        const char *bad = geom_problem(ctx, g);
+        if (bad) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') %s (expected a polygon with finite lon/lat or projected coordinates)", path, fid, id, bad);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        int nv = GEOSGetNumCoordinates_r(ctx->geos, g);
+        if (nv > PARK_MAX_PARCEL_VERTICES) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') has %d vertices, more than the %d a parcel may have (simplify it, e.g. QGIS Vector > Geometry Tools > Simplify)",
+                            path, fid, id, nv, PARK_MAX_PARCEL_VERTICES);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        char zoned[32];
+        double gx0 = 0;
+        if (!is_4490 && GEOSGeom_getXMin_r(ctx->geos, g, &gx0) && park_crs_zone_prefix_hint(src_crs, gx0, zoned, sizeof zoned)) {
+            st = park_error(ctx, PARK_ERR_INPUT,
+                            "%s: feature %ld (id '%s'): eastings such as %.0f carry the zone number (%d) in front, which %s (the .prj) does not: the layer is in %s (set that CRS in QGIS, Layer > Set CRS, and save it again)",
+                            path, fid, id, gx0, (int)(gx0 / 1e6), src_crs, zoned);
+            GEOSGeom_destroy_r(ctx->geos, g);
             OGR_F_Destroy(f), fields_free(&fc);
             break;
         }

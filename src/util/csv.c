@@ -19,6 +19,7 @@ static const unsigned char CSV_SPECIAL[256] = {[0] = 1, [','] = 1, ['\n'] = 1, [
 
 struct park_csv_reader {
     int fd;
+    size_t block;       /* most bytes one read(2) asks for */
     unsigned char *buf; /* buf[pos..len) is unread; one spare byte past len for a NUL */
     size_t cap, len, pos;
     bool eof, io_failed, too_long, started;
@@ -26,18 +27,21 @@ struct park_csv_reader {
     size_t rec;         /* the current record's fields are at buf + rec + off[i] */
     size_t *off, *flen;
     size_t nf, fcap;
-    bool plain;
+    bool plain, nul;
     long line, next_line, unclosed;
     const char *err;
     void (*on_read)(void *);
     void *ud;
 };
 
-park_csv_reader *park_csv_reader_new(int fd) {
+park_csv_reader *park_csv_reader_new(int fd) { return park_csv_reader_new_block(fd, CSV_BLOCK); }
+
+park_csv_reader *park_csv_reader_new_block(int fd, size_t block) {
     park_csv_reader *r = calloc(1, sizeof *r);
     if (!r) return NULL;
     r->fd = fd;
-    r->cap = CSV_BLOCK + 1;
+    r->block = block ? block : 1;
+    r->cap = r->block + 1;
     r->buf = malloc(r->cap);
     r->fcap = 16;
     r->off = malloc(r->fcap * sizeof *r->off);
@@ -83,7 +87,9 @@ static size_t more(park_csv_reader *r, size_t *keep) {
     }
     if (r->on_read) r->on_read(r->ud);
     ssize_t n;
-    do n = read(r->fd, r->buf + r->len, r->cap - 1 - r->len);
+    size_t want = r->cap - 1 - r->len;
+    if (want > r->block) want = r->block;
+    do n = read(r->fd, r->buf + r->len, want);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         r->io_failed = true, r->io_errno = errno;
@@ -95,6 +101,26 @@ static size_t more(park_csv_reader *r, size_t *keep) {
     }
     r->len += (size_t)n;
     return (size_t)n;
+}
+
+/* Whether the quoted field being read at offset `from` (a newline inside it)
+ * is closed within PARK_CSV_MAX_QUOTED_LINES lines: scans ahead without
+ * consuming (reading more input as needed; *b may move). */
+static bool quote_closes(park_csv_reader *r, size_t *b, size_t from) {
+    long lines = 0;
+    for (size_t j = from;;) {
+        if (*b + j == r->len && !more(r, b)) return false;
+        unsigned char ch = r->buf[*b + j];
+        if (ch == '"') {
+            if (*b + j + 1 == r->len && !more(r, b)) return true;
+            unsigned char nx = r->buf[*b + j + 1];
+            if (nx == ',' || nx == '\n' || nx == '\r') return true; /* a quote that can close a field */
+            j += nx == '"' ? 2 : 1;
+            continue;
+        }
+        if (ch == '\n' && ++lines > PARK_CSV_MAX_QUOTED_LINES) return false;
+        j++;
+    }
 }
 
 static bool add_field(park_csv_reader *r, size_t at) {
@@ -143,9 +169,11 @@ park_csv_result park_csv_next(park_csv_reader *r) {
         if (c == '"') {
             r->plain = false;
             p++;
+            bool looked = false;
             for (;;) {
                 if (b + p == r->len && !more(r, &b)) {
                     if (!r->err) r->err = "a quoted field is not closed before the end of the input (expected a closing \")";
+                    r->unclosed++;
                     c = EOF;
                     break;
                 }
@@ -165,7 +193,20 @@ park_csv_result park_csv_next(park_csv_reader *r) {
                     c = r->buf[b + p];
                     break; /* the closing quote; c is the byte after it */
                 }
-                if (ch == '\n') r->next_line++;
+                if (ch == '\n') {
+                    if (!looked && !(looked = true, quote_closes(r, &b, p))) {
+                        /* one stray quote must not swallow the rest of the file: the
+                         * record is this line, reading resumes on the next */
+                        if (!r->err)
+                            r->err = "a quoted field is not closed on its line, nor within the next 1000 lines (expected a closing \"); "
+                                     "read as ending with the line";
+                        r->unclosed++;
+                        if (w > f0 && r->buf[b + w - 1] == '\r') w--;
+                        c = '\n'; /* p stays on the newline: it ends the record */
+                        break;
+                    }
+                    r->next_line++;
+                }
                 nul |= ch == 0;
                 r->buf[b + w++] = ch;
                 p++;
@@ -223,7 +264,9 @@ park_csv_result park_csv_next(park_csv_reader *r) {
     r->rec = b, r->pos = b + p;
     if (r->io_failed) return PARK_CSV_IO_ERROR;
     if (r->too_long && !r->err) r->err = "record longer than 16 MiB (expected one line per row; a stray quote?)";
-    if (nul && !r->err) r->err = "a NUL byte in the record (expected text; a binary or UTF-16 file?)";
+    r->nul = nul;
+    if (nul) r->plain = false;
+    if (nul && !r->err) r->err = "a NUL byte in the record, written out as U+FFFD (expected text; a binary or UTF-16 file?)";
     return r->err ? PARK_CSV_BAD : PARK_CSV_RECORD;
 }
 
@@ -233,6 +276,7 @@ const char *park_csv_value(const park_csv_reader *r, size_t i) {
 }
 size_t park_csv_value_len(const park_csv_reader *r, size_t i) { return i < r->nf ? r->flen[i] : 0; }
 bool park_csv_plain(const park_csv_reader *r) { return r->plain; }
+bool park_csv_has_nul(const park_csv_reader *r) { return r->nul; }
 long park_csv_line(const park_csv_reader *r) { return r->line; }
 const char *park_csv_error(const park_csv_reader *r) { return r->err; }
 int park_csv_errno(const park_csv_reader *r) { return r->io_errno; }
@@ -301,6 +345,20 @@ void park_csv_put_fieldn(park_csv_writer *w, const char *s, size_t n) {
         }
     park_csv_put_raw(w, s + from, n - from);
     park_csv_putc(w, '"');
+}
+
+void park_csv_put_fieldn_nul(park_csv_writer *w, const char *s, size_t n) {
+    if (!memchr(s, 0, n)) {
+        park_csv_put_fieldn(w, s, n);
+        return;
+    }
+    park_buf b;
+    park_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        if (s[i]) park_buf_appendn(&b, s + i, 1);
+        else park_buf_append(&b, "\xEF\xBF\xBD");
+    park_csv_put_fieldn(w, b.s ? b.s : "", b.len);
+    park_buf_free(&b);
 }
 
 void park_csv_put_field(park_csv_writer *w, const char *s) {

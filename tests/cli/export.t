@@ -100,10 +100,10 @@ $ d=$(mktemp -d); PARKGIS_TEST_SIGNAL_BEFORE_COMMIT=INT parkgis --data export/pa
 # Shapefile round trip loses nothing (issue 13): error as plain numbers (error_m, src_share),
 # membership as layout, provenance cut at 254 bytes restored from <layer>.provenance.csv;
 # without the sidecar (a layer QGIS saved elsewhere) error_m still gives the element's error
-$ d=$(mktemp -d); parkgis export --layout parcels -f shp -o $d/out >/dev/null 2>&1; ogrinfo -ro -al -q $d/out/parcels.shp | grep -A8 -E 'id \(String\) = nanda$' | grep -E '(error_m|src_share|layout) \('; parkgis --data $d/out/parcels.shp parcels --format csv 2>&1 >/dev/null | sed "s|$d|DIR|g"; rm $d/out/parcels.provenance.csv; parkgis --data $d/out/parcels.shp export --layout sanyuan -f geojson -o $d/re >/dev/null 2>&1; grep -o '"id": "liangqu-nanda".*"error_m": [0-9.]*' $d/re/sanyuan_sanxian_liangqu.geojson | grep -o '"error_m": [0-9.]*'; grep -c 'error unknown' $d/re/sanyuan_sanxian_liangqu.geojson; rm -rf $d
-|   error_m (Real) = 285.0
-|   src_share (Real) = 0.115
+$ d=$(mktemp -d); parkgis --data export/parcels10-error.geojson export --layout parcels -f shp -o $d/out >/dev/null 2>&1; ogrinfo -ro -al -q $d/out/parcels.shp | grep -A8 -E 'id \(String\) = nanda$' | grep -E '(error_m|src_share|layout) \('; parkgis --data $d/out/parcels.shp parcels --format csv 2>&1 >/dev/null | sed "s|$d|DIR|g"; rm $d/out/parcels.provenance.csv; parkgis --data $d/out/parcels.shp export --layout sanyuan -f geojson -o $d/re >/dev/null 2>&1; grep -o '"id": "liangqu-nanda".*"error_m": [0-9.]*' $d/re/sanyuan_sanxian_liangqu.geojson | grep -o '"error_m": [0-9.]*'; grep -c 'error unknown' $d/re/sanyuan_sanxian_liangqu.geojson; rm -rf $d
+|   error_m (Real) = 180.0
+|   src_share (Real) = 0.230
 |   layout (String) = liangqu-nanda
 | parkgis: warning: DIR/out/parcels.shp: 10 provenance texts cut at the DBF's 254 bytes restored whole from DIR/out/parcels.provenance.csv
-| "error_m": 285.0
+| "error_m": 180.0
 | 0

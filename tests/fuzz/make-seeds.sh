@@ -4,7 +4,8 @@
 # Small on purpose: libFuzzer grows its own corpus from them in a scratch dir.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); top=$(cd "$here/../.." && pwd); c=$here/corpus
-rm -rf "$c"; mkdir -p "$c"/{address,number,fourto,layer_geojson,layer_shp,layout}
+rm -rf "$c"/{address,number,fourto,layer_geojson,layer_shp,layout,csv}; mkdir -p "$c"/{address,number,fourto,layer_geojson,layer_shp,layout,csv}
+# corpus/osm/roads.osm is written by hand (a tiny extract: two ways of a road, a river, an area)
 # addresses: column 1 of the address test tables, plus hostile shapes
 i=0
 for f in "$top/tests/data/addresses.tsv" "$top/tests/data/address/cases.tsv"; do
@@ -40,4 +41,11 @@ printf '\x01\x02\x00\x03\x08\x05\x01\x04\x01\x00\x01\x00\x01\x00\x01\x00\x01\x00
 for f in "$top"/geodata/layouts/*.json; do cp "$f" "$c/layout/$(basename "$f")"; done
 printf '{"id":"fuzz","name":"测","elements":[{"id":"e","name":"E","geometry":"g.geojson#42"},{"id":"p","name":"P","parcels":["nanda","robot-park"]}]}\n#####\n{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":42,"name":7},"geometry":{"type":"Polygon","coordinates":[[[121.4,31.4],[121.41,31.4],[121.41,31.41],[121.4,31.4]]]}}]}' > "$c/layout/geometry-file"
 printf '{"id":"fuzz","name":"测","all_parcels":true}' > "$c/layout/all"
+# csv (issue 11): first byte = the read size (1 + b % 16) of the chunked reading
+printf '\x01id,lon,lat\n1,121.4,31.4\n' > "$c/csv/plain"
+printf '\x03\xEF\xBB\xBFid,"a ""q"" b",lat\r\n1,"x,\ny",3.1e1\r\n' > "$c/csv/quoted"
+printf '\x05id,lon\n1,"121.4\n2,3\n' > "$c/csv/unclosed"
+printf '\x07a,b\n1,\x002\n' > "$c/csv/nul"
+printf '\x02\n\n\r\nx\ry\n' > "$c/csv/blank"
+printf '\x0fa,"b"c,d\n"",\n' > "$c/csv/after-quote"
 du -sh "$c"

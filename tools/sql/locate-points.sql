@@ -15,7 +15,14 @@
 --
 -- The form below - a join and DISTINCT ON the point id - is the one Citus runs in
 -- parallel when points is distributed by id and parcels is a reference table (every
--- worker holds all parcels, each shard of points is joined where it lives).
+-- worker holds all parcels, each shard of points is joined where it lives). On Citus
+-- write the answer into a table distributed the same way (not tested here: Citus is
+-- not a Debian 12 package):
+--   SELECT create_reference_table('parcels');
+--   SELECT create_distributed_table('points', 'id');
+--   CREATE TABLE point_parcel (id text, parcel_id text);
+--   SELECT create_distributed_table('point_parcel', 'id', colocate_with => 'points');
+--   INSERT INTO point_parcel <the SELECT below>;
 
 CREATE INDEX IF NOT EXISTS parcels_geom_gist ON parcels USING gist (geom);
 ANALYZE parcels;
