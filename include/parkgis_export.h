@@ -119,6 +119,12 @@ typedef struct park_render_opts {
     const char *basemap_dir; /* holds osm-shanghai-arterials.zip, osm-metro-network.wgs84.json and
                                 osm-metro-stations.json; NULL -> park_shared_data_dir() */
     int overwrite;           /* 1: replace an existing output file */
+    /* Before/after map (render --compare): the same layout built over a baseline
+     * parcel layer; its outline is drawn dashed over the map and what the
+     * current layer gained (green) and lost (red) against it is filled, with
+     * the geodesic areas in the legend. NULL: no comparison. Borrowed. */
+    const park_layer *compare;
+    const char *compare_label; /* the baseline's name for the legend, e.g. its file name */
     int colour_by_error;     /* 1: draw the primary layer's boundaries coloured by the error class of the
                                 gazetteer feature each piece lies on (compiled parcels; issue 9) */
 } park_render_opts;

@@ -144,6 +144,13 @@ park_status park_geos_fail(park_ctx *ctx, const char *what);
 char *park_geom_wkt(park_ctx *ctx, const GEOSGeometry *g, int precision);
 GEOSGeometry *park_geom_from_wkt(park_ctx *ctx, const char *wkt);
 
+/* A Gauss-Kruger easting written with its zone number in front (40634476 under
+ * EPSG:4549, CGCS2000 3-degree CM 120E, whose eastings are ~500000): when `crs`
+ * is one of the CGCS2000 3-degree "CM" CRSs (EPSG:4534..4554) and x has the
+ * matching zone prefix, writes the zone-prefixed CRS ("EPSG:4528") into buf and
+ * returns 1; else 0 (crs.c). */
+int park_crs_zone_prefix_hint(const char *crs, double x, char *buf, size_t len);
+
 /* Frees the cached PROJ transformations made with this PROJ context (crs.c). */
 /* A new transformation src -> dst (lon/lat, x/y axis order), owned by the
  * caller (proj_destroy, before the ctx is freed); NULL for an unknown CRS.

@@ -58,13 +58,52 @@ typedef struct r_ctx {
     double k;                      /* px per metre */
     r_box *boxes;                  /* placed labels, for collision tests */
     size_t nboxes, capboxes;
-    park_error_edges *err_edges;   /* render --colour-by error (render_error.c), else NULL */
     /* SVG: text goes out as <text> elements in the matched CJK font (editable
      * in Inkscape/Illustrator), not as cairo's glyph outlines */
     int svg_text;
     park_buf svgtxt;
     char family[128];
+    /* render --compare: in the map CRS, NULL when empty or no comparison */
+    GEOSGeometry *cmp_outline, *cmp_gained, *cmp_lost;
+    double cmp_gained_km2, cmp_lost_km2;
+    park_error_edges *err_edges;   /* render --colour-by error (render_error.c), else NULL */
 } r_ctx;
+
+/* Union of a layer's polygons (made valid), lon/lat; NULL on failure. */
+static GEOSGeometry *union_ll(park_ctx *ctx, const park_layer *l) {
+    size_t n = park_layer_count(l), k = 0;
+    GEOSGeometry **gs = calloc(n ? n : 1, sizeof *gs);
+    if (!gs) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const GEOSGeometry *g = park_layer_get(l, i)->geom;
+        if (!g || GEOSisEmpty_r(ctx->geos, g)) continue;
+        gs[k] = GEOSisValid_r(ctx->geos, g) == 1 ? GEOSGeom_clone_r(ctx->geos, g) : GEOSMakeValid_r(ctx->geos, g);
+        if (gs[k]) k++;
+    }
+    GEOSGeometry *c = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs, (unsigned)k);
+    free(gs);
+    GEOSGeometry *u = c ? GEOSUnaryUnion_r(ctx->geos, c) : NULL;
+    if (c) GEOSGeom_destroy_r(ctx->geos, c);
+    return u;
+}
+
+/* The comparison's pieces in the map CRS, and their geodesic areas. */
+static void compare_prepare(r_ctx *r, const park_layer *cur, const park_layer *base, const char *crs) {
+    park_ctx *ctx = r->ctx;
+    GEOSGeometry *ub = union_ll(ctx, base), *uc = union_ll(ctx, cur);
+    GEOSGeometry *gained = ub && uc ? GEOSDifference_r(ctx->geos, uc, ub) : NULL;
+    GEOSGeometry *lost = ub && uc ? GEOSDifference_r(ctx->geos, ub, uc) : NULL;
+    double a = 0;
+    if (gained && !GEOSisEmpty_r(ctx->geos, gained) && park_area_geodesic(ctx, gained, &a) == PARK_OK) r->cmp_gained_km2 = a / 1e6;
+    if (lost && !GEOSisEmpty_r(ctx->geos, lost) && park_area_geodesic(ctx, lost, &a) == PARK_OK) r->cmp_lost_km2 = a / 1e6;
+    if (gained && !GEOSisEmpty_r(ctx->geos, gained)) park_transform(ctx, gained, "EPSG:4490", crs, &r->cmp_gained);
+    if (lost && !GEOSisEmpty_r(ctx->geos, lost)) park_transform(ctx, lost, "EPSG:4490", crs, &r->cmp_lost);
+    if (ub) park_transform(ctx, ub, "EPSG:4490", crs, &r->cmp_outline);
+    GEOSGeometry *all[] = {ub, uc, gained, lost};
+    for (int i = 0; i < 4; i++)
+        if (all[i]) GEOSGeom_destroy_r(ctx->geos, all[i]);
+    park_ctx_clear_error(ctx); /* a failed overlay costs the comparison's pieces, not the map */
+}
 
 static double px(const r_ctx *r, double x) { return r->fx + (x - r->minx) * r->k; }
 static double py(const r_ctx *r, double y) { return r->fy + (r->maxy - y) * r->k; }
@@ -403,7 +442,8 @@ static int has_groups(const r_layer *pl) {
     return 1;
 }
 
-static int build_legend(park_ctx *ctx, r_layer *ls, size_t n, const park_basemap *bm, lg_list *lg) {
+static int build_legend(park_ctx *ctx, r_layer *ls, size_t n, const park_basemap *bm, lg_list *lg, const r_ctx *r,
+                        const char *cmp_label) {
     r_layer *pl = NULL;
     for (size_t i = 0; i < n; i++)
         if (ls[i].src->is_primary) pl = &ls[i];
@@ -455,6 +495,17 @@ static int build_legend(park_ctx *ctx, r_layer *ls, size_t n, const park_basemap
                 memcpy(e->rgb, l->f[k].rgb, 3);
             }
         }
+    }
+    if (r && cmp_label) {
+        if (!lg_add(lg, LG_HEADER, "与基线对比")) return 0;
+        if (!(e = lg_add(lg, LG_LINE, cmp_label))) return 0;
+        e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x1a;
+        if (!(e = lg_add(lg, LG_FILL, "增加"))) return 0;
+        e->rgb[0] = 0x2e, e->rgb[1] = 0xa0, e->rgb[2] = 0x43;
+        snprintf(e->right, sizeof e->right, "%.3f km²", r->cmp_gained_km2);
+        if (!(e = lg_add(lg, LG_FILL, "减少"))) return 0;
+        e->rgb[0] = 0xd6, e->rgb[1] = 0x27, e->rgb[2] = 0x28;
+        snprintf(e->right, sizeof e->right, "%.3f km²", r->cmp_lost_km2);
     }
     if (bm) {
         if (!lg_add(lg, LG_HEADER, "底图 (OpenStreetMap)")) return 0;
@@ -769,6 +820,26 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         }
         free(order);
     }
+    if (r->cmp_outline) {
+        /* before/after: gained green, lost red, the baseline's outline dashed */
+        const struct { GEOSGeometry *g; double c[3]; } pieces[] = {{r->cmp_gained, {0.18, 0.63, 0.26}}, {r->cmp_lost, {0.84, 0.15, 0.16}}};
+        for (int k = 0; k < 2; k++) {
+            if (!pieces[k].g) continue;
+            cairo_new_path(cr);
+            path_geom(r, pieces[k].g);
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+            cairo_set_source_rgba(cr, pieces[k].c[0], pieces[k].c[1], pieces[k].c[2], 0.8);
+            cairo_fill(cr);
+        }
+        cairo_new_path(cr);
+        path_geom(r, r->cmp_outline);
+        double dash[] = {7 * s, 4 * s};
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_set_line_width(cr, 1.6 * s);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
     if (r->err_edges) /* boundaries by error class, over the fills */
         for (size_t k = 0; k < r->err_edges->n; k++) {
             double c[3];
@@ -967,6 +1038,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     park_buf_init(&svgdoc);
     park_basemap *bm = NULL;
     lg_list lg = {0};
+    char *cmp_label = NULL;
     cairo_surface_t *surf = NULL;
     park_atomic out = {0};
     if (fst) {
@@ -982,7 +1054,11 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     /* the legend is measured with a placeholder for the basemap entries, which
      * are known only once the frame (and so the basemap's box) is fixed */
     park_basemap dummy = {0};
-    if (!build_legend(ctx, ls, n, o->basemap ? &dummy : NULL, &lg)) {
+    if (o->compare) {
+        compare_prepare(&r, pl->src->layer, o->compare, crs);
+        cmp_label = park_asprintf("基线边界（%s）", o->compare_label && *o->compare_label ? o->compare_label : "baseline");
+    }
+    if (!build_legend(ctx, ls, n, o->basemap ? &dummy : NULL, &lg, o->compare ? &r : NULL, cmp_label)) {
         st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         goto done;
     }
@@ -1040,7 +1116,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
         if (st) goto done;
     }
     draw_map(&r, ls, n, bm, crs);
-    if (r.err_edges) park_error_key_draw(r.cr, r.fx + 10 * r.s, r.fy + 10 * r.s, r.s); /* top left: the scale bar is bottom left */
+    if (r.err_edges) park_error_key_draw(r.cr, r.font, r.bold, r.fx + r.fw - 260 * r.s, r.fy + r.fh - (32 + 18 * PARK_ERRCLASS_N) * r.s, r.s); /* bottom right: scale bar bottom left, north arrow top right */
     draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
 
     /* footer: where things come from */
@@ -1109,6 +1185,10 @@ done:
     if (r.bold) cairo_font_face_destroy(r.bold);
     free(r.boxes);
     free(lg.e);
+    free(cmp_label);
+    if (r.cmp_outline) GEOSGeom_destroy_r(ctx->geos, r.cmp_outline);
+    if (r.cmp_gained) GEOSGeom_destroy_r(ctx->geos, r.cmp_gained);
+    if (r.cmp_lost) GEOSGeom_destroy_r(ctx->geos, r.cmp_lost);
     park_buf_free(&r.svgtxt);
     park_buf_free(&svgdoc);
     park_basemap_free(ctx, bm);

@@ -82,19 +82,19 @@ park_status park_error_edges_make(park_ctx *ctx, const park_parcel *const *ps, c
     return st;
 }
 
-void park_error_key_draw(cairo_t *cr, double x, double y, double s) {
+void park_error_key_draw(cairo_t *cr, cairo_font_face_t *regular, cairo_font_face_t *bold, double x, double y, double s) {
     static const char *const labels[PARK_ERRCLASS_N] = {"error <= 50 m (measured)", "<= 100 m", "<= 250 m", "> 250 m",
                                                         "unverified (sketch, estimate, gap)"};
     cairo_save(cr);
     cairo_set_source_rgba(cr, 1, 1, 1, 0.88);
     cairo_rectangle(cr, x, y, 250 * s, (22 + 18 * PARK_ERRCLASS_N) * s);
     cairo_fill(cr);
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_BOLD);
+    cairo_set_font_face(cr, bold ? bold : regular);
     cairo_set_font_size(cr, 12 * s);
     cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
     cairo_move_to(cr, x + 8 * s, y + 16 * s);
     cairo_show_text(cr, "boundary position error");
-    cairo_select_font_face(cr, "sans-serif", CAIRO_FONT_SLANT_NORMAL, CAIRO_FONT_WEIGHT_NORMAL);
+    cairo_set_font_face(cr, regular);
     cairo_set_font_size(cr, 11 * s);
     for (int c = 0; c < PARK_ERRCLASS_N; c++) {
         double yy = y + (30 + 18 * c) * s;

@@ -22,6 +22,7 @@ park_status park_error_edges_make(park_ctx *ctx, const park_parcel *const *ps, c
                                   const char *crs, park_error_edges **out);
 void park_error_edges_free(park_ctx *ctx, park_error_edges *e);
 void park_error_class_rgb(int cls, double rgb[3]);
-/* The key (five classes), top-left corner at x, y px, s = design unit. */
-void park_error_key_draw(cairo_t *cr, double x, double y, double s);
+/* The key (five classes), top-left corner at x, y px, s = design unit, in the
+ * map's fonts (owned by the caller; the toy font API would leak a cache). */
+void park_error_key_draw(cairo_t *cr, cairo_font_face_t *regular, cairo_font_face_t *bold, double x, double y, double s);
 #endif

@@ -649,6 +649,11 @@ park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y
     if (!isfinite(x) || !isfinite(y))
         return park_error(ctx, PARK_ERR_USAGE, "coordinate (%g, %g) is not a finite number (expected X Y in the units of %s)", x,
                           y, crs);
+    char zoned[32];
+    if (park_crs_zone_prefix_hint(crs, x, zoned, sizeof zoned))
+        return park_error(ctx, PARK_ERR_USAGE,
+                          "easting %.10g carries its zone number (%d) in front, which %s does not (its eastings are about 500000): give --crs %s (the same projection with the zone prefix) or drop the prefix",
+                          x, (int)(x / 1e6), crs, zoned);
     double lo = x, la = y;
     park_status st = park_transform_xy(ctx, crs, "EPSG:4490", &lo, &la);
     if (st) return st;

@@ -213,3 +213,14 @@ double park_geodesic_distance(park_ctx *ctx, double lon1, double lat1, double lo
     geod_inverse(&gd, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
     return s12;
 }
+
+int park_crs_zone_prefix_hint(const char *crs, double x, char *buf, size_t len) {
+    int code = 0;
+    if (!crs || (strncmp(crs, "EPSG:", 5) && strncmp(crs, "epsg:", 5))) return 0;
+    code = atoi(crs + 5);
+    if (code < 4534 || code > 4554 || !(x >= 1e7)) return 0;
+    int zone = code - 4534 + 25; /* CM 3·zone degrees east */
+    if ((int)(x / 1e6) != zone) return 0;
+    snprintf(buf, len, "EPSG:%d", code - 21); /* 4513 (zone 25) .. 4533 (zone 45) */
+    return 1;
+}

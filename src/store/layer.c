@@ -702,6 +702,16 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
+        char zoned[32];
+        double gx0 = 0;
+        if (!is_4490 && GEOSGeom_getXMin_r(ctx->geos, g, &gx0) && park_crs_zone_prefix_hint(src_crs, gx0, zoned, sizeof zoned)) {
+            st = park_error(ctx, PARK_ERR_INPUT,
+                            "%s: feature %ld (id '%s'): eastings such as %.0f carry the zone number (%d) in front, which %s (the .prj) does not: the layer is in %s (set that CRS in QGIS, Layer > Set CRS, and save it again)",
+                            path, fid, id, gx0, (int)(gx0 / 1e6), src_crs, zoned);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
         if (!is_4490) {
             GEOSGeometry *t = NULL;
             st = park_transform(ctx, g, src_crs, "EPSG:4490", &t);

@@ -62,7 +62,7 @@ static void reg_del(const char *path) {
 static void remove_flat_dir_raw(const char *dir) {
     int fd = open(dir, O_RDONLY | O_DIRECTORY);
     if (fd >= 0) {
-        char buf[4096];
+        char buf[4096] __attribute__((aligned(8))); /* getdents64 records are 8-byte aligned within it */
         long n;
         while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
             for (long off = 0; off < n;) {

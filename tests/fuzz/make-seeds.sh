@@ -4,7 +4,8 @@
 # Small on purpose: libFuzzer grows its own corpus from them in a scratch dir.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd); top=$(cd "$here/../.." && pwd); c=$here/corpus
-rm -rf "$c"; mkdir -p "$c"/{address,number,fourto,layer_geojson,layer_shp,layout,csv}
+rm -rf "$c"/{address,number,fourto,layer_geojson,layer_shp,layout,csv}; mkdir -p "$c"/{address,number,fourto,layer_geojson,layer_shp,layout,csv}
+# corpus/osm/roads.osm is written by hand (a tiny extract: two ways of a road, a river, an area)
 # addresses: column 1 of the address test tables, plus hostile shapes
 i=0
 for f in "$top/tests/data/addresses.tsv" "$top/tests/data/address/cases.tsv"; do
