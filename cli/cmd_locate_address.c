@@ -194,14 +194,16 @@ static void print_one(park_cli *cli, const park_address *a, const park_resolutio
 /* ------------------------------------------------------------------ entry */
 
 int cmd_locate_address(park_cli *cli, int argc, char **argv) {
-    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS };
+    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS, O_THREADS };
     static const struct option opts[] = {{"datum", required_argument, 0, 'd'},    {"format", required_argument, 0, 'f'},
                                          {"batch", required_argument, 0, O_BATCH}, {"address-column", required_argument, 0, O_ADDR},
                                          {"lon-column", required_argument, 0, O_LON}, {"lat-column", required_argument, 0, O_LAT},
                                          {"gazetteer", required_argument, 0, O_GAZ}, {"columns", required_argument, 0, O_COLS},
+                                         {"threads", required_argument, 0, O_THREADS},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *batch = NULL, *addr_col = NULL, *lon_col = NULL, *lat_col = NULL, *gaz = NULL, *datum_s = "wgs84", *columns = NULL;
+    int threads = 1;
     int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
@@ -217,6 +219,13 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         case O_LAT: lat_col = optarg; break;
         case O_GAZ: gaz = optarg; break;
         case O_COLS: columns = optarg; break;
+        case O_THREADS: {
+            char *e;
+            long t = strtol(optarg, &e, 10);
+            if (*e || t < 1 || t > 64) return cli_usage_error(cli, "locate", "--threads '%s' (expected a whole number 1..64)", optarg);
+            threads = (int)t;
+            break;
+        }
         case 'h': printf(HELP, CLI_BATCH_HELP), putchar('\n'); return 0;
         default: return cli_usage_error(cli, "locate", "bad option");
         }
@@ -226,8 +235,8 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     if (st) return cli_fail(cli, "locate", st);
     if (batch && optind < argc)
         return cli_usage_error(cli, "locate", "--batch takes addresses from the file; unexpected argument '%s'", argv[optind]);
-    if (!batch && (addr_col || lon_col || lat_col || columns))
-        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns need --batch FILE");
+    if (!batch && (addr_col || lon_col || lat_col || columns || threads != 1))
+        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns/--threads need --batch FILE");
     if (!batch && optind + 1 != argc)
         return cli_usage_error(cli, "locate", "expected one ADDRESS (quote an address that contains spaces)");
     if (batch && cli->format == CLI_JSON)
@@ -236,7 +245,7 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         return cli_usage_error(cli, "locate", "give either --address-column or --lon-column/--lat-column, not both");
 
     if (batch) {
-        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, 1};
+        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, threads};
         return cli_locate_batch(cli, &bo);
     }
     /* parse first: an unreadable address needs neither the layer nor the gazetteer */

@@ -55,6 +55,27 @@ park_csv_reader *park_csv_reader_new_block(int fd, size_t block) {
     return r;
 }
 
+park_csv_reader *park_csv_reader_new_prefixed(int fd, const char *prefix, size_t n, long first_line, bool bom) {
+    park_csv_reader *r = park_csv_reader_new_block(fd, n + 1 > CSV_BLOCK ? n + 1 : CSV_BLOCK);
+    if (!r) return NULL;
+    if (n) {
+        memcpy(r->buf, prefix, n);
+        r->len = n;
+    }
+    r->block = CSV_BLOCK;
+    r->next_line = first_line;
+    r->started = !bom;
+    if (fd < 0) r->eof = true; /* the prefix is all there is (more() never reads) */
+    return r;
+}
+
+void park_csv_buffered(const park_csv_reader *r, const char **p, size_t *n) {
+    *p = (const char *)r->buf + r->pos;
+    *n = r->len - r->pos;
+}
+
+long park_csv_next_line(const park_csv_reader *r) { return r->next_line; }
+
 void park_csv_reader_free(park_csv_reader *r) {
     if (!r) return;
     free(r->buf), free(r->off), free(r->flen);

@@ -40,6 +40,15 @@ park_csv_reader *park_csv_reader_new(int fd);
 /* The same reading at most `block` bytes at a time, from a buffer that starts
  * that small (tests and the fuzzer: every refill and growth path on small input). */
 park_csv_reader *park_csv_reader_new_block(int fd, size_t block);
+/* A reader that first reads the n bytes of `prefix` (copied) as if they came
+ * from fd, then fd (fd < 0: nothing more); its first record is on line
+ * first_line; bom: skip a UTF-8 BOM at the start (only for a whole input).
+ * Used to hand a block of a file to a thread, or the rest of a file back. */
+park_csv_reader *park_csv_reader_new_prefixed(int fd, const char *prefix, size_t n, long first_line, bool bom);
+/* The bytes read but not yet parsed (borrowed, valid until the next call). */
+void park_csv_buffered(const park_csv_reader *r, const char **p, size_t *n);
+/* The line the next record begins on. */
+long park_csv_next_line(const park_csv_reader *r);
 void park_csv_reader_free(park_csv_reader *r);
 /* Called before each read(2) that may block, e.g. to flush answered rows so a
  * slow pipe sees each answer as its row arrives. */

@@ -71,3 +71,12 @@ $ printf 'id,lon,lat\n1,121.405,31.405\n' | parkgis --data address/parcels.geojs
 $ parkgis locate --batch - --columns help
 ~ distance_m,distance,
 ~ parcel_id,point-in-parcel,
+
+# --threads: the same output byte for byte (bad rows, CRLF, blank lines, and a quoted block from which one reader goes on)
+$ f=$(mktemp); { printf 'id,lon,lat\r\n'; for i in $(seq 3000); do printf '%d,121.%d,31.4%d\r\n' $i $((i % 10)) $((i % 7)); [ $((i % 500)) = 0 ] && printf '\r\nbad,x,1\r\n'; done; printf 'q,"121.4",31.4\n"a\nb",121.405,31.405\n'; for i in $(seq 10); do printf '%d,121.40%d,31.405\n' $i $i; done; } > $f; parkgis --data address/parcels.geojson locate --batch $f --lon-column lon --lat-column lat --columns parcel_id,distance_m > $f.1 2>/dev/null; parkgis --data address/parcels.geojson locate --batch $f --lon-column lon --lat-column lat --columns parcel_id,distance_m --threads 3 > $f.3; cmp $f.1 $f.3 && wc -l < $f.3; rm -f $f $f.1 $f.3
+| 3020
+! 3018 rows, 3012 located
+
+$ parkgis locate --batch - --lon-column lon --lat-column lat --threads 0
+! --threads '0' (expected a whole number 1..64)
+? 2
