@@ -439,9 +439,12 @@ park_status park_layer_source_split(park_ctx *ctx, const char *source, char **pa
     return PARK_OK;
 }
 
-static bool layer_has_fields(OGRLayerH lyr) {
+/* The fields that make a parcel layer: id and name, or what --field maps them to. */
+static bool layer_has_fields(park_ctx *ctx, OGRLayerH lyr) {
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
-    return OGR_FD_GetFieldIndex(d, "id") >= 0 && OGR_FD_GetFieldIndex(d, "name") >= 0;
+    const char *id = ctx->field_src[FLD_ID][0] ? ctx->field_src[FLD_ID] : "id";
+    const char *name = ctx->field_src[FLD_NAME][0] ? ctx->field_src[FLD_NAME] : "name";
+    return OGR_FD_GetFieldIndex(d, id) >= 0 && OGR_FD_GetFieldIndex(d, name) >= 0;
 }
 
 /* A layer that can hold parcels: polygons, or a generic geometry column
@@ -452,12 +455,12 @@ static bool layer_is_polygonal(OGRLayerH lyr) {
 }
 
 /* "parcels (Multi Polygon; id, name), roads (Line String)" for messages. */
-static void list_layers(GDALDatasetH ds, park_buf *b) {
+static void list_layers(park_ctx *ctx, GDALDatasetH ds, park_buf *b) {
     int n = GDALDatasetGetLayerCount(ds);
     for (int i = 0; i < n; i++) {
         OGRLayerH l = GDALDatasetGetLayer(ds, i);
         park_buf_printf(b, "%s'%s' (%s%s)", i ? ", " : "", OGR_L_GetName(l),
-                        OGRGeometryTypeToName(wkbFlatten(OGR_L_GetGeomType(l))), layer_has_fields(l) ? "; id, name" : "");
+                        OGRGeometryTypeToName(wkbFlatten(OGR_L_GetGeomType(l))), layer_has_fields(ctx, l) ? "; id, name" : "");
     }
 }
 
@@ -471,7 +474,7 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
     if (n == 1) return GDALDatasetGetLayer(ds, 0);
     for (int i = 0; i < n; i++) {
         OGRLayerH l = GDALDatasetGetLayer(ds, i);
-        if (layer_is_polygonal(l) && layer_has_fields(l)) cand = l, ncand++;
+        if (layer_is_polygonal(l) && layer_has_fields(ctx, l)) cand = l, ncand++;
     }
     if (ncand == 1) return cand;
     if (n == 0) {
@@ -480,7 +483,7 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
     }
     park_buf b;
     park_buf_init(&b);
-    list_layers(ds, &b);
+    list_layers(ctx, ds, &b);
     *st = park_error(ctx, PARK_ERR_INPUT,
                      "%s: %d layers and none named, and %s (layers: %s); choose one as '%s|layername=NAME'", path, n,
                      ncand ? "more than one is a polygon layer with fields id and name"
@@ -563,7 +566,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     if (!lyr && layer_name) {
         park_buf b;
         park_buf_init(&b);
-        list_layers(ds, &b);
+        list_layers(ctx, ds, &b);
         ls = park_error(ctx, PARK_ERR_INPUT, "%s: no layer named '%s' (layers: %s)", path, layer_name, b.s ? b.s : "none");
         park_buf_free(&b);
     }

@@ -173,3 +173,8 @@ $ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojso
 # no .shx
 $ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && rm $d/p.shx && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
 ? 3
+
+# a multi-layer GeoPackage with a bureau's layer: the mapping also picks the layer
+$ d=$(mktemp -d) && ogr2ogr -f GPKG $d/b.gpkg layer/bureau.geojson -nln bureau 2>/dev/null && ogr2ogr -f GPKG -update $d/b.gpkg layer/square-4549.geojson -nln other -sql "SELECT name AS label FROM square4549" 2>/dev/null && parkgis --data $d/b.gpkg --field id=编号 --field name=名称 parcels --format csv; rc=$?; rm -rf $d; exit $rc
+| id,name,official_km2,layout
+| 7,一平方公里,,
