@@ -33,6 +33,11 @@ int cli_fail(park_cli *cli, const char *cmd, park_status st);
 /* Prints a usage message for a command and returns exit code 2. */
 int cli_usage_error(park_cli *cli, const char *cmd, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
 
+/* Every command that writes calls this for each of its inputs: when writing
+ * `out` would replace `input` (park_output_replaces) it prints "parkgis CMD:
+ * OUT: would replace the WHAT INPUT ..." and returns exit code 4; else 0. */
+int cli_refuse_input_as_output(park_cli *cli, const char *cmd, const char *out, const char *input, const char *what);
+
 /* Parses "table|json|csv"; false when unknown. */
 bool cli_parse_format(const char *s, cli_format *out);
 /* Strict number parsing (park_parse_number: plain decimal, finite; no hex,
@@ -57,4 +62,5 @@ int cmd_export(park_cli *, int, char **);
 int cmd_render(park_cli *, int, char **);
 int cmd_parse(park_cli *, int, char **);
 int cmd_recompute(park_cli *, int, char **);
+int cmd_provenance(park_cli *, int, char **);
 #endif

@@ -19,8 +19,12 @@ int cmd_adjacency(park_cli *cli, int argc, char **argv) {
     optind = 1;
     while ((c = getopt_long(argc, argv, "t:f:h", opts, NULL)) != -1) {
         if (c == 't') {
+            /* at most 10 km: wider than the whole park says nothing, and GEOS
+             * cannot buffer by 1e300 (was exit 70, issue 12 item 9) */
             if (!cli_parse_double(optarg, &tol) || tol < 0)
                 return cli_usage_error(cli, "adjacency", "--tolerance '%s' is not a non-negative number of metres (e.g. 25)", optarg);
+            if (tol > 10000)
+                return cli_usage_error(cli, "adjacency", "--tolerance %s m is more than 10000 m (10 km, wider than the park; e.g. 25)", optarg);
         } else if (c == 'f') {
             if (!cli_parse_format(optarg, &cli->format))
                 return cli_usage_error(cli, "adjacency", "unknown --format '%s' (expected table, json or csv)", optarg);

@@ -37,6 +37,7 @@ int cmd_area(park_cli *cli, int argc, char **argv) {
     park_status st;
     park_layer *l = cli_layer(cli, &st);
     if (!l) return cli_fail(cli, "area", st);
+    if ((st = park_layer_check_valid(cli->ctx, l))) return cli_fail(cli, "area", st);
     size_t n = park_layer_count(l);
     double *geo = calloc(n, sizeof *geo), *pla = calloc(n, sizeof *pla);
     double sum_off = 0, sum_geo = 0, sum_pla = 0;
@@ -51,6 +52,14 @@ int cmd_area(park_cli *cli, int argc, char **argv) {
         sum_off += isfinite(p->official_km2) ? p->official_km2 : NAN;
         sum_geo += geo[i], sum_pla += pla[i];
     }
+    /* A CRS that is not equal-area distorts areas: Web Mercator inflates them
+     * ~1.37x at Shanghai's latitude. Compared with the geodesic total, not
+     * assumed from the CRS's name. */
+    if (sum_geo > 0 && fabs(sum_pla / sum_geo - 1) > 0.01)
+        fprintf(stderr,
+                "parkgis area: warning: %s is not equal-area here: its planar areas are %.3fx the geodesic ones (%.2f against %.2f km²); "
+                "use geodesic_km2, or a CRS true to scale here such as EPSG:4549\n",
+                crs, sum_pla / sum_geo, sum_pla, sum_geo);
     if (cli->format == CLI_JSON) {
         park_json j;
         park_json_init(&j);

@@ -99,6 +99,18 @@ int cmd_compile(park_cli *cli, int argc, char **argv) {
     if (!outp) outp = park_default_parcels_path();
     if (check && !strcmp(outp, "-")) return cli_usage_error(cli, "compile", "--check compares with a file; '-o -' makes no sense with it");
 
+    /* neither output may replace an input (issue 12, item 7) */
+    const char *ft_path = fourto ? fourto : park_default_fourto_path();
+    const char *outs[] = {outp, parsed};
+    for (int k = 0; k < 2; k++) {
+        int rc;
+        if (!outs[k]) continue;
+        if ((rc = cli_refuse_input_as_output(cli, "compile", outs[k], ft_path, "四至 table (--fourto)"))) return rc;
+        if (gzdir && (rc = cli_refuse_input_as_output(cli, "compile", outs[k], gzdir, "gazetteer directory (--gazetteer)"))) return rc;
+    }
+    if (parsed && strcmp(parsed, "-") && park_output_replaces(parsed, outp))
+        return cli_usage_error(cli, "compile", "--parsed %s and -o %s are the same file", parsed, outp);
+
     park_ctx *ctx = cli->ctx;
     park_fourto_set *set = NULL;
     park_gazetteer *gz = NULL;

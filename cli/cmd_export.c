@@ -22,9 +22,16 @@ static void help(void) {
          "  --t_srs CRS     target CRS (default EPSG:4490, CGCS2000 lon/lat). GeoJSON in a projected CRS\n"
          "                  is GeoJSON 2008 with a \"crs\" member (not RFC 7946); KML is always WGS84.\n"
          "  --encoding ENC  Shapefile DBF code page: UTF-8 (default) or CP936 (GBK, for older ArcGIS)\n"
+         "  --qgis-project P.qgz|P.qgs  a QGIS project instead of -f/-o: P.gpkg beside it holds the\n"
+         "                  layout's layers and an OSM basemap (osm_arterials); the project opens them\n"
+         "                  styled, with a print layout (legend, areas ± error beside the plan's figures,\n"
+         "                  scale bar, the notice 示意，非测绘成果)\n"
          "  --overwrite     replace an existing output (a directory only if it holds export files only)\n"
          "  Attributes: id, name, group, official_km2 (plan), area_km2 (geodesic, CGCS2000 ellipsoid),\n"
-         "  provenance; Shapefile names: id, name, group, official, area_km2, provenanc (254 bytes).\n"
+         "  error_m (the boundary's stated positional error, m), src_share (share of its length on\n"
+         "  OSM/anchored features), layout (the parcel layer: its layout element ids), provenance.\n"
+         "  Shapefile names: id, name, group, official, area_km2, error_m, src_share, layout, provenanc\n"
+         "  (254 bytes; whole in <layer>.provenance.csv, which parkgis reads back).\n"
          "  Every file-based output is written to DEST.tmp.<pid> and renamed into place at the end.\n"
          "  Exit codes: 2 bad option/CRS/format, 3 bad input, 4 cannot write or DEST exists, 5 unknown layout.");
 }
@@ -34,13 +41,14 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
                                          {"output", required_argument, 0, 'o'},   {"t_srs", required_argument, 0, 't'},
                                          {"t-srs", required_argument, 0, 't'},    {"encoding", required_argument, 0, 'e'},
                                          {"overwrite", no_argument, 0, 'w'},      {"help", no_argument, 0, 'h'},
+                                         {"qgis-project", required_argument, 0, 'q'},
                                          {0, 0, 0, 0}};
     park_export_opts eo;
     park_export_opts_default(&eo);
-    const char *layout = NULL, *fmt = NULL, *dest = NULL;
+    const char *layout = NULL, *fmt = NULL, *dest = NULL, *qgis = NULL;
     int c;
     optind = 1;
-    while ((c = getopt_long(argc, argv, "l:f:o:t:e:wh", opts, NULL)) != -1) {
+    while ((c = getopt_long(argc, argv, "l:f:o:t:e:whq:", opts, NULL)) != -1) {
         switch (c) {
         case 'l': layout = optarg; break;
         case 'f': fmt = optarg; break;
@@ -48,12 +56,16 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
         case 't': eo.t_srs = optarg; break;
         case 'e': eo.encoding = optarg; break;
         case 'w': eo.overwrite = 1; break;
+        case 'q': qgis = optarg; break;
         case 'h': help(); return 0;
         default: return cli_usage_error(cli, "export", "bad option");
         }
     }
     if (optind < argc) return cli_usage_error(cli, "export", "unexpected argument '%s'", argv[optind]);
     if (!layout) return cli_usage_error(cli, "export", "--layout NAME is required");
+    if (qgis && (fmt || dest))
+        return cli_usage_error(cli, "export", "--qgis-project writes its own GeoPackage beside the project; give no -f or -o with it");
+    if (qgis) fmt = "gpkg", dest = qgis;
     if (!fmt && dest) {
         /* the file name says it: x.gpkg, x.kml, x.geojson */
         size_t dl = strlen(dest);
@@ -66,12 +78,19 @@ int cmd_export(park_cli *cli, int argc, char **argv) {
     park_status st = park_export_format_parse(cli->ctx, fmt, &eo.format);
     if (st) return cli_usage_error(cli, "export", "%s", park_ctx_errmsg(cli->ctx));
 
+    int rc = cli_refuse_input_as_output(cli, "export", dest, cli->data ? cli->data : park_default_parcels_path(), "parcel layer (--data)");
+    if (rc) return rc;
     park_layer *parcels = cli_layer(cli, &st);
     if (!parcels) return cli_fail(cli, "export", st);
+    if ((st = park_layer_check_valid(cli->ctx, parcels))) return cli_fail(cli, "export", st);
     park_layout *lo = NULL;
     if ((st = park_layout_build(cli->ctx, layout, parcels, &lo))) return cli_fail(cli, "export", st);
+    if ((rc = cli_refuse_input_as_output(cli, "export", dest, park_layout_path(lo), "layout definition"))) {
+        park_layout_free(lo);
+        return rc;
+    }
     park_export_report *rep = NULL;
-    st = park_export_layout(cli->ctx, lo, dest, &eo, &rep);
+    st = qgis ? park_export_qgis_project(cli->ctx, lo, qgis, &eo, &rep) : park_export_layout(cli->ctx, lo, dest, &eo, &rep);
     if (st) {
         park_layout_free(lo);
         return cli_fail(cli, "export", st);

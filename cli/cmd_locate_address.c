@@ -210,16 +210,18 @@ static void print_one(park_cli *cli, const park_address *a, const char *input, c
 /* ------------------------------------------------------------------ entry */
 
 int cmd_locate_address(park_cli *cli, int argc, char **argv) {
-    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS, O_ENC, O_BOM };
+    enum { O_BATCH = 1000, O_ADDR, O_LON, O_LAT, O_GAZ, O_COLS, O_THREADS, O_ENC, O_BOM };
     static const struct option opts[] = {{"datum", required_argument, 0, 'd'},    {"format", required_argument, 0, 'f'},
                                          {"batch", required_argument, 0, O_BATCH}, {"address-column", required_argument, 0, O_ADDR},
                                          {"lon-column", required_argument, 0, O_LON}, {"lat-column", required_argument, 0, O_LAT},
                                          {"gazetteer", required_argument, 0, O_GAZ}, {"columns", required_argument, 0, O_COLS},
+                                         {"threads", required_argument, 0, O_THREADS},
                                          {"encoding", required_argument, 0, O_ENC}, {"bom", no_argument, 0, O_BOM},
                                          {"help", no_argument, 0, 'h'},
                                          {0, 0, 0, 0}};
     const char *batch = NULL, *addr_col = NULL, *lon_col = NULL, *lat_col = NULL, *gaz = NULL, *datum_s = "wgs84", *columns = NULL, *encoding = NULL;
-    int bom = 0, c;
+    int threads = 1, bom = 0;
+    int c;
     optind = 1;
     while ((c = getopt_long(argc, argv, "d:f:h", opts, NULL)) != -1) {
         switch (c) {
@@ -236,6 +238,13 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         case O_COLS: columns = optarg; break;
         case O_ENC: encoding = optarg; break;
         case O_BOM: bom = 1; break;
+        case O_THREADS: {
+            char *e;
+            long t = strtol(optarg, &e, 10);
+            if (*e || t < 1 || t > 64) return cli_usage_error(cli, "locate", "--threads '%s' (expected a whole number 1..64)", optarg);
+            threads = (int)t;
+            break;
+        }
         case 'h': printf(HELP, CLI_BATCH_HELP), putchar('\n'); return 0;
         default: return cli_usage_error(cli, "locate", "bad option");
         }
@@ -245,8 +254,8 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     if (st) return cli_fail(cli, "locate", st);
     if (batch && optind < argc)
         return cli_usage_error(cli, "locate", "--batch takes addresses from the file; unexpected argument '%s'", argv[optind]);
-    if (!batch && (addr_col || lon_col || lat_col || columns || encoding || bom))
-        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns/--encoding/--bom need --batch FILE");
+    if (!batch && (addr_col || lon_col || lat_col || columns || threads != 1 || encoding || bom))
+        return cli_usage_error(cli, "locate", "--address-column/--lon-column/--lat-column/--columns/--threads/--encoding/--bom need --batch FILE");
     if (encoding && !park_streq_ci(encoding, "auto") && !park_streq_ci(encoding, "UTF-8") && !park_streq_ci(encoding, "UTF8") &&
         !park_streq_ci(encoding, "GB18030") && !park_streq_ci(encoding, "GBK") && !park_streq_ci(encoding, "CP936"))
         return cli_usage_error(cli, "locate", "unknown --encoding '%s' (expected auto, UTF-8, GB18030, GBK or CP936)", encoding);
@@ -258,7 +267,7 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
         return cli_usage_error(cli, "locate", "give either --address-column or --lon-column/--lat-column, not both");
 
     if (batch) {
-        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, 1, encoding, bom};
+        cli_batch_opts bo = {batch, addr_col, lon_col, lat_col, columns, gaz, datum, threads, encoding, bom};
         return cli_locate_batch(cli, &bo);
     }
     /* parse first: an unreadable address needs neither the layer nor the gazetteer */

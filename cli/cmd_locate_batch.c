@@ -12,9 +12,12 @@
  * test, distance_m adds the geodesic distance, confidence/candidates/note the
  * full resolution. Address rows always resolve (the address is the question).
  * To add a column: one writer function and one line in COLUMNS. */
+#define _GNU_SOURCE /* memrchr */
 #include <errno.h>
 #include <iconv.h>
+#include <pthread.h>
 #include <math.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -48,11 +51,12 @@ typedef struct batch_row {
     bool has_point;           /* lon/lat below are set (WGS84) */
     double lon, lat;
     bool has_loc;             /* loc is set (NEED_DIST on a coordinate row) */
-    park_locate_result loc;
     bool has_res;             /* res is set (NEED_RESOLVE, or an address row) */
-    park_resolution res;
-    park_buf err;             /* the row's error text, "" when none */
     bool converted;           /* the row was read as GB18030 (--encoding) */
+    park_buf err;             /* the row's error text, "" when none (kept between rows) */
+    /* from here on set only when has_loc / has_res say so */
+    park_locate_result loc;
+    park_resolution res;
 } batch_row;
 
 typedef struct batch_col {
@@ -166,7 +170,10 @@ const char CLI_BATCH_HELP[] =
     "      error_m,point_from\n"
     "      a point-in-parcel test; distance_m,nearest the geodesic distance as well;\n"
     "      confidence,candidates,note the full resolution. error is added last unless listed.\n"
-    "      'parkgis locate --batch - --columns help' lists them.\n";
+    "      'parkgis locate --batch - --columns help' lists them.\n"
+    "  --threads N        answer coordinate rows on N threads (the output is the same; used when\n"
+    "      no column needs the full resolution; a file with quotes goes on in one thread\n"
+    "      from its first quoted block)\n";
 
 static const batch_col *find_column(const char *name, size_t n) {
     for (size_t i = 0; i < NCOLUMNS; i++)
@@ -388,6 +395,15 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
             row->parcel = row->res.parcel, row->inside = row->res.inside != 0;
             row->has_point = true, row->lon = row->res.lon, row->lat = row->res.lat;
         }
+    } else if (b->need == NEED_LOCATE) { /* the parcel alone: the grid kernel */
+        double wl, wt;
+        size_t i = (size_t)-1;
+        if ((st = park_datum_to_wgs84(cli->ctx, b->o->datum, lon, lat, &wl, &wt)) == PARK_OK &&
+            (st = park_locate_parcel(cli->ctx, b->layer, wl, wt, PARK_DATUM_WGS84, &i)) == PARK_OK) {
+            row->answered = true, row->inside = i != (size_t)-1;
+            row->parcel = row->inside ? park_layer_get(b->layer, i) : NULL;
+            row->has_point = true, row->lon = wl, row->lat = wt;
+        }
     } else {
         st = park_locate_lonlat(cli->ctx, b->layer, lon, lat, b->o->datum, &row->loc);
         if (st == PARK_OK) {
@@ -397,6 +413,298 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
         }
     }
     if (st != PARK_OK) park_buf_printf(&row->err, "line %ld: %s", line, park_ctx_errmsg(cli->ctx));
+}
+
+typedef struct batch_counts {
+    long rows, located, inside, notfound, bad, unclosed;
+} batch_counts;
+
+/* Answers every record of r into w (counting into *n); returns PARK_CSV_EOF,
+ * PARK_CSV_IO_ERROR, or PARK_CSV_RECORD when writing failed. */
+static park_csv_result run_rows(batch_state *b, park_csv_reader *r, park_csv_writer *w, size_t hdr_nf, const batch_col *const *cols,
+                                int ncols, batch_counts *n, bool tty) {
+    park_cli *cli = b->cli;
+    long rows = 0;
+    double t0 = now_s(), last = t0;
+    park_csv_result got;
+    batch_row row;
+    memset(&row, 0, sizeof row);
+    park_buf_init(&row.err);
+    while ((got = park_csv_next(r)) != PARK_CSV_EOF && got != PARK_CSV_IO_ERROR) {
+        if (got == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) continue; /* a blank line */
+        rows++, n->rows++;
+        park_buf eb = row.err;
+        memset(&row, 0, offsetof(batch_row, loc));
+        row.err = eb, row.err.len = 0;
+        if (row.err.s) row.err.s[0] = 0;
+        row.in = r;
+        convert_row(b, r);
+        answer_row(b, r, hdr_nf, &row);
+        if (row.answered) {
+            if (row.st == PARK_ERR_NOTFOUND) n->notfound++;
+            else n->located++, n->inside += row.inside;
+        } else n->bad++;
+        /* the input columns as read (padded to the header's width so the output
+         * stays rectangular), then the answer */
+        bool plain = park_csv_plain(r) && !b->conv;
+        for (size_t i = 0; i < hdr_nf; i++) {
+            if (plain) park_csv_put_raw(w, park_csv_value(r, i), park_csv_value_len(r, i));
+            else park_csv_put_fieldn_nul(w, fval(b, r, i), flen(b, r, i));
+            park_csv_sep(w);
+        }
+        for (int i = 0; i < ncols; i++) {
+            if (i) park_csv_sep(w);
+            cols[i]->put(w, &row);
+        }
+        park_csv_eol(w);
+        if (row.has_res) park_resolution_clear(&row.res);
+        park_ctx_clear_error(cli->ctx);
+        if (tty && (rows & 63) == 0) {
+            double t = now_s();
+            if (t - last >= 0.5) {
+                fprintf(stderr, "\r%s locate: %ld rows, %.0f rows/s ", cli->prog, rows, rows / (t - t0));
+                last = t;
+            }
+        }
+        if (park_csv_writer_error(w)) break;
+    }
+    park_buf_free(&row.err);
+    n->unclosed += park_csv_unclosed(r);
+    return got;
+}
+
+/* ------------------------------------------------------------------ --threads
+ *
+ * Coordinate rows answered without the resolver run on worker threads. The
+ * main thread cuts the input into blocks of whole lines (~1 MiB, at the last
+ * newline) and writes the answered blocks in order; each worker has its own
+ * context, its own copy of the parcels and so its own index, grid, GEOS handle
+ * and PROJ objects (nothing is shared while rows are answered). A block holding
+ * a quote could cut a quoted field in two, so from the first such block on the
+ * rest of the input is read by one reader, as without --threads: the output is
+ * the same byte for byte either way. */
+
+enum { TBLOCK = 1 << 20 };
+
+typedef struct tslot {
+    char *in;
+    size_t inlen, incap;
+    long first_line;
+    char *out;
+    size_t outlen;
+    batch_counts n;
+    int state; /* 0 free, 1 to answer, 2 being answered, 3 answered */
+} tslot;
+
+typedef struct tworker {
+    struct tpool *pool;
+    park_cli cli;
+    batch_state b;
+    pthread_t th;
+    bool started;
+} tworker;
+
+typedef struct tpool {
+    pthread_mutex_t mu;
+    pthread_cond_t cv;
+    tslot *slots;
+    int nslots;
+    long submitted, taken;
+    bool closing;
+    size_t hdr_nf;
+    const batch_col *const *cols;
+    int ncols;
+} tpool;
+
+static void *tworker_main(void *arg) {
+    tworker *wk = arg;
+    tpool *p = wk->pool;
+    for (;;) {
+        pthread_mutex_lock(&p->mu);
+        while (p->taken == p->submitted && !p->closing) pthread_cond_wait(&p->cv, &p->mu);
+        if (p->taken == p->submitted) {
+            pthread_mutex_unlock(&p->mu);
+            return NULL;
+        }
+        tslot *s = &p->slots[p->taken++ % p->nslots];
+        s->state = 2;
+        pthread_mutex_unlock(&p->mu);
+        memset(&s->n, 0, sizeof s->n);
+        park_csv_reader *r = park_csv_reader_new_prefixed(-1, s->in, s->inlen, s->first_line, false);
+        FILE *m = open_memstream(&s->out, &s->outlen);
+        park_csv_writer *w = m ? park_csv_writer_new(m) : NULL;
+        if (r && w) run_rows(&wk->b, r, w, p->hdr_nf, p->cols, p->ncols, &s->n, false);
+        else abort(); /* out of memory */
+        park_csv_writer_free(w);
+        fclose(m);
+        park_csv_reader_free(r);
+        pthread_mutex_lock(&p->mu);
+        s->state = 3;
+        pthread_cond_broadcast(&p->cv);
+        pthread_mutex_unlock(&p->mu);
+    }
+}
+
+/* Writes the answered blocks that are next in order; with `wait`, waits for the
+ * oldest one first. Returns how many it wrote. Called with p->mu held. */
+static int twrite_ready(tpool *p, long *next_write, park_csv_writer *w, batch_counts *n, bool wait) {
+    int k = 0;
+    for (;;) {
+        if (*next_write == p->submitted) return k;
+        tslot *s = &p->slots[*next_write % p->nslots];
+        if (s->state != 3) {
+            if (!wait || k) return k;
+            pthread_cond_wait(&p->cv, &p->mu);
+            continue;
+        }
+        park_csv_put_raw(w, s->out, s->outlen);
+        free(s->out), s->out = NULL;
+        n->rows += s->n.rows, n->located += s->n.located, n->inside += s->n.inside, n->notfound += s->n.notfound;
+        n->bad += s->n.bad, n->unclosed += s->n.unclosed;
+        s->state = 0;
+        (*next_write)++, k++;
+    }
+}
+
+/* A worker's copy of the parcels, with its own context. */
+static park_status tworker_init(tworker *wk, park_cli *cli, const batch_state *b) {
+    memset(&wk->cli, 0, sizeof wk->cli);
+    wk->cli.prog = cli->prog;
+    if (!(wk->cli.ctx = park_ctx_new())) return PARK_ERR_INTERNAL;
+    park_layer *l = park_layer_new(wk->cli.ctx);
+    if (!l) return PARK_ERR_INTERNAL;
+    wk->cli.layer = l;
+    for (size_t i = 0; i < park_layer_count(b->layer); i++) {
+        park_parcel q = *park_layer_get(b->layer, i);
+        q.geom = GEOSGeom_clone_r(park_ctx_geos(wk->cli.ctx), q.geom);
+        park_status st;
+        if (!q.geom || (st = park_layer_add(wk->cli.ctx, l, &q))) return PARK_ERR_INTERNAL;
+    }
+    wk->b = *b;
+    wk->b.cli = &wk->cli, wk->b.layer = l, wk->b.res = NULL;
+    int gw, gh;
+    size_t gb;
+    return park_locate_grid_stats(wk->cli.ctx, l, &gw, &gh, &gb); /* index and grid built here, not in the thread */
+}
+
+static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, park_csv_writer *w, size_t hdr_nf,
+                                   const batch_col *const *cols, int ncols, batch_counts *n, int *ioerr, long *ioerr_line) {
+    int nw = b->o->threads;
+    tpool p;
+    memset(&p, 0, sizeof p);
+    pthread_mutex_init(&p.mu, NULL);
+    pthread_cond_init(&p.cv, NULL);
+    p.nslots = 2 * nw;
+    p.slots = calloc((size_t)p.nslots, sizeof *p.slots);
+    p.hdr_nf = hdr_nf, p.cols = cols, p.ncols = ncols;
+    tworker *wk = calloc((size_t)nw, sizeof *wk);
+    park_csv_result got = PARK_CSV_EOF;
+    if (!p.slots || !wk) abort();
+    for (int i = 0; i < nw; i++) {
+        wk[i].pool = &p;
+        if (tworker_init(&wk[i], b->cli, b) != PARK_OK) {
+            fprintf(stderr, "%s locate: cannot set up thread %d: %s\n", b->cli->prog, i + 1, park_ctx_errmsg(wk[i].cli.ctx));
+            abort();
+        }
+    }
+    for (int i = 0; i < nw; i++) wk[i].started = pthread_create(&wk[i].th, NULL, tworker_main, &wk[i]) == 0;
+    /* what the header's reader has read beyond the header starts the first block */
+    const char *pre;
+    size_t npre;
+    park_csv_buffered(r, &pre, &npre);
+    size_t cap = TBLOCK * 2 > npre * 2 ? TBLOCK * 2 : npre * 2, len = npre;
+    char *acc = malloc(cap);
+    if (!acc) abort();
+    memcpy(acc, pre, npre);
+    long line = park_csv_next_line(r), next_write = 0;
+    bool eof = false, serial = false;
+    while (!serial) {
+        while (!eof && len < TBLOCK) {
+            if (len == cap) {
+                char *na = realloc(acc, cap *= 2);
+                if (!na) abort();
+                acc = na;
+            }
+            park_csv_flush(w); /* answered rows go out before waiting for input (a slow pipe) */
+            ssize_t k = read(fd, acc + len, cap - len);
+            if (k < 0 && errno == EINTR) continue;
+            if (k < 0) {
+                *ioerr = errno, got = PARK_CSV_IO_ERROR, eof = true;
+                break;
+            }
+            if (k == 0) eof = true;
+            len += (size_t)k;
+        }
+        char *nl = len ? memrchr(acc, '\n', len) : NULL;
+        size_t cut = eof ? len : nl ? (size_t)(nl - acc) + 1 : 0;
+        if (!cut) {
+            if (eof) break;
+            if (len == cap) {
+                char *na = realloc(acc, cap *= 2);
+                if (!na) abort();
+                acc = na;
+            }
+            continue; /* a line longer than the block: read on */
+        }
+        if (memchr(acc, '"', cut)) {
+            serial = true; /* quotes may span lines: the rest in one reader, below */
+            break;
+        }
+        long lines = 0;
+        for (size_t i = 0; i < cut; i++)
+            lines += acc[i] == '\n' || (acc[i] == '\r' && (i + 1 == cut || acc[i + 1] != '\n'));
+        if (cut == len && cut && acc[cut - 1] != '\n' && acc[cut - 1] != '\r') lines++; /* a last line without newline */
+        pthread_mutex_lock(&p.mu);
+        tslot *s = &p.slots[p.submitted % p.nslots];
+        while (s->state != 0) {
+            twrite_ready(&p, &next_write, w, n, true);
+            if (s->state != 0) pthread_cond_wait(&p.cv, &p.mu);
+        }
+        pthread_mutex_unlock(&p.mu);
+        if (s->incap < cut) {
+            free(s->in);
+            if (!(s->in = malloc(s->incap = cut))) abort();
+        }
+        memcpy(s->in, acc, cut);
+        s->inlen = cut, s->first_line = line;
+        line += lines;
+        memmove(acc, acc + cut, len - cut);
+        len -= cut;
+        pthread_mutex_lock(&p.mu);
+        s->state = 1;
+        p.submitted++;
+        pthread_cond_broadcast(&p.cv);
+        twrite_ready(&p, &next_write, w, n, false);
+        pthread_mutex_unlock(&p.mu);
+        if (eof && !len) break;
+    }
+    pthread_mutex_lock(&p.mu);
+    p.closing = true;
+    pthread_cond_broadcast(&p.cv);
+    while (next_write < p.submitted) twrite_ready(&p, &next_write, w, n, true);
+    pthread_mutex_unlock(&p.mu);
+    for (int i = 0; i < nw; i++)
+        if (wk[i].started) pthread_join(wk[i].th, NULL);
+    if (got == PARK_CSV_IO_ERROR) *ioerr_line = line - 1;
+    else if (serial) {
+        /* the rest, from the block with a quote on, as one stream */
+        park_csv_reader *rr = park_csv_reader_new_prefixed(fd, acc, len, line, false);
+        if (!rr) abort();
+        got = run_rows(b, rr, w, hdr_nf, cols, ncols, n, false);
+        if (got == PARK_CSV_IO_ERROR) *ioerr = park_csv_errno(rr), *ioerr_line = park_csv_line(rr) - 1;
+        park_csv_reader_free(rr);
+    }
+    free(acc);
+    for (int i = 0; i < p.nslots; i++) free(p.slots[i].in), free(p.slots[i].out);
+    free(p.slots);
+    for (int i = 0; i < nw; i++) {
+        park_layer_free(wk[i].cli.layer);
+        park_ctx_free(wk[i].cli.ctx);
+    }
+    free(wk);
+    pthread_cond_destroy(&p.cv);
+    pthread_mutex_destroy(&p.mu);
+    return got;
 }
 
 int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
@@ -416,6 +724,11 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     bool points = o->lon_col != NULL;
     park_status st;
     if (!(b.layer = cli_layer(cli, &st))) return cli_fail(cli, "locate", st);
+    if (points) { /* many points: the grid kernel answers containment for every locate */
+        int gw, gh;
+        size_t gb;
+        if ((st = park_locate_grid_stats(cli->ctx, b.layer, &gw, &gh, &gb))) return cli_fail(cli, "locate", st);
+    }
     if (!points || b.need >= NEED_RESOLVE) {
         if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli), &b.res))) return cli_fail(cli, "locate", st);
         const char *notes = park_resolver_notes(b.res);
@@ -452,7 +765,15 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         goto out;
     }
     park_csv_reader_on_read(r, flush_writer, w);
-    park_csv_result got = park_csv_next(r);
+    park_csv_result got;
+    long blank = 0; /* blank lines before the header are skipped */
+    while ((got = park_csv_next(r)) == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) blank++;
+    if (got == PARK_CSV_EOF && blank) {
+        fprintf(stderr, "%s locate: %s: only blank lines (%ld; expected a header row naming the columns, then one row per point or address)\n",
+                cli->prog, shown, blank);
+        rc = park_status_exit_code(PARK_ERR_INPUT);
+        goto out;
+    }
     if (got == PARK_CSV_IO_ERROR || got == PARK_CSV_EOF || got == PARK_CSV_BAD) {
         if (got == PARK_CSV_IO_ERROR)
             fprintf(stderr, "%s locate: %s: read error: %s\n", cli->prog, shown, strerror(park_csv_errno(r)));
@@ -503,59 +824,30 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     }
     park_csv_eol(w);
 
-    long rows = 0, located = 0, inside = 0, notfound = 0, bad = 0;
+    batch_counts n = {0};
     bool tty = isatty(2);
-    double t0 = now_s(), last = t0;
-    batch_row row;
-    memset(&row, 0, sizeof row);
-    park_buf_init(&row.err);
-    while ((got = park_csv_next(r)) != PARK_CSV_EOF && got != PARK_CSV_IO_ERROR) {
-        if (got == PARK_CSV_RECORD && park_csv_nfields(r) == 1 && park_csv_value_len(r, 0) == 0) continue; /* a blank line */
-        rows++;
-        park_buf eb = row.err;
-        memset(&row, 0, sizeof row);
-        row.err = eb, row.err.len = 0;
-        if (row.err.s) row.err.s[0] = 0;
-        row.in = r;
-        convert_row(&b, r);
-        answer_row(&b, r, hdr.nf, &row);
-        if (row.answered) {
-            if (row.st == PARK_ERR_NOTFOUND) notfound++;
-            else located++, inside += row.inside;
-        } else bad++;
-        /* the input columns as read (padded to the header's width so the output
-         * stays rectangular), then the answer */
-        bool plain = park_csv_plain(r) && !b.conv;
-        for (size_t i = 0; i < hdr.nf; i++) {
-            if (plain) park_csv_put_raw(w, park_csv_value(r, i), park_csv_value_len(r, i));
-            else park_csv_put_fieldn(w, fval(&b, r, i), flen(&b, r, i));
-            park_csv_sep(w);
-        }
-        for (int i = 0; i < ncols; i++) {
-            if (i) park_csv_sep(w);
-            cols[i]->put(w, &row);
-        }
-        park_csv_eol(w);
-        if (row.has_res) park_resolution_clear(&row.res);
-        park_ctx_clear_error(cli->ctx);
-        if (tty && (rows & 63) == 0) {
-            double t = now_s();
-            if (t - last >= 0.5) {
-                fprintf(stderr, "\r%s locate: %ld rows, %.0f rows/s ", cli->prog, rows, rows / (t - t0));
-                last = t;
-            }
-        }
-        if (park_csv_writer_error(w)) break;
+    double t0 = now_s();
+    const char *ioerr_at = NULL;
+    long ioerr_line = 0;
+    int ioerr = 0;
+    if (o->threads > 1 && points && b.need < NEED_RESOLVE) {
+        got = run_threads(&b, r, fileno(f), w, hdr.nf, cols, ncols, &n, &ioerr, &ioerr_line);
+    } else {
+        got = run_rows(&b, r, w, hdr.nf, cols, ncols, &n, tty);
+        if (got == PARK_CSV_IO_ERROR) ioerr = park_csv_errno(r), ioerr_line = park_csv_line(r) - 1;
     }
-    park_buf_free(&row.err);
+    (void)ioerr_at;
     park_csv_flush(w);
     double dt = now_s() - t0;
     if (tty) fprintf(stderr, "\r\033[K");
-    fprintf(stderr, "%s locate: %ld rows, %ld located (%ld inside a parcel), %ld not found, %ld bad (%.1f s)\n", cli->prog, rows,
-            located, inside, notfound, bad, dt);
+    long rows = n.rows, located = n.located, inside = n.inside, notfound = n.notfound, bad = n.bad, unclosed = n.unclosed;
+    char uq[64] = "";
+    if (unclosed) snprintf(uq, sizeof uq, ", %ld of them with an unclosed quote", unclosed);
+    fprintf(stderr, "%s locate: %ld rows, %ld located (%ld inside a parcel), %ld not found, %ld bad%s (%.1f s)\n", cli->prog, rows,
+            located, inside, notfound, bad, uq, dt);
     if (got == PARK_CSV_IO_ERROR) {
         fprintf(stderr, "%s locate: %s: read error after line %ld: %s (the rows before it are answered above)\n", cli->prog, shown,
-                park_csv_line(r) - 1, strerror(park_csv_errno(r)));
+                ioerr_line, strerror(ioerr));
         rc = park_status_exit_code(PARK_ERR_INPUT);
     }
 out:

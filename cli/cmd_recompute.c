@@ -33,9 +33,11 @@ static const char *USAGE =
     "  --snap M         edited vertices within M metres of a baseline vertex count as unmoved\n"
     "                   (default 0.05: absorbs rounding from a round trip through another CRS)\n"
     "  --no-layouts     skip the per-layout-element report\n"
-    "  Report: per parcel old and new geodesic km² (CGCS2000 ellipsoid), change km² and %,\n"
-    "  area gained and lost (both can be non-zero); per layout element; the whole park\n"
-    "  against the plan's stated 30.63 km².\n"
+    "  Report: per parcel the plan's figure, the geodesic km² (CGCS2000 ellipsoid) before and\n"
+    "  after, the change (km², %), area gained and lost (both can be non-zero), each with its\n"
+    "  uncertainty (± = boundary length × the error_m its provenance states; edges redrawn in\n"
+    "  the edit are unverified and their length is shown); per layout element; the whole park\n"
+    "  against the plan's stated 30.63 km²; the provenance of every edited parcel.\n"
     "  Exit: 0 ok (warnings listed), 1 validation errors (listed; nothing recomputed), 2 usage\n"
     "  (bad option, unknown --encoding), 3 unreadable input, 4 cannot write --diff-layer, 70 internal.";
 
@@ -53,15 +55,8 @@ static double pct(double old_m2, double new_m2) {
  * another spelling of the path). `b` may be a layer source, "x.gpkg|layername=L":
  * its file is what an output must not replace. */
 static bool same_file(park_ctx *ctx, const char *a, const char *b) {
-    struct stat sa, sb;
-    char *bp = NULL, *bl = NULL;
-    if (park_layer_source_split(ctx, b, &bp, &bl) != PARK_OK) {
-        park_ctx_clear_error(ctx);
-        bp = park_strdup(b);
-    }
-    bool same = stat(a, &sa) == 0 && stat(bp, &sb) == 0 && sa.st_dev == sb.st_dev && sa.st_ino == sb.st_ino;
-    park_free(bp), park_free(bl);
-    return same;
+    (void)ctx;
+    return park_output_replaces(a, b);
 }
 
 static const char *level_name(park_issue_level l) { return l == PARK_ERROR ? "error" : "warning"; }
@@ -84,6 +79,16 @@ static void issues_json(park_json *j, const park_recompute_report *r) {
     park_json_end_arr(j);
 }
 
+/* plan figure, the uncertainty of each figure and the redrawn length */
+static void uncertainty_json(park_json *j, const park_area_change *c) {
+    park_json_key(j, "plan_km2"), park_json_num(j, c->plan_km2, 2);
+    park_json_key(j, "old_unc_km2"), park_json_num(j, c->old_unc_m2 / 1e6, 3);
+    park_json_key(j, "new_unc_km2"), park_json_num(j, c->new_unc_m2 / 1e6, 3);
+    park_json_key(j, "change_unc_km2"), park_json_num(j, c->change_unc_m2 / 1e6, 3);
+    park_json_key(j, "redrawn_m"), park_json_num(j, c->edited_m, 0);
+    park_json_key(j, "redrawn_error"), park_json_str(j, c->edited_m > 0 ? "unverified" : NULL);
+}
+
 static void change_json(park_json *j, const park_area_change *c, bool with_layout) {
     park_json_begin_obj(j);
     if (with_layout) park_json_key(j, "layout"), park_json_str(j, c->layout);
@@ -98,6 +103,8 @@ static void change_json(park_json *j, const park_area_change *c, bool with_layou
     park_json_key(j, "change_pct"), park_json_num(j, pct(c->old_m2, c->new_m2), 3);
     park_json_key(j, "gained_km2"), park_json_num(j, c->gained_m2 / 1e6, 6);
     park_json_key(j, "lost_km2"), park_json_num(j, c->lost_m2 / 1e6, 6);
+    uncertainty_json(j, c);
+    if (!with_layout) park_json_key(j, "provenance"), park_json_str(j, c->provenance);
     park_json_end_obj(j);
 }
 
@@ -130,6 +137,7 @@ static void print_json(const park_recompute_report *r, const char *from, const c
         park_json_key(&j, "change_pct"), park_json_num(&j, pct(t->old_m2, t->new_m2), 3);
         park_json_key(&j, "gained_km2"), park_json_num(&j, t->gained_m2 / 1e6, 6);
         park_json_key(&j, "lost_km2"), park_json_num(&j, t->lost_m2 / 1e6, 6);
+        uncertainty_json(&j, t);
         park_json_key(&j, "stated_km2"), park_json_num(&j, r->stated_km2, 2);
         park_json_key(&j, "new_vs_stated_pct"), park_json_num(&j, pct(r->stated_km2 * 1e6, t->new_m2), 3);
         park_json_end_obj(&j);
@@ -142,56 +150,104 @@ static void print_json(const park_recompute_report *r, const char *from, const c
 }
 
 /* One row per change. CSV puts everything in one table with a leading scope
- * column (parcel|total|stated|element) and km² to 6 decimals (1 m²); text
- * prints a parcel table and an element table, km² to 4 decimals (100 m²). */
-static void change_row(park_table *t, const char *scope, const park_area_change *c, int dec, bool status) {
-    char o[32], n[32], d[32], p[32], g[32], l[32];
+ * column (parcel|total|element) and km² to 6 decimals (1 m²); text prints a
+ * parcel table and an element table, km² to 4 decimals (100 m²) with the
+ * uncertainty of each figure beside it (3 decimals: it is hundreds of metres
+ * times the boundary, never known to 100 m²). The plan's figure is its own
+ * column, never a change: for TOTAL it is the plan's stated total. */
+static void unc(char *b, size_t n, double m2, int dec, bool text) {
+    if (isnan(m2)) snprintf(b, n, "%s", text ? "unknown" : "");
+    else {
+        char v[32];
+        fmt(v, sizeof v, m2 / 1e6, dec);
+        snprintf(b, n, "%s%s", text ? "±" : "", v);
+    }
+}
+
+static void change_row(park_table *t, const char *scope, const park_area_change *c, int dec, bool text) {
+    char pl[32], o[32], ou[40], n[32], nu[48], d[32], du[40], p[32], g[32], l[32], rd[48];
+    int udec = text ? 3 : 6;
+    if (isnan(c->plan_km2)) pl[0] = '\0';
+    else fmt(pl, sizeof pl, c->plan_km2, 2);
     fmt(o, sizeof o, c->old_m2 / 1e6, dec);
     fmt(n, sizeof n, c->new_m2 / 1e6, dec);
     fmt(d, sizeof d, (c->new_m2 - c->old_m2) / 1e6, dec);
     fmt(p, sizeof p, pct(c->old_m2, c->new_m2), 2);
     fmt(g, sizeof g, c->gained_m2 / 1e6, dec);
     fmt(l, sizeof l, c->lost_m2 / 1e6, dec);
-    char st[64] = "";
-    if (status) snprintf(st, sizeof st, "%s%s", park_change_kind_name(c->kind), c->renamed ? "+renamed" : "");
-    const char *row[] = {scope, c->layout, c->id, c->name, st, o, n, d, p, g, l};
+    unc(ou, sizeof ou, c->kind == PARK_CHANGE_ADDED ? 0 : c->old_unc_m2, udec, text);
+    unc(nu, sizeof nu, c->kind == PARK_CHANGE_REMOVED ? 0 : c->new_unc_m2, udec, text);
+    unc(du, sizeof du, c->change_unc_m2, udec, text);
+    if (c->kind == PARK_CHANGE_ADDED) {
+        /* all of it is the editor's line */
+        snprintf(nu, sizeof nu, "%s", text ? "unverified" : "");
+        snprintf(du, sizeof du, "%s", text ? "unverified" : "");
+    }
+    /* the redrawn edges' error is not in the figure: marked, never hidden */
+    if (text && c->edited_m > 0 && c->kind != PARK_CHANGE_ADDED) strncat(nu, " *", sizeof nu - strlen(nu) - 1), strncat(du, " *", sizeof du - strlen(du) - 1);
+    if (c->edited_m > 0) snprintf(rd, sizeof rd, "%.0f", c->edited_m);
+    else snprintf(rd, sizeof rd, "%s", "0");
+    char st[64];
+    snprintf(st, sizeof st, "%s%s", park_change_kind_name(c->kind), c->renamed ? "+renamed" : "");
+    const char *row[] = {scope, c->layout, c->id, c->name, st, pl, o, ou, n, nu, d, du, p, g, l, rd};
     /* text tables leave out the scope (and, for parcels, the layout) column */
     park_table_add(t, scope ? row : c->layout[0] ? row + 1 : row + 2);
 }
 
-static void total_rows(park_table *t, const park_recompute_report *r, const char *s1, const char *s2, int dec) {
+static void total_row(park_table *t, const park_recompute_report *r, const char *scope, int dec, bool text) {
     park_area_change tot = r->total;
-    tot.name = (char *)"全园 (sum; gained/lost of the union)";
-    change_row(t, s1, &tot, dec, true);
-    /* the plan's stated total as the "old" side: how far the new layer is from it */
-    park_area_change st = r->total;
-    st.id = (char *)"STATED", st.name = (char *)"规划总面积 (stated in the plan)";
-    st.old_m2 = r->stated_km2 * 1e6, st.gained_m2 = st.lost_m2 = NAN;
-    change_row(t, s2, &st, dec, false);
+    tot.name = (char *)(text ? "全园 (sum; plan = stated total)" : "全园 (sum; gained/lost of the union; plan = the plan's stated total)");
+    change_row(t, scope, &tot, dec, text);
 }
 
+#define NCOLS 16
+static const char *const COLS[NCOLS] = {"scope", "layout", "id", "name", "status", "plan_km2", "before_km2", "before_unc_km2",
+                                        "after_km2", "after_unc_km2", "change_km2", "change_unc_km2", "change_pct",
+                                        "gained_km2", "lost_km2", "redrawn_m"};
+
 static park_table *csv_table(const park_recompute_report *r) {
-    const char *cols[] = {"scope", "layout", "id", "name", "status", "old_km2", "new_km2", "change_km2", "change_pct", "gained_km2", "lost_km2"};
-    park_table *t = park_table_new(11, cols);
-    for (size_t i = 0; i < r->nparcels; i++) change_row(t, "parcel", &r->parcels[i], 6, true);
-    total_rows(t, r, "total", "stated", 6);
-    for (size_t i = 0; i < r->nelements; i++) change_row(t, "element", &r->elements[i], 6, true);
+    park_table *t = park_table_new(NCOLS, COLS);
+    for (size_t i = 0; i < r->nparcels; i++) change_row(t, "parcel", &r->parcels[i], 6, false);
+    total_row(t, r, "total", 6, false);
+    for (size_t i = 0; i < r->nelements; i++) change_row(t, "element", &r->elements[i], 6, false);
     return t;
 }
 
 static void print_text_tables(const park_recompute_report *r) {
-    const char *cols[] = {"layout", "id", "name", "status", "old_km2", "new_km2", "change_km2", "change_pct", "gained_km2", "lost_km2"};
-    printf("\nparcels (geodesic areas on the CGCS2000 ellipsoid):\n");
-    park_table *t = park_table_new(9, cols + 1);
-    for (int k = 3; k < 9; k++) park_table_numeric(t, k);
-    for (size_t i = 0; i < r->nparcels; i++) change_row(t, NULL, &r->parcels[i], 4, true);
-    total_rows(t, r, NULL, NULL, 4);
+    static const char *const tcols[NCOLS] = {"scope", "layout", "id", "name", "status", "plan", "before", "±", "after", "±",
+                                             "change", "±", "change_%", "gained", "lost", "redrawn_m"};
+    printf("\nparcels (km²; before/after: geodesic on the CGCS2000 ellipsoid; plan: the plan's figure):\n");
+    park_table *t = park_table_new(NCOLS - 2, tcols + 2);
+    for (int k = 3; k < NCOLS - 2; k++) park_table_numeric(t, k);
+    bool any_redrawn = r->total.edited_m > 0;
+    for (size_t i = 0; i < r->nparcels; i++) {
+        change_row(t, NULL, &r->parcels[i], 4, true);
+        if (r->parcels[i].edited_m > 0) any_redrawn = true;
+    }
+    total_row(t, r, NULL, 4, true);
     park_table_print_text(t, stdout);
     park_table_free(t);
+    const park_area_change *tt = &r->total;
+    char d[32], p[32];
+    fmt(d, sizeof d, tt->new_m2 / 1e6 - r->stated_km2, 4);
+    fmt(p, sizeof p, pct(r->stated_km2 * 1e6, tt->new_m2), 2);
+    printf("the plan states %.2f km² for the whole park; after the edit the parcels sum to %.4f km², %s km² (%s %%) from it\n",
+           r->stated_km2, tt->new_m2 / 1e6, d, p);
+    printf("±: Σ boundary length × the error_m its provenance states (a linear bound: one edge's error is one mapped\n"
+           "   feature's offset along all of it); 'unknown' where the baseline states no error_m.\n");
+    if (any_redrawn)
+        printf("*: plus the redrawn edges (redrawn_m): the editor's line, whose error nothing here measures (unverified).\n");
+    bool head = false;
+    for (size_t i = 0; i < r->nparcels; i++) {
+        const park_area_change *c = &r->parcels[i];
+        if (c->kind != PARK_CHANGE_CHANGED && c->kind != PARK_CHANGE_ADDED) continue;
+        if (!head) printf("\nprovenance of the edited parcels:\n"), head = true;
+        printf("  %s: %s\n", c->id, c->provenance);
+    }
     if (!r->nelements) return;
     printf("\nlayout elements:\n");
-    t = park_table_new(10, cols);
-    for (int k = 4; k < 10; k++) park_table_numeric(t, k);
+    t = park_table_new(NCOLS - 1, tcols + 1);
+    for (int k = 4; k < NCOLS - 1; k++) park_table_numeric(t, k);
     for (size_t i = 0; i < r->nelements; i++) change_row(t, NULL, &r->elements[i], 4, true);
     park_table_print_text(t, stdout);
     park_table_free(t);

@@ -20,6 +20,7 @@ static const cli_command commands[] = {
     {"export", cmd_export, "export a layout to Shapefile, GeoPackage, GeoJSON, KML or PostGIS"},
     {"render", cmd_render, "draw a layout to PNG or SVG"},
     {"recompute", cmd_recompute, "validate an edited layer, recompute areas, report what changed"},
+    {"provenance", cmd_provenance, "each boundary edge: feature, source, evidence count, error"},
 };
 #define NCOMMANDS (sizeof commands / sizeof commands[0])
 
@@ -67,6 +68,13 @@ int cli_usage_error(park_cli *cli, const char *cmd, const char *fmt, ...) {
     va_end(ap);
     fprintf(stderr, " (see '%s %s --help')\n", cli->prog, cmd);
     return park_status_exit_code(PARK_ERR_USAGE);
+}
+
+int cli_refuse_input_as_output(park_cli *cli, const char *cmd, const char *out, const char *input, const char *what) {
+    if (!park_output_replaces(out, input)) return 0;
+    fprintf(stderr, "%s %s: %s: would replace the %s %s; the inputs are never replaced, --overwrite or not (choose another output)\n",
+            cli->prog, cmd, out, what, input);
+    return park_status_exit_code(PARK_ERR_OUTPUT);
 }
 
 bool cli_parse_format(const char *s, cli_format *out) {
@@ -144,6 +152,7 @@ int main(int argc, char **argv) {
     park_buf gaz;
     park_buf_init(&gaz);
     int rc = 2;
+    park_atomic_cleanup_on_signals();
     int i = 1;
     for (; i < argc && argv[i][0] == '-'; i++) {
         const char *a = argv[i];

@@ -80,6 +80,19 @@ void park_versions(char *buf, size_t len);
 
 /* Frees memory returned by park_* functions that is not an object with its own _free. */
 void park_free(void *p);
+/* Outputs are written under a temporary name and renamed into place when
+ * complete. This installs SIGINT/SIGTERM/SIGHUP handlers that remove those
+ * temporaries and then let the process die of the signal as usual; a program
+ * (the CLI) calls it once at start. Not called, a signal leaves the temporary
+ * "<dest>.tmp.<pid>" behind (the destination is never half-written either way). */
+void park_atomic_cleanup_on_signals(void);
+/* Whether writing the output `out` (a file or directory, existing or not;
+ * "-" is standard output) would replace the input `input` (a path, or a layer
+ * source "x.gpkg|layername=L"): the same file (device and inode, so links and
+ * other spellings of the path count), a file of the same Shapefile, or a
+ * directory that contains it. Every command that writes refuses such an
+ * output, --overwrite or not (issue 12, item 7). */
+int park_output_replaces(const char *out, const char *input); /* 1 or 0 */
 
 /* Parses a plain decimal number, the only form parkgis takes from users:
  * optional sign, digits with an optional fraction, optional exponent ("121.4",
@@ -130,6 +143,18 @@ typedef struct park_layer park_layer;
  * PARK_ERR_USAGE for an encoding iconv does not know. */
 park_status park_layer_read(park_ctx *ctx, const char *path, const char *layer_name,
                             const char *encoding, park_layer **out);
+/* The most vertices one parcel may have. A planning parcel has tens to a few
+ * thousand (the compiled Baoshan parcels at most 151); a 10^6-vertex polygon
+ * made validate and recompute run for minutes (issue 12, item 5). More is
+ * refused on reading (PARK_ERR_INPUT naming the feature: simplify it). */
+#define PARK_MAX_PARCEL_VERTICES 100000
+
+/* Refuses a layer with an invalid polygon, for the commands whose numbers
+ * would be wrong on one (area, export, render): a bow-tie measured 0 km², a
+ * hole outside its shell was subtracted (issue 12, item 6). PARK_ERR_INPUT
+ * naming the file, the feature and GEOS's reason and place; PARK_OK when every
+ * parcel is valid. `validate` reports all of them instead. */
+park_status park_layer_check_valid(park_ctx *ctx, const park_layer *l);
 
 /* Field names of layers that are not parkgis's own (issue 13). parkgis reads
  * id, name, official_km2, layout, provenance, four_to and error_m, also in the

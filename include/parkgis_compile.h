@@ -1,6 +1,8 @@
 /* parkgis_compile.h - 四至 parser, gazetteer, compiler (issue 3). Ownership and error rules: see parkgis.h. */
 #ifndef PARKGIS_COMPILE_H
 #define PARKGIS_COMPILE_H
+#include <stdbool.h>
+
 #include "parkgis.h"
 #ifdef __cplusplus
 extern "C" {
@@ -20,8 +22,22 @@ typedef struct park_feature {
     char *method;
     double error_m;
     struct GEOSGeom_t *geom;       /* (Multi)LineString lon/lat, owned by the gazetteer */
+    /* Optional (issue 9 gazetteers; "" / -1 when the file has none): */
+    char *source;                  /* osm-extract | address | address+osm | osm-arterials | town-boundary | district | sketch */
+    char *error_basis;             /* what error_m measures ("measured: ..." or "unverified: ...") */
+    long evidence_n;               /* OSM features, address points or arterial links the geometry rests on */
 } park_feature;
 typedef struct park_gazetteer park_gazetteer;
+
+/* Error classes of a boundary edge (provenance listing, render --colour-by error). */
+enum { PARK_ERRCLASS_50 = 0, PARK_ERRCLASS_100, PARK_ERRCLASS_250, PARK_ERRCLASS_WORSE, PARK_ERRCLASS_UNVERIFIED, PARK_ERRCLASS_N };
+/* True when the feature's error_m comes from a measurement (error_basis
+ * "measured: ...", or a match onto the OSM arterials); false for NULL. */
+bool park_feature_error_verified(const park_feature *f);
+/* The class of an error: UNVERIFIED when not verified or not finite. */
+int park_error_class(bool verified, double error_m);
+/* "<=50m", "<=100m", "<=250m", ">250m", "unverified" (static). */
+const char *park_error_class_name(int cls);
 
 /* Loads every *.geojson in `dir` (NULL: <data dir>/gazetteer). New object. */
 park_status park_gazetteer_load(park_ctx *ctx, const char *dir, park_gazetteer **out);

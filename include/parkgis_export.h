@@ -87,6 +87,18 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
                                const park_layout_layer *layers, size_t n, const char *dest,
                                const park_export_opts *o, park_export_report **report);
 
+/* A QGIS project a planner double-clicks (issue 13): `project` ends in .qgz
+ * (zipped) or .qgs. Beside it, <project without extension>.gpkg holds every
+ * layer of the layout (styles in layer_styles) and an OSM basemap layer
+ * osm_arterials (from park_shared_data_dir(); a note, and no basemap, when the
+ * files are missing); the project opens them by relative path, styled, in
+ * EPSG:4549, with a print layout (map, legend, computed areas with their error
+ * beside the plan's figures, scale bar, north, the notice 示意，非测绘成果).
+ * o->format is ignored (always GeoPackage); t_srs, overwrite apply. Written
+ * atomically; PARK_ERR_OUTPUT when either file exists without overwrite. */
+park_status park_export_qgis_project(park_ctx *ctx, const park_layout *lo, const char *project,
+                                     const park_export_opts *o, park_export_report **report);
+
 /* The QGIS 3 style (.qml XML) the exporters write for a layer: categorised by id
  * with park_style_color fills (semi-transparent) for polygons, metro colours for
  * lines, Chinese labels from `name`. A new string (park_free). */
@@ -107,6 +119,14 @@ typedef struct park_render_opts {
     const char *basemap_dir; /* holds osm-shanghai-arterials.zip, osm-metro-network.wgs84.json and
                                 osm-metro-stations.json; NULL -> park_shared_data_dir() */
     int overwrite;           /* 1: replace an existing output file */
+    /* Before/after map (render --compare): the same layout built over a baseline
+     * parcel layer; its outline is drawn dashed over the map and what the
+     * current layer gained (green) and lost (red) against it is filled, with
+     * the geodesic areas in the legend. NULL: no comparison. Borrowed. */
+    const park_layer *compare;
+    const char *compare_label; /* the baseline's name for the legend, e.g. its file name */
+    int colour_by_error;     /* 1: draw the primary layer's boundaries coloured by the error class of the
+                                gazetteer feature each piece lies on (compiled parcels; issue 9) */
 } park_render_opts;
 void park_render_opts_default(park_render_opts *o);
 

@@ -7,7 +7,10 @@
  * it as geodata/layouts/<id>.*.geojson with provenance. Each element becomes one
  * feature of a park_layer (park_parcel fields: id, name, official_km2 = sum of the
  * plan's figures where known else NAN, layout = the element's group (e.g. "三园"),
- * provenance = how it was built, geom). Companion layers (metro lines, stations)
+ * provenance = how it was built, geom). An element built from parcels takes the
+ * parcels its definition lists and every parcel whose `layout` field names the
+ * element (';'-separated element ids), so a parcel split or added in QGIS stays
+ * in its element when it keeps that field. Companion layers (metro lines, stations)
  * are park_layers too, with line or point geometries.
  *
  * Element geometries are always MultiPolygons (one geometry type per layer, so
@@ -29,6 +32,11 @@ typedef struct park_layout_layer {
     const char *title;         /* Chinese title for legends, e.g. "三园三线两区" */
     const park_layer *layer;   /* borrowed from the layout */
     int is_primary;            /* 1 for the element polygons */
+    /* A layout that is the parcel layer itself ("all_parcels"): that parcel
+     * layer, feature i being element i, so an export can keep each parcel's
+     * layout memberships (park_parcel.layout) beside the element's group.
+     * NULL for every other layer. Borrowed. */
+    const park_layer *members;
 } park_layout_layer;
 
 /* Builds the layout `name` (id such as "sanyuan-sanxian-liangqu", or a Chinese

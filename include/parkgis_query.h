@@ -33,6 +33,18 @@ park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y
 park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *crs, double x,
                            double y, park_locate_result *out);
 
+/* Which parcel covers a lon/lat point: the same answer as park_locate_lonlat's
+ * `index` when `inside` (the first in layer order), (size_t)-1 when none,
+ * without the distances. Built for bulk: the first call classifies a grid over
+ * the layer (cells inside one parcel, outside all, or crossed by an edge) and
+ * only points in edge cells take the exact GEOS prepared test. Errors as
+ * park_locate_lonlat. */
+park_status park_locate_parcel(park_ctx *ctx, const park_layer *layer, double lon, double lat, park_datum datum,
+                               size_t *index);
+/* The grid's size and its number of edge cells (0, 0, 0 when the layer has
+ * no grid: then every point takes the exact test). For benchmarks and tests. */
+park_status park_locate_grid_stats(park_ctx *ctx, const park_layer *layer, int *w, int *h, size_t *nboundary);
+
 /* ---- adjacency between parcels */
 typedef enum park_relation {
     PARK_REL_SHARES_EDGE, PARK_REL_TOUCHES_AT_POINT, PARK_REL_OVERLAPS, PARK_REL_NEAR, PARK_REL_DISJOINT

@@ -59,6 +59,26 @@ typedef struct park_area_change {
     double gained_m2;    /* geodesic area of edited minus baseline */
     double lost_m2;      /* geodesic area of baseline minus edited */
     struct GEOSGeom_t *gained, *lost; /* the pieces (lon/lat EPSG:4490), NULL when empty. Owned by the report. */
+    /* The plan's figure: official_km2 (edited layer's, else the baseline's; for
+     * TOTAL the plan's stated total); NAN when the plan gives none. */
+    double plan_km2;
+    /* Uncertainty of each figure from the boundary's error along its length
+     * (model: README "Uncertainty"): Σ boundary length × error_m, a linear sum
+     * because the error of a compiled edge is one feature's offset, the same
+     * along its whole length. old_unc_m2: baseline boundary × its error_m.
+     * new_unc_m2: the part of the edited boundary still on the baseline's ×
+     * that error_m; the redrawn part (edited_m metres) is the planner's line,
+     * whose error nothing here measures: not in the figure, reported as
+     * unverified. change_unc_m2: the replaced baseline edges × error_m (the
+     * kept edges cancel in the difference). NAN when the baseline states no
+     * error_m. */
+    double old_unc_m2, new_unc_m2, change_unc_m2;
+    double edited_m;     /* length of the edited boundary not on the baseline's (m) */
+    double error_m;      /* the error_m the baseline states for this boundary; NAN unknown */
+    /* Parcels: how the new geometry was made: the baseline's provenance when
+     * unchanged; "edited: ..." naming the edited file and its modification time
+     * when changed or added (who edited it is not recorded). "" for elements. */
+    char *provenance;
 } park_area_change;
 
 typedef struct park_recompute_report {
@@ -94,8 +114,12 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
 void park_recompute_report_free(park_recompute_report *r);
 
 /* Writes the gained and lost pieces of every parcel as one GeoPackage layer
- * "parcel_changes" (fields parcel_id, name, kind = gained|lost, area_m2;
- * MultiPolygon, EPSG:4490), atomically (temp file + rename). PARK_ERR_OUTPUT
+ * "parcel_changes" (fields parcel_id, name, kind = gained|lost, area_m2,
+ * width_m (mean width 2·area/perimeter), uncertain (1 when the piece is
+ * narrower than the baseline boundary's error_m or that error is unknown: it
+ * may be no real change), provenance; MultiPolygon, EPSG:4490) with its QGIS
+ * style as the default row of layer_styles (gained green, lost red, hatched
+ * where uncertain), atomically (temp file + rename). PARK_ERR_OUTPUT
  * when `path` exists and !overwrite, or it cannot be written. */
 park_status park_recompute_write_diff(park_ctx *ctx, const park_recompute_report *r, const char *path,
                                       bool overwrite);

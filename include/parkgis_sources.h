@@ -119,6 +119,10 @@ typedef struct park_roadfit_opts {
     double extend_m;       /* the course is prolonged this far past the outermost points (0) */
     int min_trusted;       /* fewer trusted points than this: PARK_ROADFIT_NONE (3) */
     bool use_hints;        /* single-source points help draw the course (weight 1/4) (true) */
+    /* Only points within near_m of this lon/lat geometry are used (NULL: all;
+     * default NULL, 2000 m): keeps a same-named road elsewhere out. */
+    const struct GEOSGeom_t *near;
+    double near_m;
 } park_roadfit_opts;
 
 /* Defaults as documented above. */
@@ -154,8 +158,9 @@ park_status park_roadfit_road(park_ctx *ctx, const park_address_points *pts, con
                               const park_road_network *net, const park_roadfit_opts *opts, park_roadfit *out);
 void park_roadfit_clear(park_ctx *ctx, park_roadfit *r);
 
-/* Distances (metres) from the usable evidence points of `road` (same selection
- * as park_roadfit_road) to a lon/lat line: for checking a sketch. Returns the
+/* Distances (metres) from the trusted, not held-out points of `road` that lie
+ * alongside a lon/lat line (their nearest point on it is not one of its ends)
+ * to that line: for checking a sketch or an identification. Returns the
  * number of points; *p68 and *max are NAN when none. */
 size_t park_roadfit_check_line(park_ctx *ctx, const park_address_points *pts, const char *road, const char *aliases,
                                const struct GEOSGeom_t *lonlat_line, double *p68, double *max);
@@ -211,6 +216,42 @@ typedef struct park_osm_match {
 park_status park_osm_select(park_ctx *ctx, park_osm *osm, int themes, const char *name, bool exact, double lon0, double lat0,
                             double lon1, double lat1, park_osm_match *m);
 void park_osm_match_clear(park_ctx *ctx, park_osm_match *m);
+
+/* ------------------------------------------------------------ features for the gazetteer */
+
+/* A gazetteer feature taken from the OSM extract. */
+typedef struct park_osm_feature {
+    struct GEOSGeom_t *geom; /* lon/lat LineString (or MultiLineString); caller destroys */
+    char *name;              /* the OSM name chosen */
+    char *method;            /* selection, candidates and their offsets from the guide; free() */
+    double guide_offset_m;   /* mean distance from the guide's samples to the chosen line (NAN without guide) */
+    int nfeatures;
+} park_osm_feature;
+
+/* A line feature (themes PARK_OSM_WATERWAY / PARK_OSM_ROAD) named by one of
+ * the '|'-separated `names` inside the box: the ways of that name are merged,
+ * pieces shorter than 200 m dropped, the rest chained in the order of the guide
+ * (gaps up to 600 m bridged). With several candidate names, the one whose line
+ * lies closest to the guide (lon/lat, e.g. the old sketch) is chosen and every
+ * candidate's mean offset is written into method. For area themes (POI, LANDUSE,
+ * TRANSPORT, WATER) the feature is the part of the named area's outline within
+ * corridor_m of the guide (the guide is then required). nfeatures == 0: none. */
+park_status park_osm_feature_get(park_ctx *ctx, park_osm *osm, int themes, const char *names, const struct GEOSGeom_t *guide,
+                                 double corridor_m, const double aoi[4], park_osm_feature *out);
+void park_osm_feature_clear(park_ctx *ctx, park_osm_feature *f);
+
+/* Mean width of the OSM water areas (any name) along a lon/lat line: the area
+ * of water within half_band_m of it divided by its length. NAN when the line
+ * has no water along it (less than a fifth of it is in water). */
+double park_osm_water_width(park_ctx *ctx, park_osm *osm, const struct GEOSGeom_t *line, double half_band_m);
+
+/* Offset of an old line from a new one (both lon/lat), over the stretch both
+ * cover: the old line is sampled every 50 m; samples whose nearest point on the
+ * new line is one of its ends are outside the common stretch. *mean and *max
+ * over the common samples (NAN when none); *covered = share of old samples in
+ * the common stretch. */
+void park_line_offset(park_ctx *ctx, const struct GEOSGeom_t *old_line, const struct GEOSGeom_t *new_line, double *mean, double *max,
+                      double *covered);
 
 #ifdef __cplusplus
 }

@@ -17,12 +17,19 @@ struct park_ctx {
     PJ_CONTEXT *proj;
     char errmsg[2048];
     char geos_msg[1024]; /* last message from GEOS's error handler */
+    /* Cleanup hooks a higher layer registers (store/crs.c: its PJ cache), run
+     * by park_ctx_free before the PROJ context goes: util never calls up into
+     * store (issue 12, style). */
+    void (*on_free[4])(park_ctx *ctx);
+    int non_free;
     /* --field mapping (store/layer.c, park_field_map_set): source field name per
      * canonical field ("" = the canonical name and its DBF forms), and the factor
      * from the mapped official area's unit to km². */
     char field_src[8][128];
     double official_scale;
 };
+/* Registers fn to run in park_ctx_free (once per fn; at most 4). */
+void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx));
 
 /* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */
 char *park_strdup(const char *s);             /* NULL -> "" copy */
@@ -89,18 +96,44 @@ void park_table_print_csv(const park_table *t, FILE *f);
 void park_table_free(park_table *t);
 void park_csv_field(FILE *f, const char *s); /* RFC 4180 quoting */
 
-/* ---- atomic output: write to "<path>.tmp.<pid>" then rename over <path>. */
+/* ---- atomic output (util/atomic.c): every output is made as "<path>.tmp.<pid>"
+ * beside it and renamed into place after every write, flush, fsync and close
+ * succeeded; on failure, and on SIGINT/SIGTERM/SIGHUP once
+ * park_atomic_cleanup_on_signals was called, the temporary is removed. */
+typedef enum park_atomic_kind {
+    PARK_ATOMIC_FILE, /* f is open on tmp: write with park_atomic_write or fwrite */
+    PARK_ATOMIC_PATH, /* tmp is only a name: a library (GDAL) creates the file there */
+    PARK_ATOMIC_DIR   /* tmp is an empty directory, filled by the caller (flat: files only) */
+} park_atomic_kind;
 typedef struct park_atomic {
-    char *path;
-    char *tmp;
-    FILE *f;
+    char *path; /* the destination (owned) */
+    char *tmp;  /* the temporary beside it (owned) */
+    FILE *f;    /* PARK_ATOMIC_FILE only */
+    int kind;
 } park_atomic;
-/* Opens the temp file. If !overwrite and path exists -> PARK_ERR_OUTPUT. */
+/* A FILE output. If !overwrite and path exists -> PARK_ERR_OUTPUT. */
 park_status park_atomic_open(park_ctx *ctx, park_atomic *a, const char *path, bool overwrite);
-/* Flushes, fsyncs, renames. On any failure the temp file is removed. */
+/* Any kind; tmp is "<path>.tmp.<pid><suffix>" (suffix may be NULL; a driver
+ * that goes by extension wants ".gpkg"). The caller checks existence. */
+park_status park_atomic_begin(park_ctx *ctx, park_atomic *a, const char *path, park_atomic_kind kind, const char *suffix);
+/* A checked fwrite into a FILE output. */
+park_status park_atomic_write(park_ctx *ctx, park_atomic *a, const void *data, size_t len);
+/* Checks and closes (FILE), fsyncs (every kind, a directory file by file),
+ * renames (a directory that exists is swapped atomically). On failure the
+ * temporary is removed, the destination untouched. */
 park_status park_atomic_commit(park_ctx *ctx, park_atomic *a);
-/* Removes the temp file (use on error paths). Safe to call after commit. */
+/* DIR kind: renames the one file `name` of the temporary directory to the
+ * destination (GDAL writes single-file outputs into a directory so they keep
+ * their extension), then removes the directory. */
+park_status park_atomic_commit_member(park_ctx *ctx, park_atomic *a, const char *name);
+/* Removes the temporary (use on error paths). Safe after commit. */
 void park_atomic_abort(park_atomic *a);
+/* park_atomic_cleanup_on_signals: public, see parkgis.h */
+/* A whole file (inside a temporary directory): write, flush, fsync and close
+ * each checked; a partial file is removed. */
+park_status park_write_file(park_ctx *ctx, const char *path, const void *data, size_t len);
+/* Removes a directory and the plain files in it (one level). */
+void park_remove_flat_dir(const char *dir);
 /* Renames a finished temp file or directory into place (exists check done by caller). */
 park_status park_rename_into_place(park_ctx *ctx, const char *tmp, const char *path);
 
@@ -111,8 +144,14 @@ park_status park_geos_fail(park_ctx *ctx, const char *what);
 char *park_geom_wkt(park_ctx *ctx, const GEOSGeometry *g, int precision);
 GEOSGeometry *park_geom_from_wkt(park_ctx *ctx, const char *wkt);
 
+/* A Gauss-Kruger easting written with its zone number in front (40634476 under
+ * EPSG:4549, CGCS2000 3-degree CM 120E, whose eastings are ~500000): when `crs`
+ * is one of the CGCS2000 3-degree "CM" CRSs (EPSG:4534..4554) and x has the
+ * matching zone prefix, writes the zone-prefixed CRS ("EPSG:4528") into buf and
+ * returns 1; else 0 (crs.c). */
+int park_crs_zone_prefix_hint(const char *crs, double x, char *buf, size_t len);
+
 /* Frees the cached PROJ transformations made with this PROJ context (crs.c). */
-void park_crs_release(PJ_CONTEXT *owner);
 /* A new transformation src -> dst (lon/lat, x/y axis order), owned by the
  * caller (proj_destroy, before the ctx is freed); NULL for an unknown CRS.
  * For a hot loop that should not look its PJ up per point. */

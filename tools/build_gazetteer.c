@@ -60,6 +60,11 @@ typedef struct {
     size_t nparts;
     char **traces; /* "<sector> x0 y0 x1 y1" */
     size_t ntraces;
+    char *osm;       /* "<theme> <name>[|<name>...]": the feature from the OSM extract */
+    char *osm_aoi;   /* "lon0 lat0 lon1 lat1" (default: the sketch's box grown by 0.03 deg) */
+    char *evidence;  /* "address" (default for roads that do not snap) or "none" */
+    double osm_corridor_m; /* polygon edges: the part of the outline within this of the sketch */
+    char *osm_continue;    /* "line": the 'line =' parts continue the OSM line where OSM stops */
 } sketch_t;
 
 typedef struct {
@@ -79,6 +84,8 @@ typedef struct {
     size_t nsectors;
     bool sectors_loaded;
     park_road_network *net;
+    park_osm *osm;             /* the OSM extract (--osm) */
+    park_address_points *pts;  /* geocoded address points (--addresses), NULL when absent */
     elev_t *elev;
     size_t nelev;
     const char *data_dir;
@@ -119,7 +126,7 @@ static char **list_dir(const char *dir, const char *suffix, size_t *n) {
 
 static void sketch_free(sketch_t *s) {
     free(s->file), free(s->path), free(s->out), free(s->name), free(s->aliases), free(s->kind), free(s->snap);
-    free(s->note), free(s->source), free(s->provenance);
+    free(s->note), free(s->source), free(s->provenance), free(s->osm), free(s->osm_aoi), free(s->evidence), free(s->osm_continue);
     for (size_t i = 0; i < s->nparts; i++) free(s->parts[i].xy);
     free(s->parts);
     for (size_t i = 0; i < s->ntraces; i++) free(s->traces[i]);
@@ -248,7 +255,7 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
             cur->out = park_strdup(out);
             cur->line_no = line_no;
             cur->name = park_strndup(t + 1, (size_t)(e - t - 1));
-            cur->corridor_m = 150, cur->min_coverage = 0.8, cur->extend_m = -1;
+            cur->corridor_m = 150, cur->min_coverage = 0.8, cur->extend_m = -1, cur->osm_corridor_m = 400;
             continue;
         }
         char *eq = strchr(t, '=');
@@ -270,6 +277,11 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
         else if (!strcmp(k, "error_m")) dv = &cur->error_m;
         else if (!strcmp(k, "min_coverage")) dv = &cur->min_coverage;
         else if (!strcmp(k, "extend_m")) dv = &cur->extend_m;
+        else if (!strcmp(k, "osm")) sv = &cur->osm;
+        else if (!strcmp(k, "osm_aoi")) sv = &cur->osm_aoi;
+        else if (!strcmp(k, "osm_continue")) sv = &cur->osm_continue;
+        else if (!strcmp(k, "evidence")) sv = &cur->evidence;
+        else if (!strcmp(k, "osm_corridor_m")) dv = &cur->osm_corridor_m;
         else if (!strcmp(k, "trace")) {
             cur->traces = realloc(cur->traces, (cur->ntraces + 1) * sizeof *cur->traces);
             cur->traces[cur->ntraces++] = park_strdup(val);
@@ -280,7 +292,7 @@ static park_status read_sketch_file(park_ctx *ctx, const char *dir, const char *
             pending_line = line_no;
             continue;
         } else {
-            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, extend_m, note, source, provenance, trace, line)", path, line_no, k);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s:%d: unknown key '%s' (expected aliases, kind, snap, corridor_m, error_m, min_coverage, extend_m, note, source, provenance, trace, line, osm, osm_aoi, osm_corridor_m, osm_continue, evidence)", path, line_no, k);
             break;
         }
         if (sv) {
@@ -637,7 +649,7 @@ static void write_coords(park_buf *b, GEOSContextHandle_t h, const GEOSGeometry 
 }
 
 static void write_feature(park_buf *b, GEOSContextHandle_t h, const sketch_t *s, const char *prov, const char *method,
-                          double error_m, double coverage, const GEOSGeometry *g) {
+                          double error_m, double coverage, const GEOSGeometry *g, const char *basis, const char *source, long evidence_n) {
     park_buf_append(b, "{\"type\":\"Feature\",\"properties\":{\"name\":");
     park_json_escape(b, s->name);
     park_buf_append(b, ",\"aliases\":");
@@ -649,6 +661,11 @@ static void write_feature(park_buf *b, GEOSContextHandle_t h, const sketch_t *s,
     park_buf_append(b, ",\"method\":");
     park_json_escape(b, method);
     park_buf_printf(b, ",\"error_m\":%.0f", error_m);
+    park_buf_append(b, ",\"error_basis\":");
+    park_json_escape(b, basis);
+    park_buf_append(b, ",\"source\":");
+    park_json_escape(b, source);
+    park_buf_printf(b, ",\"evidence_n\":%ld", evidence_n);
     if (coverage >= 0) park_buf_printf(b, ",\"osm_coverage\":%.3f", coverage);
     park_buf_append(b, ",\"sketch\":");
     char *ref = park_asprintf("%s:%d", s->file, s->line_no);
@@ -671,6 +688,165 @@ static void write_feature(park_buf *b, GEOSContextHandle_t h, const sketch_t *s,
     park_buf_append(b, "}}");
 }
 
+/* ------------------------------------------------------------------ real sources */
+
+static int osm_theme(const char *t) {
+    if (!strcmp(t, "waterway")) return PARK_OSM_WATERWAY;
+    if (!strcmp(t, "road")) return PARK_OSM_ROAD;
+    if (!strcmp(t, "water")) return PARK_OSM_WATER;
+    if (!strcmp(t, "poi")) return PARK_OSM_POI;
+    if (!strcmp(t, "landuse")) return PARK_OSM_LANDUSE;
+    if (!strcmp(t, "transport")) return PARK_OSM_TRANSPORT;
+    if (!strcmp(t, "area")) return PARK_OSM_POI | PARK_OSM_LANDUSE | PARK_OSM_TRANSPORT;
+    return 0;
+}
+
+/* The feature from the OSM extract (`osm =`, or any road the extract names) or
+ * from the address evidence (roads that did not snap onto OSM): replaces
+ * *result and its provenance, error and method when found, and measures the
+ * old geometry against the new one. */
+static park_status from_sources(world_t *w, const sketch_t *s, GEOSGeometry **result, const char **prov, double *error_m, char **basis,
+                                park_buf *method, double *off_mean, double *off_max, double *off_cov, const char **newsrc, long *evidence_n) {
+    GEOSContextHandle_t h = w->h;
+    bool road = !strcmp(s->kind, "road") || !strcmp(s->kind, "expressway");
+    double aoi[4];
+    if (s->osm_aoi) {
+        if (sscanf(s->osm_aoi, "%lf %lf %lf %lf", &aoi[0], &aoi[1], &aoi[2], &aoi[3]) != 4 || !(aoi[0] < aoi[2] && aoi[1] < aoi[3]))
+            return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] osm_aoi = '%s' (expected 'lon0 lat0 lon1 lat1' with lon0 < lon1, lat0 < lat1)", s->path, s->line_no, s->name, s->osm_aoi);
+    } else {
+        GEOSGeom_getXMin_r(h, *result, &aoi[0]), GEOSGeom_getYMin_r(h, *result, &aoi[1]);
+        GEOSGeom_getXMax_r(h, *result, &aoi[2]), GEOSGeom_getYMax_r(h, *result, &aoi[3]);
+        aoi[0] -= 0.03, aoi[1] -= 0.03, aoi[2] += 0.03, aoi[3] += 0.03;
+    }
+    GEOSGeometry *neu = NULL;
+    park_status st = PARK_OK;
+    char *sketch_ref = park_asprintf("%s:%d", s->file, s->line_no);
+    int themes = 0;
+    park_buf names;
+    park_buf_init(&names);
+    if (s->osm) {
+        char th[32];
+        const char *sp = strchr(s->osm, ' ');
+        if (!sp || (size_t)(sp - s->osm) >= sizeof th) themes = 0;
+        else memcpy(th, s->osm, (size_t)(sp - s->osm)), th[sp - s->osm] = 0, themes = osm_theme(th);
+        if (!themes) {
+            free(sketch_ref);
+            return park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] osm = '%s' (expected '<waterway|road|water|poi|landuse|transport|area> <OSM name>[|<name>...]')", s->path, s->line_no, s->name, s->osm);
+        }
+        while (*sp == ' ') sp++;
+        park_buf_append(&names, sp);
+    } else if (road && w->osm) {
+        /* an extract with a roads layer names the road itself */
+        themes = PARK_OSM_ROAD;
+        park_buf_append(&names, s->name);
+        char *al = park_strdup(s->aliases ? s->aliases : "");
+        for (char *tok = strtok(al, ";"); tok; tok = strtok(NULL, ";"))
+            if (*tok && !strchr(tok, '/')) park_buf_printf(&names, "|%s", tok);
+        free(al);
+    }
+    if (themes && w->osm) {
+        park_osm_feature f;
+        st = park_osm_feature_get(w->ctx, w->osm, themes, names.s, *result, s->osm_corridor_m, aoi, &f);
+        if (st == PARK_OK && f.geom) {
+            neu = f.geom, f.geom = NULL;
+            *evidence_n = f.nfeatures;
+            *prov = "osm";
+            *newsrc = "osm-extract";
+            method->len = 0, method->s[0] = 0;
+            park_buf_printf(method, "OSM extract (%s, © OpenStreetMap contributors, ODbL): %s; replaces the sketch %s", park_osm_form(w->osm), f.method, sketch_ref);
+            double osm_len = 0, cont_len = 0;
+            if (s->osm_continue && s->nparts) {
+                /* the sketch's parts continue the OSM line where OSM's mapping stops */
+                GEOSGeometry *m = NULL;
+                if (park_transform(w->ctx, neu, "EPSG:4326", LOCAL_CRS, &m) == PARK_OK) GEOSLength_r(h, m, &osm_len), GEOSGeom_destroy_r(h, m);
+                GEOSGeometry **lines = NULL;
+                unsigned nl = 0;
+                collect_lines(h, neu, &lines, &nl);
+                for (size_t i = 0; i < s->nparts; i++) {
+                    GEOSGeometry *pm = metric_line(w, s->parts[i].xy, s->parts[i].n), *pl = NULL;
+                    double l = 0;
+                    GEOSLength_r(h, pm, &l);
+                    cont_len += l;
+                    if (park_transform(w->ctx, pm, LOCAL_CRS, "EPSG:4326", &pl) == PARK_OK) collect_lines(h, pl, &lines, &nl), GEOSGeom_destroy_r(h, pl);
+                    GEOSGeom_destroy_r(h, pm);
+                }
+                GEOSGeometry *ch = chain_lines(w, lines, nl, 600);
+                for (unsigned i = 0; i < nl; i++) GEOSGeom_destroy_r(h, lines[i]);
+                free(lines);
+                GEOSGeom_destroy_r(h, neu);
+                neu = ch;
+                park_buf_printf(method, "; OSM's line (%.1f km) is continued by the sketch %s (%.1f km, %s), chained end to end", osm_len / 1000, sketch_ref, cont_len / 1000, s->osm_continue);
+                if (cont_len > 0.05 * (osm_len + cont_len)) *prov = s->provenance ? s->provenance : "approximate";
+            }
+            if (themes == PARK_OSM_WATERWAY) {
+                double wd = park_osm_water_width(w->ctx, w->osm, neu, 150);
+                if (isfinite(wd)) {
+                    *error_m = fmax(5, wd / 2);
+                    *basis = park_asprintf("measured: the OSM water areas along the line are %.0f m wide on average (water area within 150 m / length in water); the 四至 names the river, not a bank, so the boundary lies within half of that of the OSM centre line; OSM's own positional accuracy is not measured here", wd);
+                } else {
+                    *error_m = 20;
+                    *basis = park_strdup("unverified: OSM centre line of a waterway with no mapped water area along it (width unknown); 20 m is an estimate");
+                }
+                if (cont_len > 0) {
+                    char *b2 = park_asprintf("%s; the %.1f km continuation is a sketch (%s) with its own estimate %.0f m, unverified: error_m is the larger", *basis, cont_len / 1000, s->osm_continue, s->error_m);
+                    free(*basis), *basis = b2;
+                    *error_m = fmax(*error_m, s->error_m);
+                }
+            } else if (themes == PARK_OSM_ROAD) {
+                *error_m = 10;
+                *basis = park_strdup("unverified: OSM road centre line taken as the road; 10 m is an estimate of OSM's positional error, not measured here");
+            } else {
+                *error_m = 50;
+                *basis = park_asprintf("unverified: the part of the OSM outline within %.0f m of the old sketch taken as the %s; no second source to measure it against (50 m is an estimate)", s->osm_corridor_m, s->kind);
+            }
+        } else if (st == PARK_OK && s->osm) {
+            fprintf(stderr, "build_gazetteer: note: [%s] (%s): osm = '%s' found nothing usable (%s); the sketch stays\n", s->name, sketch_ref, s->osm, f.method ? f.method : "");
+        }
+        park_osm_feature_clear(w->ctx, &f);
+    }
+    park_buf_free(&names);
+    bool want_ev = !s->evidence || !strcmp(s->evidence, "address");
+    if (s->evidence && strcmp(s->evidence, "address") && strcmp(s->evidence, "none"))
+        st = park_error(w->ctx, PARK_ERR_INPUT, "%s:%d: [%s] evidence = '%s' (expected address or none)", s->path, s->line_no, s->name, s->evidence);
+    /* an identification the address points contradict is not kept: the
+     * points of the name, up to 3 km away, decide */
+    double c_p68 = NAN, c_max = NAN;
+    size_t c_n = road && w->pts ? park_roadfit_check_line(w->ctx, w->pts, s->name, s->aliases, *result, &c_p68, &c_max) : 0;
+    bool contradicted = c_n >= 3 && c_p68 > fmax(3 * *error_m, 200);
+    if (st == PARK_OK && !neu && road && want_ev && w->pts && (strcmp(*prov, "osm") || contradicted)) {
+        park_roadfit_opts o;
+        park_roadfit_opts_default(&o);
+        o.near = *result, o.near_m = contradicted ? 3000 : 2000, o.extend_m = 300;
+        if (contradicted)
+            fprintf(stderr, "build_gazetteer: note: [%s] (%s): %zu trusted address points of the name lie p68 %.0f m from the %s line: refitted from them\n", s->name, sketch_ref, c_n, c_p68, *prov);
+        park_roadfit r;
+        st = park_roadfit_road(w->ctx, w->pts, s->name, s->aliases, w->net, &o, &r);
+        if (st == PARK_OK && r.kind != PARK_ROADFIT_NONE && isfinite(r.error_m)) {
+            neu = r.course, r.course = NULL;
+            *evidence_n = (long)r.n_trusted;
+            *prov = r.kind == PARK_ROADFIT_OSM ? "osm" : "anchored";
+            *newsrc = r.kind == PARK_ROADFIT_OSM ? "address+osm" : "address";
+            *error_m = r.error_m;
+            *basis = park_asprintf("measured: residuals of the trusted address points (see method): %s", r.kind == PARK_ROADFIT_OSM ? "matched onto an OSM arterial" : "drawn through the points");
+            method->len = 0, method->s[0] = 0;
+            park_buf_printf(method, "road course from evidence (park_roadfit_road): %s; only points within %.0f km of the old line %s%s", r.method, o.near_m / 1000, sketch_ref,
+                            contradicted ? " (which the points contradicted: the old identification is dropped)" : "");
+        }
+        park_roadfit_clear(w->ctx, &r);
+    }
+    if (neu) {
+        park_line_offset(w->ctx, *result, neu, off_mean, off_max, off_cov);
+        if (isfinite(*off_mean))
+            park_buf_printf(method, "; the old sketch lay %.0f m (mean, max %.0f m) from this over %.0f%% of it: its claimed %.0f m %s", *off_mean, *off_max, *off_cov * 100, s->error_m, *off_mean <= s->error_m ? "held" : "did NOT hold");
+        else
+            park_buf_printf(method, "; the old sketch does not overlap this line (no common stretch): its claimed %.0f m did NOT hold", s->error_m);
+        GEOSGeom_destroy_r(h, *result);
+        *result = neu;
+    }
+    free(sketch_ref);
+    return st;
+}
+
 /* ------------------------------------------------------------------ one feature */
 
 static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_table *report, bool first) {
@@ -682,6 +858,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
     park_buf method;
     park_buf_init(&method);
     char *elev = NULL, *mismatch = NULL;
+    long n_links = 0;
 
     if (s->source && strncmp(s->source, "district ", 9) == 0) {
         st = district_boundary(w, s, &result);
@@ -780,6 +957,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
                             s->file, s->line_no, STEP_M, mask == CLS_MOTORWAY ? "motorway" : mask == CLS_ROAD ? "trunk/primary/secondary" : "motorway/trunk/primary/secondary",
                             s->corridor_m, MAX_ANGLE_DEG, coverage * 100, ss.longest_gap_m, ss.end_gap_m);
             for (size_t i = 0; i < ss.nlinks; i++) park_buf_printf(&method, "%s%ld", i ? "," : "", ss.links[i]);
+            n_links = (long)ss.nlinks;
             if (!osm) park_buf_printf(&method, "; coverage below %.0f%%, so kept as approximate with the sketch's error", s->min_coverage * 100);
             free(ss.links);
         } else {
@@ -798,9 +976,41 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
             return st;
         }
     }
-    if (s->note && *s->note) park_buf_printf(&method, "; %s", s->note);
+    /* ---- real sources: the OSM extract and the address evidence replace the sketch */
+    char *basis = NULL;
+    double off_mean = NAN, off_max = NAN, off_cov = 0, ev_p68 = NAN, ev_max = NAN;
+    size_t ev_n = 0;
+    const char *newsrc = "";
+    long evidence_n = 0;
+    const char *source = "sketch";
+    if (s->source && strncmp(s->source, "district ", 9) == 0) source = "district", evidence_n = 1;
+    else if (s->ntraces) source = "town-boundary", evidence_n = (long)s->ntraces;
+    else if (!strcmp(prov, "osm")) source = "osm-arterials", evidence_n = n_links;
+    st = from_sources(w, s, &result, &prov, &error_m, &basis, &method, &off_mean, &off_max, &off_cov, &newsrc, &evidence_n);
+    if (*newsrc) source = newsrc;
+    if (st) {
+        park_buf_free(&method);
+        free(elev), free(mismatch), free(basis);
+        if (result) GEOSGeom_destroy_r(h, result);
+        return st;
+    }
+    /* every result is checked against the address points of its name, where there are any */
+    if (w->pts && (!strcmp(s->kind, "road") || !strcmp(s->kind, "expressway")))
+        ev_n = park_roadfit_check_line(w->ctx, w->pts, s->name, s->aliases, result, &ev_p68, &ev_max);
+    if (ev_n) park_buf_printf(&method, "; checked against %zu trusted address points of the name (held-out rows excluded): p68 distance %.0f m, max %.0f m", ev_n, ev_p68, ev_max);
+    if (!basis) {
+        if (!strcmp(prov, "osm") && coverage >= 0)
+            basis = park_asprintf("OSM arterial geometry matched over %.0f%% of the feature; error from the longest unmatched stretch (interpolated) and unmatched ends; the name is ours (see method)", coverage * 100);
+        else if (ev_n >= 3 && ev_p68 <= s->error_m)
+            basis = park_asprintf("unverified sketch; %zu trusted address points of the name lie within p68 %.0f m of it (consistent with the claimed %.0f m)", ev_n, ev_p68, s->error_m);
+        else if (ev_n >= 3)
+            basis = park_asprintf("unverified sketch, and CONTRADICTED: %zu trusted address points of the name lie p68 %.0f m from it (claimed %.0f m)", ev_n, ev_p68, s->error_m);
+        else
+            basis = park_strdup(!strcmp(prov, "anchored") ? "unverified: the identification of the anchor with the feature is ours (see method); the figure is an estimate" : "unverified: hand-digitised sketch; no source in the data measures it; the figure is the sketch's own estimate");
+    }
+    if (s->note && *s->note) park_buf_printf(&method, "; %s%s", *newsrc ? "note on the old sketch: " : "", s->note);
     if (!first) park_buf_append(out, ",\n");
-    write_feature(out, h, s, prov, method.s, error_m, coverage, result);
+    write_feature(out, h, s, prov, method.s, error_m, coverage, result, basis, source, evidence_n);
 
     /* report row */
     GEOSGeometry *m = NULL;
@@ -811,8 +1021,14 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
     if (coverage >= 0) snprintf(c_cov, sizeof c_cov, "%.0f%%", coverage * 100);
     else snprintf(c_cov, sizeof c_cov, "-");
     snprintf(c_err, sizeof c_err, "%.0f", error_m);
-    const char *row[] = {s->out, s->name, s->kind, prov, c_cov, c_err, c_len, elev ? elev : ""};
+    char c_old[32], c_off[48], c_held[16];
+    snprintf(c_old, sizeof c_old, "%.0f", s->error_m);
+    if (isfinite(off_mean)) snprintf(c_off, sizeof c_off, "%.0f/%.0f (%.0f%%)", off_mean, off_max, off_cov * 100);
+    else snprintf(c_off, sizeof c_off, "-");
+    snprintf(c_held, sizeof c_held, "%s", isfinite(off_mean) ? (off_mean <= s->error_m ? "yes" : "NO") : "-");
+    const char *row[] = {s->out, s->name, s->kind, prov, newsrc, c_cov, c_err, c_len, c_old, c_off, c_held, elev ? elev : ""};
     park_table_add(report, row);
+    free(basis);
     GEOSGeom_destroy_r(h, result);
     park_buf_free(&method);
     free(elev), free(mismatch);
@@ -828,14 +1044,20 @@ static void usage(FILE *f) {
           "  --data DIR      source data directory (default ../shared/data)\n"
           "  --sketches DIR  *.sketch files (default geodata/sketches)\n"
           "  --out DIR       output directory, one <sketch-file>.geojson each (default geodata/gazetteer)\n"
+          "  --osm PATH      OSM extract: a directory/.zip of Geofabrik gis_osm_*_free_1 Shapefiles or an\n"
+          "                  .osm/.osm.pbf file (default DIR/osm-geofabrik-2025-03)\n"
+          "  --addresses TSV geocoded address points (default DIR/address-points/baoshan-address-points.wgs84.tsv;\n"
+          "                  'none' to build without them)\n"
           "  --quiet         no report table\n"
           "Exit codes: 0 ok, 2 usage, 3 bad input (message names file:line), 4 cannot write, 70 internal.\n", f);
 }
 
 int main(int argc, char **argv) {
     const char *data = "../shared/data", *sk_dir = "geodata/sketches", *out_dir = "geodata/gazetteer";
+    const char *osm_path = NULL, *addr_path = NULL;
     bool quiet = false;
     static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"sketches", required_argument, 0, 's'},
+                                         {"osm", required_argument, 0, 'O'}, {"addresses", required_argument, 0, 'A'},
                                          {"out", required_argument, 0, 'o'}, {"quiet", no_argument, 0, 'q'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
@@ -844,6 +1066,8 @@ int main(int argc, char **argv) {
         else if (c == 's') sk_dir = optarg;
         else if (c == 'o') out_dir = optarg;
         else if (c == 'q') quiet = true;
+        else if (c == 'O') osm_path = optarg;
+        else if (c == 'A') addr_path = optarg;
         else if (c == 'h') return usage(stdout), 0;
         else return usage(stderr), park_status_exit_code(PARK_ERR_USAGE);
     }
@@ -859,15 +1083,25 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < nfiles && st == PARK_OK; i++) st = read_sketch_file(ctx, sk_dir, files[i], &sk, &nsk, &cap);
     GDALAllRegister();
     if (st == PARK_OK) st = park_road_network_load(ctx, data, &w.net);
+    char *osm_def = park_asprintf("%s/osm-geofabrik-2025-03", data), *addr_def = park_asprintf("%s/address-points/baoshan-address-points.wgs84.tsv", data);
+    if (st == PARK_OK) st = park_osm_open(ctx, osm_path ? osm_path : osm_def, &w.osm);
+    /* Baoshan and a margin: nothing outside is named by the 四至 texts */
+    if (st == PARK_OK) park_osm_set_aoi(w.osm, 121.20, 31.22, 121.62, 31.56);
+    if (st == PARK_OK && !strcmp(addr_path ? addr_path : "", "none")) addr_path = NULL, addr_def[0] = 0;
+    if (st == PARK_OK && *(addr_path ? addr_path : addr_def)) {
+        st = park_address_points_read(ctx, addr_path ? addr_path : addr_def, &w.pts);
+        if (st == PARK_OK && park_address_points_skipped(w.pts)) fprintf(stderr, "build_gazetteer: note: %s\n", park_address_points_notes(w.pts));
+    }
+    free(osm_def), free(addr_def);
     if (st == PARK_OK) st = load_elevated(&w);
     if (st == PARK_OK) {
         struct stat sb;
         if (stat(out_dir, &sb) != 0 && mkdir(out_dir, 0777) != 0)
             st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create output directory (%s)", out_dir, strerror(errno));
     }
-    const char *cols[] = {"file", "name", "kind", "provenance", "osm_cov", "error_m", "km", "elevated pieces along it"};
-    park_table *report = park_table_new(8, cols);
-    park_table_numeric(report, 4), park_table_numeric(report, 5), park_table_numeric(report, 6);
+    const char *cols[] = {"file", "name", "kind", "provenance", "source", "osm_cov", "error_m", "km", "old_err", "old_off mean/max (cover)", "old_claim_held", "elevated pieces along it"};
+    park_table *report = park_table_new(12, cols);
+    park_table_numeric(report, 5), park_table_numeric(report, 6), park_table_numeric(report, 7), park_table_numeric(report, 8);
     /* one output file per sketch file, features in sketch order */
     for (size_t fi = 0; fi < nfiles && st == PARK_OK; fi++) {
         char *base = park_strndup(files[fi], strlen(files[fi]) - strlen(".sketch"));
@@ -903,6 +1137,8 @@ int main(int argc, char **argv) {
     for (size_t i = 0; i < nfiles; i++) free(files[i]);
     free(files);
     park_road_network_free(w.net);
+    park_osm_free_ctx(ctx, w.osm);
+    park_address_points_free(w.pts);
     for (size_t i = 0; i < w.nelev; i++) free(w.elev[i].name), GEOSGeom_destroy_r(w.h, w.elev[i].g);
     free(w.elev);
     for (size_t i = 0; i < w.nsectors; i++) free(w.sectors[i].name), GEOSGeom_destroy_r(w.h, w.sectors[i].boundary);

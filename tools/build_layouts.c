@@ -30,6 +30,7 @@
 #include <ogr_api.h>
 
 #include "internal.h"
+#include "parkgis_compile.h"
 
 #define METRIC "EPSG:4549" /* CGCS2000 / 3-degree GK CM 120E: metres for buffers (scale error < 0.03% here) */
 #define OSM_CREDIT "© OpenStreetMap contributors, ODbL 1.0"
@@ -517,50 +518,29 @@ static void build_metro(const GEOSGeometry *baoshan) {
     GEOSGeom_destroy_r(H, clip);
 }
 
-/* 吴淞创新城. The seeds name it (000 footnote 4; 001 四(二): 依托吴淞口创业园,
- * 以特钢宝杨路L型厂房首发项目为带动; 002: 外环以南9平方公里城市设计, 两个1平方公里
- * 先行启动区, 同济路沿线城市设计, 18号线二期江杨南路站) but publish no 四至. It is
- * represented as the 吴淞 riverside quarter of the former steelworks (特钢 north
- * of the outer ring by 宝杨路, 不锈钢 south of it): bounded north by 宝杨路 (and
- * its continuation to the river), west by 江杨北路/江杨南路, south by 长江西路-长江路,
- * east by the Huangpu/Yangtze shore. Vertices were read off the OSM arterials at
- * these junctions (named through the OSM elevated-road pieces 宝杨路, 江杨北路,
- * 长江西路, 长江路 and the metro stations); the river side is cut by the district
- * boundary. The share south of the outer ring is measured against the 9 km²
- * that 002 gives for 外环以南. */
+/* 吴淞创新城, compiled from its published 四至 (geodata/fourto/wusong.tsv:
+ * 北至友谊路、东至同济路-黄浦江、南至长江西路-军工路、西至江杨北路-虎林路, about 26 km2,
+ * 25.3 km2 in the 2024 plan draft) by the same compiler and gazetteer as the ten
+ * parcels (issue 9). The published areas are a check, never a target. The share
+ * south of the outer ring is measured against the 9 km2 that seed 002 gives for
+ * 外环以南. */
 static void build_wusong(const GEOSGeometry *baoshan) {
-    static const double V[] = {
-        121.4435, 31.3808, /* 江杨北路 x 宝杨路 */
-        121.4747, 31.3982, /* 宝杨路 x 同济路 (metro 3 宝杨路 station) */
-        121.4951, 31.4043, /* 宝杨路 east towards 宝杨码头 */
-        121.5300, 31.4120, /* in the river: the district boundary cuts the shore */
-        121.5400, 31.3700, /* in the river */
-        121.5150, 31.3570, /* in the river, north of the 军工路 port strip */
-        121.4975, 31.3524, /* 长江路 x 军工路 */
-        121.4921, 31.3538, /* 长江路 */
-        121.4588, 31.3452, /* 长江西路 x 江杨南路 */
-        121.4518, 31.3648, /* 江杨南路 x S20 外环 */
-        121.4452, 31.3800, /* 江杨北路 */
-    };
-    GEOSGeometry *raw = polygon(V, (int)(sizeof V / sizeof V[0] / 2));
-    GEOSGeometry *cut = polygons_only(intersection(raw, baoshan));
-    GEOSGeom_destroy_r(H, raw);
-    /* Where the straight north edge meets the shore north-east of 宝杨码头 the clip
-     * leaves a detached shred of land (~0.008 km2): an artifact of drawing the
-     * edge straight, far below the polygon's 1 km error, but on a map it reads as
-     * a second site. Pieces under 0.05 km2 are dropped, and the provenance says
-     * how much. */
-    GEOSGeometry *keep[16];
-    unsigned nk = 0, ndrop = 0;
-    double dropped_km2 = 0;
-    for (int i = 0; i < GEOSGetNumGeometries_r(H, cut); i++) {
-        const GEOSGeometry *p = GEOSGetGeometryN_r(H, cut, i);
-        double a = km2(p);
-        if (a < 0.05) dropped_km2 += a, ndrop++;
-        else if (nk < 16) keep[nk++] = GEOSGeom_clone_r(H, p);
-    }
-    GEOSGeom_destroy_r(H, cut);
-    GEOSGeometry *w = chk(GEOSGeom_createCollection_r(H, GEOS_MULTIPOLYGON, keep, nk), "multipolygon");
+    (void)baoshan; /* the east side is the OSM Huangpu line itself: no clip */
+    char *tsv = park_asprintf("%s/fourto/wusong.tsv", park_default_data_dir());
+    park_fourto_set *set = NULL;
+    park_gazetteer *gz = NULL;
+    park_layer *l = NULL;
+    park_compile_stats *sts = NULL;
+    park_status st = park_fourto_read(C, tsv, &set);
+    if (!st) st = park_gazetteer_load(C, NULL, &gz);
+    if (!st) st = park_compile(C, set, gz, &l, &sts);
+    if (st) die(st);
+    const park_parcel *pc = park_layer_get(l, 0);
+    GEOSGeometry *w = chk(GEOSGeom_clone_r(H, pc->geom), "clone");
+    double area = sts[0].area_km2, L = sts[0].len_m[0] + sts[0].len_m[1] + sts[0].len_m[2];
+    double real = L > 0 ? (sts[0].len_m[0] + sts[0].len_m[1]) / L : NAN, err_m = sts[0].err_m;
+    long nwarn = 0;
+    for (const char *q = sts[0].warnings ? sts[0].warnings : ""; *q; q++) nwarn += *q == '\n';
 
     /* the part south of the outer ring (S20, OSM 外环高速 pieces): a polygon from
      * the ring's line closed far to the south */
@@ -589,21 +569,25 @@ static void build_wusong(const GEOSGeometry *baoshan) {
     }
     GEOSGeom_destroy_r(H, s20), GEOSGeom_destroy_r(H, s20c), GEOSGeom_destroy_r(H, box);
 
-    char prov[2048];
+    char prov[4096];
     snprintf(prov, sizeof prov,
-             "approximate: the seeds name 吴淞创新城 but give no 四至; represented as the 吴淞 riverside quarter of the former steelworks "
-             "(特钢 by 宝杨路 north of the outer ring, 不锈钢 south of it): north 宝杨路, west 江杨北路-江杨南路, south 长江西路-长江路, east the shore "
-             "(宝山区 DataV boundary, GCJ-02 converted to WGS84). Vertices read off OSM arterials at those junctions (named via OSM elevated-road pieces and metro stations), "
-             "straight between junctions; %u detached piece(s) under 0.05 km2 left by the clip along the shore dropped (%.3f km2). "
-             "Of it %.2f km2 lies south of the outer ring (S20, OSM), against 9 km2 for 外环以南 in seed 002. "
-             "error ~1000 m: the extent itself is not published; vertex placement ~150 m",
-             ndrop, dropped_km2, south_km2);
+             "compiled from its published 四至 (geodata/fourto/wusong.tsv: %s) by parkgis compile's compiler with the bundled gazetteer "
+             "(友谊路 and 虎林路 fitted from their address points, 同济路/长江西路/军工路/江杨北路 on the OSM arterials, 黄浦江 the OSM waterway): "
+             "%.3f km2 geodesic against about 26 km2 published (%+.1f%%) and 25.3 km2 in the 2024 plan draft (%+.1f%%); "
+             "%.0f%% of its %.1f km boundary on osm/anchored features, length-weighted error %.0f m, %ld compiler warning(s) (bridged gaps: see parkgis compile --fourto geodata/fourto/wusong.tsv). "
+             "Of it %.2f km2 lies south of the outer ring (S20, OSM), against 9 km2 for 外环以南 in seed 002",
+             pc->four_to, area, 100 * (area - 26) / 26, 100 * (area - 25.3) / 25.3, 100 * real, L / 1000, err_m, nwarn, south_km2);
     fc f;
     fc_begin(&f, "sanyuan-sanxian-liangqu.wusong.geojson", "liangqu_wusong");
     const char *props[] = {"id", "liangqu-wusong", "name", "吴淞创新城", "group", "两区", "provenance", prov,
-                           "credit", "roads and stations " OSM_CREDIT "; district boundary DataV GeoAtlas (via tnnevol/gmap)", NULL};
-    fc_add(&f, w, 1000, props);
+                           "credit", "rivers, roads and stations " OSM_CREDIT "; roads also from geocoded address points (see geodata/SOURCES.md)", NULL};
+    fc_add(&f, w, err_m, props);
     fc_end(&f);
+    park_compile_stats_free(sts, set->n);
+    park_layer_free(l);
+    park_gazetteer_free(gz);
+    park_fourto_set_free(set);
+    free(tsv);
 }
 
 /* ================================================================== Xuhui: 一核两极三带 */

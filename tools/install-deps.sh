@@ -8,7 +8,11 @@ pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-dat
       # were already in the apt cache; well under 3 minutes, so every CI run installs and tests it)
       postgresql-15 postgresql-client-15 postgresql-15-postgis-3 qgis python3-qgis
       # export read-back test (tests/integration/export-readback.sh): GDAL and PROJ from Python
-      python3-gdal python3-pyproj)
+      python3-gdal python3-pyproj
+      # bench/batch.sh's shapely baseline (issue 11; not needed by the tests)
+      python3-shapely python3-numpy
+      # fuzzing (tests/fuzz/run.sh): clang-14 and its libFuzzer/sanitizer runtimes
+      clang libclang-rt-14-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then

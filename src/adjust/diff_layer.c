@@ -12,7 +12,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../internal.h"
+#include "../export/export_internal.h"
 
 static OGRGeometryH to_ogr(park_ctx *ctx, const GEOSGeometry *g) {
     size_t sz = 0;
@@ -25,6 +25,33 @@ static OGRGeometryH to_ogr(park_ctx *ctx, const GEOSGeometry *g) {
     return OGR_G_ForceToMultiPolygon(og);
 }
 
+/* Geodesic perimeter (m) of every ring of a (Multi)Polygon. */
+static double perimeter_m(park_ctx *ctx, const GEOSGeometry *g) {
+    int t = GEOSGeomTypeId_r(ctx->geos, g);
+    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        double s = 0;
+        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) s += perimeter_m(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
+        return s;
+    }
+    if (t != GEOS_POLYGON) return 0;
+    double total = 0;
+    int nh = GEOSGetNumInteriorRings_r(ctx->geos, g);
+    for (int r = -1; r < nh; r++) {
+        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx->geos, g) : GEOSGetInteriorRingN_r(ctx->geos, g, r);
+        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
+        unsigned n = 0;
+        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) continue;
+        double px = 0, py = 0;
+        for (unsigned i = 0; i < n; i++) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
+            if (i) total += park_geodesic_distance(ctx, px, py, x, y);
+            px = x, py = y;
+        }
+    }
+    return total;
+}
+
 static park_status write_piece(park_ctx *ctx, OGRLayerH lyr, const park_area_change *c, const char *kind,
                                const GEOSGeometry *g, double m2, const char *path) {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -32,6 +59,12 @@ static park_status write_piece(park_ctx *ctx, OGRLayerH lyr, const park_area_cha
     OGR_F_SetFieldString(f, 1, c->name);
     OGR_F_SetFieldString(f, 2, kind);
     OGR_F_SetFieldDouble(f, 3, m2);
+    /* mean width 2·area/perimeter: a piece narrower than the boundary's error
+     * may be no real change (nor is one whose boundary error is unknown) */
+    double per = perimeter_m(ctx, g), width = per > 0 ? 2 * m2 / per : 0;
+    OGR_F_SetFieldDouble(f, 4, width);
+    OGR_F_SetFieldInteger(f, 5, isnan(c->error_m) || width < c->error_m);
+    OGR_F_SetFieldString(f, 6, c->provenance);
     OGRGeometryH og = to_ogr(ctx, g);
     park_status st = PARK_OK;
     if (!og) st = park_error(ctx, PARK_ERR_INTERNAL, "%s: cannot convert the %s piece of '%s' to OGR", path, kind, c->id);
@@ -54,14 +87,15 @@ park_status park_recompute_write_diff(park_ctx *ctx, const park_recompute_report
     GDALDriverH drv = GDALGetDriverByName("GPKG");
     if (!drv) return park_error(ctx, PARK_ERR_INTERNAL, "GDAL has no GPKG driver");
     /* The temp name keeps the .gpkg extension (the driver expects it). */
-    char *tmp = park_asprintf("%s.tmp%ld.gpkg", path, (long)getpid());
-    unlink(tmp);
+    park_atomic out;
+    park_status ast = park_atomic_begin(ctx, &out, path, PARK_ATOMIC_PATH, ".gpkg");
+    if (ast) return ast;
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALCreate(drv, tmp, 0, 0, 0, GDT_Unknown, NULL);
+    GDALDatasetH ds = GDALCreate(drv, out.tmp, 0, 0, 0, GDT_Unknown, NULL);
     CPLPopErrorHandler();
     if (!ds) {
         park_status st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create GeoPackage: %s", path, CPLGetLastErrorMsg());
-        free(tmp);
+        park_atomic_abort(&out);
         return st;
     }
     OGRSpatialReferenceH srs = OSRNewSpatialReference(NULL);
@@ -72,9 +106,11 @@ park_status park_recompute_write_diff(park_ctx *ctx, const park_recompute_report
     OSRDestroySpatialReference(srs);
     park_status st = PARK_OK;
     if (!lyr) st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create layer: %s", path, CPLGetLastErrorMsg());
-    const char *names[] = {"parcel_id", "name", "kind", "area_m2"};
-    for (int i = 0; i < 4 && !st; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(names[i], i == 3 ? OFTReal : OFTString);
+    const char *names[] = {"parcel_id", "name", "kind", "area_m2", "width_m", "uncertain", "provenance"};
+    const OGRFieldType types[] = {OFTString, OFTString, OFTString, OFTReal, OFTReal, OFTInteger, OFTString};
+    for (int i = 0; i < 7 && !st; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(names[i], types[i]);
+        if (types[i] == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
         if (OGR_L_CreateField(lyr, fd, TRUE) != OGRERR_NONE)
             st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create field %s", path, names[i]);
         OGR_Fld_Destroy(fd);
@@ -88,13 +124,21 @@ park_status park_recompute_write_diff(park_ctx *ctx, const park_recompute_report
     }
     if (!st && OGR_L_CommitTransaction(lyr) != OGRERR_NONE)
         st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot commit: %s", path, CPLGetLastErrorMsg());
+    if (!st) {
+        /* its QGIS style: gained green, lost red, hatched where uncertain */
+        void *styles = NULL;
+        char *qml = exp_diff_qml();
+        st = exp_gpkg_styles_create(ctx, ds, path, &styles);
+        if (!st) st = exp_gpkg_style_add(ctx, styles, "parcel_changes", OGR_L_GetGeometryColumn(lyr), qml, NULL,
+                                         "parkgis recompute: gained (green) and lost (red), hatched where within the boundary error", path);
+        free(qml);
+    }
     /* GDAL 3.6's GDALClose returns nothing: a failure shows as a CPL error */
     CPLErrorReset();
     GDALClose(ds);
     if (!st && CPLGetLastErrorType() >= CE_Failure)
         st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot finish writing: %s", path, CPLGetLastErrorMsg());
-    if (!st) st = park_rename_into_place(ctx, tmp, path);
-    if (st) unlink(tmp);
-    free(tmp);
+    if (!st) st = park_atomic_commit(ctx, &out);
+    else park_atomic_abort(&out);
     return st;
 }

@@ -15,6 +15,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../internal.h"
@@ -198,7 +199,16 @@ static park_status diff_areas(park_ctx *ctx, const GEOSGeometry *old_g, const GE
     GEOSGeom_getYMin_r(ctx->geos, o, &lat);
     /* Snap the edited geometry onto the baseline's vertices so untouched
      * vertices that moved by rounding only compare equal. */
-    ns = GEOSSnap_r(ctx->geos, n, o, metres_to_deg(snap_m, lat));
+    /* GEOS 3.11's snapper compares every vertex with every vertex (a 10^5-vertex
+     * parcel against itself took 177 s, issue 12 item 5): a parcel that did
+     * not move beyond the tolerance is unchanged without snapping (linear), and
+     * pairs too large to snap in seconds are compared as they are (slivers
+     * below the tolerance may then show as gained/lost area). */
+    double tol = metres_to_deg(snap_m, lat);
+    double work = (double)GEOSGetNumCoordinates_r(ctx->geos, n) * (double)GEOSGetNumCoordinates_r(ctx->geos, o);
+    if (GEOSEqualsExact_r(ctx->geos, n, o, tol) == 1) ns = GEOSGeom_clone_r(ctx->geos, o);
+    else if (work > 2e8) ns = GEOSGeom_clone_r(ctx->geos, n);
+    else ns = GEOSSnap_r(ctx->geos, n, o, tol);
     if (ns && GEOSisValid_r(ctx->geos, ns) != 1) {
         GEOSGeometry *v = GEOSMakeValid_r(ctx->geos, ns);
         GEOSGeom_destroy_r(ctx->geos, ns);
@@ -225,13 +235,104 @@ done:
     return st;
 }
 
+/* ------------------------------------------------------------------ uncertainty */
+
+/* Geodesic length (m) of every line in g (LineString, MultiLineString or a
+ * collection of them; points and polygons count 0). */
+static double lines_length_m(park_ctx *ctx, const GEOSGeometry *g) {
+    if (!g || GEOSisEmpty_r(ctx->geos, g)) return 0;
+    int t = GEOSGeomTypeId_r(ctx->geos, g);
+    if (t == GEOS_LINESTRING || t == GEOS_LINEARRING) {
+        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx->geos, g);
+        unsigned n = 0;
+        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) return 0;
+        double total = 0, px = 0, py = 0;
+        for (unsigned i = 0; i < n; i++) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
+            if (i) total += park_geodesic_distance(ctx, px, py, x, y);
+            px = x, py = y;
+        }
+        return total;
+    }
+    if (t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
+        double total = 0;
+        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) total += lines_length_m(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
+        return total;
+    }
+    return 0;
+}
+
+/* Length (m) of the boundary of `a` within tol_m of the boundary of `b`, and
+ * the whole length of a's boundary in *total. */
+static double kept_length_m(park_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b, double tol_m, double *total) {
+    *total = 0;
+    if (!a || GEOSisEmpty_r(ctx->geos, a)) return 0;
+    GEOSGeometry *ba = GEOSBoundary_r(ctx->geos, a);
+    *total = lines_length_m(ctx, ba);
+    double kept = 0;
+    if (ba && b && !GEOSisEmpty_r(ctx->geos, b)) {
+        GEOSGeometry *bb = GEOSBoundary_r(ctx->geos, b);
+        double lat = 0;
+        GEOSGeom_getYMin_r(ctx->geos, a, &lat);
+        GEOSGeometry *zone = bb ? GEOSBuffer_r(ctx->geos, bb, metres_to_deg(tol_m, lat), 4) : NULL;
+        GEOSGeometry *on = zone ? GEOSIntersection_r(ctx->geos, ba, zone) : NULL;
+        kept = lines_length_m(ctx, on);
+        if (on) GEOSGeom_destroy_r(ctx->geos, on);
+        if (zone) GEOSGeom_destroy_r(ctx->geos, zone);
+        if (bb) GEOSGeom_destroy_r(ctx->geos, bb);
+    }
+    if (ba) GEOSGeom_destroy_r(ctx->geos, ba);
+    park_ctx_clear_error(ctx); /* a failed overlay costs the split into kept/edited, not the report */
+    return kept > *total ? *total : kept;
+}
+
+/* Fills the uncertainties of `c` (see parkgis_recompute.h): e_old is the
+ * baseline's error_m (NAN unknown). A boundary within tol of the baseline's
+ * is the baseline's edge, kept. */
+static void uncertainty(park_ctx *ctx, const GEOSGeometry *old_g, const GEOSGeometry *new_g, double e_old, double tol_m,
+                        park_area_change *c) {
+    double l_old = 0, l_new = 0;
+    double kept_new = kept_length_m(ctx, new_g, old_g, tol_m, &l_new);
+    double kept_old = kept_length_m(ctx, old_g, new_g, tol_m, &l_old);
+    c->edited_m = l_new - kept_new;
+    if (c->edited_m < 2 * tol_m) c->edited_m = 0; /* the corners of the tolerance band */
+    c->old_unc_m2 = l_old * e_old;
+    c->new_unc_m2 = kept_new * e_old;
+    double replaced = l_old - kept_old;
+    if (replaced < 2 * tol_m) replaced = 0;
+    c->change_unc_m2 = replaced * e_old;
+    if (!old_g) c->old_unc_m2 = 0, c->change_unc_m2 = 0, c->new_unc_m2 = 0;
+}
+
+/* "edited: geometry from moved.shp (file saved 2026-12-01 22:10 UTC; who edited it is not recorded)" */
+static char *edited_note(park_ctx *ctx, const park_layer *ed) {
+    char *path = NULL, *lname = NULL;
+    const char *src = park_layer_path(ed);
+    if (park_layer_source_split(ctx, src, &path, &lname) != PARK_OK) park_ctx_clear_error(ctx), path = park_strdup(src);
+    struct stat sb;
+    char when[64] = "";
+    if (path && stat(path, &sb) == 0) {
+        struct tm tm;
+        gmtime_r(&sb.st_mtime, &tm);
+        strftime(when, sizeof when, "file saved %Y-%m-%d %H:%M UTC", &tm);
+    }
+    const char *slash = path ? strrchr(path, '/') : NULL;
+    char *r = park_asprintf("edited: geometry from %s%s%s (%s%swho edited it is not recorded)", slash ? slash + 1 : path ? path : "",
+                            lname ? "|layername=" : "", lname ? lname : "", when, when[0] ? "; " : "");
+    free(path), free(lname);
+    return r;
+}
+
 static void change_init(park_area_change *c, const char *layout, const char *id, const char *name,
                         const char *old_name) {
     memset(c, 0, sizeof *c);
+    c->plan_km2 = c->old_unc_m2 = c->new_unc_m2 = c->change_unc_m2 = c->error_m = NAN;
     c->layout = park_strdup(layout);
     c->id = park_strdup(id);
     c->name = park_strdup(name);
     c->old_name = park_strdup(old_name);
+    c->provenance = park_strdup("");
 }
 
 static void change_classify(park_area_change *c, bool in_old, bool in_new) {
@@ -242,14 +343,35 @@ static void change_classify(park_area_change *c, bool in_old, bool in_new) {
 }
 
 static void change_free(park_ctx *ctx, park_area_change *c) {
-    free(c->layout), free(c->id), free(c->name), free(c->old_name);
+    free(c->layout), free(c->id), free(c->name), free(c->old_name), free(c->provenance);
     if (c->gained) GEOSGeom_destroy_r(ctx->geos, c->gained);
     if (c->lost) GEOSGeom_destroy_r(ctx->geos, c->lost);
 }
 
+/* Tolerance (m) within which an edited boundary is the baseline's edge. */
+static double keep_tol_m(double snap_m) { return snap_m * 4 > 1.0 ? snap_m * 4 : 1.0; }
+
+/* The figures beside the areas: plan, uncertainties, provenance (`edited` is
+ * the edited-file note, NULL for layout elements). */
+static void change_extras(park_ctx *ctx, park_area_change *c, const park_parcel *o, const park_parcel *e, double snap_m,
+                          const char *edited) {
+    c->plan_km2 = e && isfinite(e->official_km2) ? e->official_km2 : o ? o->official_km2 : NAN;
+    c->error_m = o && o->has_error_m ? o->error_m : NAN;
+    uncertainty(ctx, o ? o->geom : NULL, e ? e->geom : NULL, o && o->has_error_m ? o->error_m : NAN, keep_tol_m(snap_m), c);
+    if (!edited) return;
+    free(c->provenance);
+    if (c->kind == PARK_CHANGE_UNCHANGED) c->provenance = park_strdup(o->provenance);
+    else if (c->kind == PARK_CHANGE_REMOVED) c->provenance = park_strdup("removed in the edited layer");
+    else if (c->kind == PARK_CHANGE_ADDED)
+        c->provenance = park_asprintf("%s; a new parcel: its whole boundary (%.0f m) is the editor's, error unverified", edited, c->edited_m);
+    else
+        c->provenance = park_asprintf("%s; %.0f m of the boundary redrawn (error unverified), the rest kept from the baseline (%s)", edited,
+                                      c->edited_m, o->has_error_m ? "error_m stated there" : "error unknown there");
+}
+
 /* Compares two layers feature by feature, matched by id, appending to *arr. */
 static park_status compare_layers(park_ctx *ctx, const park_layer *old_l, const park_layer *new_l, const char *layout,
-                                  double snap_m, park_area_change **arr, size_t *n) {
+                                  double snap_m, const char *edited, park_area_change **arr, size_t *n) {
     size_t no = park_layer_count(old_l), nn = park_layer_count(new_l);
     park_area_change *a = realloc(*arr, (*n + no + nn + 1) * sizeof *a);
     if (!a) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
@@ -265,6 +387,7 @@ static park_status compare_layers(park_ctx *ctx, const park_layer *old_l, const 
         change_init(c, layout, o->id, e ? e->name : o->name, o->name);
         st = diff_areas(ctx, o->geom, e ? e->geom : NULL, snap_m, c);
         change_classify(c, true, e != NULL);
+        change_extras(ctx, c, o, e, snap_m, edited);
     }
     for (size_t j = 0; j < nn && !st; j++) {
         const park_parcel *e = park_layer_get(new_l, j);
@@ -276,6 +399,8 @@ static park_status compare_layers(park_ctx *ctx, const park_layer *old_l, const 
         change_init(c, layout, e->id, e->name, "");
         st = diff_areas(ctx, NULL, e->geom, snap_m, c);
         change_classify(c, false, true);
+        change_extras(ctx, c, NULL, e, snap_m, edited);
+        if (!isfinite(c->plan_km2)) c->plan_km2 = NAN;
     }
     return st;
 }
@@ -465,6 +590,38 @@ static park_layer *with_removed_as_empty(park_ctx *ctx, const park_layer *base, 
     return aug;
 }
 
+/* An added parcel (id not in the baseline) that no element of the edited
+ * layout holds: its area counts in no element, and the element it came from
+ * shows a loss that is not one (a split whose pieces got new ids). */
+static void warn_unassigned(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed, const park_layout *lo,
+                            const park_layer *elements) {
+    for (size_t j = 0; j < park_layer_count(ed); j++) {
+        const park_parcel *e = park_layer_get(ed, j);
+        if (!e->id[0] || find_by_id(base, e->id) || GEOSisEmpty_r(ctx->geos, e->geom)) continue;
+        double ae = 0;
+        if (park_area_geodesic(ctx, e->geom, &ae) != PARK_OK || !(ae > 0)) continue;
+        bool held = false;
+        for (size_t k = 0; k < park_layer_count(elements) && !held; k++) {
+            const GEOSGeometry *eg = park_layer_get(elements, k)->geom;
+            if (GEOSIntersects_r(ctx->geos, eg, e->geom) != 1) continue;
+            bool r1;
+            GEOSGeometry *v = valid_copy(ctx, e->geom, &r1);
+            GEOSGeometry *x = v ? GEOSIntersection_r(ctx->geos, eg, v) : NULL;
+            double ax = 0;
+            if (x && park_area_geodesic(ctx, x, &ax) == PARK_OK && ax >= 0.5 * ae) held = true;
+            if (x) GEOSGeom_destroy_r(ctx->geos, x);
+            if (v) GEOSGeom_destroy_r(ctx->geos, v);
+        }
+        park_ctx_clear_error(ctx);
+        if (held) continue;
+        double x, y;
+        geom_point(ctx, e->geom, &x, &y);
+        add_issue(L, PARK_WARNING, "unassigned", e->id, x, y, ae,
+                  "added parcel '%s' (%s, %.4f km²) belongs to no element of layout '%s' (%s): its area counts in none of them; give it a layout field naming its element (e.g. the one of the parcel it was split from) and run again",
+                  e->id, e->name, ae / 1e6, park_layout_id(lo), park_layout_name(lo));
+    }
+}
+
 static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_layer *base, const park_layer *ed,
                                    const GEOSGeometry *ub, const GEOSGeometry *ue, double snap_m) {
     park_recompute_report *r = L->r;
@@ -486,7 +643,10 @@ static park_status compare_layouts(park_ctx *ctx, issue_list *L, const park_laye
         } else {
             park_layout_layer pb = primary_layer(lo_b), pe = primary_layer(lo_e);
             if (pb.layer && pe.layer && (layout_touches(ctx, pb.layer, ub) || layout_touches(ctx, pe.layer, ue)))
-                st = compare_layers(ctx, pb.layer, pe.layer, park_layout_id(lo_b), snap_m, &r->elements, &r->nelements);
+            {
+                st = compare_layers(ctx, pb.layer, pe.layer, park_layout_id(lo_b), snap_m, NULL, &r->elements, &r->nelements);
+                if (!st) warn_unassigned(ctx, L, base, ed, lo_e, pe.layer);
+            }
         }
         park_ctx_clear_error(ctx);
         park_layout_free(lo_b);
@@ -558,11 +718,24 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
     }
 
     /* Areas. */
-    if ((st = compare_layers(ctx, baseline, edited, "", opts->snap_m, &r->parcels, &r->nparcels))) goto fail;
+    {
+        char *note = edited_note(ctx, edited);
+        st = compare_layers(ctx, baseline, edited, "", opts->snap_m, note, &r->parcels, &r->nparcels);
+        free(note);
+        if (st) goto fail;
+    }
     for (size_t i = 0; i < r->nparcels; i++) {
         r->total.old_m2 += r->parcels[i].old_m2;
         r->total.new_m2 += r->parcels[i].new_m2;
     }
+    /* the whole park: its outline's error is the largest any parcel states
+     * (unknown when one states none) */
+    double e_tot = 0;
+    for (size_t i = 0; i < park_layer_count(baseline); i++) {
+        const park_parcel *b = park_layer_get(baseline, i);
+        e_tot = b->has_error_m && !isnan(e_tot) ? fmax(e_tot, b->error_m) : NAN;
+    }
+    r->total.plan_km2 = r->stated_km2;
     {
         GEOSGeometry *ub = layer_union(ctx, baseline), *ue = layer_union(ctx, edited);
         park_area_change t = {0};
@@ -573,6 +746,7 @@ park_status park_recompute(park_ctx *ctx, const park_layer *baseline, const park
         r->total.gained = t.gained, r->total.lost = t.lost;
         r->total.gained_m2 = t.gained_m2, r->total.lost_m2 = t.lost_m2;
         if (!st) change_classify(&r->total, true, true);
+        if (!st) uncertainty(ctx, ub, ue, e_tot, keep_tol_m(opts->snap_m), &r->total);
         if (!st && opts->layouts) st = compare_layouts(ctx, &L, baseline, edited, ub, ue, opts->snap_m);
         if (ub) GEOSGeom_destroy_r(ctx->geos, ub);
         if (ue) GEOSGeom_destroy_r(ctx->geos, ue);

@@ -517,7 +517,17 @@ static void plan_coords(const ring_plan *p, park_buf *xy, park_compile_stats *st
         if (feat_json) {
             park_buf_printf(feat_json, "%s[\"%s\",", feat_json->len > 1 ? "," : "", park_dir_name(it->side));
             park_json_escape(feat_json, it->src->text);
-            park_buf_printf(feat_json, ",\"%s\",%.0f]", prov_names[it->prov], len);
+            park_buf_printf(feat_json, ",\"%s\",%.0f,%.0f,", prov_names[it->prov], len, it->err_m);
+            park_json_escape(feat_json, it->feat && it->feat->name ? it->feat->name : "");
+            park_buf_append(feat_json, "]");
+        }
+        if (out->gap > 0 && feat_json) {
+            /* the bridged gap to the next item is an edge too (a straight segment, no feature) */
+            park_buf_printf(feat_json, ",[\"%s\",", park_dir_name(it->side));
+            char *gl = park_asprintf("(gap after %s)", it->src->text);
+            park_json_escape(feat_json, gl);
+            free(gl);
+            park_buf_printf(feat_json, ",\"%s\",%.0f,%.0f,\"\"]", prov_names[PROV_APPROX], out->gap, out->gap / 2);
         }
         if (out->gap > 0) {
             out_pt(xy, out->bx, out->by);
@@ -832,6 +842,21 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
             if (snapped) {
                 GEOSGeom_destroy_r(ctx->geos, ll);
                 ll = as_multi(ctx->geos, snapped);
+            }
+            if (!GEOSisValid_r(ctx->geos, ll)) {
+                /* blocks whose union, snapped to the grid, nests one shell in
+                 * another (a block lying inside the other's ring): GEOS makes it
+                 * valid and the warning says so */
+                char *why = GEOSisValidReason_r(ctx->geos, ll);
+                GEOSGeometry *mv = GEOSMakeValid_r(ctx->geos, ll);
+                if (mv && GEOSisValid_r(ctx->geos, mv)) {
+                    park_buf_printf(&c.warn, "%s (%s): compiled polygon was not valid (%s): repaired with GEOSMakeValid\n", set->path, r->id, why ? why : "?");
+                    GEOSGeom_destroy_r(ctx->geos, ll);
+                    ll = as_multi(ctx->geos, mv);
+                } else if (mv) {
+                    GEOSGeom_destroy_r(ctx->geos, mv);
+                }
+                if (why) GEOSFree_r(ctx->geos, why);
             }
             GEOSNormalize_r(ctx->geos, ll);
             double m2 = 0;

@@ -16,6 +16,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
+#include <json-c/json.h>
 
 #include "export_internal.h"
 
@@ -100,6 +101,22 @@ static bool ascii_name(const char *s) {
     return true;
 }
 
+/* The share of a compiled boundary on mapped features ("share": osm +
+ * anchored of a compile provenance), NAN when the provenance does not say. */
+static double source_share(const char *prov) {
+    double v = NAN;
+    json_object *o = prov && prov[0] == '{' ? json_tokener_parse(prov) : NULL, *sh, *x;
+    if (o && json_object_object_get_ex(o, "share", &sh) && json_object_is_type(sh, json_type_object)) {
+        double t = 0;
+        int any = 0;
+        if (json_object_object_get_ex(sh, "osm", &x)) t += json_object_get_double(x), any = 1;
+        if (json_object_object_get_ex(sh, "anchored", &x)) t += json_object_get_double(x), any = 1;
+        if (any) v = t;
+    }
+    if (o) json_object_put(o);
+    return v;
+}
+
 /* Reprojects every feature into `write_crs` and computes geodesic areas. */
 static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, const char *write_crs) {
     park_ctx *ctx = job->ctx;
@@ -125,6 +142,7 @@ static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, 
         l->title = ll->title && *ll->title ? ll->title : ll->name;
         l->is_primary = ll->is_primary;
         l->src = ll->layer;
+        l->has_members = ll->members && park_layer_count(ll->members) == park_layer_count(ll->layer);
         l->f = calloc(nf, sizeof *l->f);
         if (!l->f) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         l->n = nf;
@@ -133,6 +151,9 @@ static park_status prepare(exp_job *job, const park_layout_layer *in, size_t n, 
             exp_feature *f = &l->f[k];
             f->p = p;
             f->area_km2 = NAN;
+            f->error_m = p->has_error_m ? p->error_m : NAN;
+            f->src_share = source_share(p->provenance);
+            f->members = l->has_members ? park_layer_get(ll->members, k)->layout : NULL;
             exp_kind kind;
             int multi;
             if (!p->geom || !kind_of(GEOSGeomTypeId_r(ctx->geos, p->geom), &kind, &multi))
@@ -200,7 +221,7 @@ static bool ends_with_ci(const char *s, const char *suffix) {
  * keeps `--overwrite -o ~` from wiping a home directory. */
 static park_status check_replaceable_dir(park_ctx *ctx, const char *dir) {
     static const char *const ok[] = {".shp", ".shx", ".dbf", ".prj", ".cpg", ".qml", ".qpj", ".sbn", ".sbx",
-                                     ".gpkg", ".gpkg-wal", ".gpkg-shm", ".geojson", ".json", ".kml"};
+                                     ".gpkg", ".gpkg-wal", ".gpkg-shm", ".geojson", ".json", ".kml", ".provenance.csv"};
     DIR *d = opendir(dir);
     if (!d) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot read directory: %s", dir, strerror(errno));
     struct dirent *e;
@@ -220,67 +241,6 @@ static park_status check_replaceable_dir(park_ctx *ctx, const char *dir) {
     }
     closedir(d);
     return st;
-}
-
-/* Removes a directory we made and the plain files in it (one level). */
-static void remove_tree(const char *dir) {
-    DIR *d = opendir(dir);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d)) != NULL) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-            unlinkat(dirfd(d), e->d_name, 0);
-        }
-        closedir(d);
-    }
-    rmdir(dir);
-}
-
-/* Flushes every file of the temp directory to disk before it is renamed, so the
- * rename never publishes data still only in the page cache. */
-static park_status sync_tree(park_ctx *ctx, const char *dir) {
-    DIR *d = opendir(dir);
-    if (!d) return park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot read directory: %s", dir, strerror(errno));
-    struct dirent *e;
-    park_status st = PARK_OK;
-    while ((e = readdir(d)) != NULL) {
-        if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, "..")) continue;
-        int fd = openat(dirfd(d), e->d_name, O_RDONLY);
-        if (fd < 0 || fsync(fd) != 0) {
-            st = park_error(ctx, PARK_ERR_OUTPUT, "Failure writing %s/%s: %s", dir, e->d_name, strerror(errno));
-            if (fd >= 0) close(fd);
-            break;
-        }
-        close(fd);
-    }
-    if (st == PARK_OK) fsync(dirfd(d));
-    closedir(d);
-    return st;
-}
-
-static park_status commit_dir(park_ctx *ctx, const char *tmp, const char *dest) {
-    if (access(dest, F_OK) != 0) return park_rename_into_place(ctx, tmp, dest);
-    /* Swap atomically: afterwards tmp holds the old export, which we delete. */
-    if (renameat2(AT_FDCWD, tmp, AT_FDCWD, dest, RENAME_EXCHANGE) == 0) {
-        remove_tree(tmp);
-        return PARK_OK;
-    }
-    /* Filesystems without RENAME_EXCHANGE: move the old one aside first. */
-    char *old = park_asprintf("%s.old.%ld", dest, (long)getpid());
-    if (rename(dest, old) != 0) {
-        park_status st = park_error(ctx, PARK_ERR_OUTPUT, "cannot move %s aside to replace it: %s", dest, strerror(errno));
-        free(old);
-        return st;
-    }
-    if (rename(tmp, dest) != 0) {
-        int err = errno;
-        rename(old, dest);
-        free(old);
-        return park_error(ctx, PARK_ERR_OUTPUT, "cannot rename %s to %s: %s", tmp, dest, strerror(err));
-    }
-    remove_tree(old);
-    free(old);
-    return PARK_OK;
 }
 
 /* "PG:dbname=x password=secret" / "postgresql://u:secret@h/db" with the password hidden. */
@@ -419,7 +379,8 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
 
     park_export_report *rep = calloc(1, sizeof *rep);
     job.rep = rep;
-    char *tmp = NULL;
+    park_atomic out = {0};
+    const char *tmp = NULL;
     if (!pg) {
         struct stat sb;
         if (stat(dest, &sb) == 0) {
@@ -433,11 +394,8 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
     }
     if (!st) st = prepare(&job, layers, n, write_crs);
     if (!st && !pg) {
-        tmp = park_asprintf("%s.tmp.%ld", dest, (long)getpid());
-        if (mkdir(tmp, 0777) != 0) {
-            st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot create temporary directory beside the output: %s", tmp, strerror(errno));
-            free(tmp), tmp = NULL;
-        }
+        st = park_atomic_begin(ctx, &out, dest, PARK_ATOMIC_DIR, NULL);
+        if (!st) tmp = out.tmp;
     }
     if (!st) {
         switch (o->format) {
@@ -456,17 +414,9 @@ park_status park_export_layers(park_ctx *ctx, const char *basename, const char *
         }
         }
     }
-    if (!st && tmp) st = sync_tree(ctx, tmp);
-    if (!st && tmp) {
-        if (single) {
-            char *inner = park_asprintf("%s/%s", tmp, single_name);
-            st = park_rename_into_place(ctx, inner, dest);
-            free(inner);
-            if (!st) remove_tree(tmp);
-        } else st = commit_dir(ctx, tmp, dest);
-    }
-    if (st && tmp) remove_tree(tmp);
-    free(tmp);
+    if (!st && tmp) st = single ? park_atomic_commit_member(ctx, &out, single_name) : park_atomic_commit(ctx, &out);
+    if (st && tmp) park_atomic_abort(&out);
+    tmp = NULL;
 
     if (!st) {
         /* final paths in the report */

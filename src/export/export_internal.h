@@ -11,6 +11,13 @@ typedef struct exp_feature {
     const park_parcel *p;  /* borrowed from the source layer */
     GEOSGeometry *g;       /* in the job's target CRS, owned */
     double area_km2;       /* geodesic, from the EPSG:4490 geometry; NAN for lines/points */
+    /* Error as plain numbers that survive any format (issue 13): the positional
+     * error the boundary states (park_parcel.error_m) and the share of its
+     * length on mapped (OSM / anchored) features from a compile provenance;
+     * NAN when unknown. */
+    double error_m, src_share;
+    const char *members;   /* the parcel's layout memberships (park_parcel.layout) when the
+                              layer is the parcel layer itself, else NULL (no `layout` field) */
 } exp_feature;
 
 typedef struct exp_layer {
@@ -20,6 +27,7 @@ typedef struct exp_layer {
     exp_kind kind;
     int multi;             /* points: some feature is a MultiPoint */
     const park_layer *src;
+    int has_members;       /* write a `layout` field (exp_feature.members) */
     exp_feature *f;
     size_t n;
 } exp_layer;
@@ -48,6 +56,15 @@ park_status exp_write_ogr(exp_job *job, const char *dir, const char *file, const
  * export.c -> export_{shp,ogr}.c -> export_{qml,common}.c, never back. */
 void exp_report_add(exp_job *job, const exp_layer *l, const char *file);
 const char *exp_geometry_name(const exp_layer *l);
+
+/* QGIS's layer_styles table in a GeoPackage being written, and one default
+ * style row in it (QGIS applies it when the layer is opened). */
+park_status exp_gpkg_styles_create(park_ctx *ctx, void *ds, const char *where, void **out);
+park_status exp_gpkg_style_add(park_ctx *ctx, void *styles, const char *table, const char *geomcol, const char *qml,
+                               const char *sld, const char *desc, const char *where);
+/* The style of recompute's diff layer (parcel_changes): gained green, lost red,
+ * hatched where uncertain (new string, free()). */
+char *exp_diff_qml(void);
 
 /* QML for a prepared layer (new string, free()). */
 char *exp_qml(exp_job *job, const exp_layer *l);

@@ -8,6 +8,8 @@
  * feature colours as KML styles.
  * PostGIS: one table per layer in one transaction, plus a geography column
  * `geog` (EPSG:4490, GRS80) so ST_Area(geog) gives the geodesic area. */
+#include <unistd.h>
+#include <cpl_vsi.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
 #include <cpl_string.h>
@@ -85,19 +87,22 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
     if (!lyr) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating layer %s: %s", where, l->name, ogr_msg());
 
     int kml = job->format == PARK_EXPORT_KML;
+    enum { X_ID, X_NAME, X_GROUP, X_OFF, X_AREA, X_ERR, X_SHARE, X_LAYOUT, X_PROV, X_DESC, X_N };
     struct {
         const char *name;
         OGRFieldType type;
-    } fields[] = {{"id", OFTString},         {"name", OFTString},     {"group", OFTString},
-                  {"official_km2", OFTReal}, {"area_km2", OFTReal},   {"provenance", OFTString},
-                  {"description", OFTString}};
-    int idx[7];
-    for (int k = 0; k < 7; k++) {
+    } fields[X_N] = {{"id", OFTString},         {"name", OFTString},     {"group", OFTString},
+                     {"official_km2", OFTReal}, {"area_km2", OFTReal},   {"error_m", OFTReal},
+                     {"src_share", OFTReal},    {"layout", OFTString},   {"provenance", OFTString},
+                     {"description", OFTString}};
+    int idx[X_N];
+    for (int k = 0; k < X_N; k++) {
         idx[k] = -1;
-        if ((k == 3 || k == 4) && l->kind != EXP_POLYGON) continue;
-        if (k == 6 && !kml) continue;
+        if ((k == X_OFF || k == X_AREA || k == X_ERR || k == X_SHARE) && l->kind != EXP_POLYGON) continue;
+        if (k == X_LAYOUT && !l->has_members) continue;
+        if (k == X_DESC && !kml) continue;
         OGRFieldDefnH fd = OGR_Fld_Create(fields[k].name, fields[k].type);
-        if (fields[k].type == OFTReal) OGR_Fld_SetPrecision(fd, 6);
+        if (fields[k].type == OFTReal) OGR_Fld_SetPrecision(fd, k == X_ERR ? 1 : k == X_SHARE ? 3 : 6);
         OGRErr e = OGR_L_CreateField(lyr, fd, TRUE);
         OGR_Fld_Destroy(fd);
         if (e != OGRERR_NONE)
@@ -108,18 +113,23 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
     for (size_t i = 0; i < l->n; i++) {
         const exp_feature *f = &l->f[i];
         OGRFeatureH of = OGR_F_Create(defn);
-        OGR_F_SetFieldString(of, idx[0], f->p->id);
-        OGR_F_SetFieldString(of, idx[1], f->p->name);
-        OGR_F_SetFieldString(of, idx[2], f->p->layout);
-        if (idx[3] >= 0) {
-            if (isfinite(f->p->official_km2)) OGR_F_SetFieldDouble(of, idx[3], f->p->official_km2);
-            else OGR_F_SetFieldNull(of, idx[3]);
-            OGR_F_SetFieldDouble(of, idx[4], f->area_km2);
+        OGR_F_SetFieldString(of, idx[X_ID], f->p->id);
+        OGR_F_SetFieldString(of, idx[X_NAME], f->p->name);
+        OGR_F_SetFieldString(of, idx[X_GROUP], f->p->layout);
+        if (idx[X_OFF] >= 0) {
+            if (isfinite(f->p->official_km2)) OGR_F_SetFieldDouble(of, idx[X_OFF], f->p->official_km2);
+            else OGR_F_SetFieldNull(of, idx[X_OFF]);
+            OGR_F_SetFieldDouble(of, idx[X_AREA], f->area_km2);
+            if (isfinite(f->error_m)) OGR_F_SetFieldDouble(of, idx[X_ERR], f->error_m);
+            else OGR_F_SetFieldNull(of, idx[X_ERR]);
+            if (isfinite(f->src_share)) OGR_F_SetFieldDouble(of, idx[X_SHARE], f->src_share);
+            else OGR_F_SetFieldNull(of, idx[X_SHARE]);
         }
-        OGR_F_SetFieldString(of, idx[5], f->p->provenance);
+        if (idx[X_LAYOUT] >= 0) OGR_F_SetFieldString(of, idx[X_LAYOUT], f->members ? f->members : "");
+        OGR_F_SetFieldString(of, idx[X_PROV], f->p->provenance);
         if (kml) {
             char *d = kml_description(l, f);
-            OGR_F_SetFieldString(of, idx[6], d);
+            OGR_F_SetFieldString(of, idx[X_DESC], d);
             free(d);
             /* KML style from the same colours as the .qml (KML driver turns the
              * OGR style string into <Style>) */
@@ -148,59 +158,21 @@ static park_status write_features(exp_job *job, GDALDatasetH ds, const exp_layer
     return PARK_OK;
 }
 
-/* QGIS's layer_styles table (columns as QGIS 3.22 creates them for GeoPackage). */
+/* QGIS's layer_styles table, one default style per layer (export_common.c). */
 static park_status write_gpkg_styles(exp_job *job, GDALDatasetH ds, const char *where) {
     park_ctx *ctx = job->ctx;
-    CPLErrorReset();
-    /* primary key "id" as QGIS names it */
-    char **lco = CSLSetNameValue(NULL, "FID", "id");
-    OGRLayerH st = GDALDatasetCreateLayer(ds, "layer_styles", NULL, wkbNone, lco);
-    CSLDestroy(lco);
-    if (!st) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating table layer_styles: %s", where, ogr_msg());
-    static const struct {
-        const char *name;
-        OGRFieldType type;
-        int width;
-    } cols[] = {{"f_table_catalog", OFTString, 256}, {"f_table_schema", OFTString, 256}, {"f_table_name", OFTString, 256},
-                {"f_geometry_column", OFTString, 256}, {"styleName", OFTString, 30}, {"styleQML", OFTString, 0},
-                {"styleSLD", OFTString, 0}, {"useAsDefault", OFTInteger, 0}, {"description", OFTString, 0},
-                {"owner", OFTString, 30}, {"ui", OFTString, 30}, {"update_time", OFTDateTime, 0}};
-    for (size_t k = 0; k < sizeof cols / sizeof cols[0]; k++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(cols[k].name, cols[k].type);
-        if (cols[k].width) OGR_Fld_SetWidth(fd, cols[k].width);
-        if (cols[k].type == OFTInteger) OGR_Fld_SetSubType(fd, OFSTBoolean);
-        OGRErr e = OGR_L_CreateField(st, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-        if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure creating layer_styles.%s: %s", where, cols[k].name, ogr_msg());
-    }
-    time_t now = time(NULL);
-    struct tm tm;
-    gmtime_r(&now, &tm);
-    for (size_t i = 0; i < job->nlayers; i++) {
+    void *st = NULL;
+    park_status rs = exp_gpkg_styles_create(ctx, ds, where, &st);
+    for (size_t i = 0; i < job->nlayers && !rs; i++) {
         const exp_layer *l = &job->layers[i];
         OGRLayerH lyr = GDALDatasetGetLayerByName(ds, l->name);
         const char *geomcol = lyr ? OGR_L_GetGeometryColumn(lyr) : "geom";
         char *qml = exp_qml(job, l), *sld = exp_sld(l);
         char *desc = park_asprintf("%s (parkgis %s)", l->title, PARKGIS_VERSION);
-        OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(st));
-        OGR_F_SetFieldString(f, 0, "");
-        OGR_F_SetFieldString(f, 1, "");
-        OGR_F_SetFieldString(f, 2, l->name);
-        OGR_F_SetFieldString(f, 3, geomcol && *geomcol ? geomcol : "geom");
-        OGR_F_SetFieldString(f, 4, l->name);
-        OGR_F_SetFieldString(f, 5, qml);
-        OGR_F_SetFieldString(f, 6, sld);
-        OGR_F_SetFieldInteger(f, 7, 1);
-        OGR_F_SetFieldString(f, 8, desc);
-        OGR_F_SetFieldString(f, 9, "");
-        OGR_F_SetFieldDateTimeEx(f, 11, tm.tm_year + 1900, tm.tm_mon + 1, tm.tm_mday, tm.tm_hour, tm.tm_min, (float)tm.tm_sec, 100);
-        CPLErrorReset();
-        OGRErr e = OGR_L_CreateFeature(st, f);
-        OGR_F_Destroy(f);
+        rs = exp_gpkg_style_add(ctx, st, l->name, geomcol && *geomcol ? geomcol : "geom", qml, sld, desc, where);
         free(qml), free(sld), free(desc);
-        if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing the style of %s: %s", where, l->name, ogr_msg());
     }
-    return PARK_OK;
+    return rs;
 }
 
 /* Closes a dataset and reports a failure GDAL raised while flushing. */
@@ -212,7 +184,33 @@ static park_status close_ds(park_ctx *ctx, GDALDatasetH ds, const char *where) {
     return PARK_OK;
 }
 
+static park_status write_file_to(exp_job *job, const char *path, size_t first, size_t count);
+
+/* GeoJSON and KML: GDAL's writers do not report a failed write or close (a
+ * full disk gave exit 0 and a cut file renamed over good output, issue 12
+ * item 3). They write into memory (/vsimem) and the bytes go to disk through
+ * park_write_file, which checks every write, the flush, fsync and close. */
 static park_status write_file(exp_job *job, const char *path, size_t first, size_t count) {
+    if (job->format != PARK_EXPORT_GEOJSON && job->format != PARK_EXPORT_KML) return write_file_to(job, path, first, count);
+    park_ctx *ctx = job->ctx;
+    const char *slash = strrchr(path, '/');
+    char *mem = park_asprintf("/vsimem/parkgis-%ld-%p/%s", (long)getpid(), (void *)job, slash ? slash + 1 : path);
+    park_status st = write_file_to(job, mem, first, count);
+    if (!st) {
+        vsi_l_offset len = 0;
+        GByte *buf = VSIGetMemFileBuffer(mem, &len, FALSE);
+        st = buf ? park_write_file(ctx, path, buf, (size_t)len)
+                 : park_error(ctx, PARK_ERR_INTERNAL, "%s: GDAL wrote nothing (no in-memory file %s)", path, mem);
+    }
+    /* the in-memory file and any sidecar the driver made beside it */
+    char *dir = park_strdup(mem);
+    *strrchr(dir, '/') = 0;
+    VSIRmdirRecursive(dir);
+    free(dir), free(mem);
+    return st;
+}
+
+static park_status write_file_to(exp_job *job, const char *path, size_t first, size_t count) {
     park_ctx *ctx = job->ctx;
     GDALDriverH drv = GDALGetDriverByName(driver_name(job->format));
     if (!drv) return park_error(ctx, PARK_ERR_INTERNAL, "GDAL was built without the %s driver", driver_name(job->format));

@@ -124,7 +124,21 @@ size_t exp_categories(const exp_layer *l, const char **attr, exp_cat **out) {
     *out = NULL;
     *attr = NULL;
     const char *groups[13];
-    size_t ng = l->kind == EXP_POINT ? distinct_groups(l, groups, 12) : 0;
+    /* the OSM basemap (export --qgis-project): greys by road class, not one colour per road */
+    bool basemap = l->name && !strcmp(l->name, "osm_arterials");
+    size_t ng = l->kind == EXP_POINT || basemap ? distinct_groups(l, groups, 12) : 0;
+    if (basemap && ng <= 12) {
+        exp_cat *c = calloc(ng ? ng : 1, sizeof *c);
+        if (!c) return 0;
+        *attr = "group";
+        for (size_t i = 0; i < ng; i++) {
+            c[i].value = c[i].label = groups[i];
+            unsigned char v = strstr(groups[i], "motorway") ? 0x88 : strstr(groups[i], "primary") ? 0xa8 : 0xc4;
+            c[i].rgb[0] = c[i].rgb[1] = c[i].rgb[2] = v;
+        }
+        *out = c;
+        return ng;
+    }
     if (l->kind == EXP_POINT && (ng < 2 || ng > 12)) return 0;
     size_t nc = l->kind == EXP_POINT ? ng : l->n;
     exp_cat *c = calloc(nc ? nc : 1, sizeof *c);
@@ -317,5 +331,51 @@ char *exp_sld(const exp_layer *l) {
                     "        </se:Rule>\n"
                     "      </se:FeatureTypeStyle>\n    </UserStyle>\n  </NamedLayer>\n</StyledLayerDescriptor>\n",
                     l->kind == EXP_POLYGON ? 13 : 11);
+    return park_buf_take(&b);
+}
+
+/* ---- recompute's diff layer: categories on kind and uncertain; an uncertain
+ * piece (narrower than the boundary's error, or of unknown error) is hatched. */
+static void diff_symbol(park_buf *b, const char *name, const char *rgb, int hatched) {
+    char col[40], dark[40];
+    snprintf(col, sizeof col, "%s,%d", rgb, hatched ? 255 : 170);
+    snprintf(dark, sizeof dark, "%s,255", rgb);
+    park_buf_printf(b, "      <symbol type=\"fill\" name=\"%s\" alpha=\"1\" clip_to_extent=\"1\" force_rhr=\"0\">\n", name);
+    park_buf_append(b, "        <layer class=\"SimpleFill\" enabled=\"1\" locked=\"0\" pass=\"0\">\n        <Option type=\"Map\">\n");
+    opt(b, "color", col);
+    opt(b, "style", hatched ? "b_diagonal" : "solid");
+    opt(b, "outline_color", dark);
+    opt(b, "outline_style", hatched ? "dash" : "solid");
+    opt(b, "outline_width", "0.4");
+    opt(b, "outline_width_unit", "MM");
+    park_buf_append(b, "        </Option>\n        </layer>\n      </symbol>\n");
+}
+
+char *exp_diff_qml(void) {
+    static const struct { const char *value, *label, *rgb; int hatched; } cats[] = {
+        {"gained", "gained (增加)", "46,160,67", 0},
+        {"lost", "lost (减少)", "214,39,40", 0},
+        {"gained uncertain", "gained, within the boundary error (增加，在误差内)", "46,160,67", 1},
+        {"lost uncertain", "lost, within the boundary error (减少，在误差内)", "214,39,40", 1}};
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_append(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
+    park_buf_append(&b, "<qgis version=\"3.22.16-Białowieża\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"0\">\n");
+    park_buf_append(&b, "  <!-- written by parkgis " PARKGIS_VERSION ": recompute diff layer parcel_changes -->\n");
+    park_buf_append(&b, "  <renderer-v2 type=\"categorizedSymbol\" attr=\"");
+    xml_attr(&b, "\"kind\" || CASE WHEN \"uncertain\" = 1 THEN ' uncertain' ELSE '' END");
+    park_buf_append(&b, "\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n");
+    for (size_t i = 0; i < 4; i++) {
+        park_buf_printf(&b, "      <category render=\"true\" symbol=\"%zu\" value=\"%s\" label=\"", i, cats[i].value);
+        xml_attr(&b, cats[i].label);
+        park_buf_append(&b, "\"/>\n");
+    }
+    park_buf_append(&b, "    </categories>\n    <symbols>\n");
+    for (size_t i = 0; i < 4; i++) {
+        char name[8];
+        snprintf(name, sizeof name, "%zu", i);
+        diff_symbol(&b, name, cats[i].rgb, cats[i].hatched);
+    }
+    park_buf_append(&b, "    </symbols>\n  </renderer-v2>\n  <layerGeometryType>2</layerGeometryType>\n</qgis>\n");
     return park_buf_take(&b);
 }

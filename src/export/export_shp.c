@@ -27,8 +27,18 @@ static void shp_error_hook(const char *msg) { snprintf(shp_err, sizeof shp_err, 
 
 static const char *shp_errmsg(void) { return shp_err[0] ? shp_err : strerror(errno); }
 
-enum { F_ID, F_NAME, F_GROUP, F_PROV, NTEXT };
-static const char *const text_field[NTEXT] = {"id", "name", "group", "provenanc"};
+enum { F_ID, F_NAME, F_GROUP, F_LAYOUT, F_PROV, NTEXT };
+static const char *const text_field[NTEXT] = {"id", "name", "group", "layout", "provenanc"};
+
+/* CSV text field: quoted, quotes doubled (RFC 4180). */
+static void csv_field(park_buf *b, const char *s) {
+    park_buf_append(b, "\"");
+    for (; s && *s; s++) {
+        if (*s == '"') park_buf_append(b, "\"");
+        park_buf_appendn(b, s, 1);
+    }
+    park_buf_append(b, "\"");
+}
 
 /* UTF-8 -> CP936 with iconv; NULL and *bad set when a character has no GBK form. */
 static char *to_cp936(iconv_t cd, const char *s, int *bad) {
@@ -119,7 +129,7 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
     DBFHandle dbf = NULL;
     char *text[NTEXT];
     char **vals = calloc(l->n * NTEXT, sizeof *vals);
-    int widths[NTEXT] = {1, 1, 1, 1};
+    int widths[NTEXT] = {1, 1, 1, 1, 1};
     size_t ncut = 0;
     park_buf cut_ids;
     park_buf_init(&cut_ids);
@@ -133,7 +143,7 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
     /* Text values first: encoding and truncation decide the field widths. */
     for (size_t i = 0; i < l->n; i++) {
         const park_parcel *p = l->f[i].p;
-        const char *src[NTEXT] = {p->id, p->name, p->layout, p->provenance};
+        const char *src[NTEXT] = {p->id, p->name, p->layout, l->f[i].members ? l->f[i].members : "", p->provenance};
         for (int k = 0; k < NTEXT; k++) {
             int cut = 0;
             char *v = exp_utf8_truncate(src[k] ? src[k] : "", DBF_TEXT_MAX, &cut);
@@ -166,8 +176,8 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
         }
     }
     if (ncut)
-        park_buf_printf(&job->notes, "%s.dbf: %zu text value%s longer than the DBF limit of 254 bytes cut with \"…\" (%s); the GeoPackage/GeoJSON exports keep them whole\n",
-                        l->name, ncut, ncut == 1 ? "" : "s", cut_ids.s);
+        park_buf_printf(&job->notes, "%s.dbf: %zu text value%s longer than the DBF limit of 254 bytes cut with \"…\" (%s); whole in %s.provenance.csv (and in the GeoPackage/GeoJSON exports)\n",
+                        l->name, ncut, ncut == 1 ? "" : "s", cut_ids.s, l->name);
 
     shp = SHPCreateLL(base, type, &hooks);
     if (!shp) {
@@ -183,13 +193,27 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
         st = park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing .dbf header: %s", dbfpath, shp_errmsg());
         goto done;
     }
-    int fidx[NTEXT], fi_off = -1, fi_area = -1;
+    int fidx[NTEXT], fi_off = -1, fi_area = -1, fi_err = -1, fi_share = -1;
     for (int k = 0; k < NTEXT; k++) {
-        if (k == F_PROV && l->kind == EXP_POLYGON) {
-            /* numeric fields before provenance, the order of the other formats */
+        fidx[k] = -1;
+        if (k == F_LAYOUT && !l->has_members) continue;
+        if (k == F_LAYOUT && l->kind == EXP_POLYGON) {
+            /* numeric fields before layout and provenance, the order of the other formats */
             fi_off = DBFAddField(dbf, "official", FTDouble, 16, 6);
             fi_area = DBFAddField(dbf, "area_km2", FTDouble, 16, 6);
-            if (fi_off < 0 || fi_area < 0) {
+            fi_err = DBFAddField(dbf, "error_m", FTDouble, 10, 1);
+            fi_share = DBFAddField(dbf, "src_share", FTDouble, 6, 3);
+            if (fi_off < 0 || fi_area < 0 || fi_err < 0 || fi_share < 0) {
+                st = park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure adding numeric fields: %s", dbfpath, shp_errmsg());
+                goto done;
+            }
+        }
+        if (k == F_PROV && l->kind == EXP_POLYGON && fi_off < 0) {
+            fi_off = DBFAddField(dbf, "official", FTDouble, 16, 6);
+            fi_area = DBFAddField(dbf, "area_km2", FTDouble, 16, 6);
+            fi_err = DBFAddField(dbf, "error_m", FTDouble, 10, 1);
+            fi_share = DBFAddField(dbf, "src_share", FTDouble, 6, 3);
+            if (fi_off < 0 || fi_area < 0 || fi_err < 0 || fi_share < 0) {
                 st = park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure adding numeric fields: %s", dbfpath, shp_errmsg());
                 goto done;
             }
@@ -225,11 +249,15 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
             goto done;
         }
         int ok = 1;
-        for (int k = 0; k < NTEXT; k++) ok &= DBFWriteStringAttribute(dbf, rec, fidx[k], vals[i * NTEXT + k]);
+        for (int k = 0; k < NTEXT; k++)
+            if (fidx[k] >= 0) ok &= DBFWriteStringAttribute(dbf, rec, fidx[k], vals[i * NTEXT + k]);
         if (fi_off >= 0) {
             ok &= isfinite(f->p->official_km2) ? DBFWriteDoubleAttribute(dbf, rec, fi_off, f->p->official_km2)
                                                 : DBFWriteNULLAttribute(dbf, rec, fi_off);
             ok &= DBFWriteDoubleAttribute(dbf, rec, fi_area, f->area_km2);
+            ok &= isfinite(f->error_m) ? DBFWriteDoubleAttribute(dbf, rec, fi_err, f->error_m) : DBFWriteNULLAttribute(dbf, rec, fi_err);
+            ok &= isfinite(f->src_share) ? DBFWriteDoubleAttribute(dbf, rec, fi_share, f->src_share)
+                                         : DBFWriteNULLAttribute(dbf, rec, fi_share);
         }
         if (!ok) {
             st = park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing .dbf record for feature '%s': %s", dbfpath, f->p->id, shp_errmsg());
@@ -252,6 +280,24 @@ static park_status write_layer(exp_job *job, const char *dir, const exp_layer *l
     st = exp_write_text(ctx, path, prj);
     free(path);
     if (st) goto done;
+    if (ncut) {
+        /* the DBF holds 254 bytes: every provenance whole in a sidecar QGIS can
+         * open and join on id, and parkgis reads back (store/layer.c) */
+        park_buf csv;
+        park_buf_init(&csv);
+        park_buf_append(&csv, "id,provenance\r\n");
+        for (size_t i = 0; i < l->n; i++) {
+            csv_field(&csv, l->f[i].p->id);
+            park_buf_append(&csv, ",");
+            csv_field(&csv, l->f[i].p->provenance);
+            park_buf_append(&csv, "\r\n");
+        }
+        path = park_asprintf("%s.provenance.csv", base);
+        st = exp_write_text(ctx, path, csv.s);
+        free(path);
+        park_buf_free(&csv);
+        if (st) goto done;
+    }
     char *qml = exp_qml(job, l);
     path = park_asprintf("%s.qml", base);
     st = exp_write_text(ctx, path, qml);

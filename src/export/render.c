@@ -10,11 +10,13 @@
 #include <cairo-svg.h>
 #include <cairo.h>
 #include <fontconfig/fontconfig.h>
+#include <errno.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "render.h"
+#include "render_error.h"
 
 #define DEFAULT_WIDTH 1600
 #define DEFAULT_CRS "EPSG:4549"
@@ -56,7 +58,52 @@ typedef struct r_ctx {
     double k;                      /* px per metre */
     r_box *boxes;                  /* placed labels, for collision tests */
     size_t nboxes, capboxes;
+    /* SVG: text goes out as <text> elements in the matched CJK font (editable
+     * in Inkscape/Illustrator), not as cairo's glyph outlines */
+    int svg_text;
+    park_buf svgtxt;
+    char family[128];
+    /* render --compare: in the map CRS, NULL when empty or no comparison */
+    GEOSGeometry *cmp_outline, *cmp_gained, *cmp_lost;
+    double cmp_gained_km2, cmp_lost_km2;
+    park_error_edges *err_edges;   /* render --colour-by error (render_error.c), else NULL */
 } r_ctx;
+
+/* Union of a layer's polygons (made valid), lon/lat; NULL on failure. */
+static GEOSGeometry *union_ll(park_ctx *ctx, const park_layer *l) {
+    size_t n = park_layer_count(l), k = 0;
+    GEOSGeometry **gs = calloc(n ? n : 1, sizeof *gs);
+    if (!gs) return NULL;
+    for (size_t i = 0; i < n; i++) {
+        const GEOSGeometry *g = park_layer_get(l, i)->geom;
+        if (!g || GEOSisEmpty_r(ctx->geos, g)) continue;
+        gs[k] = GEOSisValid_r(ctx->geos, g) == 1 ? GEOSGeom_clone_r(ctx->geos, g) : GEOSMakeValid_r(ctx->geos, g);
+        if (gs[k]) k++;
+    }
+    GEOSGeometry *c = GEOSGeom_createCollection_r(ctx->geos, GEOS_GEOMETRYCOLLECTION, gs, (unsigned)k);
+    free(gs);
+    GEOSGeometry *u = c ? GEOSUnaryUnion_r(ctx->geos, c) : NULL;
+    if (c) GEOSGeom_destroy_r(ctx->geos, c);
+    return u;
+}
+
+/* The comparison's pieces in the map CRS, and their geodesic areas. */
+static void compare_prepare(r_ctx *r, const park_layer *cur, const park_layer *base, const char *crs) {
+    park_ctx *ctx = r->ctx;
+    GEOSGeometry *ub = union_ll(ctx, base), *uc = union_ll(ctx, cur);
+    GEOSGeometry *gained = ub && uc ? GEOSDifference_r(ctx->geos, uc, ub) : NULL;
+    GEOSGeometry *lost = ub && uc ? GEOSDifference_r(ctx->geos, ub, uc) : NULL;
+    double a = 0;
+    if (gained && !GEOSisEmpty_r(ctx->geos, gained) && park_area_geodesic(ctx, gained, &a) == PARK_OK) r->cmp_gained_km2 = a / 1e6;
+    if (lost && !GEOSisEmpty_r(ctx->geos, lost) && park_area_geodesic(ctx, lost, &a) == PARK_OK) r->cmp_lost_km2 = a / 1e6;
+    if (gained && !GEOSisEmpty_r(ctx->geos, gained)) park_transform(ctx, gained, "EPSG:4490", crs, &r->cmp_gained);
+    if (lost && !GEOSisEmpty_r(ctx->geos, lost)) park_transform(ctx, lost, "EPSG:4490", crs, &r->cmp_lost);
+    if (ub) park_transform(ctx, ub, "EPSG:4490", crs, &r->cmp_outline);
+    GEOSGeometry *all[] = {ub, uc, gained, lost};
+    for (int i = 0; i < 4; i++)
+        if (all[i]) GEOSGeom_destroy_r(ctx->geos, all[i]);
+    park_ctx_clear_error(ctx); /* a failed overlay costs the comparison's pieces, not the map */
+}
 
 static double px(const r_ctx *r, double x) { return r->fx + (x - r->minx) * r->k; }
 static double py(const r_ctx *r, double y) { return r->fy + (r->maxy - y) * r->k; }
@@ -67,7 +114,7 @@ static double py(const r_ctx *r, double y) { return r->fy + (r->maxy - y) * r->k
  * first, WenQuanYi Zen Hei (fonts-wqy-zenhei) next. cairo's toy font API has no
  * per-glyph fallback, so we insist that the match really covers Chinese rather
  * than drawing boxes. */
-static cairo_font_face_t *cjk_font(park_ctx *ctx, int bold, park_status *st) {
+static cairo_font_face_t *cjk_font(park_ctx *ctx, int bold, park_status *st, char *family, size_t flen) {
     if (!FcInit()) {
         *st = park_error(ctx, PARK_ERR_INTERNAL, "fontconfig failed to initialise");
         return NULL;
@@ -90,6 +137,8 @@ static cairo_font_face_t *cjk_font(park_ctx *ctx, int bold, park_status *st) {
                          "tools/install-deps.sh does)");
         return NULL;
     }
+    FcChar8 *fam = NULL;
+    if (family && FcPatternGetString(m, FC_FAMILY, 0, &fam) == FcResultMatch) snprintf(family, flen, "%s", (const char *)fam);
     cairo_font_face_t *f = cairo_ft_font_face_create_for_pattern(m);
     FcPatternDestroy(m);
     if (cairo_font_face_status(f) != CAIRO_STATUS_SUCCESS) {
@@ -130,6 +179,23 @@ static r_box draw_text(r_ctx *r, double x, double y, const char *t, int bold, do
     double base = y + (fe.ascent - fe.descent) / 2;
     r_box b = {x0 - halo, y - fe.ascent / 2 - halo - 1, x0 + e.x_advance + halo, y + fe.ascent / 2 + halo + 1};
     if (dry_run) return b;
+    if (r->svg_text) {
+        park_buf *o = &r->svgtxt;
+        park_buf_printf(o, "<text x=\"%.2f\" y=\"%.2f\" font-family=\"%s, sans-serif\" font-size=\"%.2f\"%s fill=\"rgb(%d,%d,%d)\"",
+                        x0, base, r->family, size * r->s, bold ? " font-weight=\"bold\"" : "", (int)(rgb[0] * 255 + 0.5),
+                        (int)(rgb[1] * 255 + 0.5), (int)(rgb[2] * 255 + 0.5));
+        if (halo > 0)
+            park_buf_printf(o, " stroke=\"white\" stroke-opacity=\"0.92\" stroke-width=\"%.2f\" stroke-linejoin=\"round\" paint-order=\"stroke\"", 2 * halo);
+        park_buf_append(o, ">");
+        for (const char *c = t; *c; c++) {
+            if (*c == '&') park_buf_append(o, "&amp;");
+            else if (*c == '<') park_buf_append(o, "&lt;");
+            else if (*c == '>') park_buf_append(o, "&gt;");
+            else park_buf_appendn(o, c, 1);
+        }
+        park_buf_append(o, "</text>\n");
+        return b;
+    }
     cairo_new_path(cr);
     cairo_move_to(cr, x0, base);
     cairo_text_path(cr, t);
@@ -300,8 +366,47 @@ typedef struct lg_entry {
     lg_kind kind;
     const char *text;  /* borrowed */
     char right[32];    /* area column */
+    char sub[160];     /* second line: computed area ± error and the plan's figure */
     unsigned char rgb[3];
 } lg_entry;
+
+/* Geodesic length (m) of the rings of a lon/lat (Multi)Polygon. */
+static double boundary_m(park_ctx *ctx, const GEOSGeometry *g) {
+    int t = GEOSGeomTypeId_r(ctx->geos, g);
+    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        double s = 0;
+        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) s += boundary_m(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
+        return s;
+    }
+    if (t != GEOS_POLYGON) return 0;
+    double total = 0;
+    for (int r = -1; r < GEOSGetNumInteriorRings_r(ctx->geos, g); r++) {
+        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx->geos, g) : GEOSGetInteriorRingN_r(ctx->geos, g, r);
+        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
+        unsigned n = 0;
+        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) continue;
+        double px0 = 0, py0 = 0;
+        for (unsigned i = 0; i < n; i++) {
+            double x, y;
+            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
+            if (i) total += park_geodesic_distance(ctx, px0, py0, x, y);
+            px0 = x, py0 = y;
+        }
+    }
+    return total;
+}
+
+/* "计算 13.30 ±5.54 km² · 规划 11.14 km²": the derived area never stands alone.
+ * ± is the boundary length × the error_m the element states (the model of
+ * recompute, README "Uncertainty"); unstated, it says so. */
+static void area_line(park_ctx *ctx, const r_feat *f, char *out, size_t len) {
+    char unc[48], plan[48];
+    if (f->p->has_error_m) snprintf(unc, sizeof unc, " ±%.2f km²", boundary_m(ctx, f->p->geom) * f->p->error_m / 1e6);
+    else snprintf(unc, sizeof unc, " km²（误差未核实）");
+    if (isfinite(f->p->official_km2)) snprintf(plan, sizeof plan, "规划 %.2f km²", f->p->official_km2);
+    else snprintf(plan, sizeof plan, "规划无此数");
+    snprintf(out, len, "计算 %.2f%s · %s", f->area_km2, unc, plan);
+}
 
 typedef struct lg_list {
     lg_entry *e;
@@ -337,7 +442,8 @@ static int has_groups(const r_layer *pl) {
     return 1;
 }
 
-static int build_legend(r_layer *ls, size_t n, const park_basemap *bm, lg_list *lg) {
+static int build_legend(park_ctx *ctx, r_layer *ls, size_t n, const park_basemap *bm, lg_list *lg, const r_ctx *r,
+                        const char *cmp_label) {
     r_layer *pl = NULL;
     for (size_t i = 0; i < n; i++)
         if (ls[i].src->is_primary) pl = &ls[i];
@@ -357,12 +463,12 @@ static int build_legend(r_layer *ls, size_t n, const park_basemap *bm, lg_list *
                 if (strcmp(pl->f[k].p->layout, pl->f[i].p->layout)) continue;
                 if (!(e = lg_add(lg, LG_FILL, pl->f[k].p->name))) return 0;
                 memcpy(e->rgb, pl->f[k].rgb, 3);
-                if (isfinite(pl->f[k].area_km2)) snprintf(e->right, sizeof e->right, "%.2f km²", pl->f[k].area_km2);
+                if (isfinite(pl->f[k].area_km2)) area_line(ctx, &pl->f[k], e->sub, sizeof e->sub);
             }
         } else {
             if (!(e = lg_add(lg, LG_FILL, pl->f[i].p->name))) return 0;
             memcpy(e->rgb, pl->f[i].rgb, 3);
-            if (isfinite(pl->f[i].area_km2)) snprintf(e->right, sizeof e->right, "%.2f km²", pl->f[i].area_km2);
+            if (isfinite(pl->f[i].area_km2)) area_line(ctx, &pl->f[i], e->sub, sizeof e->sub);
         }
     }
     for (size_t i = 0; i < n; i++) {
@@ -390,6 +496,17 @@ static int build_legend(r_layer *ls, size_t n, const park_basemap *bm, lg_list *
             }
         }
     }
+    if (r && cmp_label) {
+        if (!lg_add(lg, LG_HEADER, "与基线对比")) return 0;
+        if (!(e = lg_add(lg, LG_LINE, cmp_label))) return 0;
+        e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x1a;
+        if (!(e = lg_add(lg, LG_FILL, "增加"))) return 0;
+        e->rgb[0] = 0x2e, e->rgb[1] = 0xa0, e->rgb[2] = 0x43;
+        snprintf(e->right, sizeof e->right, "%.3f km²", r->cmp_gained_km2);
+        if (!(e = lg_add(lg, LG_FILL, "减少"))) return 0;
+        e->rgb[0] = 0xd6, e->rgb[1] = 0x27, e->rgb[2] = 0x28;
+        snprintf(e->right, sizeof e->right, "%.3f km²", r->cmp_lost_km2);
+    }
     if (bm) {
         if (!lg_add(lg, LG_HEADER, "底图 (OpenStreetMap)")) return 0;
         if (!(e = lg_add(lg, LG_LINE, "快速路、主干道、次干道"))) return 0;
@@ -403,11 +520,12 @@ static int build_legend(r_layer *ls, size_t n, const park_basemap *bm, lg_list *
 
 #define LG_ROW 30.0
 #define LG_HEAD 40.0
+#define LG_SUB 20.0
 
 static double legend_height(const lg_list *lg) {
     double h = 44; /* "图例" */
-    for (size_t i = 0; i < lg->n; i++) h += lg->e[i].kind == LG_HEADER ? LG_HEAD : LG_ROW;
-    return h + 64; /* area note */
+    for (size_t i = 0; i < lg->n; i++) h += lg->e[i].kind == LG_HEADER ? LG_HEAD : LG_ROW + (lg->e[i].sub[0] ? LG_SUB : 0);
+    return h + 92; /* area note and notice */
 }
 
 static void draw_legend(r_ctx *r, const lg_list *lg, double x, double y, double w) {
@@ -470,10 +588,18 @@ static void draw_legend(r_ctx *r, const lg_list *lg, double x, double y, double 
         draw_text(r, tx, cy, e->text, 0, size, ink, 0, LEFT, 0);
         if (e->right[0]) draw_text(r, x + w, cy, e->right, 0, 13, grey, 0, RIGHT, 0);
         y += LG_ROW * s;
+        if (e->sub[0]) {
+            double ss = 12;
+            while (ss > 8 && text_w(r, 0, ss, e->sub) > x + w - tx) ss -= 0.5;
+            draw_text(r, tx, y + LG_SUB * s / 2 - 4 * s, e->sub, 0, ss, grey, 0, LEFT, 0);
+            y += LG_SUB * s;
+        }
     }
     y += 14 * s;
-    draw_text(r, x, y + 8 * s, "面积: CGCS2000 椭球面上的测地面积", 0, 12, grey, 0, LEFT, 0);
+    static const double red[3] = {0.62, 0.1, 0.1};
+    draw_text(r, x, y + 8 * s, "面积：CGCS2000 椭球面测地面积；± = 边界长 × 边界误差 error_m", 0, 12, grey, 0, LEFT, 0);
     draw_text(r, x, y + 28 * s, "几何来源与误差见各要素的 provenance 字段", 0, 12, grey, 0, LEFT, 0);
+    draw_text(r, x, y + 52 * s, "边界为依据规划文本推定（示意，非测绘成果）", 1, 13, red, 0, LEFT, 0);
 }
 
 /* ------------------------------------------------------------------ map furniture */
@@ -694,6 +820,37 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         }
         free(order);
     }
+    if (r->cmp_outline) {
+        /* before/after: gained green, lost red, the baseline's outline dashed */
+        const struct { GEOSGeometry *g; double c[3]; } pieces[] = {{r->cmp_gained, {0.18, 0.63, 0.26}}, {r->cmp_lost, {0.84, 0.15, 0.16}}};
+        for (int k = 0; k < 2; k++) {
+            if (!pieces[k].g) continue;
+            cairo_new_path(cr);
+            path_geom(r, pieces[k].g);
+            cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
+            cairo_set_source_rgba(cr, pieces[k].c[0], pieces[k].c[1], pieces[k].c[2], 0.8);
+            cairo_fill(cr);
+        }
+        cairo_new_path(cr);
+        path_geom(r, r->cmp_outline);
+        double dash[] = {7 * s, 4 * s};
+        cairo_set_dash(cr, dash, 2, 0);
+        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
+        cairo_set_line_width(cr, 1.6 * s);
+        cairo_stroke(cr);
+        cairo_set_dash(cr, NULL, 0, 0);
+    }
+    if (r->err_edges) /* boundaries by error class, over the fills */
+        for (size_t k = 0; k < r->err_edges->n; k++) {
+            double c[3];
+            park_error_class_rgb(r->err_edges->v[k].cls, c);
+            cairo_new_path(cr);
+            path_geom(r, r->err_edges->v[k].g);
+            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
+            cairo_set_line_width(cr, 3.4 * s);
+            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
+            cairo_stroke(cr);
+        }
     if (bm) draw_basemap_metro(r, bm);
     for (size_t i = 0; i < n; i++) {
         if (ls[i].dim != 1) continue;
@@ -799,6 +956,11 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
 
 /* ------------------------------------------------------------------ entry points */
 
+static cairo_status_t buf_cb(void *closure, const unsigned char *data, unsigned int len) {
+    park_buf_appendn(closure, (const char *)data, len);
+    return CAIRO_STATUS_SUCCESS;
+}
+
 static cairo_status_t write_cb(void *closure, const unsigned char *data, unsigned int len) {
     return fwrite(data, 1, len, closure) == len ? CAIRO_STATUS_SUCCESS : CAIRO_STATUS_WRITE_ERROR;
 }
@@ -868,10 +1030,15 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
 
     r_ctx r = {.ctx = ctx, .s = W / 1600.0};
     park_status fst = PARK_OK;
-    r.font = cjk_font(ctx, 0, &fst);
-    if (r.font) r.bold = cjk_font(ctx, 1, &fst);
+    r.font = cjk_font(ctx, 0, &fst, r.family, sizeof r.family);
+    if (r.font) r.bold = cjk_font(ctx, 1, &fst, NULL, 0);
+    r.svg_text = svg;
+    park_buf_init(&r.svgtxt);
+    park_buf svgdoc;
+    park_buf_init(&svgdoc);
     park_basemap *bm = NULL;
     lg_list lg = {0};
+    char *cmp_label = NULL;
     cairo_surface_t *surf = NULL;
     park_atomic out = {0};
     if (fst) {
@@ -887,7 +1054,11 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     /* the legend is measured with a placeholder for the basemap entries, which
      * are known only once the frame (and so the basemap's box) is fixed */
     park_basemap dummy = {0};
-    if (!build_legend(ls, n, o->basemap ? &dummy : NULL, &lg)) {
+    if (o->compare) {
+        compare_prepare(&r, pl->src->layer, o->compare, crs);
+        cmp_label = park_asprintf("基线边界（%s）", o->compare_label && *o->compare_label ? o->compare_label : "baseline");
+    }
+    if (!build_legend(ctx, ls, n, o->basemap ? &dummy : NULL, &lg, o->compare ? &r : NULL, cmp_label)) {
         st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         goto done;
     }
@@ -918,7 +1089,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     }
 
     if ((st = park_atomic_open(ctx, &out, path, o->overwrite))) goto done;
-    surf = svg ? cairo_svg_surface_create_for_stream(write_cb, out.f, W, H)
+    surf = svg ? cairo_svg_surface_create_for_stream(buf_cb, &svgdoc, W, H)
                : cairo_image_surface_create(CAIRO_FORMAT_ARGB32, W, H);
     if (cairo_surface_status(surf) != CAIRO_STATUS_SUCCESS) {
         st = park_error(ctx, PARK_ERR_INTERNAL, "cairo cannot create a %dx%d surface: %s", W, H,
@@ -936,7 +1107,16 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     snprintf(sub, sizeof sub, "%zu 个要素 · 投影 %s (%s) · 图幅 %.1f × %.1f km", pl->n, crs, crs_name, ew / 1000, eh / 1000);
     draw_text(&r, margin, margin + 62 * s, sub, 0, 15, grey, 0, LEFT, 0);
 
+    if (o->colour_by_error) {
+        const park_parcel **ps = calloc(pl->n + 1, sizeof *ps);
+        const GEOSGeometry **gs = calloc(pl->n + 1, sizeof *gs);
+        for (size_t k = 0; k < pl->n; k++) ps[k] = pl->f[k].p, gs[k] = pl->f[k].g;
+        st = park_error_edges_make(ctx, ps, gs, pl->n, crs, &r.err_edges);
+        free(ps), free(gs);
+        if (st) goto done;
+    }
     draw_map(&r, ls, n, bm, crs);
+    if (r.err_edges) park_error_key_draw(r.cr, r.font, r.bold, r.fx + r.fw - 260 * r.s, r.fy + r.fh - (32 + 18 * PARK_ERRCLASS_N) * r.s, r.s); /* bottom right: scale bar bottom left, north arrow top right */
     draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
 
     /* footer: where things come from */
@@ -966,8 +1146,25 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     }
     cairo_destroy(r.cr);
     r.cr = NULL;
-    if (svg) cairo_surface_finish(surf);
-    else if (cairo_surface_write_to_png_stream(surf, write_cb, out.f) != CAIRO_STATUS_SUCCESS) {
+    if (svg) {
+        /* cairo's drawing, then the text on top of it as <text> elements */
+        cairo_surface_finish(surf);
+        const char *doc = svgdoc.s ? svgdoc.s : "";
+        const char *end = strstr(doc, "</svg>");
+        for (const char *q = end; q && (q = strstr(q + 1, "</svg>"));) end = q;
+        if (!end) {
+            st = park_error(ctx, PARK_ERR_INTERNAL, "%s: cairo wrote no SVG document", path);
+            goto done;
+        }
+        bool bad = fwrite(doc, 1, (size_t)(end - doc), out.f) != (size_t)(end - doc);
+        park_buf_printf(&r.svgtxt, "%s", "");
+        if (r.svgtxt.s) bad |= fputs("<g id=\"labels\">\n", out.f) < 0 || fputs(r.svgtxt.s, out.f) < 0 || fputs("</g>\n", out.f) < 0;
+        bad |= fputs(end, out.f) < 0;
+        if (bad) {
+            st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot write: %s", path, strerror(errno));
+            goto done;
+        }
+    } else if (cairo_surface_write_to_png_stream(surf, write_cb, out.f) != CAIRO_STATUS_SUCCESS) {
         st = park_error(ctx, PARK_ERR_OUTPUT, "%s: cannot write PNG", path);
         goto done;
     }
@@ -980,6 +1177,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     st = park_atomic_commit(ctx, &out);
 
 done:
+    park_error_edges_free(ctx, r.err_edges);
     if (r.cr) cairo_destroy(r.cr);
     if (surf) cairo_surface_destroy(surf);
     if (out.f) park_atomic_abort(&out);
@@ -987,6 +1185,12 @@ done:
     if (r.bold) cairo_font_face_destroy(r.bold);
     free(r.boxes);
     free(lg.e);
+    free(cmp_label);
+    if (r.cmp_outline) GEOSGeom_destroy_r(ctx->geos, r.cmp_outline);
+    if (r.cmp_gained) GEOSGeom_destroy_r(ctx->geos, r.cmp_gained);
+    if (r.cmp_lost) GEOSGeom_destroy_r(ctx->geos, r.cmp_lost);
+    park_buf_free(&r.svgtxt);
+    park_buf_free(&svgdoc);
     park_basemap_free(ctx, bm);
     free_layers(ctx, ls, n);
     return st;
@@ -1002,11 +1206,18 @@ park_status park_render_layout(park_ctx *ctx, const park_layout *lo, const char 
     park_layout_layer *ls = calloc(n ? n : 1, sizeof *ls);
     if (!ls) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     for (size_t i = 0; i < n; i++) ls[i] = park_layout_layer_get(lo, i);
-    char *title = park_asprintf("%s  %s", park_layout_name(lo), park_layout_id(lo));
-    const char *src = park_layout_source(lo);
-    park_status st = title ? render(ctx, title, src ? src : "", ls, n, path, o)
+    char *title = park_asprintf("%s", park_layout_name(lo));
+    /* the plan cited without the project's own references ("(seed 001)") */
+    char *src = park_strdup(park_layout_source(lo) ? park_layout_source(lo) : "");
+    for (char *q; src && (q = strstr(src, "(seed ")) != NULL;) {
+        char *e = strchr(q, ')');
+        if (!e) break;
+        while (q > src && q[-1] == ' ') q--;
+        memmove(q, e + 1, strlen(e + 1) + 1);
+    }
+    park_status st = title && src ? render(ctx, title, src, ls, n, path, o)
                            : park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
-    free(title);
+    free(title), free(src);
     free(ls);
     return st;
 }

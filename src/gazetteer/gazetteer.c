@@ -76,7 +76,7 @@ void park_gazetteer_free(park_gazetteer *gz) {
     if (!gz) return;
     for (size_t i = 0; i < gz->n; i++) {
         park_feature *f = &gz->items[i];
-        free(f->name), free(f->aliases), free(f->kind), free(f->provenance), free(f->method);
+        free(f->name), free(f->aliases), free(f->kind), free(f->provenance), free(f->method), free(f->source), free(f->error_basis);
         if (f->geom) GEOSGeom_destroy_r(gz->ctx->geos, f->geom);
         free(gz->norm_names[i]), free(gz->norm_aliases[i]);
     }
@@ -158,6 +158,8 @@ static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path
     int fi_name = OGR_FD_GetFieldIndex(defn, "name"), fi_alias = OGR_FD_GetFieldIndex(defn, "aliases");
     int fi_kind = OGR_FD_GetFieldIndex(defn, "kind"), fi_prov = OGR_FD_GetFieldIndex(defn, "provenance");
     int fi_method = OGR_FD_GetFieldIndex(defn, "method"), fi_err = OGR_FD_GetFieldIndex(defn, "error_m");
+    int fi_src = OGR_FD_GetFieldIndex(defn, "source"), fi_basis = OGR_FD_GetFieldIndex(defn, "error_basis");
+    int fi_evn = OGR_FD_GetFieldIndex(defn, "evidence_n");
     OGR_L_ResetReading(lyr);
     OGRFeatureH f;
     long idx = 0;
@@ -219,11 +221,14 @@ static park_status load_file(park_ctx *ctx, park_gazetteer *gz, const char *path
         pf.provenance = prov;
         pf.method = fstr(f, fi_method);
         pf.error_m = OGR_F_GetFieldAsDouble(f, fi_err);
+        pf.source = fstr(f, fi_src);
+        pf.error_basis = fstr(f, fi_basis);
+        pf.evidence_n = fi_evn >= 0 && OGR_F_IsFieldSetAndNotNull(f, fi_evn) ? (long)OGR_F_GetFieldAsInteger64(f, fi_evn) : -1;
         pf.geom = g;
         OGR_F_Destroy(f);
         st = gz_push(gz, &pf);
         if (st != PARK_OK) {
-            free(pf.name), free(pf.aliases), free(pf.kind), free(pf.provenance), free(pf.method);
+            free(pf.name), free(pf.aliases), free(pf.kind), free(pf.provenance), free(pf.method), free(pf.source), free(pf.error_basis);
             GEOSGeom_destroy_r(ctx->geos, g);
             break;
         }

@@ -33,6 +33,7 @@ struct park_layout {
     char *id, *name, *source, *path;
     lo_layer *layers;
     size_t n;
+    const park_layer *members; /* all_parcels layouts: the parcel layer, borrowed */
 };
 
 const char *park_layout_default_dir(void) {
@@ -376,6 +377,7 @@ park_layout_layer park_layout_layer_get(const park_layout *lo, size_t i) {
     if (i >= lo->n) return r;
     r.name = lo->layers[i].name, r.title = lo->layers[i].title;
     r.layer = lo->layers[i].layer, r.is_primary = lo->layers[i].primary;
+    if (r.is_primary) r.members = lo->members;
     return r;
 }
 
@@ -396,6 +398,19 @@ static char *layer_name_of(json_object *root) {
 }
 
 /* Resolves "<file>#<id>" (or "<file>") relative to the definitions directory. */
+/* A geometry reference must name a file in the layout directory: not an
+ * absolute path and no ".." component (a definition file could otherwise
+ * make parkgis open any file on the machine, issue 12). */
+static bool ref_escapes(const char *ref) {
+    size_t n = strcspn(ref, "#");
+    if (n && ref[0] == '/') return true;
+    for (size_t i = 0; i + 1 < n; i++) {
+        bool start = i == 0 || ref[i - 1] == '/';
+        if (start && ref[i] == '.' && ref[i + 1] == '.' && (i + 2 == n || ref[i + 2] == '/')) return true;
+    }
+    return false;
+}
+
 static void split_ref(const char *dir, const char *ref, char **path, char **fid) {
     const char *hash = strchr(ref, '#');
     char *file = hash ? park_strndup(ref, (size_t)(hash - ref)) : park_strdup(ref);
@@ -408,6 +423,7 @@ static void split_ref(const char *dir, const char *ref, char **path, char **fid)
  * the JSON `parkgis compile` writes (geodata/SOURCES.md, Compiling). A parcel
  * layer edited in QGIS or made elsewhere may state none: returns NAN. */
 static double parcel_error_m(const park_parcel *p) {
+    if (p->has_error_m) return p->error_m; /* its error_m field, or read from its provenance */
     double e = NAN;
     json_object *o = p->provenance && p->provenance[0] == '{' ? json_tokener_parse(p->provenance) : NULL, *v;
     if (o && json_object_object_get_ex(o, "error_m", &v) &&
@@ -417,16 +433,49 @@ static double parcel_error_m(const park_parcel *p) {
     return e >= 0 ? e : NAN;
 }
 
-/* Element from parcels: the union of the named parcels' geometries. */
+/* True when the ';'-separated memberships `layout` name element `eid`. */
+static bool names_element(const char *layout, const char *eid) {
+    size_t n = strlen(eid);
+    for (const char *s = layout; s && *s;) {
+        while (*s == ' ' || *s == ';') s++;
+        const char *e = s;
+        while (*e && *e != ';') e++;
+        const char *t = e;
+        while (t > s && t[-1] == ' ') t--;
+        if ((size_t)(t - s) == n && !strncmp(s, eid, n)) return true;
+        s = e;
+    }
+    return false;
+}
+
+static bool listed(json_object *plist, const char *id) {
+    for (size_t i = 0; i < json_object_array_length(plist); i++) {
+        json_object *v = json_object_array_get_idx(plist, i);
+        if (json_object_is_type(v, json_type_string) && !strcmp(json_object_get_string(v), id)) return true;
+    }
+    return false;
+}
+
+/* Element from parcels: the union of the named parcels' geometries and of the
+ * parcels whose layout field names the element. */
 static park_status element_from_parcels(park_ctx *ctx, const char *defpath, const char *eid,
                                         json_object *plist, const park_layer *parcels,
-                                        GEOSGeometry **geom, double *official, char **prov) {
+                                        GEOSGeometry **geom, double *official, char **prov, double *err_out) {
     GEOSContextHandle_t h = ctx->geos;
-    size_t n = json_object_array_length(plist);
+    size_t nlist = json_object_array_length(plist), n = nlist;
+    *err_out = NAN;
+    if (parcels)
+        for (size_t j = 0; j < park_layer_count(parcels); j++) {
+            const park_parcel *q = park_layer_get(parcels, j);
+            if (names_element(q->layout, eid) && !listed(plist, q->id)) n++;
+        }
     if (!parcels)
         return park_error(ctx, PARK_ERR_USAGE, "%s: element '%s' is built from parcels, but no parcel layer was given", defpath, eid);
-    if (n == 0)
+    if (nlist == 0)
         return park_error(ctx, PARK_ERR_INPUT, "%s: element '%s': \"parcels\" is empty (expected a list of parcel ids)", defpath, eid);
+    bool by_field = n > nlist; /* some parcel joins by its layout field */
+    park_buf absent;
+    park_buf_init(&absent);
     GEOSGeometry **parts = calloc(n, sizeof *parts);
     if (!parts) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     park_buf ids, errs;
@@ -436,7 +485,20 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
     const char *no_err = NULL; /* first parcel stating no error */
     park_status st = PARK_OK;
     size_t k = 0;
+    size_t extra = 0; /* parcels taken by their layout field so far */
     for (size_t i = 0; i < n && st == PARK_OK; i++) {
+        const park_parcel *p = NULL;
+        if (i >= nlist) {
+            /* the parcels whose layout field names this element */
+            size_t seen = 0;
+            for (size_t j = 0; j < park_layer_count(parcels) && !p; j++) {
+                const park_parcel *q = park_layer_get(parcels, j);
+                if (names_element(q->layout, eid) && !listed(plist, q->id) && seen++ == extra) p = q;
+            }
+            extra++;
+            if (!p) continue;
+            goto have_parcel;
+        }
         json_object *v = json_object_array_get_idx(plist, i);
         const char *pid = json_object_is_type(v, json_type_string) ? json_object_get_string(v) : NULL;
         if (!pid) {
@@ -444,7 +506,12 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
                             defpath, eid, i);
             break;
         }
-        const park_parcel *p = park_layer_find(parcels, pid);
+        p = park_layer_find(parcels, pid);
+        if (!p && by_field) {
+            /* split or renumbered in QGIS: its pieces carry the element in their layout field */
+            park_buf_printf(&absent, "%s%s", absent.s ? ", " : "", pid);
+            continue;
+        }
         if (!p) {
             park_buf have;
             park_buf_init(&have);
@@ -456,6 +523,7 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
             park_buf_free(&have);
             break;
         }
+    have_parcel:
         parts[k] = valid_copy(ctx, p->geom);
         if (!parts[k]) {
             st = park_geos_fail(ctx, "make parcel geometry valid");
@@ -463,7 +531,7 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
         }
         k++;
         sum += p->official_km2; /* NAN when any parcel lacks a figure: the sum is then unknown */
-        park_buf_printf(&ids, "%s%s", i ? " + " : "", p->id);
+        park_buf_printf(&ids, "%s%s%s", ids.s ? " + " : "", p->id, i >= nlist ? " (by its layout field)" : "");
         /* The dissolve adds no error of its own (it only removes shared edges), so
          * the element is as far off as its worst parcel. */
         double e = parcel_error_m(p);
@@ -474,10 +542,12 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
             park_buf_printf(&errs, "%s%s %.0f", errs.s ? ", " : "", p->id, e);
         }
     }
+    if (st == PARK_OK && k == 0)
+        st = park_error(ctx, PARK_ERR_INPUT, "%s: element '%s': none of its parcels is in the parcel layer", defpath, eid);
     if (st != PARK_OK) {
         for (size_t i = 0; i < k; i++) GEOSGeom_destroy_r(h, parts[i]);
         free(parts);
-        park_buf_free(&ids), park_buf_free(&errs);
+        park_buf_free(&ids), park_buf_free(&errs), park_buf_free(&absent);
         return st;
     }
     GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, parts, (unsigned)k);
@@ -500,9 +570,12 @@ static park_status element_from_parcels(park_ctx *ctx, const char *defpath, cons
     char *err = no_err ? park_asprintf("error unknown: parcel %s states no error_m in its provenance", no_err)
                        : k == 1 ? park_asprintf("error ~%.0f m (the parcel's error_m)", err_max)
                                 : park_asprintf("error ~%.0f m (largest error_m of those parcels: %s)", err_max, errs.s);
-    *prov = park_asprintf("parcels: dissolve (GEOS unary union) of %s from %s; %s", ids.s,
-                          lp[0] ? (slash ? slash + 1 : lp) : "the parcel layer given", err);
+    *prov = park_asprintf("parcels: dissolve (GEOS unary union) of %s from %s; %s%s%s%s", ids.s,
+                          lp[0] ? (slash ? slash + 1 : lp) : "the parcel layer given", err,
+                          absent.s ? "; not in the layer (split or renumbered): " : "", absent.s ? absent.s : "", "");
+    if (!no_err) *err_out = err_max;
     free(err);
+    park_buf_free(&absent);
     park_buf_free(&ids), park_buf_free(&errs);
     return PARK_OK;
 }
@@ -529,6 +602,7 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layout '%s' is the parcel layer itself, but no parcel layer was given", d->path, lo->id);
     if (st == PARK_OK && all_parcels) {
         /* The parcel layer itself: one element per parcel, geometry copied. */
+        lo->members = parcels;
         const char *group = jstr(root, "group");
         for (size_t i = 0; i < park_layer_count(parcels) && st == PARK_OK; i++) {
             const park_parcel *p = park_layer_get(parcels, i);
@@ -552,6 +626,12 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
                                 d->path, i);
                 break;
             }
+            bool dup = false;
+            for (size_t k = 0; prim && k < park_layer_count(prim) && !dup; k++) dup = !strcmp(park_layer_get(prim, k)->id, eid);
+            if (dup) { /* issue 12, item 9: was accepted, one shadowing the other */
+                st = park_error(ctx, PARK_ERR_INPUT, "%s: elements[%zu] repeats the id '%s' (element ids must be unique)", d->path, i, eid);
+                break;
+            }
             bool has_parcels = json_object_object_get_ex(e, "parcels", &plist) && json_object_is_type(plist, json_type_array);
             if (has_parcels == (gref != NULL)) {
                 st = park_error(ctx, PARK_ERR_INPUT, "%s: element '%s' must have exactly one of \"parcels\" (a list of parcel ids) or \"geometry\" (\"<file>.geojson#<feature id>\")",
@@ -562,12 +642,16 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
             char *prov = NULL;
             double official = NAN;
             if (has_parcels) {
-                st = element_from_parcels(ctx, d->path, eid, plist, parcels, &el.geom, &official, &prov);
+                double eerr;
+                st = element_from_parcels(ctx, d->path, eid, plist, parcels, &el.geom, &official, &prov, &eerr);
+                if (st == PARK_OK && !isnan(eerr)) el.has_error_m = 1, el.error_m = eerr;
             } else {
                 char *path, *fid;
                 split_ref(dir, gref, &path, &fid);
                 park_layer *gl = NULL;
-                st = cache_get(ctx, &cache, path, &gl);
+                st = ref_escapes(gref) ? park_error(ctx, PARK_ERR_INPUT, "%s: element '%s': geometry '%s' is outside the layout directory (expected a file name beside the definition, \"<file>.geojson#<id>\")",
+                                                    d->path, eid, gref)
+                                       : cache_get(ctx, &cache, path, &gl);
                 if (st == PARK_OK) {
                     const park_parcel *src = park_layer_find(gl, fid ? fid : eid);
                     if (!src)
@@ -629,7 +713,9 @@ static park_status build_from_def(park_ctx *ctx, const char *dir, const def_file
             char *path, *fid;
             split_ref(dir, gref, &path, &fid);
             park_layer *cl = NULL;
-            st = read_vector(ctx, path, &cl); /* owned by the layout from here */
+            st = ref_escapes(gref) ? park_error(ctx, PARK_ERR_INPUT, "%s: companions[%zu]: geometry '%s' is outside the layout directory (expected a file name beside the definition)",
+                                                d->path, i, gref)
+                                   : read_vector(ctx, path, &cl); /* owned by the layout from here */
             if (st == PARK_OK) st = add_layer(lo, cname, ctitle ? ctitle : cname, cl, 0);
             free(path), free(fid);
         }

@@ -48,7 +48,7 @@ static void cps_free(cps *t) { free(t->c), free(t->raw), free(t->off); }
 static bool is_ws(unsigned c) { return c == ' '; }
 static bool is_digit(unsigned c) { return c >= '0' && c <= '9'; }
 static bool is_chain_sep(unsigned c) { return c == '-'; }
-static bool is_side_sep(unsigned c) { return c == ',' || c == ';'; }
+static bool is_side_sep(unsigned c) { return c == ',' || c == ';' || c == 0x3001; /* 、 as in 北至友谊路、东至... */ }
 
 typedef struct parser {
     park_ctx *ctx;

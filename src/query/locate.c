@@ -35,6 +35,7 @@ static void index_free(park_layer_index *ix) {
     free(ix->prep_ll), free(ix->prep_m), free(ix->prep_mb), free(ix->metric), free(ix->metric_boundary);
     free(ix->fixed), free(ix->owned), free(ix->items);
     free(ix->vx), free(ix->vy), free(ix->chunks), free(ix->chunk0), free(ix->env_m);
+    park_grid_free(ix->grid);
     if (ix->pj_to_metric) proj_destroy(ix->pj_to_metric);
     if (ix->pj_to_lonlat) proj_destroy(ix->pj_to_lonlat);
     free(ix);
@@ -304,6 +305,52 @@ static int facets_build(park_ctx *ctx, park_layer_index *ix) {
     return 1;
 }
 
+/* EPSG:4490 lon/lat <-> the layer's metric plane (inverse: metric -> lon/lat).
+ * The pipeline is the one proj_create_crs_to_crs + proj_normalize_for_visualization
+ * choose between these two CRSs (`projinfo -s EPSG:4490 -t '<metric_crs>' -o PROJ`,
+ * less the axis swap that normalising undoes): the same operations, so the same
+ * doubles (test_locate checks it), without the database search that costs a single
+ * lookup some 40 ms. CGCS2000 is on GRS80, like the plane: no datum step. */
+static PJ *metric_pj(park_ctx *ctx, double lon0, int inverse) {
+    char def[512];
+    const char *tm = "+proj=tmerc +lat_0=0 +lon_0=%.4f +k=1 +x_0=500000 +y_0=0 +ellps=GRS80";
+    char tmerc[200];
+    snprintf(tmerc, sizeof tmerc, tm, lon0);
+    if (inverse)
+        snprintf(def, sizeof def, "+proj=pipeline +step +inv %s +step +proj=unitconvert +xy_in=rad +xy_out=deg", tmerc);
+    else
+        snprintf(def, sizeof def, "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step %s", tmerc);
+    return proj_create(ctx->proj, def);
+}
+
+typedef struct metric_xf {
+    PJ *pj;
+    int failed;
+} metric_xf;
+
+static int metric_cb(double *x, double *y, void *ud) {
+    metric_xf *s = ud;
+    PJ_COORD r = proj_trans(s->pj, PJ_FWD, proj_coord(*x, *y, 0, 0));
+    if (!isfinite(r.xy.x) || !isfinite(r.xy.y) || r.xy.x == HUGE_VAL) {
+        s->failed = 1;
+        return 0;
+    }
+    *x = r.xy.x, *y = r.xy.y;
+    return 1;
+}
+
+/* g (lon/lat) in the metric plane: park_transform's loop with the index's own PJ. */
+static park_status to_metric(park_ctx *ctx, park_layer_index *ix, const GEOSGeometry *g, GEOSGeometry **out) {
+    metric_xf s = {ix->pj_to_metric, 0};
+    *out = GEOSGeom_transformXY_r(ctx->geos, g, metric_cb, &s);
+    if (!*out || s.failed) {
+        if (*out) GEOSGeom_destroy_r(ctx->geos, *out), *out = NULL;
+        return park_error(ctx, PARK_ERR_USAGE, "geometry cannot be transformed from EPSG:4490 to %.200s (coordinates outside the CRS's area of use?)",
+                          ix->metric_crs);
+    }
+    return PARK_OK;
+}
+
 park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_index **out) {
     park_layer_index *ix = park_layer_index_get(layer);
     if (ix) {
@@ -345,8 +392,8 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
              "+proj=tmerc +lat_0=0 +lon_0=%.4f +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs", lon0);
     /* the layer's own transformations: locate converts two or three points per
      * call, and the shared cache's lookup compares these long strings */
-    ix->pj_to_metric = park_crs_pj_new(ctx, "EPSG:4490", ix->metric_crs);
-    ix->pj_to_lonlat = park_crs_pj_new(ctx, ix->metric_crs, "EPSG:4490");
+    ix->pj_to_metric = metric_pj(ctx, lon0, 0);
+    ix->pj_to_lonlat = metric_pj(ctx, lon0, 1);
     if (!ix->pj_to_metric || !ix->pj_to_lonlat) {
         index_free(ix);
         return park_error(ctx, PARK_ERR_INTERNAL, "cannot set up the metric plane %s", ix->metric_crs);
@@ -369,7 +416,7 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
                 break;
             }
         }
-        if ((st = park_transform(ctx, ix->fixed[i], "EPSG:4490", ix->metric_crs, &ix->metric[i]))) break;
+        if ((st = to_metric(ctx, ix, ix->fixed[i], &ix->metric[i]))) break;
         ix->metric_boundary[i] = GEOSBoundary_r(ctx->geos, ix->metric[i]);
         ix->prep_ll[i] = GEOSPrepare_r(ctx->geos, ix->fixed[i]);
         ix->prep_m[i] = GEOSPrepare_r(ctx->geos, ix->metric[i]);
@@ -540,12 +587,19 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
     out->wgs84_lon = lon, out->wgs84_lat = lat;
     double mx = lon, my = lat;
     if ((st = park_query_to_metric(ctx, ix, &mx, &my))) return st;
-    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
-    if (!pt) return park_geos_fail(ctx, "point");
-    hit_state hs = {ctx, ix, pt, (size_t)-1, 0, 0};
-    GEOSSTRtree_query_r(ctx->geos, ix->tree_ll, pt, hit_cb, &hs);
-    GEOSGeom_destroy_r(ctx->geos, pt);
-    if (hs.failed) return park_geos_fail(ctx, "point-in-parcel test");
+    hit_state hs = {ctx, ix, NULL, (size_t)-1, 0, 0};
+    size_t sole;
+    if (ix->grid && park_grid_sole(ix->grid, lon, lat, &sole)) {
+        /* a batch built the grid (grid.c): the same answer, and the same count */
+        hs.best = sole, hs.count = sole != (size_t)-1;
+    } else {
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, lon, lat);
+        if (!pt) return park_geos_fail(ctx, "point");
+        hs.pt = pt;
+        GEOSSTRtree_query_r(ctx->geos, ix->tree_ll, pt, hit_cb, &hs);
+        GEOSGeom_destroy_r(ctx->geos, pt);
+        if (hs.failed) return park_geos_fail(ctx, "point-in-parcel test");
+    }
     out->ncontaining = hs.count;
     if (hs.count) {
         out->inside = 1;
@@ -595,6 +649,11 @@ park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y
     if (!isfinite(x) || !isfinite(y))
         return park_error(ctx, PARK_ERR_USAGE, "coordinate (%g, %g) is not a finite number (expected X Y in the units of %s)", x,
                           y, crs);
+    char zoned[32];
+    if (park_crs_zone_prefix_hint(crs, x, zoned, sizeof zoned))
+        return park_error(ctx, PARK_ERR_USAGE,
+                          "easting %.10g carries its zone number (%d) in front, which %s does not (its eastings are about 500000): give --crs %s (the same projection with the zone prefix) or drop the prefix",
+                          x, (int)(x / 1e6), crs, zoned);
     double lo = x, la = y;
     park_status st = park_transform_xy(ctx, crs, "EPSG:4490", &lo, &la);
     if (st) return st;

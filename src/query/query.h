@@ -37,7 +37,16 @@ struct park_layer_index {
     double *env_m;                  /* 4 per parcel: metric envelope minx, miny, maxx, maxy (empty: inverted) */
     double slack_m;                 /* how far a metric polygon can reach past its lon/lat parcel (m) */
     PJ *pj_to_metric, *pj_to_lonlat; /* EPSG:4490 <-> metric_crs, owned */
+    /* The bulk point-in-parcel grid (grid.c), built on the first
+     * park_locate_parcel call; NULL when it cannot be built (exact test only). */
+    struct park_grid *grid;
+    int grid_tried;
 };
+void park_grid_free(struct park_grid *g);
+/* 1 when the grid alone answers which parcels cover lon/lat: *index is the one
+ * parcel covering it, or (size_t)-1 for none (no other parcel covers or touches
+ * the cell, so the covering count is exactly 0 or 1); 0: ask GEOS. */
+int park_grid_sole(const struct park_grid *g, double lon, double lat, size_t *index);
 
 /* The cache for `layer`, built on first use and freed with the layer. The
  * layer must be freed before the ctx that built it. Borrowed. */

@@ -126,7 +126,8 @@ static park_status read_dataset(park_ctx *ctx, park_osm *o, GDALDatasetH ds, con
         OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
         const char *layer = OGR_L_GetName(l), *cls = "";
         const char *name = field(f, d, "name");
-        int theme = *name ? feature_theme(layer, f, d, &cls) : 0;
+        int theme = feature_theme(layer, f, d, &cls);
+        if (!*name && theme != PARK_OSM_WATER) theme = 0; /* unnamed water areas measure river widths */
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (theme && g && !OGR_G_IsEmpty(g)) {
             OGREnvelope e;
@@ -334,4 +335,49 @@ void park_osm_match_clear(park_ctx *ctx, park_osm_match *m) {
     if (m->geom) GEOSGeom_destroy_r(park_ctx_geos(ctx), m->geom);
     free(m->osm_ids), free(m->names), free(m->cls), free(m->method);
     memset(m, 0, sizeof *m);
+}
+
+double park_osm_water_width(park_ctx *ctx, park_osm *o, const GEOSGeometry *line_ll, double half_band_m) {
+    if (load(ctx, o) != PARK_OK || !line_ll) return NAN;
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
+    const char *crs = park_road_network_crs();
+    GEOSGeometry *lm = NULL;
+    if (park_transform(ctx, line_ll, "EPSG:4326", crs, &lm)) return NAN;
+    double len = 0;
+    GEOSLength_r(h, lm, &len);
+    GEOSGeometry *band = GEOSBuffer_r(h, lm, half_band_m, 8);
+    double x0, y0, x1, y1;
+    GEOSGeom_getXMin_r(h, line_ll, &x0), GEOSGeom_getYMin_r(h, line_ll, &y0);
+    GEOSGeom_getXMax_r(h, line_ll, &x1), GEOSGeom_getYMax_r(h, line_ll, &y1);
+    double pad = 0.01;
+    GEOSGeometry **ws = NULL;
+    unsigned nw = 0;
+    for (size_t i = 0; i < o->n; i++) {
+        ofeat_t *f = &o->v[i];
+        if (f->theme != PARK_OSM_WATER || f->x1 < x0 - pad || f->x0 > x1 + pad || f->y1 < y0 - pad || f->y0 > y1 + pad) continue;
+        GEOSGeometry *m = NULL;
+        if (park_transform(ctx, f->g, "EPSG:4326", crs, &m) == PARK_OK) ws = realloc(ws, (nw + 1) * sizeof *ws), ws[nw++] = m;
+    }
+    double width = NAN;
+    if (nw && band) {
+        GEOSGeometry *coll = GEOSGeom_createCollection_r(h, GEOS_GEOMETRYCOLLECTION, ws, nw);
+        GEOSGeometry *u = GEOSUnaryUnion_r(h, coll);
+        GEOSGeometry *in = u ? GEOSIntersection_r(h, u, band) : NULL;
+        GEOSGeometry *lin = u ? GEOSIntersection_r(h, lm, u) : NULL;
+        double a = 0, lw = 0;
+        if (in) GEOSArea_r(h, in, &a);
+        if (lin) GEOSLength_r(h, lin, &lw);
+        /* the width where the line runs in water (a mapped water area) */
+        if (lw >= len / 5 && lw > 0) width = a / lw;
+        if (in) GEOSGeom_destroy_r(h, in);
+        if (lin) GEOSGeom_destroy_r(h, lin);
+        if (u) GEOSGeom_destroy_r(h, u);
+        GEOSGeom_destroy_r(h, coll);
+    } else {
+        for (unsigned i = 0; i < nw; i++) GEOSGeom_destroy_r(h, ws[i]);
+    }
+    free(ws);
+    if (band) GEOSGeom_destroy_r(h, band);
+    GEOSGeom_destroy_r(h, lm);
+    return width;
 }

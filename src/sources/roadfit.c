@@ -17,6 +17,8 @@ void park_roadfit_opts_default(park_roadfit_opts *o) {
     o->extend_m = 0;
     o->min_trusted = 3;
     o->use_hints = true;
+    o->near = NULL;
+    o->near_m = 2000;
 }
 
 void park_roadfit_clear(park_ctx *ctx, park_roadfit *r) {
@@ -66,8 +68,20 @@ static double quantile(const double *v, size_t n, double q) {
 
 /* Collects the usable points of a road (metric). */
 static size_t collect(park_ctx *ctx, const park_address_points *pts, const char *road, const char *aliases, bool hints, pt_t **out,
-                      size_t *n_trusted, size_t *n_hints, size_t *n_held, size_t *n_rej) {
+                      size_t *n_trusted, size_t *n_hints, size_t *n_held, size_t *n_rej, const GEOSGeometry *near, double near_m, size_t *n_far) {
     size_t n = 0, cap = 0;
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
+    GEOSGeometry *zone = NULL;
+    const GEOSPreparedGeometry *pz = NULL;
+    if (near) {
+        GEOSGeometry *m = NULL;
+        if (park_transform(ctx, near, "EPSG:4326", PARK_LOCAL_CRS, &m) == PARK_OK) {
+            zone = GEOSBuffer_r(h, m, near_m, 8);
+            GEOSGeom_destroy_r(h, m);
+            if (zone) pz = GEOSPrepare_r(h, zone);
+        }
+    }
+    if (n_far) *n_far = 0;
     pt_t *v = NULL;
     *n_trusted = *n_hints = *n_held = *n_rej = 0;
     for (size_t i = 0; i < park_address_points_count(pts); i++) {
@@ -84,11 +98,22 @@ static size_t collect(park_ctx *ctx, const park_address_points *pts, const char 
         }
         double x = a->lon, y = a->lat;
         if (park_transform_xy(ctx, "EPSG:4326", PARK_LOCAL_CRS, &x, &y)) continue;
+        if (pz) {
+            GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(h, x, y);
+            bool in = GEOSPreparedIntersects_r(h, pz, pt) == 1;
+            GEOSGeom_destroy_r(h, pt);
+            if (!in) {
+                if (n_far) (*n_far)++;
+                continue;
+            }
+        }
         if (n == cap) cap = cap ? cap * 2 : 64, v = realloc(v, cap * sizeof *v);
         v[n++] = (pt_t){x, y, tr ? 1.0 : 0.25, 0, 0, a->disagreement_m, tr};
         if (tr) (*n_trusted)++;
         else (*n_hints)++;
     }
+    if (pz) GEOSPreparedGeom_destroy_r(h, pz);
+    if (zone) GEOSGeom_destroy_r(h, zone);
     *out = v;
     return n;
 }
@@ -179,11 +204,14 @@ park_status park_roadfit_road(park_ctx *ctx, const park_address_points *pts, con
     else park_roadfit_opts_default(&opts);
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     pt_t *v = NULL;
-    size_t n = collect(ctx, pts, road, aliases, opts.use_hints, &v, &out->n_trusted, &out->n_hints, &out->n_held_out, &out->n_rejected);
+    size_t n_far = 0;
+    size_t n = collect(ctx, pts, road, aliases, opts.use_hints, &v, &out->n_trusted, &out->n_hints, &out->n_held_out, &out->n_rejected,
+                       opts.near, opts.near_m, &n_far);
     park_buf m;
     park_buf_init(&m);
     park_buf_printf(&m, "address points of %s: %zu trusted (2+ geocoders within 150 m, not a shared fall-back), %zu single-source hints%s, %zu held out for the address-lookup evaluation (FNV-1a-32(address) %% 5 == 0), %zu rejected (shared fall-back point or geocoders > 150 m apart)",
                     road, out->n_trusted, out->n_hints, opts.use_hints ? " (weight 1/4)" : " (not used)", out->n_held_out, out->n_rejected);
+    if (opts.near) park_buf_printf(&m, "; %zu more point(s) of that name lie more than %.0f m from the given guide line and were not used", n_far, opts.near_m);
     if (out->n_trusted < (size_t)opts.min_trusted) {
         park_buf_printf(&m, "; fewer than %d trusted points: no course", opts.min_trusted);
         out->method = park_buf_take(&m);
@@ -305,14 +333,30 @@ size_t park_roadfit_check_line(park_ctx *ctx, const park_address_points *pts, co
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     pt_t *v = NULL;
     size_t a, b, c, e;
-    size_t n = collect(ctx, pts, road, aliases, false, &v, &a, &b, &c, &e);
+    size_t n = collect(ctx, pts, road, aliases, false, &v, &a, &b, &c, &e, NULL, 0, NULL);
     GEOSGeometry *m = NULL;
     if (!n || park_transform(ctx, ll, "EPSG:4326", PARK_LOCAL_CRS, &m)) {
         free(v);
         return 0;
     }
+    /* only points alongside the line: a point whose nearest point on the line
+     * is one of its ends lies beyond the stretch the line covers */
+    bool *use = calloc(n, sizeof *use);
+    GEOSGeometry *ends = GEOSBoundary_r(h, m);
+    for (size_t i = 0; i < n; i++) {
+        GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, v[i].x, v[i].y);
+        GEOSCoordSequence *np = GEOSNearestPoints_r(h, m, p);
+        double nx = 0, ny = 0, de = INFINITY;
+        if (np) GEOSCoordSeq_getXY_r(h, np, 0, &nx, &ny), GEOSCoordSeq_destroy_r(h, np);
+        GEOSGeometry *q = GEOSGeom_createPointFromXY_r(h, nx, ny);
+        if (ends && !GEOSisEmpty_r(h, ends)) GEOSDistance_r(h, q, ends, &de);
+        use[i] = de >= 1;
+        GEOSGeom_destroy_r(h, p), GEOSGeom_destroy_r(h, q);
+    }
+    if (ends) GEOSGeom_destroy_r(h, ends);
     double *d = malloc(n * sizeof *d);
-    size_t k = residuals(h, v, n, NULL, m, d);
+    size_t k = residuals(h, v, n, use, m, d);
+    free(use);
     *p68 = quantile(d, k, 0.68), *max = quantile(d, k, 1.0);
     GEOSGeom_destroy_r(h, m);
     free(v), free(d);

@@ -40,6 +40,8 @@ PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst) {
     return pj;
 }
 
+static void crs_release(park_ctx *ctx);
+
 static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
     /* a refused form never enters the cache: park_crs_pj_new returns NULL for it */
     for (int i = 0; i < PJ_CACHE; i++)
@@ -47,6 +49,7 @@ static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
             return cache[i].pj;
     PJ *pj = park_crs_pj_new(ctx, src, dst);
     if (!pj) return NULL;
+    park_ctx_on_free(ctx, crs_release);
     pj_cache_entry *e = &cache[cache_next];
     cache_next = (cache_next + 1) % PJ_CACHE;
     if (e->pj) proj_destroy(e->pj), free(e->src), free(e->dst);
@@ -54,8 +57,9 @@ static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
     return pj;
 }
 
-/* Called from park_ctx_free through park_crs_release. */
-void park_crs_release(PJ_CONTEXT *owner) {
+/* Registered with park_ctx_on_free when the context first caches a PJ. */
+static void crs_release(park_ctx *ctx) {
+    PJ_CONTEXT *owner = ctx->proj;
     for (int i = 0; i < PJ_CACHE; i++)
         if (cache[i].pj && cache[i].owner == owner) {
             proj_destroy(cache[i].pj);
@@ -208,4 +212,15 @@ double park_geodesic_distance(park_ctx *ctx, double lon1, double lat1, double lo
     double s12 = 0;
     geod_inverse(&gd, lat1, lon1, lat2, lon2, &s12, NULL, NULL);
     return s12;
+}
+
+int park_crs_zone_prefix_hint(const char *crs, double x, char *buf, size_t len) {
+    int code = 0;
+    if (!crs || (strncmp(crs, "EPSG:", 5) && strncmp(crs, "epsg:", 5))) return 0;
+    code = atoi(crs + 5);
+    if (code < 4534 || code > 4554 || !(x >= 1e7)) return 0;
+    int zone = code - 4534 + 25; /* CM 3·zone degrees east */
+    if ((int)(x / 1e6) != zone) return 0;
+    snprintf(buf, len, "EPSG:%d", code - 21); /* 4513 (zone 25) .. 4533 (zone 45) */
+    return 1;
 }

@@ -5,12 +5,14 @@
 #include <ogr_api.h>
 #include <ogr_srs_api.h>
 #include <cpl_conv.h>
+#include <cpl_error.h>
 #include <gdal.h>
 #include <errno.h>
 #include <iconv.h>
 #include <json-c/json.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "../internal.h"
@@ -166,6 +168,34 @@ static bool official_value(OGRFeatureH f, int idx, double scale, double *out) {
     if (!park_parse_number(s, &v, NULL) || v < 0) return false;
     *out = v * scale;
     return true;
+}
+
+static bool ring_finite(park_ctx *ctx, const GEOSGeometry *ring) {
+    const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
+    unsigned n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) return true;
+    for (unsigned i = 0; i < n; i++) {
+        double x, y;
+        if (GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y) && !(isfinite(x) && isfinite(y))) return false;
+    }
+    return true;
+}
+
+/* NULL, or what is wrong with a parcel's geometry before any CRS question:
+ * empty, or a coordinate that is not a finite number (these were reported as
+ * "not lon/lat degrees", issue 12 item 9). */
+static const char *geom_problem(park_ctx *ctx, const GEOSGeometry *g) {
+    if (GEOSisEmpty_r(ctx->geos, g) == 1) return "has an empty geometry (no coordinates, or an empty ring)";
+    int np = GEOSGetNumGeometries_r(ctx->geos, g);
+    for (int i = 0; i < np; i++) {
+        const GEOSGeometry *p = GEOSGetGeometryN_r(ctx->geos, g, i);
+        if (GEOSGeomTypeId_r(ctx->geos, p) != GEOS_POLYGON) continue;
+        if (!ring_finite(ctx, GEOSGetExteriorRing_r(ctx->geos, p))) return "has a coordinate that is not a finite number (inf or NaN)";
+        int nh = GEOSGetNumInteriorRings_r(ctx->geos, p);
+        for (int k = 0; k < nh; k++)
+            if (!ring_finite(ctx, GEOSGetInteriorRingN_r(ctx->geos, p, k))) return "has a coordinate that is not a finite number (inf or NaN)";
+    }
+    return NULL;
 }
 
 static bool all_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
@@ -409,9 +439,12 @@ park_status park_layer_source_split(park_ctx *ctx, const char *source, char **pa
     return PARK_OK;
 }
 
-static bool layer_has_fields(OGRLayerH lyr) {
+/* The fields that make a parcel layer: id and name, or what --field maps them to. */
+static bool layer_has_fields(park_ctx *ctx, OGRLayerH lyr) {
     OGRFeatureDefnH d = OGR_L_GetLayerDefn(lyr);
-    return OGR_FD_GetFieldIndex(d, "id") >= 0 && OGR_FD_GetFieldIndex(d, "name") >= 0;
+    const char *id = ctx->field_src[FLD_ID][0] ? ctx->field_src[FLD_ID] : "id";
+    const char *name = ctx->field_src[FLD_NAME][0] ? ctx->field_src[FLD_NAME] : "name";
+    return OGR_FD_GetFieldIndex(d, id) >= 0 && OGR_FD_GetFieldIndex(d, name) >= 0;
 }
 
 /* A layer that can hold parcels: polygons, or a generic geometry column
@@ -422,12 +455,12 @@ static bool layer_is_polygonal(OGRLayerH lyr) {
 }
 
 /* "parcels (Multi Polygon; id, name), roads (Line String)" for messages. */
-static void list_layers(GDALDatasetH ds, park_buf *b) {
+static void list_layers(park_ctx *ctx, GDALDatasetH ds, park_buf *b) {
     int n = GDALDatasetGetLayerCount(ds);
     for (int i = 0; i < n; i++) {
         OGRLayerH l = GDALDatasetGetLayer(ds, i);
         park_buf_printf(b, "%s'%s' (%s%s)", i ? ", " : "", OGR_L_GetName(l),
-                        OGRGeometryTypeToName(wkbFlatten(OGR_L_GetGeomType(l))), layer_has_fields(l) ? "; id, name" : "");
+                        OGRGeometryTypeToName(wkbFlatten(OGR_L_GetGeomType(l))), layer_has_fields(ctx, l) ? "; id, name" : "");
     }
 }
 
@@ -441,7 +474,7 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
     if (n == 1) return GDALDatasetGetLayer(ds, 0);
     for (int i = 0; i < n; i++) {
         OGRLayerH l = GDALDatasetGetLayer(ds, i);
-        if (layer_is_polygonal(l) && layer_has_fields(l)) cand = l, ncand++;
+        if (layer_is_polygonal(l) && layer_has_fields(ctx, l)) cand = l, ncand++;
     }
     if (ncand == 1) return cand;
     if (n == 0) {
@@ -450,7 +483,7 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
     }
     park_buf b;
     park_buf_init(&b);
-    list_layers(ds, &b);
+    list_layers(ctx, ds, &b);
     *st = park_error(ctx, PARK_ERR_INPUT,
                      "%s: %d layers and none named, and %s (layers: %s); choose one as '%s|layername=NAME'", path, n,
                      ncand ? "more than one is a polygon layer with fields id and name"
@@ -463,6 +496,18 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
 static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
                               const char *encoding, park_layer **out);
 
+/* The first failure GDAL reported while a layer was read. */
+typedef struct gdal_errors {
+    char msg[512];
+    int failures;
+} gdal_errors;
+
+static void CPL_STDCALL record_gdal_error(CPLErr cls, CPLErrorNum no, const char *msg) {
+    (void)no;
+    gdal_errors *e = CPLGetErrorHandlerUserData();
+    if (cls >= CE_Failure && e->failures++ == 0) snprintf(e->msg, sizeof e->msg, "%s", msg ? msg : "");
+}
+
 park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer_name,
                             const char *encoding, park_layer **out) {
     *out = NULL;
@@ -471,7 +516,20 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
     if (st == PARK_OK && named && layer_name && strcmp(named, layer_name) != 0)
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
                         named, layer_name);
-    if (st == PARK_OK) st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+    if (st == PARK_OK) {
+        /* Any failure GDAL reports while reading ("fread(349) failed on DBF
+         * file") fails the read naming the file: GDAL itself goes on with
+         * fewer features (issue 12, item 2). */
+        gdal_errors errs = {0};
+        CPLPushErrorHandlerEx(record_gdal_error, &errs);
+        st = layer_read(ctx, source, path, named ? named : layer_name, encoding, out);
+        CPLPopErrorHandler();
+        if (st == PARK_OK && errs.failures) {
+            park_layer_free(*out), *out = NULL;
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: GDAL could not read all of it: %s%s (the file is damaged or cut short; nothing was used)",
+                            path, errs.msg, errs.failures > 1 ? " (and more errors)" : "");
+        }
+    }
     free(path), free(named);
     return st;
 }
@@ -499,6 +557,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
                                  (const char *const *)(oo[0] ? oo : NULL), NULL);
     CPLPopErrorHandler();
+
     if (!ds)
         return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open as a vector layer (expected a Shapefile, GeoPackage, GeoJSON or other OGR-readable file)%s%s",
                           path, CPLGetLastErrorMsg()[0] ? ": " : "", CPLGetLastErrorMsg());
@@ -507,13 +566,25 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     if (!lyr && layer_name) {
         park_buf b;
         park_buf_init(&b);
-        list_layers(ds, &b);
+        list_layers(ctx, ds, &b);
         ls = park_error(ctx, PARK_ERR_INPUT, "%s: no layer named '%s' (layers: %s)", path, layer_name, b.s ? b.s : "none");
         park_buf_free(&b);
     }
     if (!lyr) {
         GDALClose(ds);
         return ls;
+    }
+    /* A Shapefile's .shp, .shx and .dbf must agree on the records (shp_check.c) */
+    GDALDriverH drv = GDALGetDatasetDriver(ds);
+    if (drv && !strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile")) {
+        size_t pl = strlen(path);
+        char *shp = pl > 4 && !strcasecmp(path + pl - 4, ".shp") ? park_strdup(path) : park_asprintf("%s/%s.shp", path, OGR_L_GetName(lyr));
+        park_status cs = park_shp_check(ctx, shp);
+        free(shp);
+        if (cs != PARK_OK) {
+            GDALClose(ds);
+            return cs;
+        }
     }
     /* Only a Shapefile (it has SOURCE_ENCODING metadata) has a DBF code page;
      * GeoPackage and GeoJSON text is UTF-8 by definition. */
@@ -616,6 +687,31 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         free(wkb);
         if (!g) {
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s'): unreadable geometry: %s", path, fid, id, ctx->geos_msg);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        const char *bad = geom_problem(ctx, g);
+        if (bad) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') %s (expected a polygon with finite lon/lat or projected coordinates)", path, fid, id, bad);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        int nv = GEOSGetNumCoordinates_r(ctx->geos, g);
+        if (nv > PARK_MAX_PARCEL_VERTICES) {
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature %ld (id '%s') has %d vertices, more than the %d a parcel may have (simplify it, e.g. QGIS Vector > Geometry Tools > Simplify)",
+                            path, fid, id, nv, PARK_MAX_PARCEL_VERTICES);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        char zoned[32];
+        double gx0 = 0;
+        if (!is_4490 && GEOSGeom_getXMin_r(ctx->geos, g, &gx0) && park_crs_zone_prefix_hint(src_crs, gx0, zoned, sizeof zoned)) {
+            st = park_error(ctx, PARK_ERR_INPUT,
+                            "%s: feature %ld (id '%s'): eastings such as %.0f carry the zone number (%d) in front, which %s (the .prj) does not: the layer is in %s (set that CRS in QGIS, Layer > Set CRS, and save it again)",
+                            path, fid, id, gx0, (int)(gx0 / 1e6), src_crs, zoned);
+            GEOSGeom_destroy_r(ctx->geos, g);
             OGR_F_Destroy(f), fields_free(&fc);
             break;
         }

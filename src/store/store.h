@@ -11,4 +11,10 @@
 typedef struct park_layer_index park_layer_index;
 park_layer_index *park_layer_index_get(const park_layer *l);
 void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free_fn)(park_layer_index *));
+
+/* A Shapefile `shp` (a path ending in .shp; anything else passes): its .shx
+ * and .dbf exist, the .shx holds exactly one entry per shape, every shape lies
+ * inside the .shp, the .dbf is as long as its header says and has one record
+ * per shape. PARK_ERR_INPUT naming the file and what disagrees (shp_check.c). */
+park_status park_shp_check(park_ctx *ctx, const char *shp);
 #endif

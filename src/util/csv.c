@@ -14,8 +14,12 @@
 
 enum { CSV_BLOCK = 1 << 16 };
 
+/* Bytes that end an unquoted run: separators, record ends, a quote, NUL. */
+static const unsigned char CSV_SPECIAL[256] = {[0] = 1, [','] = 1, ['\n'] = 1, ['\r'] = 1, ['"'] = 1};
+
 struct park_csv_reader {
     int fd;
+    size_t block;       /* most bytes one read(2) asks for */
     unsigned char *buf; /* buf[pos..len) is unread; one spare byte past len for a NUL */
     size_t cap, len, pos;
     bool eof, io_failed, too_long, started;
@@ -23,18 +27,21 @@ struct park_csv_reader {
     size_t rec;         /* the current record's fields are at buf + rec + off[i] */
     size_t *off, *flen;
     size_t nf, fcap;
-    bool plain;
+    bool plain, nul;
     long line, next_line, unclosed;
     const char *err;
     void (*on_read)(void *);
     void *ud;
 };
 
-park_csv_reader *park_csv_reader_new(int fd) {
+park_csv_reader *park_csv_reader_new(int fd) { return park_csv_reader_new_block(fd, CSV_BLOCK); }
+
+park_csv_reader *park_csv_reader_new_block(int fd, size_t block) {
     park_csv_reader *r = calloc(1, sizeof *r);
     if (!r) return NULL;
     r->fd = fd;
-    r->cap = CSV_BLOCK + 1;
+    r->block = block ? block : 1;
+    r->cap = r->block + 1;
     r->buf = malloc(r->cap);
     r->fcap = 16;
     r->off = malloc(r->fcap * sizeof *r->off);
@@ -47,6 +54,27 @@ park_csv_reader *park_csv_reader_new(int fd) {
     r->buf[0] = 0;
     return r;
 }
+
+park_csv_reader *park_csv_reader_new_prefixed(int fd, const char *prefix, size_t n, long first_line, bool bom) {
+    park_csv_reader *r = park_csv_reader_new_block(fd, n + 1 > CSV_BLOCK ? n + 1 : CSV_BLOCK);
+    if (!r) return NULL;
+    if (n) {
+        memcpy(r->buf, prefix, n);
+        r->len = n;
+    }
+    r->block = CSV_BLOCK;
+    r->next_line = first_line;
+    r->started = !bom;
+    if (fd < 0) r->eof = true; /* the prefix is all there is (more() never reads) */
+    return r;
+}
+
+void park_csv_buffered(const park_csv_reader *r, const char **p, size_t *n) {
+    *p = (const char *)r->buf + r->pos;
+    *n = r->len - r->pos;
+}
+
+long park_csv_next_line(const park_csv_reader *r) { return r->next_line; }
 
 void park_csv_reader_free(park_csv_reader *r) {
     if (!r) return;
@@ -80,7 +108,9 @@ static size_t more(park_csv_reader *r, size_t *keep) {
     }
     if (r->on_read) r->on_read(r->ud);
     ssize_t n;
-    do n = read(r->fd, r->buf + r->len, r->cap - 1 - r->len);
+    size_t want = r->cap - 1 - r->len;
+    if (want > r->block) want = r->block;
+    do n = read(r->fd, r->buf + r->len, want);
     while (n < 0 && errno == EINTR);
     if (n < 0) {
         r->io_failed = true, r->io_errno = errno;
@@ -92,6 +122,26 @@ static size_t more(park_csv_reader *r, size_t *keep) {
     }
     r->len += (size_t)n;
     return (size_t)n;
+}
+
+/* Whether the quoted field being read at offset `from` (a newline inside it)
+ * is closed within PARK_CSV_MAX_QUOTED_LINES lines: scans ahead without
+ * consuming (reading more input as needed; *b may move). */
+static bool quote_closes(park_csv_reader *r, size_t *b, size_t from) {
+    long lines = 0;
+    for (size_t j = from;;) {
+        if (*b + j == r->len && !more(r, b)) return false;
+        unsigned char ch = r->buf[*b + j];
+        if (ch == '"') {
+            if (*b + j + 1 == r->len && !more(r, b)) return true;
+            unsigned char nx = r->buf[*b + j + 1];
+            if (nx == ',' || nx == '\n' || nx == '\r') return true; /* a quote that can close a field */
+            j += nx == '"' ? 2 : 1;
+            continue;
+        }
+        if (ch == '\n' && ++lines > PARK_CSV_MAX_QUOTED_LINES) return false;
+        j++;
+    }
 }
 
 static bool add_field(park_csv_reader *r, size_t at) {
@@ -140,9 +190,11 @@ park_csv_result park_csv_next(park_csv_reader *r) {
         if (c == '"') {
             r->plain = false;
             p++;
+            bool looked = false;
             for (;;) {
                 if (b + p == r->len && !more(r, &b)) {
                     if (!r->err) r->err = "a quoted field is not closed before the end of the input (expected a closing \")";
+                    r->unclosed++;
                     c = EOF;
                     break;
                 }
@@ -162,7 +214,20 @@ park_csv_result park_csv_next(park_csv_reader *r) {
                     c = r->buf[b + p];
                     break; /* the closing quote; c is the byte after it */
                 }
-                if (ch == '\n') r->next_line++;
+                if (ch == '\n') {
+                    if (!looked && !(looked = true, quote_closes(r, &b, p))) {
+                        /* one stray quote must not swallow the rest of the file: the
+                         * record is this line, reading resumes on the next */
+                        if (!r->err)
+                            r->err = "a quoted field is not closed on its line, nor within the next 1000 lines (expected a closing \"); "
+                                     "read as ending with the line";
+                        r->unclosed++;
+                        if (w > f0 && r->buf[b + w - 1] == '\r') w--;
+                        c = '\n'; /* p stays on the newline: it ends the record */
+                        break;
+                    }
+                    r->next_line++;
+                }
                 nul |= ch == 0;
                 r->buf[b + w++] = ch;
                 p++;
@@ -179,17 +244,26 @@ park_csv_result park_csv_next(park_csv_reader *r) {
             }
         } else {
             for (;;) {
-                if (b + p == r->len && !more(r, &b)) {
-                    c = EOF;
-                    break;
+                /* the run of ordinary bytes, with a table lookup per byte */
+                const unsigned char *q0 = r->buf + b + p, *q = q0, *end = r->buf + r->len;
+                while (q < end && !CSV_SPECIAL[*q]) q++;
+                size_t run = (size_t)(q - q0);
+                if (w != p) memmove(r->buf + b + w, q0, run);
+                w += run, p += run;
+                if (q == end) {
+                    if (!more(r, &b)) {
+                        c = EOF;
+                        break;
+                    }
+                    continue;
                 }
-                unsigned char ch = r->buf[b + p];
+                unsigned char ch = *q;
                 if (ch == ',' || ch == '\n' || ch == '\r') {
                     c = ch;
                     break;
                 }
                 if (ch == '"') r->plain = false; /* kept as text, but quoted when written */
-                nul |= ch == 0;
+                else nul = true;
                 r->buf[b + w++] = ch;
                 p++;
             }
@@ -211,7 +285,9 @@ park_csv_result park_csv_next(park_csv_reader *r) {
     r->rec = b, r->pos = b + p;
     if (r->io_failed) return PARK_CSV_IO_ERROR;
     if (r->too_long && !r->err) r->err = "record longer than 16 MiB (expected one line per row; a stray quote?)";
-    if (nul && !r->err) r->err = "a NUL byte in the record (expected text; a binary or UTF-16 file?)";
+    r->nul = nul;
+    if (nul) r->plain = false;
+    if (nul && !r->err) r->err = "a NUL byte in the record, written out as U+FFFD (expected text; a binary or UTF-16 file?)";
     return r->err ? PARK_CSV_BAD : PARK_CSV_RECORD;
 }
 
@@ -221,6 +297,7 @@ const char *park_csv_value(const park_csv_reader *r, size_t i) {
 }
 size_t park_csv_value_len(const park_csv_reader *r, size_t i) { return i < r->nf ? r->flen[i] : 0; }
 bool park_csv_plain(const park_csv_reader *r) { return r->plain; }
+bool park_csv_has_nul(const park_csv_reader *r) { return r->nul; }
 long park_csv_line(const park_csv_reader *r) { return r->line; }
 const char *park_csv_error(const park_csv_reader *r) { return r->err; }
 int park_csv_errno(const park_csv_reader *r) { return r->io_errno; }
@@ -291,6 +368,20 @@ void park_csv_put_fieldn(park_csv_writer *w, const char *s, size_t n) {
     park_csv_putc(w, '"');
 }
 
+void park_csv_put_fieldn_nul(park_csv_writer *w, const char *s, size_t n) {
+    if (!memchr(s, 0, n)) {
+        park_csv_put_fieldn(w, s, n);
+        return;
+    }
+    park_buf b;
+    park_buf_init(&b);
+    for (size_t i = 0; i < n; i++)
+        if (s[i]) park_buf_appendn(&b, s + i, 1);
+        else park_buf_append(&b, "\xEF\xBF\xBD");
+    park_csv_put_fieldn(w, b.s ? b.s : "", b.len);
+    park_buf_free(&b);
+}
+
 void park_csv_put_field(park_csv_writer *w, const char *s) {
     if (s) park_csv_put_fieldn(w, s, strlen(s));
 }
@@ -338,39 +429,36 @@ void park_csv_put_fixed(park_csv_writer *w, double v, int d) {
 /* ------------------------------------------------------------------ numbers */
 
 int park_csv_parse_number(const char *s, size_t n, double *out, const char **why) {
-    const char *p = s, *e = s + n;
+    const unsigned char *p = (const unsigned char *)s, *e = p + n;
     bool neg = false;
     if (p < e && (*p == '+' || *p == '-')) neg = *p++ == '-';
     uint64_t m = 0;
-    int sig = 0, digits = 0, scale = 0;
-    for (; p < e && *p >= '0' && *p <= '9'; p++, digits++)
-        if (sig || *p != '0') {
-            if (++sig > 19) goto slow;
-            m = m * 10 + (uint64_t)(*p - '0');
-        }
+    int digits = 0, scale = 0;
+    unsigned d;
+    for (; p < e && (d = (unsigned)*p - '0') < 10; p++, digits++) m = m * 10 + d;
     if (p < e && *p == '.') {
-        for (p++; p < e && *p >= '0' && *p <= '9'; p++, digits++) {
-            scale--;
-            if (sig || *p != '0') {
-                if (++sig > 19) goto slow;
-                m = m * 10 + (uint64_t)(*p - '0');
-            }
-        }
+        const unsigned char *f = ++p;
+        for (; p < e && (d = (unsigned)*p - '0') < 10; p++) m = m * 10 + d;
+        scale = -(int)(p - f);
+        digits += (int)(p - f);
     }
-    if (!digits) goto slow;
+    /* 19 digits always fit in 64 bits (leading zeros counted: rare, then strtod) */
+    if (!digits || digits > 19) goto slow;
     if (p < e && (*p == 'e' || *p == 'E')) {
         p++;
         bool eneg = false;
         if (p < e && (*p == '+' || *p == '-')) eneg = *p++ == '-';
         int x = 0, xd = 0;
-        for (; p < e && *p >= '0' && *p <= '9'; p++, xd++) {
+        for (; p < e && (d = (unsigned)*p - '0') < 10; p++, xd++) {
             if (xd >= 4) goto slow;
-            x = x * 10 + (*p - '0');
+            x = x * 10 + (int)d;
         }
         if (!xd) goto slow;
         scale += eneg ? -x : x;
     }
     if (p != e || m > (1ULL << 53) || scale < -22 || scale > 22) goto slow;
+    /* Clinger's fast path: m and 10^|scale| are exact doubles, so one
+     * correctly rounded IEEE operation gives strtod's result */
     double v = (double)m;
     v = scale < 0 ? v / POW10[-scale] : v * POW10[scale];
     *out = neg ? -v : v;

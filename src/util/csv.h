@@ -37,6 +37,18 @@ typedef struct park_csv_reader park_csv_reader;
 
 /* Reads from fd (not closed by the reader). NULL on out of memory. */
 park_csv_reader *park_csv_reader_new(int fd);
+/* The same reading at most `block` bytes at a time, from a buffer that starts
+ * that small (tests and the fuzzer: every refill and growth path on small input). */
+park_csv_reader *park_csv_reader_new_block(int fd, size_t block);
+/* A reader that first reads the n bytes of `prefix` (copied) as if they came
+ * from fd, then fd (fd < 0: nothing more); its first record is on line
+ * first_line; bom: skip a UTF-8 BOM at the start (only for a whole input).
+ * Used to hand a block of a file to a thread, or the rest of a file back. */
+park_csv_reader *park_csv_reader_new_prefixed(int fd, const char *prefix, size_t n, long first_line, bool bom);
+/* The bytes read but not yet parsed (borrowed, valid until the next call). */
+void park_csv_buffered(const park_csv_reader *r, const char **p, size_t *n);
+/* The line the next record begins on. */
+long park_csv_next_line(const park_csv_reader *r);
 void park_csv_reader_free(park_csv_reader *r);
 /* Called before each read(2) that may block, e.g. to flush answered rows so a
  * slow pipe sees each answer as its row arrives. */
@@ -57,6 +69,8 @@ const char *park_csv_value(const park_csv_reader *r, size_t i);
 size_t park_csv_value_len(const park_csv_reader *r, size_t i);
 /* true when no field of the current record was quoted (then none holds , " \r \n). */
 bool park_csv_plain(const park_csv_reader *r);
+/* true when the current record holds a NUL byte (it is then PARK_CSV_BAD). */
+bool park_csv_has_nul(const park_csv_reader *r);
 /* Physical line (1-based) where the current record begins. */
 long park_csv_line(const park_csv_reader *r);
 /* Why the last record was PARK_CSV_BAD (static text), or NULL. */
@@ -77,6 +91,8 @@ static inline void park_csv_put_str(park_csv_writer *w, const char *s);
 /* Writes one field, quoted when it holds , " \r or \n. NULL is "". */
 void park_csv_put_field(park_csv_writer *w, const char *s);
 void park_csv_put_fieldn(park_csv_writer *w, const char *s, size_t n);
+/* The same, NUL bytes written as U+FFFD (echoing a bad record). */
+void park_csv_put_fieldn_nul(park_csv_writer *w, const char *s, size_t n);
 /* Writes v with `decimals` (0..9) digits after the point, the same text as
  * printf("%.*f") (falls back to it where a fast rounding could differ); NaN
  * and infinities write nothing (an empty field). */

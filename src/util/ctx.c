@@ -35,10 +35,16 @@ park_ctx *park_ctx_new(void) {
 
 void park_ctx_free(park_ctx *ctx) {
     if (!ctx) return;
-    park_crs_release(ctx->proj);
+    for (int i = ctx->non_free; i-- > 0;) ctx->on_free[i](ctx);
     if (ctx->proj) proj_context_destroy(ctx->proj);
     GEOS_finish_r(ctx->geos);
     free(ctx);
+}
+
+void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx)) {
+    for (int i = 0; i < ctx->non_free; i++)
+        if (ctx->on_free[i] == fn) return;
+    if (ctx->non_free < (int)(sizeof ctx->on_free / sizeof ctx->on_free[0])) ctx->on_free[ctx->non_free++] = fn;
 }
 
 const char *park_ctx_errmsg(const park_ctx *ctx) { return ctx ? ctx->errmsg : ""; }

@@ -166,12 +166,11 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 ! no-such.csv: cannot open the batch file
 ? 3
 
-# an unterminated quote at the end of the input: that row is bad, the output stays valid CSV
+# an unterminated quote: that row (its line) is bad, the output stays valid CSV
 $ printf 'address\n"甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -
 | address,parcel_id,parcel,layout,match,confidence,candidates,lon,lat,error_m,note,error
-| "甲路
-| ",,,,,,,,,,,"line 2: a quoted field is not closed before the end of the input (expected a closing "")"
-! 1 rows, 0 located (0 inside a parcel), 0 not found, 1 bad
+| 甲路,,,,,,,,,,,"line 2: a quoted field is not closed on its line, nor within the next 1000 lines (expected a closing ""); read as ending with the line"
+! 1 rows, 0 located (0 inside a parcel), 0 not found, 1 bad, 1 of them with an unclosed quote
 
 # not UTF-8 (a GBK export): the row is read as GB18030 (富联), the note says so, and it goes on
 $ printf 'address\n\xb8\xbb\xc1\xaa\n甲路\n' | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - | tail -2

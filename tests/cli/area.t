@@ -32,3 +32,23 @@ $ parkgis --data square-1km.geojson area --crs FOO
 ! unknown CRS 'FOO' (expected AUTH:CODE such as EPSG:4549
 | 
 ? 2
+
+# Coordinates planners have (issue 13). A CRS that is not equal-area: the planar column
+# is far from the geodesic one, and a warning says so (measured, not assumed from the name)
+$ parkgis --data square-1km.geojson area --crs EPSG:3857 --format csv
+! warning: EPSG:3857 is not equal-area here: its planar areas are 1.3
+~ geodesic_km2
+
+# a true-to-scale CRS: no warning
+$ parkgis --data square-1km.geojson area --crs EPSG:4549 --format csv 2>&1 >/dev/null | grep -c 'not equal-area'; true
+| 0
+
+# an easting with its zone prefix (40634476) under EPSG:4549: the zone-prefixed CRS is named
+$ parkgis locate --crs EPSG:4549 40634476 3476171
+! easting 40634476 carries its zone number (40) in front, which EPSG:4549 does not (its eastings are about 500000): give --crs EPSG:4528
+? 2
+
+# a layer whose .prj says EPSG:4549 but whose eastings carry the prefix
+$ d=$(mktemp -d); sed -E 's/\[([0-9]{6}\.[0-9]+), /[40\1, /g' layer/square-4549.geojson > $d/z.geojson; parkgis --data $d/z.geojson area; rc=$?; rm -rf $d; exit $rc
+! eastings such as 40633151 carry the zone number (40) in front, which EPSG:4549 (the .prj) does not: the layer is in EPSG:4528
+? 3

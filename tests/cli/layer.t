@@ -137,3 +137,44 @@ $ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" -lco ENCODING=UTF-8 $d/moved.shp
 | official_k:
 | id,name,official_km2,layout
 | sq,一平方公里,1.00,core
+
+# Shapefile records must agree (issue 12, item 2): a .dbf cut short (GDAL
+# warned and read 5 of 10 parcels, exit 0) is refused naming the file
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && truncate -s 2000 $d/p.dbf && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 2000 bytes, but its header declares 10 records of 439 bytes after a 161-byte header (4551 bytes): the file is cut short
+| 
+? 3
+
+# a .dbf whose header says 5 records beside 10 shapes: attributes would sit on the wrong shapes
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && printf '\005\000\000\000' | dd of=$d/p.dbf bs=1 seek=4 conv=notrunc 2>/dev/null && parkgis --data $d/p.shp validate; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 5 records but
+! p.shp has 10 shapes (the attributes would sit on the wrong parcels
+| 
+? 3
+
+# a .dbf of 8 records beside 10 shapes (the .dbf of another layer)
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && ogr2ogr -f "ESRI Shapefile" -limit 8 $d/q.shp export/parcels10.geojson 2>/dev/null && cp $d/q.dbf $d/p.dbf && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 8 records but
+| 
+? 3
+
+# a 0-byte .dbf (was: "lacks field 'id'")
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && : > $d/p.dbf && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.dbf: 0 bytes, not a dBASE table
+| 
+? 3
+
+# a .shp cut short
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && truncate -s 1000 $d/p.shp && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+! p.shp: shape 7 ends at byte 1052 but the file has 1000 (truncated .shp)
+| 
+? 3
+
+# no .shx
+$ d=$(mktemp -d) && ogr2ogr -f "ESRI Shapefile" $d/p.shp export/parcels10.geojson 2>/dev/null && rm $d/p.shx && parkgis --data $d/p.shp area; rc=$?; rm -rf $d; exit $rc
+? 3
+
+# a multi-layer GeoPackage with a bureau's layer: the mapping also picks the layer
+$ d=$(mktemp -d) && ogr2ogr -f GPKG $d/b.gpkg layer/bureau.geojson -nln bureau 2>/dev/null && ogr2ogr -f GPKG -update $d/b.gpkg layer/square-4549.geojson -nln other -sql "SELECT name AS label FROM square4549" 2>/dev/null && parkgis --data $d/b.gpkg --field id=编号 --field name=名称 parcels --format csv; rc=$?; rm -rf $d; exit $rc
+| id,name,official_km2,layout
+| 7,一平方公里,,

@@ -20,49 +20,53 @@ $ parkgis --data square-1km.geojson recompute --from no-such-layer.shp
 
 # a layer compared with itself: nothing changed (baseline from --data); the stated 30.63 km² is the reference row
 $ parkgis --data square-1km.geojson recompute --from square-1km.geojson --no-layouts --format csv
-| scope,layout,id,name,status,old_km2,new_km2,change_km2,change_pct,gained_km2,lost_km2
-| parcel,,sq,一平方公里,unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
-| total,,TOTAL,全园 (sum; gained/lost of the union),unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
-| stated,,STATED,规划总面积 (stated in the plan),,30.630000,0.999560,-29.630440,-96.74,,
+| scope,layout,id,name,status,plan_km2,before_km2,before_unc_km2,after_km2,after_unc_km2,change_km2,change_unc_km2,change_pct,gained_km2,lost_km2,redrawn_m
+| parcel,,sq,一平方公里,unchanged,1.00,0.999560,,0.999560,,0.000000,,0.00,0.000000,0.000000,0
+| total,,TOTAL,全园 (sum; gained/lost of the union; plan = the plan's stated total),unchanged,30.63,0.999560,,0.999560,,0.000000,,0.00,0.000000,0.000000,0
 
 # synthetic baseline (tests/data/recompute/fixtures.sh), baoshan-industrial's NE corner moved 40 m east: +40 x 11140 / 2 m² in the GK plane
 $ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from moved.geojson --no-layouts --format csv; rc=$?; rm -rf $d; exit $rc
-| scope,layout,id,name,status,old_km2,new_km2,change_km2,change_pct,gained_km2,lost_km2
-| parcel,,baoshan-industrial,宝山工业园区,changed,11.135109,11.357810,0.222701,2.00,0.222701,0.000000
-| parcel,,luodian-industrial,罗店工业园区,unchanged,2.039084,2.039084,0.000000,0.00,0.000000,0.000000
-| parcel,,robot-park,机器人产业园,unchanged,2.448875,2.448875,0.000000,0.00,0.000000,0.000000
-| parcel,,urban-industrial,城市工业园区,unchanged,4.118066,4.118066,0.000000,0.00,0.000000,0.000000
-| parcel,,fudan-hitech,复旦高新技术产业基地,unchanged,5.597314,5.597314,0.000000,0.00,0.000000,0.000000
-| parcel,,culture-industry,文化产业示范基地,unchanged,2.368839,2.368839,0.000000,0.00,0.000000,0.000000
-| parcel,,ecommerce-north,电子商务示范基地(北块),unchanged,0.719640,0.719640,0.000000,0.00,0.000000,0.000000
-| parcel,,ecommerce-south,电子商务示范基地(南块),unchanged,0.379810,0.379810,0.000000,0.00,0.000000,0.000000
-| parcel,,nanda,南大地区,unchanged,0.639673,0.639673,0.000000,0.00,0.000000,0.000000
-| parcel,,biomed-south,北上海生物医药产业园(南区),unchanged,1.159395,1.159395,0.000000,0.00,0.000000,0.000000
-| total,,TOTAL,全园 (sum; gained/lost of the union),changed,30.605803,30.828504,0.222701,0.73,0.222701,0.000000
-| stated,,STATED,规划总面积 (stated in the plan),,30.630000,30.828504,0.198504,0.65,,
+| scope,layout,id,name,status,plan_km2,before_km2,before_unc_km2,after_km2,after_unc_km2,change_km2,change_unc_km2,change_pct,gained_km2,lost_km2,redrawn_m
+| parcel,,baoshan-industrial,宝山工业园区,changed,11.14,11.135109,,11.357810,,0.222701,,2.00,0.222701,0.000000,10898
+| parcel,,luodian-industrial,罗店工业园区,unchanged,2.04,2.039084,,2.039084,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,robot-park,机器人产业园,unchanged,2.45,2.448875,,2.448875,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,urban-industrial,城市工业园区,unchanged,4.12,4.118066,,4.118066,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,fudan-hitech,复旦高新技术产业基地,unchanged,5.60,5.597314,,5.597314,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,culture-industry,文化产业示范基地,unchanged,2.37,2.368839,,2.368839,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,ecommerce-north,电子商务示范基地(北块),unchanged,0.72,0.719640,,0.719640,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,ecommerce-south,电子商务示范基地(南块),unchanged,0.38,0.379810,,0.379810,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,nanda,南大地区,unchanged,0.64,0.639673,,0.639673,,0.000000,,0.00,0.000000,0.000000,0
+| parcel,,biomed-south,北上海生物医药产业园(南区),unchanged,1.16,1.159395,,1.159395,,0.000000,,0.00,0.000000,0.000000,0
+| total,,TOTAL,全园 (sum; gained/lost of the union; plan = the plan's stated total),changed,30.63,30.605803,,30.828504,,0.222701,,0.73,0.222701,0.000000,10898
 
 # synthetic baseline, a new 300 m x 300 m parcel: a warning, an added row, the whole park gains it
-$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from added.geojson --no-layouts; rc=$?; rm -rf $d; exit $rc
+$ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from added.geojson --no-layouts | sed -E 's/file saved [0-9-]+ [0-9:]+ UTC/file saved TIME/'; rc=${PIPESTATUS[0]}; rm -rf $d; exit $rc
 | recompute: added.geojson against baseline base.geojson
 | validation: 0 errors, 1 warning
 | level    kind   feature   where                 message
 | warning  added  new-plot  121.547148,31.398118  parcel 'new-plot' (新增地块) is not in the baseline: added, 0.0900 km²
 |
-| parcels (geodesic areas on the CGCS2000 ellipsoid):
-| id                  name                                  status     old_km2  new_km2  change_km2  change_pct  gained_km2  lost_km2
-| baoshan-industrial  宝山工业园区                          unchanged  11.1351  11.1351      0.0000        0.00      0.0000    0.0000
-| luodian-industrial  罗店工业园区                          unchanged   2.0391   2.0391      0.0000        0.00      0.0000    0.0000
-| robot-park          机器人产业园                          unchanged   2.4489   2.4489      0.0000        0.00      0.0000    0.0000
-| urban-industrial    城市工业园区                          unchanged   4.1181   4.1181      0.0000        0.00      0.0000    0.0000
-| fudan-hitech        复旦高新技术产业基地                  unchanged   5.5973   5.5973      0.0000        0.00      0.0000    0.0000
-| culture-industry    文化产业示范基地                      unchanged   2.3688   2.3688      0.0000        0.00      0.0000    0.0000
-| ecommerce-north     电子商务示范基地(北块)                unchanged   0.7196   0.7196      0.0000        0.00      0.0000    0.0000
-| ecommerce-south     电子商务示范基地(南块)                unchanged   0.3798   0.3798      0.0000        0.00      0.0000    0.0000
-| nanda               南大地区                              unchanged   0.6397   0.6397      0.0000        0.00      0.0000    0.0000
-| biomed-south        北上海生物医药产业园(南区)            unchanged   1.1594   1.1594      0.0000        0.00      0.0000    0.0000
-| new-plot            新增地块                              added       0.0000   0.0900      0.0900                  0.0900    0.0000
-| TOTAL               全园 (sum; gained/lost of the union)  changed    30.6058  30.6958      0.0900        0.29      0.0900    0.0000
-| STATED              规划总面积 (stated in the plan)                  30.6300  30.6958      0.0658        0.21                      
+| parcels (km²; before/after: geodesic on the CGCS2000 ellipsoid; plan: the plan's figure):
+| id                  name                             status      plan   before        ±    after           ±  change           ±  change_%  gained    lost  redrawn_m
+| baoshan-industrial  宝山工业园区                     unchanged  11.14  11.1351  unknown  11.1351     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| luodian-industrial  罗店工业园区                     unchanged   2.04   2.0391  unknown   2.0391     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| robot-park          机器人产业园                     unchanged   2.45   2.4489  unknown   2.4489     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| urban-industrial    城市工业园区                     unchanged   4.12   4.1181  unknown   4.1181     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| fudan-hitech        复旦高新技术产业基地             unchanged   5.60   5.5973  unknown   5.5973     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| culture-industry    文化产业示范基地                 unchanged   2.37   2.3688  unknown   2.3688     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| ecommerce-north     电子商务示范基地(北块)           unchanged   0.72   0.7196  unknown   0.7196     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| ecommerce-south     电子商务示范基地(南块)           unchanged   0.38   0.3798  unknown   0.3798     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| nanda               南大地区                         unchanged   0.64   0.6397  unknown   0.6397     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| biomed-south        北上海生物医药产业园(南区)       unchanged   1.16   1.1594  unknown   1.1594     unknown  0.0000     unknown      0.00  0.0000  0.0000          0
+| new-plot            新增地块                         added       0.09   0.0000   ±0.000   0.0900  unverified  0.0900  unverified            0.0900  0.0000       1200
+| TOTAL               全园 (sum; plan = stated total)  changed    30.63  30.6058  unknown  30.6958   unknown *  0.0900   unknown *      0.29  0.0900  0.0000       1200
+| the plan states 30.63 km² for the whole park; after the edit the parcels sum to 30.6958 km², 0.0658 km² (0.21 %) from it
+| ±: Σ boundary length × the error_m its provenance states (a linear bound: one edge's error is one mapped
+|    feature's offset along all of it); 'unknown' where the baseline states no error_m.
+| *: plus the redrawn edges (redrawn_m): the editor's line, whose error nothing here measures (unverified).
+|
+| provenance of the edited parcels:
+|   new-plot: edited: geometry from added.geojson (file saved TIME; who edited it is not recorded); a new parcel: its whole boundary (1200 m) is the editor's, error unverified
 
 # synthetic baseline, a bow-tie: the GEOS reason and location, nothing recomputed, exit 1
 $ d=$(mktemp -d) && bash recompute/fixtures.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline base.geojson --from bowtie.geojson; rc=$?; rm -rf $d; exit $rc
@@ -101,14 +105,13 @@ $ d=$(mktemp -d) && ogr2ogr -f GPKG $d/e.gpkg square-1km.geojson && s=$(sha256su
 
 # multi-layer GeoPackages (tests/data/layer/multilayer.sh): --from and --baseline take PATH|layername=NAME
 $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline 'two.gpkg|layername=parcels_2020' --from 'two.gpkg|layername=parcels_2020' --no-layouts --format csv; rc=$?; rm -rf $d; exit $rc
-| scope,layout,id,name,status,old_km2,new_km2,change_km2,change_pct,gained_km2,lost_km2
-| parcel,,sq,一平方公里,unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
-| total,,TOTAL,全园 (sum; gained/lost of the union),unchanged,0.999560,0.999560,0.000000,0.00,0.000000,0.000000
-| stated,,STATED,规划总面积 (stated in the plan),,30.630000,0.999560,-29.630440,-96.74,,
+| scope,layout,id,name,status,plan_km2,before_km2,before_unc_km2,after_km2,after_unc_km2,change_km2,change_unc_km2,change_pct,gained_km2,lost_km2,redrawn_m
+| parcel,,sq,一平方公里,unchanged,1.00,0.999560,,0.999560,,0.000000,,0.00,0.000000,0.000000,0
+| total,,TOTAL,全园 (sum; gained/lost of the union; plan = the plan's stated total),unchanged,30.63,0.999560,,0.999560,,0.000000,,0.00,0.000000,0.000000,0
 
 # --layer names the layer of --from
 $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline 'two.gpkg|layername=parcels_2020' --from two.gpkg --layer parcels_2020 --no-layouts --format csv; rc=$?; rm -rf $d; exit $rc
-~ parcel,,sq,一平方公里,unchanged,0.999560,0.999560
+~ parcel,,sq,一平方公里,unchanged,1.00,0.999560,,0.999560
 
 # an unnamed baseline with two parcel layers: exit 3, and the message says it is the baseline
 $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis recompute --baseline two.gpkg --from one.gpkg; rc=$?; rm -rf $d; exit $rc
@@ -127,3 +130,9 @@ $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis 
 | one.gpkg
 | two.gpkg
 ? 4
+
+# the diff layer goes through the same atomic writer: a signal before the
+# rename leaves neither the GeoPackage nor its temporary (issue 12, item 9)
+$ d=$(mktemp -d); PARKGIS_TEST_SIGNAL_BEFORE_COMMIT=TERM parkgis --data square-1km.geojson recompute --from square-1km.geojson --diff-layer $d/d.gpkg >/dev/null 2>&1; rc=$?; ls -A $d; rm -rf $d; exit $rc
+| 
+? 143

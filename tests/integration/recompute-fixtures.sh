@@ -126,7 +126,7 @@ suite_on() { # suite_on NAME BASE_GEOJSON SYNTHETIC(0|1)
     run sliver --from sliver.geojson --format csv
     check '[ "$(rc sliver)" = 0 ] && [ "$(csv sliver parcel sliver-plot status)" = added ] && others_unchanged sliver sliver-plot' "sliver: rc $(rc sliver): $(head -3 $T/sliver.err)"
     check 'grep -q "warning: gap $P,sliver-plot: gap between .* up to \(4\.[89]\|5\.[01]\) m wide" "$T/sliver.err"' "sliver: no 5 m gap warning: $(grep gap $T/sliver.err)"
-    check 'near "$(csv sliver total TOTAL gained_km2)" "$(csv sliver parcel sliver-plot new_km2)" 1e-6' "sliver: total gained != the new parcel"
+    check 'near "$(csv sliver total TOTAL gained_km2)" "$(csv sliver parcel sliver-plot after_km2)" 1e-6' "sliver: total gained != the new parcel"
     run sliver4 --from sliver.geojson --format csv --gap 4
     check '[ "$(rc sliver4)" = 0 ] && ! grep -q "warning: gap" "$T/sliver4.err"' "sliver --gap 4: rc $(rc sliver4), $(grep gap $T/sliver4.err)"
 
@@ -142,11 +142,11 @@ suite_on() { # suite_on NAME BASE_GEOJSON SYNTHETIC(0|1)
 
     run removed --from removed.geojson --format csv
     check '[ "$(rc removed)" = 0 ] && [ "$(csv removed parcel "$P" status)" = removed ] && grep -q "warning: removed $P" "$T/removed.err"' "removed: no removed row/warning"
-    check '[ "$(csv removed parcel "$P" lost_km2)" = "$(csv removed parcel "$P" old_km2)" ]' "removed: lost != old"
+    check '[ "$(csv removed parcel "$P" lost_km2)" = "$(csv removed parcel "$P" before_km2)" ]' "removed: lost != old"
     # the layout elements are still reported: the one that held P loses P's area
     check '! grep -q "cannot be built over the edited layer" "$T/removed.err" &&
-        awk -F, -v a="$(csv removed parcel "$P" old_km2)" '"'"'$1=="element" && $11==a && $5=="changed" {f=1} END{exit !f}'"'"' "$T/removed.out"' \
-        "removed: no layout element lost $P's $(csv removed parcel "$P" old_km2) km²: $(grep layout $T/removed.err | head -2)"
+        awk -F, -v a="$(csv removed parcel "$P" before_km2)" '"'"'$1=="element" && $15==a && $5=="changed" {f=1} END{exit !f}'"'"' "$T/removed.out"' \
+        "removed: no layout element lost $P's $(csv removed parcel "$P" before_km2) km²: $(grep layout $T/removed.err | head -2)"
 
     run renamed --from renamed.geojson --format csv
     check '[ "$(rc renamed)" = 0 ] && [ "$(csv renamed parcel "$P" status)" = unchanged+renamed ] && grep -q "renamed: .* -> .测试改名" "$T/renamed.err"' "renamed: not reported"

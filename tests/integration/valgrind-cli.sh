@@ -36,5 +36,7 @@ run validate
 run locate 121.40 31.40
 run locate 121.40 31.40 --datum gcj02 --format json
 run locate "上海市宝山区富联一路98弄6号"
+run provenance nanda --format json
+run provenance no-such-parcel
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]

@@ -106,9 +106,9 @@ static void fixture_init(park_ctx *ctx, fixture *fx, const char *bad_station) {
     fx->el = elements_layer(ctx, NULL);
     fx->ln = lines_layer(ctx);
     fx->st = stations_layer(ctx, bad_station);
-    fx->layers[0] = (park_layout_layer){"test_layout", "测试布局", fx->el, 1};
-    fx->layers[1] = (park_layout_layer){"metro_lines", "轨道交通线路", fx->ln, 0};
-    fx->layers[2] = (park_layout_layer){"metro_stations", "轨道交通站点", fx->st, 0};
+    fx->layers[0] = (park_layout_layer){"test_layout", "测试布局", fx->el, 1, NULL};
+    fx->layers[1] = (park_layout_layer){"metro_lines", "轨道交通线路", fx->ln, 0, NULL};
+    fx->layers[2] = (park_layout_layer){"metro_stations", "轨道交通站点", fx->st, 0, NULL};
     for (size_t i = 0; i < NEL; i++) {
         double m2 = 0;
         park_area_geodesic(ctx, park_layer_get(fx->el, i)->geom, &m2);

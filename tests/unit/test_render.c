@@ -116,9 +116,9 @@ static void test_colours(void) {
 static void test_render(park_ctx *ctx, const char *dir) {
     park_layer *el = elements(ctx), *ml = metro(ctx), *sl = stations(ctx);
     park_layout_layer layers[] = {
-        {"elements", "测试布局", el, 1},
-        {"metro_lines", "地铁线路", ml, 0},
-        {"metro_stations", "地铁站", sl, 0},
+        {"elements", "测试布局", el, 1, NULL},
+        {"metro_lines", "地铁线路", ml, 0, NULL},
+        {"metro_stations", "地铁站", sl, 0, NULL},
     };
     park_render_opts o;
     park_render_opts_default(&o);
@@ -194,7 +194,7 @@ static void test_render(park_ctx *ctx, const char *dir) {
     q.official_km2 = NAN;
     q.geom = square(ctx, 395000, 3470000, 800, 0);
     park_layer_add(ctx, odd, &q);
-    park_layout_layer ol[] = {{"odd", "\xff", odd, 1}};
+    park_layout_layer ol[] = {{"odd", "\xff", odd, 1, NULL}};
     snprintf(bad, sizeof bad, "%s/odd.png", dir);
     o.basemap = 0;
     CHECK_STATUS(park_render_layers(ctx, "x", ol, 1, bad, &o), PARK_OK);

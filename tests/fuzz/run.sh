@@ -1,0 +1,57 @@
+#!/usr/bin/env bash
+# run.sh - builds the libFuzzer targets (build-fuzz/, clang, ASan+UBSan) and runs
+# each for a bounded time from its seed corpus (tests/fuzz/corpus/<name>).
+#   tests/fuzz/run.sh [SECONDS] [TARGET...]     default 30 s, all targets
+#   PARKGIS_FUZZ_JOBS=N   targets run N at a time (default 2)
+#   PARKGIS_FUZZ_BUILD=dir build directory (default build-fuzz)
+# The checked-in corpus is never modified: each run grows a copy in a scratch
+# directory. A finding (crash, leak, UB, a >10 s input, out of memory) fails
+# the run; its input is kept as build-fuzz/findings/<target>/crash-* (or
+# timeout-*, slow-unit-*, oom-*) and the log is printed. Longer runs: see README.md.
+set -uo pipefail
+here=$(cd "$(dirname "$0")" && pwd); top=$(cd "$here/../.." && pwd)
+secs=${1:-30}; shift || true
+b=${PARKGIS_FUZZ_BUILD:-$top/build-fuzz}
+jobs=${PARKGIS_FUZZ_JOBS:-2}
+CC=${CC:-clang} cmake -S "$top" -B "$b" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DPARKGIS_FUZZ=ON >/dev/null || exit 70
+cmake --build "$b" -j"$(nproc)" >/dev/null || { cmake --build "$b" 2>&1 | tail -20; exit 70; }
+targets=("$@")
+if [ ${#targets[@]} = 0 ]; then
+    for f in "$b"/fuzz_*; do [ -x "$f" ] && targets+=("$(basename "$f" | sed 's/^fuzz_//')"); done
+fi
+scratch=$(mktemp -d); trap 'rm -rf "$scratch"' EXIT
+export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} LSAN_OPTIONS=${LSAN_OPTIONS:-suppressions=$top/tests/lsan.supp}
+export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
+run_one() {
+    local t=$1 exe=$b/fuzz_$1 dict="" maxlen=8192
+    mkdir -p "$scratch/$t/corpus" "$b/findings/$t" "$scratch/$t/tmp"
+    cp -r "$here/corpus/$t/." "$scratch/$t/corpus/" 2>/dev/null || true
+    [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"
+    # TMPDIR: the harnesses' scratch files
+    TMPDIR=$scratch/$t/tmp "$exe" "$scratch/$t/corpus" $dict -max_total_time="$secs" -max_len=$maxlen -timeout=10 \
+        -rss_limit_mb=2560 -report_slow_units=5 -artifact_prefix="$b/findings/$t/" -print_final_stats=1 \
+        >"$scratch/$t.log" 2>&1
+    local rc=$?
+    local execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$scratch/$t.log" | grep -o '[0-9]*$')
+    local eps=$(grep -o 'stat::average_exec_per_sec: *[0-9]*' "$scratch/$t.log" | grep -o '[0-9]*$')
+    local cov=$(grep -o 'cov: [0-9]*' "$scratch/$t.log" | tail -1)
+    if [ $rc = 0 ]; then
+        printf 'fuzz %-14s ok    %8s execs  %6s/s  %s  (%s s)\n' "$t" "${execs:-?}" "${eps:-?}" "$cov" "$secs"
+    else
+        printf 'fuzz %-14s FAIL  exit %s; input kept in %s\n' "$t" "$rc" "$b/findings/$t/"
+        grep -E 'ERROR|SUMMARY|runtime error|==[0-9]+==' "$scratch/$t.log" | head -20
+        tail -40 "$scratch/$t.log"
+        return 1
+    fi
+}
+fail=0 pids=()
+for t in "${targets[@]}"; do
+    run_one "$t" > "$scratch/$t.out" 2>&1 &
+    pids+=("$!:$t")
+    while [ "$(jobs -rp | wc -l)" -ge "$jobs" ]; do sleep 1; done
+done
+for p in "${pids[@]}"; do
+    wait "${p%%:*}" || fail=1
+    cat "$scratch/${p#*:}.out"
+done
+exit $fail

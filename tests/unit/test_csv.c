@@ -1,0 +1,114 @@
+/* test_csv.c - the batch CSV reader/writer and its number routines (util/csv.c).
+ * The fast paths must give exactly what the slow ones give: park_csv_parse_number
+ * the double of park_parse_number (strtod), park_csv_put_fixed the text of
+ * printf("%.*f"), and reading a few bytes at a time the records of one read. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include "parkgis.h"
+#include "internal.h"
+#include "util/csv.h"
+#include "test.h"
+
+static uint64_t rng = 88172645463325252ULL;
+static uint64_t next(void) {
+    rng ^= rng << 13, rng ^= rng >> 7, rng ^= rng << 17;
+    return rng;
+}
+
+static void test_parse_number(void) {
+    long same = 0, n = 0;
+    char s[64];
+    const char *fixed[] = {"121.4", "-73.5", ".5", "5.", "3476500", "3.4765e6", "1e22", "1e23", "9007199254740993", "0.1",
+                           "00012.5000", "-0", "+1.5", "1e-22", "123456789012345678901", "0x10", "inf", "nan", "", " 1", "1 ",
+                           "1e", "1e+", ".", "-", "121.40000000000000000001", "4.9e-324", "1e400", "2.2250738585072014e-308"};
+    for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+        double a = 1, b = 2;
+        const char *wa = NULL, *wb = NULL;
+        int ka = park_csv_parse_number(fixed[i], strlen(fixed[i]), &a, &wa), kb = park_parse_number(fixed[i], &b, &wb);
+        n++;
+        same += ka == kb && (ka ? !memcmp(&a, &b, sizeof a) : !strcmp(wa, wb));
+        if (!(ka == kb && (ka ? !memcmp(&a, &b, sizeof a) : !strcmp(wa, wb)))) fprintf(stderr, "differs on '%s'\n", fixed[i]);
+    }
+    for (int i = 0; i < 300000; i++) {
+        uint64_t r = next();
+        int dec = (int)(r % 12), ip = (int)((r >> 8) % 1000);
+        switch (i % 3) {
+        case 0: snprintf(s, sizeof s, "%d.%0*llu", ip, dec ? dec : 1, (unsigned long long)((r >> 20) % 1000000000000ULL)); break;
+        case 1: snprintf(s, sizeof s, "%.*f", dec, (double)(int64_t)(r >> 1) / 9.7e15 * 180); break;
+        default: snprintf(s, sizeof s, "%.*e", dec, (double)(r >> 11) * 1e-10); break;
+        }
+        double a = 1, b = 2;
+        const char *wa = NULL, *wb = NULL;
+        int ka = park_csv_parse_number(s, strlen(s), &a, &wa), kb = park_parse_number(s, &b, &wb);
+        n++;
+        same += ka == kb && (!ka || !memcmp(&a, &b, sizeof a));
+    }
+    CHECK(same == n);
+}
+
+static void test_put_fixed(void) {
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    park_csv_writer *w = park_csv_writer_new(m);
+    park_buf want;
+    park_buf_init(&want);
+    double fixed[] = {0, -0.0, 0.125, 0.375, 2.675, 1.005, -0.001, 0.5, 1.5, 2.5, 1e15, 123456.789, 99.995, 1e-300, -1e11};
+    for (int d = 0; d <= 9; d++)
+        for (size_t i = 0; i < sizeof fixed / sizeof fixed[0]; i++) {
+            park_csv_put_fixed(w, fixed[i], d), park_csv_eol(w);
+            park_buf_printf(&want, "%.*f\n", d, fixed[i]);
+        }
+    for (int i = 0; i < 200000; i++) {
+        uint64_t r = next();
+        double v = (double)(int64_t)r / 9.2e18 * (i % 2 ? 1e4 : 1e8);
+        int d = (int)(r % 10);
+        park_csv_put_fixed(w, v, d), park_csv_eol(w);
+        park_buf_printf(&want, "%.*f\n", d, v);
+    }
+    park_csv_put_fixed(w, NAN, 2), park_csv_put_fixed(w, INFINITY, 2), park_csv_eol(w);
+    park_buf_append(&want, "\n");
+    park_csv_writer_free(w);
+    fclose(m);
+    CHECK(len == want.len && !memcmp(out, want.s, len));
+    free(out);
+    park_buf_free(&want);
+}
+
+/* the same records whether read in one go or a byte at a time */
+static void test_blocks(void) {
+    const char *in = "\xEF\xBB\xBFid,\"a \"\"q\"\" b\",c\r\n1,\"x,\ny\",3\r\n\n2,\"stray,4\n3,5,6\r7,8\n\"\"\n9,\"t\"x,z";
+    char got[2][2048];
+    for (int k = 0; k < 2; k++) {
+        int p[2];
+        if (pipe(p)) abort();
+        if (write(p[1], in, strlen(in)) != (ssize_t)strlen(in)) abort();
+        close(p[1]);
+        park_csv_reader *r = k ? park_csv_reader_new_block(p[0], 1) : park_csv_reader_new(p[0]);
+        park_buf b;
+        park_buf_init(&b);
+        int res;
+        while ((res = park_csv_next(r)) != PARK_CSV_EOF && res != PARK_CSV_IO_ERROR) {
+            park_buf_printf(&b, "[%d L%ld", res, park_csv_line(r));
+            for (size_t i = 0; i < park_csv_nfields(r); i++) park_buf_printf(&b, " <%s>", park_csv_value(r, i));
+            park_buf_append(&b, "]");
+        }
+        snprintf(got[k], sizeof got[k], "%s", b.s);
+        park_buf_free(&b);
+        park_csv_reader_free(r);
+        close(p[0]);
+    }
+    CHECK_STR(got[1], got[0]);
+    CHECK_STR(got[0], "[1 L1 <id> <a \"q\" b> <c>][1 L2 <1> <x,\ny> <3>][1 L4 <>]"
+                      "[-1 L5 <2> <stray,4>][1 L6 <3> <5> <6>][1 L7 <7> <8>][1 L8 <>]"
+                      "[-1 L9 <9> <tx> <z>]");
+}
+
+int main(void) {
+    test_parse_number();
+    test_put_fixed();
+    test_blocks();
+    return test_summary();
+}
