@@ -387,9 +387,8 @@ static park_status places_from_ogr(park_ctx *ctx, const char *path, const char *
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (g && name && *name && OGR_G_Intersects(grown, g)) {
             char *nm = park_address_normalize(name);
-            OGRGeometryH c = OGR_G_CreateGeometry(wkbPoint);
-            if (place_name_ok(nm) && OGR_G_PointOnSurface(g) && c) {
-                OGRGeometryH ps = OGR_G_PointOnSurface(g);
+            OGRGeometryH ps = place_name_ok(nm) ? OGR_G_PointOnSurface(g) : NULL;
+            if (ps) {
                 char *gj = OGR_G_ExportToJsonEx(g, opts);
                 char m[256];
                 snprintf(m, sizeof m, "%s, OSM %s %s", method, fc >= 0 ? OGR_F_GetFieldAsString(f, fc) : "feature",
@@ -399,7 +398,6 @@ static park_status places_from_ogr(park_ctx *ctx, const char *path, const char *
                 CPLFree(gj);
                 OGR_G_DestroyGeometry(ps);
             }
-            if (c) OGR_G_DestroyGeometry(c);
             free(nm);
         }
         OGR_F_Destroy(f);
