@@ -1,6 +1,8 @@
 /* store.h - internal extensions of the geometry store (layer.c). */
 #ifndef PARKGIS_STORE_H
 #define PARKGIS_STORE_H
+#include <stdbool.h>
+
 #include "parkgis.h"
 
 
@@ -17,4 +19,10 @@ void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free
  * inside the .shp, the .dbf is as long as its header says and has one record
  * per shape. PARK_ERR_INPUT naming the file and what disagrees (shp_check.c). */
 park_status park_shp_check(park_ctx *ctx, const char *shp);
+
+/* Whether `name` is a CRS PROJ knows, in one of the unambiguous forms (AUTH:CODE
+ * or a URN, a PROJ string, WKT, PROJJSON: not a bare name PROJ would match
+ * approximately) or one of GDAL's well-known names (WGS84, CRS84, NAD83, ...).
+ * Reads no file (crs.c). */
+bool park_crs_name_known(park_ctx *ctx, const char *name);
 #endif
