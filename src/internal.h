@@ -27,9 +27,19 @@ struct park_ctx {
      * from the mapped official area's unit to km². */
     char field_src[8][128];
     double official_scale;
+    /* The GDAL drivers park_layer_read may open a file with (GDALOpenEx's
+     * allowed list, NULL-terminated, borrowed); NULL, the default: every
+     * driver. Set by the fuzz harnesses (park_ctx_set_gdal_drivers) so GDAL
+     * does not probe 200 drivers per input; nothing else changes. */
+    const char *const *gdal_drivers;
 };
 /* Registers fn to run in park_ctx_free (once per fn; at most 4). */
 void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx));
+void park_ctx_set_gdal_drivers(park_ctx *ctx, const char *const *drivers);
+/* GDALAllRegister once per process (again if the driver manager was destroyed):
+ * repeated, it re-scans GDAL's plugin directory and looks up every driver by
+ * name on each file read. Thread-safe. */
+void park_gdal_register(void);
 
 /* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */
 char *park_strdup(const char *s);             /* NULL -> "" copy */

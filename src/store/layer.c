@@ -637,7 +637,7 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
 static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
                               const char *encoding, park_layer **out) {
     *out = NULL;
-    GDALAllRegister();
+    park_gdal_register();
     char *oo[2] = {NULL, NULL};
     char enc_opt[128];
     if (encoding && *encoding) {
@@ -653,7 +653,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         oo[0] = enc_opt;
     }
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, ctx->gdal_drivers,
                                  (const char *const *)(oo[0] ? oo : NULL), NULL);
     CPLPopErrorHandler();
 
