@@ -46,6 +46,7 @@ static inline void fuzz_write(const char *path, const void *data, size_t size) {
  * an in-memory file (/vsimem/, no temporary file on disk) that only `driver`
  * may open, as the user's file would be opened by it: what is tested is
  * everything parkgis does with what that driver hands back. */
+#include <cpl_error.h>
 #include <cpl_vsi.h>
 
 #include "internal.h" /* park_gdal_register, park_ctx_set_gdal_drivers */
@@ -62,6 +63,7 @@ static inline void fuzz_gdal_init(fuzz_gdal *fg, const char *driver, const char 
     fg->ctx = park_ctx_new();
     if (!fg->ctx) abort();
     park_gdal_register();
+    CPLSetErrorHandler(CPLQuietErrorHandler); /* GDAL's messages about bad inputs: the library reports what it uses */
     fg->drivers[0] = driver, fg->drivers[1] = NULL;
     park_ctx_set_gdal_drivers(fg->ctx, fg->drivers);
     snprintf(fg->path, sizeof fg->path, "/vsimem/parkgis-fuzz/%s", name);
