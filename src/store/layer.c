@@ -821,6 +821,17 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             OGR_F_Destroy(f), fields_free(&fc);
             break;
         }
+        /* lon/lat degrees in a layer declared in a zone CRS (a false easting of
+         * 500 km: a real easting is never within 180 m of 0): the transform would
+         * put the parcel in the sea off Africa with an area of 0.000 km² */
+        if (!is_4490 && srs && OSRIsProjected(srs) && OSRGetProjParm(srs, SRS_PP_FALSE_EASTING, 0, NULL) >= 100000 && all_lonlat(ctx, g)) {
+            st = park_error(ctx, PARK_ERR_INPUT,
+                            "%s: feature %ld (id '%s'): coordinates are lon/lat degrees but the layer declares %s, a projected CRS in metres (declare EPSG:4490 or reproject)",
+                            path, fid, id, src_crs);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
         if (!is_4490) {
             GEOSGeometry *t = NULL;
             st = park_transform(ctx, g, src_crs, "EPSG:4490", &t);
