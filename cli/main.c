@@ -161,6 +161,7 @@ int main(int argc, char **argv) {
             rc = 0;
             goto out;
         } else if (!strcmp(a, "--version")) {
+            park_libs_require();
             char buf[512];
             park_versions(buf, sizeof buf);
             puts(buf);
@@ -220,6 +221,12 @@ int main(int argc, char **argv) {
         cargv[cargc++] = argv[k];
     }
     cli.gazetteers = gaz.s;
+    /* GDAL and cairo are opened now, except for one `locate` lookup: it opens
+     * them only when its inputs are not in the snapshot cache (issue 11). */
+    bool single_locate = !strcmp(cmd->name, "locate");
+    for (int k = 1; k < cargc && single_locate; k++)
+        if (!strncmp(cargv[k], "--batch", 7)) single_locate = false;
+    if (!single_locate) park_libs_require();
     rc = cmd->fn(&cli, cargc, cargv);
     free(cargv);
 out:

@@ -517,6 +517,7 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
                         named, layer_name);
     if (st == PARK_OK) {
+        park_libs_require(); /* util/lazylib.c */
         /* Any failure GDAL reports while reading ("fread(349) failed on DBF
          * file") fails the read naming the file: GDAL itself goes on with
          * fewer features (issue 12, item 2). */
