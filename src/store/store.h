@@ -1,6 +1,8 @@
 /* store.h - internal extensions of the geometry store (layer.c). */
 #ifndef PARKGIS_STORE_H
 #define PARKGIS_STORE_H
+#include <stdbool.h>
+
 #include "parkgis.h"
 
 
@@ -11,6 +13,21 @@
 typedef struct park_layer_index park_layer_index;
 park_layer_index *park_layer_index_get(const park_layer *l);
 void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free_fn)(park_layer_index *));
+
+/* ---- the snapshot cache of layers read (layer_cache.c, issue 11) */
+/* false when PARKGIS_CACHE is off, 0, no or false. */
+bool park_cache_enabled(void);
+/* The layer park_layer_read made from `source` before, when its snapshot
+ * matches the file as it is now; NULL otherwise (a new layer on success). */
+park_layer *park_layer_cache_load(park_ctx *ctx, const char *source);
+/* Writes the snapshot of `l`, read from `source` (best effort, atomically;
+ * a failure leaves no error in ctx). */
+void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer *l);
+/* The layer in snapshot bytes `data` when they hold one for `key` (checked:
+ * magic, format, checksum, every length); NULL otherwise. For the fuzzer. */
+park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, size_t len, const char *key);
+/* Sets the path and the reading notes of a layer rebuilt from a snapshot. */
+void park_layer_restore_read(park_layer *l, const char *path, const char *notes);
 
 /* A Shapefile `shp` (a path ending in .shp; anything else passes): its .shx
  * and .dbf exist, the .shx holds exactly one entry per shape, every shape lies
