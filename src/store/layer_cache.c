@@ -39,20 +39,18 @@
 #include "../internal.h"
 #include "store.h"
 
-#define SNAP_MAGIC "PKGSNAP\x01"
-#define SNAP_FORMAT 1u
-#define SNAP_KIND_LAYER 1u
 /* Larger inputs are read through GDAL each time (a snapshot is for the
  * small layers a lookup needs). */
 #define SNAP_MAX_INPUT (64u << 20)
 #define SNAP_MAX_FILE (256u << 20)
 
-static uint64_t fnv1a(uint64_t h, const void *p, size_t n) {
+uint64_t park_fnv1a(uint64_t h, const void *p, size_t n) {
     const unsigned char *b = p;
     for (size_t i = 0; i < n; i++) h = (h ^ b[i]) * 0x100000001b3ULL;
     return h;
 }
-#define FNV_INIT 0xcbf29ce484222325ULL
+#define fnv1a park_fnv1a
+#define FNV_INIT PARK_FNV_INIT
 
 bool park_cache_enabled(void) {
     const char *e = getenv("PARKGIS_CACHE");
@@ -271,7 +269,7 @@ park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, 
     char *path = get_str(&r), *notes = get_str(&r);
     uint64_t n = get_u64(&r);
     /* each parcel takes at least 5 lengths and 4 numbers */
-    if (!l || !wr || !path || !notes || n > (uint64_t)(r.end - r.p) / 72) r.bad = true;
+    if (!l || !wr || !path || !notes || n == 0 || n > (uint64_t)(r.end - r.p) / 72) r.bad = true;
     for (uint64_t i = 0; i < n && !r.bad; i++) {
         park_parcel p = {0};
         p.id = get_str(&r), p.name = get_str(&r), p.layout = get_str(&r), p.provenance = get_str(&r), p.four_to = get_str(&r);
@@ -281,9 +279,13 @@ park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, 
         p.error_m = get_f64(&r);
         uint64_t wl = get_u64(&r);
         const unsigned char *wkb = wl <= (uint64_t)(r.end - r.p) ? take(&r, (size_t)wl) : (r.bad = true, NULL);
-        if (!r.bad && wl) {
-            p.geom = GEOSWKBReader_read_r(ctx->geos, wr, wkb, (size_t)wl);
-            if (!p.geom) r.bad = true;
+        /* what park_layer_read never makes is refused here too: a parcel
+         * without a (Multi)Polygon, or with more than PARK_MAX_PARCEL_VERTICES */
+        if (!r.bad) {
+            p.geom = wl ? GEOSWKBReader_read_r(ctx->geos, wr, wkb, (size_t)wl) : NULL;
+            int t = p.geom ? GEOSGeomTypeId_r(ctx->geos, p.geom) : -1;
+            if ((t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) || GEOSGetNumCoordinates_r(ctx->geos, p.geom) > PARK_MAX_PARCEL_VERTICES)
+                r.bad = true;
         }
         if (!r.bad && park_layer_add(ctx, l, &p) == PARK_OK) p.geom = NULL; /* the layer's now */
         else r.bad = true;
