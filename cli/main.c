@@ -38,6 +38,8 @@ static void usage(FILE *f) {
                "                     ones (repeatable)\n"
                "\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nenvironment: PARKGIS_CACHE=off  do not read or write the snapshot cache of parcel layers\n"
+               "             ($XDG_CACHE_HOME/parkgis, else ~/.cache/parkgis; README \"Performance\")\n");
     fprintf(f, "\nexit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 4 cannot write output,\n"
                "            5 not found, 70 internal error\n");
 }
