@@ -173,4 +173,18 @@ park_status park_transform_xy_pj(park_ctx *ctx, PJ *pj, const char *src, const c
 /* Formats a double with `decimals`, "" for NaN (for table cells). */
 void park_fmt_num(char *buf, size_t len, double v, int decimals);
 
+/* ---- GDAL, cairo and fontconfig are loaded on first use (util/lazylib.c):
+ * park_libs_require() before any call into them on a path that may run
+ * without (a single `parkgis locate`). Every GDALAllRegister() loads them
+ * first; a GDAL function passed as a pointer would need GDAL at start-up, so
+ * CPLQuietErrorHandler is a function of ours that calls GDAL's. */
+void park_libs_require(void);
+int park_libs_loaded(void); /* 1 once loaded (or linked normally) */
+void park_gdal_all_register(void);
+#define GDALAllRegister() park_gdal_all_register()
+#define CPLQuietErrorHandler park_cpl_quiet_handler
+#ifdef CPL_ERROR_H_INCLUDED
+void CPL_STDCALL park_cpl_quiet_handler(CPLErr cls, CPLErrorNum no, const char *msg);
+#endif
+
 #endif

@@ -75,6 +75,14 @@ park_status park_layer_add(park_ctx *ctx, park_layer *l, const park_parcel *p) {
     return PARK_OK;
 }
 
+void park_layer_restore_read(park_layer *l, const char *path, const char *notes) {
+    free(l->path);
+    l->path = park_strdup(path);
+    park_buf_free(&l->notes);
+    park_buf_init(&l->notes);
+    if (notes && *notes) park_buf_append(&l->notes, notes);
+}
+
 size_t park_layer_count(const park_layer *l) { return l->n; }
 const park_parcel *park_layer_get(const park_layer *l, size_t i) { return i < l->n ? &l->items[i] : NULL; }
 const char *park_layer_path(const park_layer *l) { return l->path; }
@@ -615,7 +623,14 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
     if (st == PARK_OK && named && layer_name && strcmp(named, layer_name) != 0)
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
                         named, layer_name);
+    /* the snapshot of an earlier read of the same file (layer_cache.c) */
+    bool cacheable = st == PARK_OK && !named && !layer_name && !encoding;
+    if (cacheable && (*out = park_layer_cache_load(ctx, source)) != NULL) {
+        free(path), free(named);
+        return PARK_OK;
+    }
     if (st == PARK_OK) {
+        park_libs_require(); /* util/lazylib.c */
         /* Any failure GDAL reports while reading ("fread(349) failed on DBF
          * file") fails the read naming the file: GDAL itself goes on with
          * fewer features (issue 12, item 2). */
@@ -628,6 +643,7 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
             st = park_error(ctx, PARK_ERR_INPUT, "%s: GDAL could not read all of it: %s%s (the file is damaged or cut short; nothing was used)",
                             path, errs.msg, errs.failures > 1 ? " (and more errors)" : "");
         }
+        if (st == PARK_OK && cacheable) park_layer_cache_store(ctx, source, *out);
     }
     free(path), free(named);
     return st;

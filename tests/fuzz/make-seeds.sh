@@ -53,4 +53,13 @@ printf '\x05id,lon\n1,"121.4\n2,3\n' > "$c/csv/unclosed"
 printf '\x07a,b\n1,\x002\n' > "$c/csv/nul"
 printf '\x02\n\n\r\nx\ry\n' > "$c/csv/blank"
 printf '\x0fa,"b"c,d\n"",\n' > "$c/csv/after-quote"
+# snapshot (issue 11): the body of the snapshot parkgis writes of tests/data/square-1km.geojson
+# (header, key and checksum stripped; fuzz_snapshot adds valid ones)
+if [ -x "$top/build/parkgis" ]; then
+    mkdir -p "$c/snapshot"; t=$(mktemp -d)
+    (cd "$top/tests/data" && XDG_CACHE_HOME=$t "$top/build/parkgis" --data square-1km.geojson parcels >/dev/null)
+    python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); k=struct.unpack("<Q",d[16:24])[0]; sys.stdout.buffer.write(d[24+k:-8])' \
+        "$(ls "$t"/parkgis/layer-*.snap)" > "$c/snapshot/square-1km"
+    rm -rf "$t"
+fi
 du -sh "$c"
