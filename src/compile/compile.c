@@ -22,9 +22,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "overlap.h"
 
-#define WORK_CRS "EPSG:4549" /* CGCS2000 / 3-degree GK CM 120E: metres, scale error 2e-4 here */
+#define WORK_CRS PARK_WORK_CRS
 #define MAX_CAND 32
 /* A bridged gap costs three times its length in the choice of junctions and
  * chain directions: the text says consecutive features meet, so a reading in
@@ -64,22 +64,13 @@ typedef struct junction {
     int n;
 } junction;
 
-/* A piece of a compiled boundary (one item between its junctions, or a bridged
- * gap), kept so that an overlap with a neighbour can be traced to the features
- * that draw it (resolve_overlaps). */
-typedef struct cpiece {
-    GEOSGeometry *g;   /* LineString, EPSG:4549 */
-    double err_m;      /* positional error of the feature (gap: half its length) */
-    char *label;       /* the item's text, "(gap after X)" for a gap */
-} cpiece;
-
 typedef struct comp {
     park_ctx *ctx;
     GEOSContextHandle_t g;
     const park_fourto_record *rec;
     const char *path;
     park_buf warn;
-    park_buf pieces;   /* cpiece[] of the final rings of every block */
+    park_buf pieces;   /* park_bpiece[] of the final rings of every block (overlap.h) */
 } comp;
 
 /* ------------------------------------------------------------------ plines */
@@ -516,7 +507,7 @@ static GEOSGeometry *line_from_xy(GEOSContextHandle_t g, const park_buf *xy, int
 static void add_piece(GEOSContextHandle_t g, park_buf *pieces, const park_buf *xy, double err_m, const char *label) {
     GEOSGeometry *ls = line_from_xy(g, xy, 0);
     if (!ls) return;
-    cpiece cp = {ls, err_m, park_asprintf("%s", label)};
+    park_bpiece cp = {ls, err_m, park_asprintf("%s", label)};
     park_buf_appendn(pieces, (const char *)&cp, sizeof cp);
 }
 
@@ -816,7 +807,7 @@ void park_compile_stats_free(park_compile_stats *stats, size_t n) {
     free(stats);
 }
 
-static GEOSGeometry *as_multi(GEOSContextHandle_t g, GEOSGeometry *x) {
+GEOSGeometry *park_compile_as_multi(GEOSContextHandle_t g, GEOSGeometry *x) {
     if (GEOSGeomTypeId_r(g, x) == GEOS_MULTIPOLYGON) return x;
     if (GEOSGeomTypeId_r(g, x) == GEOS_POLYGON) {
         GEOSGeometry *parts[1] = {x};
@@ -869,7 +860,7 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
     }
     park_buf_append(&feats, "]");
     if (!rc) {
-        acc = as_multi(ctx->geos, acc);
+        acc = park_compile_as_multi(ctx->geos, acc);
         GEOSGeometry *ll = NULL;
         rc = park_transform(ctx, acc, WORK_CRS, "EPSG:4490", &ll);
         GEOSGeom_destroy_r(ctx->geos, acc), acc = NULL;
@@ -879,7 +870,7 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
             GEOSGeometry *snapped = GEOSGeom_setPrecision_r(ctx->geos, ll, 1e-7, 0);
             if (snapped) {
                 GEOSGeom_destroy_r(ctx->geos, ll);
-                ll = as_multi(ctx->geos, snapped);
+                ll = park_compile_as_multi(ctx->geos, snapped);
             }
             if (!GEOSisValid_r(ctx->geos, ll)) {
                 /* blocks whose union, snapped to the grid, nests one shell in
@@ -890,7 +881,7 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
                 if (mv && GEOSisValid_r(ctx->geos, mv)) {
                     park_buf_printf(&c.warn, "%s (%s): compiled polygon was not valid (%s): repaired with GEOSMakeValid\n", set->path, r->id, why ? why : "?");
                     GEOSGeom_destroy_r(ctx->geos, ll);
-                    ll = as_multi(ctx->geos, mv);
+                    ll = park_compile_as_multi(ctx->geos, mv);
                 } else if (mv) {
                     GEOSGeom_destroy_r(ctx->geos, mv);
                 }
@@ -920,8 +911,8 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
 }
 
 static void pieces_free(GEOSContextHandle_t g, park_buf *pieces) {
-    cpiece *v = (cpiece *)pieces->s;
-    size_t n = pieces->len / sizeof(cpiece);
+    park_bpiece *v = (park_bpiece *)pieces->s;
+    size_t n = pieces->len / sizeof(park_bpiece);
     for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(g, v[i].g), free(v[i].label);
     park_buf_free(pieces);
 }
@@ -963,126 +954,63 @@ static char *make_prov(const park_fourto_record *r, const park_compile_stats *st
     park_json_key(&j, "status"), park_json_str(&j, why.len ? "preliminary" : "checked");
     if (why.len) park_json_key(&j, "issues"), park_json_str(&j, why.s);
     park_buf_free(&why);
-    park_json_key(&j, "pieces");
-    park_buf_append(&j.out, feats);
+    park_json_key(&j, "pieces"), park_json_raw(&j, feats);
     if (overlaps && *overlaps) {
-        park_json_key(&j, "overlaps");
-        park_buf_append(&j.out, "[");
-        park_buf_append(&j.out, overlaps);
-        park_buf_append(&j.out, "]");
+        char *arr = park_asprintf("[%s]", overlaps);
+        park_json_key(&j, "overlaps"), park_json_raw(&j, arr);
+        free(arr);
     }
     park_json_end_obj(&j);
     return park_json_take(&j);
 }
 
-/* Length-weighted error of the pieces of a parcel's boundary that lie in `zone`
- * (EPSG:4549), and the text of the longest of them. NAN when none does. */
-static park_status zone_error(park_ctx *ctx, const park_buf *pieces, const GEOSGeometry *zone, double *err, const char **label) {
-    GEOSContextHandle_t g = ctx->geos;
-    const cpiece *v = (const cpiece *)pieces->s;
-    size_t n = pieces->len / sizeof(cpiece);
-    double sum = 0, len = 0, best = 0;
-    *label = "";
-    for (size_t i = 0; i < n; i++) {
-        if (!GEOSIntersects_r(g, v[i].g, zone)) continue;
-        GEOSGeometry *x = GEOSIntersection_r(g, v[i].g, zone);
-        if (!x) return park_geos_fail(ctx, "boundary piece in an overlap");
-        double l = 0;
-        GEOSLength_r(g, x, &l);
-        GEOSGeom_destroy_r(g, x);
-        sum += l * v[i].err_m, len += l;
-        if (l > best) best = l, *label = v[i].label;
-    }
-    *err = len > 0 ? sum / len : NAN;
-    return PARK_OK;
-}
-
-#define OVERLAP_RULE                                                                                                             \
-    "an overlap of two compiled parcels is given to the one whose boundary inside it (pieces within 1 m of the overlap) has " \
-    "the smaller length-weighted error_m, the earlier row of the table on a tie (within 0.5 m), and cut from the other with "  \
-    "GEOSDifferencePrec on the 1e-7 degree grid; the cut parcel's boundary there then follows its neighbour's feature; its "   \
-    "boundary_m, share and error_m describe the boundary as compiled, before the cut"
-
-/* Parcels of one plan do not overlap (parkgis validate reports an overlap as an
- * error), but two neighbours' 四至 may name different features for their common
- * side (潘泾路 / the 潘泾 river), so the compiled polygons can overlap. Every
- * overlap is resolved by the rule OVERLAP_RULE, pairs in table order; each is
- * recorded in both parcels' provenance (`overlaps`) and as a warning of the
- * parcel it is cut from. Nothing looks at the official areas. */
+/* Every pair of compiled parcels, in table order, through park_overlap_settle
+ * (overlap.c, the rule PARK_OVERLAP_RULE). A settled overlap is recorded in both
+ * parcels' provenance (`overlaps`) and as a warning of the parcel it is cut
+ * from; a larger one is left as compiled for the checks and validate to report. */
 static park_status resolve_overlaps(park_ctx *ctx, const park_fourto_set *set, GEOSGeometry **geoms, park_compile_stats *sts,
                                     park_buf *pieces, park_buf *ovl) {
-    GEOSContextHandle_t g = ctx->geos;
     for (size_t i = 0; i < set->n; i++)
         for (size_t k = i + 1; k < set->n; k++) {
-            if (!GEOSIntersects_r(g, geoms[i], geoms[k])) continue;
-            char rel = GEOSRelatePattern_r(g, geoms[i], geoms[k], "2********");
-            if (rel == 2) return park_geos_fail(ctx, "overlap test");
-            if (rel != 1) continue;
-            GEOSGeometry *x = GEOSIntersection_r(g, geoms[i], geoms[k]);
-            if (!x) return park_geos_fail(ctx, "overlap of compiled parcels");
-            double m2 = 0, px = NAN, py = NAN;
-            park_status st = park_area_geodesic(ctx, x, &m2);
-            GEOSGeometry *pp = GEOSPointOnSurface_r(g, x);
-            if (pp) GEOSGeomGetX_r(g, pp, &px), GEOSGeomGetY_r(g, pp, &py), GEOSGeom_destroy_r(g, pp);
-            GEOSGeometry *xw = NULL;
-            if (!st) st = park_transform(ctx, x, "EPSG:4490", WORK_CRS, &xw);
-            GEOSGeom_destroy_r(g, x);
+            park_overlap o;
+            park_status st = park_overlap_settle(ctx, &geoms[i], (const park_bpiece *)pieces[i].s, pieces[i].len / sizeof(park_bpiece),
+                                                 &geoms[k], (const park_bpiece *)pieces[k].s, pieces[k].len / sizeof(park_bpiece), &o);
             if (st) return st;
-            GEOSGeometry *zone = GEOSBuffer_r(g, xw, 1.0, 8);
-            GEOSGeom_destroy_r(g, xw);
-            if (!zone) return park_geos_fail(ctx, "overlap zone");
-            double ei = NAN, ek = NAN;
-            const char *li = "", *lk = "";
-            st = zone_error(ctx, &pieces[i], zone, &ei, &li);
-            if (!st) st = zone_error(ctx, &pieces[k], zone, &ek, &lk);
-            GEOSGeom_destroy_r(g, zone);
-            if (st) return st;
-            /* winner keeps the overlap; a NAN (no piece found) never wins */
-            int k_wins = (isnan(ei) && !isnan(ek)) || (!isnan(ei) && !isnan(ek) && ek < ei - 0.5);
-            size_t w = k_wins ? k : i, l = k_wins ? i : k;
-            double ew = k_wins ? ek : ei, el = k_wins ? ei : ek;
-            const char *lw = k_wins ? lk : li, *ll = k_wins ? li : lk;
-            GEOSGeometry *d = GEOSDifferencePrec_r(g, geoms[l], geoms[w], 1e-7);
-            if (!d) return park_geos_fail(ctx, "cutting an overlap");
-            d = as_multi(g, d);
-            if (!GEOSisValid_r(g, d)) {
-                GEOSGeometry *mv = GEOSMakeValid_r(g, d);
-                if (mv) GEOSGeom_destroy_r(g, d), d = as_multi(g, mv);
-            }
-            GEOSNormalize_r(g, d);
-            GEOSGeom_destroy_r(g, geoms[l]);
-            geoms[l] = d;
+            if (!o.resolved) continue;
+            size_t w = o.winner ? k : i, l = o.winner ? i : k;
+            int wi = o.winner, li = !o.winner;
             double a2 = 0;
-            if ((st = park_area_geodesic(ctx, d, &a2))) return st;
+            if ((st = park_area_geodesic(ctx, geoms[l], &a2))) return st;
             sts[l].area_km2 = a2 / 1e6;
             const park_fourto_record *rw = &set->recs[w], *rl = &set->recs[l];
             char ews[32], els[32];
-            snprintf(ews, sizeof ews, isnan(ew) ? "unknown" : "%.0f m", ew);
-            snprintf(els, sizeof els, isnan(el) ? "unknown" : "%.0f m", el);
+            snprintf(ews, sizeof ews, isnan(o.err[wi]) ? "unknown" : "%.0f m", o.err[wi]);
+            snprintf(els, sizeof els, isnan(o.err[li]) ? "unknown" : "%.0f m", o.err[li]);
             park_buf wb;
             park_buf_init(&wb);
             park_buf_append(&wb, sts[l].warnings ? sts[l].warnings : "");
             park_buf_printf(&wb,
-                            "%s (%s): overlapped %s by %.1f m² (at %.7f, %.7f): cut from %s, kept by %s, whose boundary there "
-                            "('%s', error %s) is better measured than %s's ('%s', error %s)\n",
-                            set->path, rl->id, rw->id, m2, px, py, rl->id, rw->id, lw, ews, rl->id, ll, els);
+                            "%s (%s): overlapped %s by %.1f m² (%.3f%% of the smaller parcel, at %.7f, %.7f): cut from %s, kept by "
+                            "%s, whose boundary there ('%s', error %s) is better measured than %s's ('%s', error %s)\n",
+                            set->path, rl->id, rw->id, o.m2, 100 * o.share, o.x, o.y, rl->id, rw->id, o.label[wi], ews, rl->id,
+                            o.label[li], els);
             free(sts[l].warnings);
             sts[l].warnings = park_buf_take(&wb);
             for (int side = 0; side < 2; side++) {
-                park_buf *o = &ovl[side ? w : l];
+                park_buf *ob = &ovl[side ? w : l];
                 const park_fourto_record *nb = side ? rl : rw;
-                park_buf_printf(o, "%s{\"neighbour\":", o->len ? "," : "");
-                park_json_escape(o, nb->id);
-                park_buf_printf(o, ",\"action\":\"%s\",\"area_m2\":%.1f,\"at\":[%.7f,%.7f],\"kept_boundary\":", side ? "kept" : "cut",
-                                m2, px, py);
-                park_json_escape(o, lw);
-                if (isnan(ew)) park_buf_append(o, ",\"kept_error_m\":null,\"cut_boundary\":");
-                else park_buf_printf(o, ",\"kept_error_m\":%.0f,\"cut_boundary\":", ew);
-                park_json_escape(o, ll);
-                if (isnan(el)) park_buf_append(o, ",\"cut_error_m\":null,\"rule\":");
-                else park_buf_printf(o, ",\"cut_error_m\":%.0f,\"rule\":", el);
-                park_json_escape(o, OVERLAP_RULE);
-                park_buf_append(o, "}");
+                park_buf_printf(ob, "%s{\"neighbour\":", ob->len ? "," : "");
+                park_json_escape(ob, nb->id);
+                park_buf_printf(ob, ",\"action\":\"%s\",\"area_m2\":%.1f,\"share_of_smaller\":%.5f,\"at\":[%.7f,%.7f],\"kept_boundary\":",
+                                side ? "kept" : "cut", o.m2, o.share, o.x, o.y);
+                park_json_escape(ob, o.label[wi]);
+                if (isnan(o.err[wi])) park_buf_append(ob, ",\"kept_error_m\":null,\"cut_boundary\":");
+                else park_buf_printf(ob, ",\"kept_error_m\":%.0f,\"cut_boundary\":", o.err[wi]);
+                park_json_escape(ob, o.label[li]);
+                if (isnan(o.err[li])) park_buf_append(ob, ",\"cut_error_m\":null,\"rule\":");
+                else park_buf_printf(ob, ",\"cut_error_m\":%.0f,\"rule\":", o.err[li]);
+                park_json_escape(ob, PARK_OVERLAP_RULE);
+                park_buf_append(ob, "}");
             }
         }
     return PARK_OK;
