@@ -202,6 +202,13 @@ const char *park_default_parcels_path(void);
 /* Geodesic area in m² of a lon/lat (Multi)Polygon on the CGCS2000 ellipsoid
  * (GRS80), holes subtracted. */
 park_status park_area_geodesic(park_ctx *ctx, const struct GEOSGeom_t *g, double *m2);
+/* Geodesic perimeter in metres of a lon/lat (Multi)Polygon or collection on GRS80:
+ * every ring, holes included, segment by segment (PROJ geod_inverse); other
+ * geometry types count 0. */
+double park_perimeter_geodesic(park_ctx *ctx, const struct GEOSGeom_t *g);
+/* Geodesic length in metres of the lon/lat lines in g (LineString, MultiLineString
+ * or a collection of them; points and polygons count 0). */
+double park_length_geodesic(park_ctx *ctx, const struct GEOSGeom_t *g);
 /* Planar area in m² after projecting to `crs` (e.g. "EPSG:4549"). */
 park_status park_area_planar(park_ctx *ctx, const struct GEOSGeom_t *g, const char *crs,
                              double *m2);

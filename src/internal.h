@@ -85,6 +85,8 @@ void park_json_num(park_json *j, double v, int decimals); /* NaN/inf -> null */
 void park_json_int(park_json *j, long v);
 void park_json_bool(park_json *j, bool v);
 void park_json_null(park_json *j);
+/* A value that is already JSON text (the caller vouches for it), with the comma the writer owes. */
+void park_json_raw(park_json *j, const char *json);
 /* Returns the finished text (owned by caller) and resets. */
 char *park_json_take(park_json *j);
 void park_json_escape(park_buf *b, const char *s);

@@ -521,69 +521,6 @@ static void collect_lines(GEOSContextHandle_t h, const GEOSGeometry *g, GEOSGeom
     }
 }
 
-/* Chains lon/lat lines given in order along the feature into as few LineStrings
- * as possible: each next line is turned to start at the end nearest the chain's
- * current end and appended when that gap is at most `join_m` (the joint becomes a
- * straight link). Town-boundary traces and sketches of one river meet only
- * approximately. Returns a new LineString or MultiLineString. */
-static GEOSGeometry *chain_lines(world_t *w, GEOSGeometry **lines, unsigned n, double join_m) {
-    GEOSContextHandle_t h = w->h;
-    GEOSGeometry **out = NULL;
-    unsigned nout = 0;
-    double *xy = NULL;
-    size_t nxy = 0, cap = 0;
-    for (unsigned i = 0; i <= n; i++) {
-        const GEOSCoordSequence *cs = i < n ? GEOSGeom_getCoordSeq_r(h, lines[i]) : NULL;
-        unsigned m = 0;
-        if (cs) GEOSCoordSeq_getSize_r(h, cs, &m);
-        double ax = 0, ay = 0, bx = 0, by = 0;
-        if (m) GEOSCoordSeq_getXY_r(h, cs, 0, &ax, &ay), GEOSCoordSeq_getXY_r(h, cs, m - 1, &bx, &by);
-        bool rev = false, join = false;
-        if (m && nxy) {
-            double ex = xy[2 * nxy - 2], ey = xy[2 * nxy - 1];
-            double da = park_geodesic_distance(w->ctx, ex, ey, ax, ay), db = park_geodesic_distance(w->ctx, ex, ey, bx, by);
-            rev = db < da;
-            join = fmin(da, db) <= join_m;
-            /* the first line may itself run the wrong way */
-            if (!join && nout == 0 && nxy && i == 1) {
-                double sx = xy[0], sy = xy[1];
-                double ra = park_geodesic_distance(w->ctx, sx, sy, ax, ay), rb = park_geodesic_distance(w->ctx, sx, sy, bx, by);
-                if (fmin(ra, rb) <= join_m) {
-                    for (size_t k = 0; k < nxy / 2; k++) {
-                        double tx = xy[2 * k], ty = xy[2 * k + 1];
-                        xy[2 * k] = xy[2 * (nxy - 1 - k)], xy[2 * k + 1] = xy[2 * (nxy - 1 - k) + 1];
-                        xy[2 * (nxy - 1 - k)] = tx, xy[2 * (nxy - 1 - k) + 1] = ty;
-                    }
-                    rev = rb < ra, join = true;
-                }
-            }
-        }
-        if ((i == n || (m && !join)) && nxy >= 2) {
-            GEOSCoordSequence *o = GEOSCoordSeq_create_r(h, (unsigned)nxy, 2);
-            for (size_t k = 0; k < nxy; k++) GEOSCoordSeq_setXY_r(h, o, (unsigned)k, xy[2 * k], xy[2 * k + 1]);
-            out = realloc(out, (nout + 1) * sizeof *out);
-            out[nout++] = GEOSGeom_createLineString_r(h, o);
-            nxy = 0;
-        }
-        for (unsigned k = 0; k < m; k++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(h, cs, rev ? m - 1 - k : k, &x, &y);
-            if (nxy && xy[2 * nxy - 2] == x && xy[2 * nxy - 1] == y) continue;
-            if (nxy == cap) cap = cap ? cap * 2 : 256, xy = realloc(xy, cap * 2 * sizeof *xy);
-            xy[2 * nxy] = x, xy[2 * nxy + 1] = y, nxy++;
-        }
-    }
-    free(xy);
-    if (nout == 1) {
-        GEOSGeometry *g = out[0];
-        free(out);
-        return g;
-    }
-    GEOSGeometry *g = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, out, nout);
-    free(out);
-    return g;
-}
-
 /* ------------------------------------------------------------------ district boundary */
 
 static park_status district_boundary(world_t *w, const sketch_t *s, GEOSGeometry **out) {
@@ -770,7 +707,7 @@ static park_status from_sources(world_t *w, const sketch_t *s, GEOSGeometry **re
                     if (park_transform(w->ctx, pm, LOCAL_CRS, "EPSG:4326", &pl) == PARK_OK) collect_lines(h, pl, &lines, &nl), GEOSGeom_destroy_r(h, pl);
                     GEOSGeom_destroy_r(h, pm);
                 }
-                GEOSGeometry *ch = chain_lines(w, lines, nl, 600);
+                GEOSGeometry *ch = park_chain_lines(w->ctx, lines, nl, 600, PARK_CHAIN_LONLAT_TURN_TO_JOIN);
                 for (unsigned i = 0; i < nl; i++) GEOSGeom_destroy_r(h, lines[i]);
                 free(lines);
                 GEOSGeom_destroy_r(h, neu);
@@ -898,7 +835,7 @@ static park_status build_one(world_t *w, const sketch_t *s, park_buf *out, park_
             park_buf_free(&method);
             return st;
         }
-        result = chain_lines(w, lines, nl, 150);
+        result = park_chain_lines(w->ctx, lines, nl, 150, PARK_CHAIN_LONLAT_TURN_TO_JOIN);
         for (unsigned i = 0; i < nl; i++) GEOSGeom_destroy_r(h, lines[i]);
         free(lines);
         /* A feature that is partly sketched is only as good as its sketched part. */

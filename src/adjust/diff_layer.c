@@ -25,33 +25,6 @@ static OGRGeometryH to_ogr(park_ctx *ctx, const GEOSGeometry *g) {
     return OGR_G_ForceToMultiPolygon(og);
 }
 
-/* Geodesic perimeter (m) of every ring of a (Multi)Polygon. */
-static double perimeter_m(park_ctx *ctx, const GEOSGeometry *g) {
-    int t = GEOSGeomTypeId_r(ctx->geos, g);
-    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
-        double s = 0;
-        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) s += perimeter_m(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
-        return s;
-    }
-    if (t != GEOS_POLYGON) return 0;
-    double total = 0;
-    int nh = GEOSGetNumInteriorRings_r(ctx->geos, g);
-    for (int r = -1; r < nh; r++) {
-        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx->geos, g) : GEOSGetInteriorRingN_r(ctx->geos, g, r);
-        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
-        unsigned n = 0;
-        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) continue;
-        double px = 0, py = 0;
-        for (unsigned i = 0; i < n; i++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
-            if (i) total += park_geodesic_distance(ctx, px, py, x, y);
-            px = x, py = y;
-        }
-    }
-    return total;
-}
-
 static park_status write_piece(park_ctx *ctx, OGRLayerH lyr, const park_area_change *c, const char *kind,
                                const GEOSGeometry *g, double m2, const char *path) {
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(lyr));
@@ -61,7 +34,7 @@ static park_status write_piece(park_ctx *ctx, OGRLayerH lyr, const park_area_cha
     OGR_F_SetFieldDouble(f, 3, m2);
     /* mean width 2·area/perimeter: a piece narrower than the boundary's error
      * may be no real change (nor is one whose boundary error is unknown) */
-    double per = perimeter_m(ctx, g), width = per > 0 ? 2 * m2 / per : 0;
+    double per = park_perimeter_geodesic(ctx, g), width = per > 0 ? 2 * m2 / per : 0;
     OGR_F_SetFieldDouble(f, 4, width);
     OGR_F_SetFieldInteger(f, 5, isnan(c->error_m) || width < c->error_m);
     OGR_F_SetFieldString(f, 6, c->provenance);

@@ -93,26 +93,6 @@ static void geom_point(park_ctx *ctx, const GEOSGeometry *g, double *x, double *
 
 /* ------------------------------------------------------------------ geometry */
 
-/* Perimeter in metres (geodesic, ring by ring) of a polygon. */
-static double perimeter_m(park_ctx *ctx, const GEOSGeometry *poly) {
-    double total = 0;
-    int nh = GEOSGetNumInteriorRings_r(ctx->geos, poly);
-    for (int r = -1; r < nh; r++) {
-        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx->geos, poly) : GEOSGetInteriorRingN_r(ctx->geos, poly, r);
-        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
-        unsigned n = 0;
-        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) continue;
-        double px = 0, py = 0;
-        for (unsigned i = 0; i < n; i++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
-            if (i) total += park_geodesic_distance(ctx, px, py, x, y);
-            px = x, py = y;
-        }
-    }
-    return total;
-}
-
 /* Keeps the polygon parts of `g` whose mean width (2·area/perimeter) reaches
  * `min_width_m`: what is narrower is coordinate noise from a round trip, not an
  * edit. Returns a new MultiPolygon, or NULL when nothing is left; *m2 gets the
@@ -145,7 +125,7 @@ static GEOSGeometry *keep_pieces(park_ctx *ctx, const GEOSGeometry *g, double mi
         if (t != GEOS_POLYGON || GEOSisEmpty_r(ctx->geos, part)) continue;
         double a = 0;
         if (park_area_geodesic(ctx, part, &a) != PARK_OK) continue;
-        double per = perimeter_m(ctx, part);
+        double per = park_perimeter_geodesic(ctx, part);
         if (per <= 0 || 2 * a / per < min_width_m) continue;
         keep[nk++] = GEOSGeom_clone_r(ctx->geos, part);
         *m2 += a;
@@ -237,39 +217,13 @@ done:
 
 /* ------------------------------------------------------------------ uncertainty */
 
-/* Geodesic length (m) of every line in g (LineString, MultiLineString or a
- * collection of them; points and polygons count 0). */
-static double lines_length_m(park_ctx *ctx, const GEOSGeometry *g) {
-    if (!g || GEOSisEmpty_r(ctx->geos, g)) return 0;
-    int t = GEOSGeomTypeId_r(ctx->geos, g);
-    if (t == GEOS_LINESTRING || t == GEOS_LINEARRING) {
-        const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(ctx->geos, g);
-        unsigned n = 0;
-        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) return 0;
-        double total = 0, px = 0, py = 0;
-        for (unsigned i = 0; i < n; i++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
-            if (i) total += park_geodesic_distance(ctx, px, py, x, y);
-            px = x, py = y;
-        }
-        return total;
-    }
-    if (t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION) {
-        double total = 0;
-        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) total += lines_length_m(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
-        return total;
-    }
-    return 0;
-}
-
 /* Length (m) of the boundary of `a` within tol_m of the boundary of `b`, and
  * the whole length of a's boundary in *total. */
 static double kept_length_m(park_ctx *ctx, const GEOSGeometry *a, const GEOSGeometry *b, double tol_m, double *total) {
     *total = 0;
     if (!a || GEOSisEmpty_r(ctx->geos, a)) return 0;
     GEOSGeometry *ba = GEOSBoundary_r(ctx->geos, a);
-    *total = lines_length_m(ctx, ba);
+    *total = park_length_geodesic(ctx, ba);
     double kept = 0;
     if (ba && b && !GEOSisEmpty_r(ctx->geos, b)) {
         GEOSGeometry *bb = GEOSBoundary_r(ctx->geos, b);
@@ -277,7 +231,7 @@ static double kept_length_m(park_ctx *ctx, const GEOSGeometry *a, const GEOSGeom
         GEOSGeom_getYMin_r(ctx->geos, a, &lat);
         GEOSGeometry *zone = bb ? GEOSBuffer_r(ctx->geos, bb, metres_to_deg(tol_m, lat), 4) : NULL;
         GEOSGeometry *on = zone ? GEOSIntersection_r(ctx->geos, ba, zone) : NULL;
-        kept = lines_length_m(ctx, on);
+        kept = park_length_geodesic(ctx, on);
         if (on) GEOSGeom_destroy_r(ctx->geos, on);
         if (zone) GEOSGeom_destroy_r(ctx->geos, zone);
         if (bb) GEOSGeom_destroy_r(ctx->geos, bb);

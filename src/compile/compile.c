@@ -17,14 +17,17 @@
  *  4. Each item is clipped between its two junctions and the pieces joined into
  *     a ring; the ring is noded and polygonized (GEOSPolygonize) and the faces
  *     it encloses (even-odd rule) are the block's polygon. Blocks are unioned.
+ *  5. An overlap of two compiled parcels of at most 1 % of the smaller one is
+ *     settled by the rule in overlap.c (the smaller length-weighted error_m of
+ *     the boundary inside it keeps it), warned about and kept in provenance.
  * Nothing here looks at the official area: it is compared, never aimed at. */
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "../internal.h"
+#include "overlap.h"
 
-#define WORK_CRS "EPSG:4549" /* CGCS2000 / 3-degree GK CM 120E: metres, scale error 2e-4 here */
+#define WORK_CRS PARK_WORK_CRS
 #define MAX_CAND 32
 /* A bridged gap costs three times its length in the choice of junctions and
  * chain directions: the text says consecutive features meet, so a reading in
@@ -70,6 +73,7 @@ typedef struct comp {
     const park_fourto_record *rec;
     const char *path;
     park_buf warn;
+    park_buf pieces;   /* park_bpiece[] of the final rings of every block (overlap.h) */
 } comp;
 
 /* ------------------------------------------------------------------ plines */
@@ -501,7 +505,17 @@ static void choose_junctions(ring_plan *p) {
 
 /* Ring coordinates (closed) of a plan; also accumulates boundary length per item
  * and per provenance into the stats when `st` is given. */
-static void plan_coords(const ring_plan *p, park_buf *xy, park_compile_stats *st, park_buf *feat_json) {
+static GEOSGeometry *line_from_xy(GEOSContextHandle_t g, const park_buf *xy, int ring);
+
+static void add_piece(GEOSContextHandle_t g, park_buf *pieces, const park_buf *xy, double err_m, const char *label) {
+    GEOSGeometry *ls = line_from_xy(g, xy, 0);
+    if (!ls) return;
+    park_bpiece cp = {ls, err_m, park_asprintf("%s", label)};
+    park_buf_appendn(pieces, (const char *)&cp, sizeof cp);
+}
+
+static void plan_coords(const ring_plan *p, park_buf *xy, park_compile_stats *st, park_buf *feat_json, GEOSContextHandle_t g,
+                        park_buf *pieces) {
     size_t n = p->n;
     for (size_t i = 0; i < n; i++) {
         const cand *in = &p->junc[(i + n - 1) % n].c[p->choice[(i + n - 1) % n]];
@@ -509,6 +523,14 @@ static void plan_coords(const ring_plan *p, park_buf *xy, park_compile_stats *st
         const ritem *it = p->items[i];
         if (n == 1) pline_append_piece(&it->pl, 0, pline_len(&it->pl), xy);
         else pline_append_piece(&it->pl, in->mb, out->ma, xy);
+        if (pieces) {
+            park_buf one;
+            park_buf_init(&one);
+            if (n == 1) pline_append_piece(&it->pl, 0, pline_len(&it->pl), &one);
+            else pline_append_piece(&it->pl, in->mb, out->ma, &one);
+            add_piece(g, pieces, &one, it->err_m, it->src->text);
+            park_buf_free(&one);
+        }
         double len = n == 1 ? pline_len(&it->pl) : piece_len(&it->pl, in->mb, out->ma);
         if (st) {
             st->len_m[it->prov] += len;
@@ -528,6 +550,15 @@ static void plan_coords(const ring_plan *p, park_buf *xy, park_compile_stats *st
             park_json_escape(feat_json, gl);
             free(gl);
             park_buf_printf(feat_json, ",\"%s\",%.0f,%.0f,\"\"]", prov_names[PROV_APPROX], out->gap, out->gap / 2);
+        }
+        if (out->gap > 0 && pieces) {
+            park_buf one;
+            park_buf_init(&one);
+            out_pt(&one, out->ax, out->ay), out_pt(&one, out->bx, out->by);
+            char *gl = park_asprintf("(gap after %s)", it->src->text);
+            add_piece(g, pieces, &one, out->gap / 2, gl);
+            free(gl);
+            park_buf_free(&one);
         }
         if (out->gap > 0) {
             out_pt(xy, out->bx, out->by);
@@ -655,7 +686,7 @@ static park_status build_plan(comp *c, ritem **side_items[4], size_t side_n[4], 
     choose_junctions(p);
     park_buf xy;
     park_buf_init(&xy);
-    plan_coords(p, &xy, NULL, NULL);
+    plan_coords(p, &xy, NULL, NULL, c->g, NULL);
     p->simple = !ring_crosses(c, &xy, &p->area);
     park_buf_free(&xy);
     return PARK_OK;
@@ -753,7 +784,7 @@ static park_status compile_block(comp *c, const park_gazetteer *gz, const park_f
     }
     park_buf xy;
     park_buf_init(&xy);
-    plan_coords(&best, &xy, st, feat_json);
+    plan_coords(&best, &xy, st, feat_json, c->g, &c->pieces);
     if (getenv("PARKGIS_COMPILE_DEBUG")) {
         /* the ring before polygonizing, as lon/lat WKT, for looking at a parcel */
         GEOSGeometry *dl = line_from_xy(c->g, &xy, 0), *ll = NULL;
@@ -789,7 +820,7 @@ void park_compile_stats_free(park_compile_stats *stats, size_t n) {
     free(stats);
 }
 
-static GEOSGeometry *as_multi(GEOSContextHandle_t g, GEOSGeometry *x) {
+GEOSGeometry *park_compile_as_multi(GEOSContextHandle_t g, GEOSGeometry *x) {
     if (GEOSGeomTypeId_r(g, x) == GEOS_MULTIPOLYGON) return x;
     if (GEOSGeomTypeId_r(g, x) == GEOS_POLYGON) {
         GEOSGeometry *parts[1] = {x};
@@ -810,10 +841,11 @@ static GEOSGeometry *as_multi(GEOSContextHandle_t g, GEOSGeometry *x) {
 }
 
 static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, const park_fourto_record *r,
-                                  const park_gazetteer *gz, GEOSGeometry **geom, park_compile_stats *st, char **prov,
-                                  park_buf *missing) {
-    comp c = {ctx, ctx->geos, r, set->path, {0}};
+                                  const park_gazetteer *gz, GEOSGeometry **geom, park_compile_stats *st, char **feats_out,
+                                  park_buf *pieces, park_buf *missing) {
+    comp c = {ctx, ctx->geos, r, set->path, {0}, {0}};
     park_buf_init(&c.warn);
+    park_buf_init(&c.pieces);
     park_buf feats;
     park_buf_init(&feats);
     park_buf_append(&feats, "[");
@@ -841,7 +873,7 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
     }
     park_buf_append(&feats, "]");
     if (!rc) {
-        acc = as_multi(ctx->geos, acc);
+        acc = park_compile_as_multi(ctx->geos, acc);
         GEOSGeometry *ll = NULL;
         rc = park_transform(ctx, acc, WORK_CRS, "EPSG:4490", &ll);
         GEOSGeom_destroy_r(ctx->geos, acc), acc = NULL;
@@ -851,7 +883,7 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
             GEOSGeometry *snapped = GEOSGeom_setPrecision_r(ctx->geos, ll, 1e-7, 0);
             if (snapped) {
                 GEOSGeom_destroy_r(ctx->geos, ll);
-                ll = as_multi(ctx->geos, snapped);
+                ll = park_compile_as_multi(ctx->geos, snapped);
             }
             if (!GEOSisValid_r(ctx->geos, ll)) {
                 /* blocks whose union, snapped to the grid, nests one shell in
@@ -862,7 +894,7 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
                 if (mv && GEOSisValid_r(ctx->geos, mv)) {
                     park_buf_printf(&c.warn, "%s (%s): compiled polygon was not valid (%s): repaired with GEOSMakeValid\n", set->path, r->id, why ? why : "?");
                     GEOSGeom_destroy_r(ctx->geos, ll);
-                    ll = as_multi(ctx->geos, mv);
+                    ll = park_compile_as_multi(ctx->geos, mv);
                 } else if (mv) {
                     GEOSGeom_destroy_r(ctx->geos, mv);
                 }
@@ -884,87 +916,145 @@ static park_status compile_record(park_ctx *ctx, const park_fourto_set *set, con
     if (!rc) {
         double L = st->len_m[0] + st->len_m[1] + st->len_m[2];
         st->err_m = L > 0 ? st->err_km2 * 1e6 / L : NAN;
-        park_json j;
-        park_json_init(&j);
-        park_json_begin_obj(&j);
-        park_json_key(&j, "method"), park_json_str(&j, "parkgis compile: 四至 text + gazetteer (geodata/SOURCES.md, Compiling)");
-        park_json_key(&j, "boundary_m"), park_json_num(&j, L, 0);
-        park_json_key(&j, "share");
-        park_json_begin_obj(&j);
-        for (int k = 0; k < 3; k++) park_json_key(&j, prov_names[k]), park_json_num(&j, L > 0 ? st->len_m[k] / L : NAN, 3);
-        park_json_end_obj(&j);
-        park_json_key(&j, "gap_m"), park_json_num(&j, st->gap_m, 0);
-        park_json_key(&j, "error_m"), park_json_num(&j, st->err_m, 0);
-        park_json_key(&j, "error_area_pct"), park_json_num(&j, st->area_km2 > 0 ? 100 * st->err_km2 / st->area_km2 : NAN, 1);
-        park_json_key(&j, "geodesic_km2"), park_json_num(&j, st->area_km2, 3);
-        park_json_key(&j, "official_km2"), park_json_num(&j, r->official_km2, 2);
-        park_json_key(&j, "deviation_pct"), park_json_num(&j, 100 * (st->area_km2 - r->official_km2) / r->official_km2, 1);
-        long nw = 0;
-        for (const char *q = c.warn.s ? c.warn.s : ""; *q; q++) nw += *q == '\n';
-        park_json_key(&j, "warnings"), park_json_int(&j, nw);
-        /* status: measured against the project's checks, so a reader of the layer
-         * sees at once which parcels are not yet trustworthy and why */
-        double dev = 100 * (st->area_km2 - r->official_km2) / r->official_km2;
-        double real = L > 0 ? (st->len_m[PROV_OSM] + st->len_m[PROV_ANCHORED]) / L : 0;
-        park_buf why;
-        park_buf_init(&why);
-        if (fabs(dev) > 10) park_buf_printf(&why, "%sarea %+.1f%% from the official figure (limit 10%%)", why.len ? "; " : "", dev);
-        if (real < 0.6) park_buf_printf(&why, "%sonly %.0f%% of the boundary on osm/anchored features", why.len ? "; " : "", 100 * real);
-        if (c.warn.s && strstr(c.warn.s, "crosses itself")) park_buf_printf(&why, "%sthe boundary crosses itself", why.len ? "; " : "");
-        park_json_key(&j, "status"), park_json_str(&j, why.len ? "preliminary" : "checked");
-        if (why.len) park_json_key(&j, "issues"), park_json_str(&j, why.s);
-        park_buf_free(&why);
-        park_json_key(&j, "pieces");
-        park_buf_append(&j.out, feats.s);
-        park_json_end_obj(&j);
-        *prov = park_json_take(&j);
     }
     st->warnings = park_buf_take(&c.warn);
-    park_buf_free(&feats);
+    *feats_out = park_buf_take(&feats);
+    *pieces = c.pieces;
     return rc;
+}
+
+static void pieces_free(GEOSContextHandle_t g, park_buf *pieces) {
+    park_bpiece *v = (park_bpiece *)pieces->s;
+    size_t n = pieces->len / sizeof(park_bpiece);
+    for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(g, v[i].g), free(v[i].label);
+    park_buf_free(pieces);
+}
+
+/* The provenance JSON of a compiled parcel, made after resolve_overlaps so that
+ * its area, deviation and warnings are those of the shipped polygon. `feats` is
+ * the JSON array of the boundary pieces, `overlaps` that of the overlaps
+ * resolved with neighbours ("" for none). New string. */
+static char *make_prov(const park_fourto_record *r, const park_compile_stats *st, const char *feats, const char *overlaps) {
+    const char *warn = st->warnings ? st->warnings : "";
+    double L = st->len_m[0] + st->len_m[1] + st->len_m[2];
+    park_json j;
+    park_json_init(&j);
+    park_json_begin_obj(&j);
+    park_json_key(&j, "method"), park_json_str(&j, "parkgis compile: 四至 text + gazetteer (geodata/SOURCES.md, Compiling)");
+    park_json_key(&j, "boundary_m"), park_json_num(&j, L, 0);
+    park_json_key(&j, "share");
+    park_json_begin_obj(&j);
+    for (int k = 0; k < 3; k++) park_json_key(&j, prov_names[k]), park_json_num(&j, L > 0 ? st->len_m[k] / L : NAN, 3);
+    park_json_end_obj(&j);
+    park_json_key(&j, "gap_m"), park_json_num(&j, st->gap_m, 0);
+    park_json_key(&j, "error_m"), park_json_num(&j, st->err_m, 0);
+    park_json_key(&j, "error_area_pct"), park_json_num(&j, st->area_km2 > 0 ? 100 * st->err_km2 / st->area_km2 : NAN, 1);
+    park_json_key(&j, "geodesic_km2"), park_json_num(&j, st->area_km2, 3);
+    park_json_key(&j, "official_km2"), park_json_num(&j, r->official_km2, 2);
+    park_json_key(&j, "deviation_pct"), park_json_num(&j, 100 * (st->area_km2 - r->official_km2) / r->official_km2, 1);
+    long nw = 0;
+    for (const char *q = warn; *q; q++) nw += *q == '\n';
+    park_json_key(&j, "warnings"), park_json_int(&j, nw);
+    /* status: measured against the project's checks, so a reader of the layer
+     * sees at once which parcels are not yet trustworthy and why */
+    double dev = 100 * (st->area_km2 - r->official_km2) / r->official_km2;
+    double real = L > 0 ? (st->len_m[PROV_OSM] + st->len_m[PROV_ANCHORED]) / L : 0;
+    park_buf why;
+    park_buf_init(&why);
+    if (fabs(dev) > 10) park_buf_printf(&why, "%sarea %+.1f%% from the official figure (limit 10%%)", why.len ? "; " : "", dev);
+    if (real < 0.6) park_buf_printf(&why, "%sonly %.0f%% of the boundary on osm/anchored features", why.len ? "; " : "", 100 * real);
+    if (strstr(warn, "crosses itself")) park_buf_printf(&why, "%sthe boundary crosses itself", why.len ? "; " : "");
+    park_json_key(&j, "status"), park_json_str(&j, why.len ? "preliminary" : "checked");
+    if (why.len) park_json_key(&j, "issues"), park_json_str(&j, why.s);
+    park_buf_free(&why);
+    park_json_key(&j, "pieces"), park_json_raw(&j, feats);
+    if (overlaps && *overlaps) {
+        char *arr = park_asprintf("[%s]", overlaps);
+        park_json_key(&j, "overlaps"), park_json_raw(&j, arr);
+        free(arr);
+    }
+    park_json_end_obj(&j);
+    return park_json_take(&j);
+}
+
+/* Every pair of compiled parcels, in table order, through park_overlap_settle
+ * (overlap.c, the rule PARK_OVERLAP_RULE). A settled overlap is recorded in both
+ * parcels' provenance (`overlaps`) and as a warning of the parcel it is cut
+ * from; a larger one is left as compiled for the checks and validate to report. */
+static park_status resolve_overlaps(park_ctx *ctx, const park_fourto_set *set, GEOSGeometry **geoms, park_compile_stats *sts,
+                                    park_buf *pieces, park_buf *ovl) {
+    for (size_t i = 0; i < set->n; i++)
+        for (size_t k = i + 1; k < set->n; k++) {
+            park_overlap o;
+            park_status st = park_overlap_settle(ctx, &geoms[i], (const park_bpiece *)pieces[i].s, pieces[i].len / sizeof(park_bpiece),
+                                                 &geoms[k], (const park_bpiece *)pieces[k].s, pieces[k].len / sizeof(park_bpiece), &o);
+            if (st) return st;
+            if (!o.resolved) continue;
+            size_t w = o.winner ? k : i, l = o.winner ? i : k;
+            int wi = o.winner, li = !o.winner;
+            double a2 = 0;
+            if ((st = park_area_geodesic(ctx, geoms[l], &a2))) return st;
+            sts[l].area_km2 = a2 / 1e6;
+            const park_fourto_record *rw = &set->recs[w], *rl = &set->recs[l];
+            char ews[32], els[32];
+            snprintf(ews, sizeof ews, isnan(o.err[wi]) ? "unknown" : "%.0f m", o.err[wi]);
+            snprintf(els, sizeof els, isnan(o.err[li]) ? "unknown" : "%.0f m", o.err[li]);
+            park_buf wb;
+            park_buf_init(&wb);
+            park_buf_append(&wb, sts[l].warnings ? sts[l].warnings : "");
+            park_buf_printf(&wb,
+                            "%s (%s): overlapped %s by %.1f m² (%.3f%% of the smaller parcel, at %.7f, %.7f): cut from %s, kept by "
+                            "%s, whose boundary there ('%s', error %s) is better measured than %s's ('%s', error %s)\n",
+                            set->path, rl->id, rw->id, o.m2, 100 * o.share, o.x, o.y, rl->id, rw->id, o.label[wi], ews, rl->id,
+                            o.label[li], els);
+            free(sts[l].warnings);
+            sts[l].warnings = park_buf_take(&wb);
+            for (int side = 0; side < 2; side++) {
+                park_buf *ob = &ovl[side ? w : l];
+                const park_fourto_record *nb = side ? rl : rw;
+                park_buf_printf(ob, "%s{\"neighbour\":", ob->len ? "," : "");
+                park_json_escape(ob, nb->id);
+                park_buf_printf(ob, ",\"action\":\"%s\",\"area_m2\":%.1f,\"share_of_smaller\":%.5f,\"at\":[%.7f,%.7f],\"kept_boundary\":",
+                                side ? "kept" : "cut", o.m2, o.share, o.x, o.y);
+                park_json_escape(ob, o.label[wi]);
+                if (isnan(o.err[wi])) park_buf_append(ob, ",\"kept_error_m\":null,\"cut_boundary\":");
+                else park_buf_printf(ob, ",\"kept_error_m\":%.0f,\"cut_boundary\":", o.err[wi]);
+                park_json_escape(ob, o.label[li]);
+                if (isnan(o.err[li])) park_buf_append(ob, ",\"cut_error_m\":null,\"rule\":");
+                else park_buf_printf(ob, ",\"cut_error_m\":%.0f,\"rule\":", o.err[li]);
+                park_json_escape(ob, PARK_OVERLAP_RULE);
+                park_buf_append(ob, "}");
+            }
+        }
+    return PARK_OK;
 }
 
 park_status park_compile(park_ctx *ctx, const park_fourto_set *set, const park_gazetteer *gz, park_layer **out,
                          park_compile_stats **stats) {
     *out = NULL, *stats = NULL;
     park_compile_stats *sts = calloc(set->n, sizeof *sts);
+    GEOSGeometry **geoms = calloc(set->n + 1, sizeof *geoms);
+    char **feats = calloc(set->n + 1, sizeof *feats);
+    park_buf *pieces = calloc(set->n + 1, sizeof *pieces);
+    park_buf *ovl = calloc(set->n + 1, sizeof *ovl);
     park_layer *l = park_layer_new(ctx);
-    if (!sts || !l) {
-        free(sts), park_layer_free(l);
-        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    park_status rc = PARK_OK;
+    if (!sts || !l || !geoms || !feats || !pieces || !ovl) {
+        rc = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+        goto done;
     }
     park_buf missing;
     park_buf_init(&missing);
-    park_status rc = PARK_OK;
     int any_missing = 0;
     for (size_t i = 0; i < set->n; i++) {
         const park_fourto_record *r = &set->recs[i];
-        GEOSGeometry *geom = NULL;
-        char *prov = NULL;
         size_t before = missing.len;
-        park_status s = compile_record(ctx, set, r, gz, &geom, &sts[i], &prov, &missing);
+        park_status s = compile_record(ctx, set, r, gz, &geoms[i], &sts[i], &feats[i], &pieces[i], &missing);
         if (s == PARK_ERR_INPUT && missing.len > before) {
             any_missing = 1; /* gather every unknown name, report them together */
-            free(prov);
-            if (geom) GEOSGeom_destroy_r(ctx->geos, geom);
             continue;
         }
         if (s) {
-            rc = s;
-            break;
-        }
-        if (any_missing) { /* no layer will be returned: skip the copy */
-            free(prov);
-            GEOSGeom_destroy_r(ctx->geos, geom);
-            continue;
-        }
-        park_parcel p = {0};
-        p.id = r->id, p.name = r->name, p.official_km2 = r->official_km2, p.layout = r->layout;
-        p.provenance = prov, p.four_to = r->text, p.geom = geom, p.source_fid = (long)i;
-        s = park_layer_add(ctx, l, &p);
-        free(prov);
-        if (s) {
-            GEOSGeom_destroy_r(ctx->geos, geom);
             rc = s;
             break;
         }
@@ -972,6 +1062,25 @@ park_status park_compile(park_ctx *ctx, const park_fourto_set *set, const park_g
     if (!rc && any_missing)
         rc = park_error(ctx, PARK_ERR_INPUT, "%s: features not in the gazetteer (parcel, side, item: name): %s", set->path, missing.s);
     park_buf_free(&missing);
+    if (!rc) rc = resolve_overlaps(ctx, set, geoms, sts, pieces, ovl);
+    for (size_t i = 0; i < set->n && !rc; i++) {
+        const park_fourto_record *r = &set->recs[i];
+        char *prov = make_prov(r, &sts[i], feats[i], ovl[i].s);
+        park_parcel p = {0};
+        p.id = r->id, p.name = r->name, p.official_km2 = r->official_km2, p.layout = r->layout;
+        p.provenance = prov, p.four_to = r->text, p.geom = geoms[i], p.source_fid = (long)i;
+        rc = park_layer_add(ctx, l, &p);
+        free(prov);
+        if (!rc) geoms[i] = NULL; /* owned by the layer */
+    }
+done:
+    for (size_t i = 0; i < set->n; i++) {
+        if (geoms && geoms[i]) GEOSGeom_destroy_r(ctx->geos, geoms[i]);
+        if (feats) free(feats[i]);
+        if (pieces) pieces_free(ctx->geos, &pieces[i]);
+        if (ovl) park_buf_free(&ovl[i]);
+    }
+    free(geoms), free(feats), free(pieces), free(ovl);
     if (rc) {
         park_layer_free(l);
         park_compile_stats_free(sts, set->n);

@@ -113,3 +113,17 @@ park_status exp_gpkg_style_add(park_ctx *ctx, void *st, const char *table, const
     if (e != OGRERR_NONE) return park_error(ctx, PARK_ERR_OUTPUT, "%s: Failure writing the style of %s: %s", where, table, ogr_msg());
     return PARK_OK;
 }
+
+void exp_xml_escape(park_buf *b, const char *s, bool attr) {
+    for (; s && *s; s++) {
+        switch (*s) {
+        case '&': park_buf_append(b, "&amp;"); break;
+        case '<': park_buf_append(b, "&lt;"); break;
+        case '>': park_buf_append(b, "&gt;"); break;
+        case '"': park_buf_append(b, "&quot;"); break;
+        case '\'': park_buf_append(b, attr ? "&apos;" : "'"); break;
+        case '\n': park_buf_append(b, attr ? "&#10;" : "\n"); break;
+        default: park_buf_appendn(b, s, 1);
+        }
+    }
+}

@@ -56,6 +56,9 @@ park_status exp_write_ogr(exp_job *job, const char *dir, const char *file, const
  * export.c -> export_{shp,ogr}.c -> export_{qml,common}.c, never back. */
 void exp_report_add(exp_job *job, const exp_layer *l, const char *file);
 const char *exp_geometry_name(const exp_layer *l);
+/* Appends `s` escaped for XML (& < > "): as element text, or with `attr` also
+ * ' and newline, for an attribute value (QML, .qgs). NULL appends nothing. */
+void exp_xml_escape(park_buf *b, const char *s, bool attr);
 
 /* QGIS's layer_styles table in a GeoPackage being written, and one default
  * style row in it (QGIS applies it when the layer is opened). */

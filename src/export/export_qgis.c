@@ -26,26 +26,14 @@
 #define PROJECT_CRS "EPSG:4549"
 #define NOTICE "边界为依据规划文本推定的示意范围（示意，非测绘成果），面积为计算值，误差见各要素 error_m 字段"
 
-static void xml_text(park_buf *b, const char *s) {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': park_buf_append(b, "&amp;"); break;
-        case '<': park_buf_append(b, "&lt;"); break;
-        case '>': park_buf_append(b, "&gt;"); break;
-        case '"': park_buf_append(b, "&quot;"); break;
-        default: park_buf_appendn(b, s, 1);
-        }
-    }
-}
-
 /* <spatialrefsys> of an EPSG CRS, with its WKT (what QGIS reads first). */
 static void srs_xml(park_ctx *ctx, park_buf *b, const char *crs) {
     PJ *c = proj_create(ctx->proj, crs);
     const char *wkt = c ? proj_as_wkt(ctx->proj, c, PJ_WKT2_2019, NULL) : NULL;
     park_buf_append(b, "<spatialrefsys><wkt>");
-    xml_text(b, wkt ? wkt : "");
+    exp_xml_escape(b, wkt ? wkt : "", false);
     park_buf_append(b, "</wkt><authid>");
-    xml_text(b, crs);
+    exp_xml_escape(b, crs, false);
     park_buf_append(b, "</authid></spatialrefsys>");
     if (c) proj_destroy(c);
 }
@@ -149,9 +137,9 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
     park_buf_init(&b);
     park_buf_append(&b, "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n");
     park_buf_append(&b, "<qgis projectname=\"");
-    xml_text(&b, park_layout_name(lo));
+    exp_xml_escape(&b, park_layout_name(lo), false);
     park_buf_append(&b, "\" version=\"3.22.16-Białowieża\">\n  <!-- written by parkgis " PARKGIS_VERSION " -->\n  <title>");
-    xml_text(&b, park_layout_name(lo));
+    exp_xml_escape(&b, park_layout_name(lo), false);
     park_buf_append(&b, "</title>\n  <projectCrs>");
     srs_xml(ctx, &b, PROJECT_CRS);
     park_buf_append(&b, "</projectCrs>\n");
@@ -159,7 +147,7 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
     park_buf_append(&b, "  <layer-tree-group>\n");
     for (size_t k = n; k-- > 0;) {
         park_buf_printf(&b, "    <layer-tree-layer id=\"%s_parkgis\" name=\"", ls[k].name);
-        xml_text(&b, ls[k].title);
+        exp_xml_escape(&b, ls[k].title, false);
         park_buf_printf(&b, "\" checked=\"Qt::Checked\" expanded=\"1\" providerKey=\"ogr\" source=\"./%s|layername=%s\"/>\n", gpkg_name,
                         ls[k].name);
     }
@@ -169,7 +157,7 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
         park_buf_printf(&b, "    <maplayer type=\"vector\" geometry=\"%s\" wkbType=\"%s\" autoRefreshEnabled=\"0\" styleCategories=\"AllStyleCategories\">\n", gt, wkb);
         park_buf_printf(&b, "      <id>%s_parkgis</id>\n      <datasource>./%s|layername=%s</datasource>\n      <layername>", ls[k].name,
                         gpkg_name, ls[k].name);
-        xml_text(&b, ls[k].title);
+        exp_xml_escape(&b, ls[k].title, false);
         park_buf_append(&b, "</layername>\n      <srs>");
         srs_xml(ctx, &b, "EPSG:4490");
         park_buf_append(&b, "</srs>\n      <provider encoding=\"UTF-8\">ogr</provider>\n");
@@ -201,7 +189,7 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
 
     const char *map_uuid = "{7a1c0f5e-0000-4000-8000-000000000001}";
     park_buf_append(&b, "  <Layouts>\n    <Layout name=\"");
-    xml_text(&b, park_layout_name(lo));
+    exp_xml_escape(&b, park_layout_name(lo), false);
     park_buf_append(&b, "\" units=\"mm\" printResolution=\"150\" worldFileMap=\"\">\n"
                         "      <PageCollection>\n"
                         "        <LayoutItem type=\"65638\" uuid=\"{7a1c0f5e-0000-4000-8000-000000000000}\" position=\"0,0,mm\" positionOnPage=\"0,0,mm\" size=\"297,210,mm\" frame=\"false\" background=\"true\" visibility=\"1\" zValue=\"0\" itemRotation=\"0\" opacity=\"1\" referencePoint=\"0\"/>\n"
@@ -218,7 +206,7 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
     park_buf_append(&b, "      <LayoutItem type=\"65641\" uuid=\"{7a1c0f5e-0000-4000-8000-000000000002}\" id=\"标题\" position=\"5,2,mm\" positionOnPage=\"5,2,mm\" size=\"287,13,mm\" "
                         "frame=\"false\" background=\"false\" visibility=\"1\" zValue=\"2\" itemRotation=\"0\" opacity=\"1\" referencePoint=\"0\" "
                         "htmlState=\"0\" marginX=\"1\" marginY=\"1\" halign=\"1\" valign=\"32\" labelText=\"");
-    xml_text(&b, park_layout_name(lo));
+    exp_xml_escape(&b, park_layout_name(lo), false);
     park_buf_append(&b, "\">\n        <text-style fontFamily=\"Noto Sans CJK SC\" fontSize=\"18\" fontSizeUnit=\"Point\" fontWeight=\"75\" textColor=\"20,20,20,255\" textOpacity=\"1\"/>\n"
                         "        <LabelFont description=\"Noto Sans CJK SC,18,-1,5,75,0,0,0,0,0\" style=\"\"/>\n"
                         "      </LayoutItem>\n");
@@ -236,7 +224,7 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
     park_buf_init(&lg);
     for (size_t k = 0; k < n; k++)
         if (ls[k].is_primary) legend_note(ctx, &lg, ls[k].layer);
-    xml_text(&b, lg.s ? lg.s : "");
+    exp_xml_escape(&b, lg.s ? lg.s : "", false);
     park_buf_free(&lg);
     park_buf_append(&b, "\">\n        <text-style fontFamily=\"Noto Sans CJK SC\" fontSize=\"7\" fontSizeUnit=\"Point\" textColor=\"20,20,20,255\" textOpacity=\"1\"/>\n"
                         "        <LabelFont description=\"Noto Sans CJK SC,7,-1,5,50,0,0,0,0,0\" style=\"\"/>\n"
@@ -259,7 +247,7 @@ static char *project_xml(park_ctx *ctx, const park_layout *lo, const park_layout
     park_buf_append(&b, "      <LayoutItem type=\"65641\" uuid=\"{7a1c0f5e-0000-4000-8000-000000000005}\" id=\"说明\" position=\"180,180,mm\" positionOnPage=\"180,180,mm\" size=\"112,27,mm\" "
                         "frame=\"false\" background=\"false\" visibility=\"1\" zValue=\"5\" itemRotation=\"0\" opacity=\"1\" referencePoint=\"0\" "
                         "htmlState=\"0\" marginX=\"1\" marginY=\"1\" halign=\"1\" valign=\"32\" labelText=\"");
-    xml_text(&b, NOTICE);
+    exp_xml_escape(&b, NOTICE, false);
     park_buf_append(&b, "&#10;底图：© OpenStreetMap contributors (ODbL)；坐标系 CGCS2000 / 3-degree Gauss-Kruger CM 120E (EPSG:4549)；parkgis " PARKGIS_VERSION "\">\n"
                         "        <text-style fontFamily=\"Noto Sans CJK SC\" fontSize=\"8\" fontSizeUnit=\"Point\" textColor=\"60,60,60,255\" textOpacity=\"1\"/>\n"
                         "        <LabelFont description=\"Noto Sans CJK SC,8,-1,5,50,0,0,0,0,0\" style=\"\"/>\n"

@@ -19,23 +19,9 @@
 /* Fill opacity of element polygons: the basemap and neighbours stay visible. */
 #define FILL_ALPHA 140
 
-static void xml_attr(park_buf *b, const char *s) {
-    for (; s && *s; s++) {
-        switch (*s) {
-        case '&': park_buf_append(b, "&amp;"); break;
-        case '<': park_buf_append(b, "&lt;"); break;
-        case '>': park_buf_append(b, "&gt;"); break;
-        case '"': park_buf_append(b, "&quot;"); break;
-        case '\'': park_buf_append(b, "&apos;"); break;
-        case '\n': park_buf_append(b, "&#10;"); break;
-        default: park_buf_appendn(b, s, 1);
-        }
-    }
-}
-
 static void opt(park_buf *b, const char *name, const char *value) {
     park_buf_printf(b, "          <Option name=\"%s\" type=\"QString\" value=\"", name);
-    xml_attr(b, value);
+    exp_xml_escape(b, value, true);
     park_buf_append(b, "\"/>\n");
 }
 
@@ -182,9 +168,9 @@ char *exp_qml(exp_job *job, const exp_layer *l) {
         park_buf_printf(&b, "  <renderer-v2 type=\"categorizedSymbol\" attr=\"%s\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n", attr);
         for (size_t i = 0; i < nc; i++) {
             park_buf_printf(&b, "      <category render=\"true\" symbol=\"%zu\" value=\"", i);
-            xml_attr(&b, cats[i].value);
+            exp_xml_escape(&b, cats[i].value, true);
             park_buf_append(&b, "\" label=\"");
-            xml_attr(&b, cats[i].label);
+            exp_xml_escape(&b, cats[i].label, true);
             park_buf_append(&b, "\"/>\n");
         }
         park_buf_append(&b, "    </categories>\n    <symbols>\n");
@@ -249,7 +235,7 @@ char *park_export_qml(park_ctx *ctx, const park_layout_layer *ll) {
 /* ---- SLD: the same classes as OGC Symbology Encoding 1.1, what QGIS itself puts
  * in layer_styles.styleSLD (read by web map servers, not by QGIS). */
 
-static void sld_text(park_buf *b, const char *s) { xml_attr(b, s); }
+static void sld_text(park_buf *b, const char *s) { exp_xml_escape(b, s, true); }
 
 static void sld_symbolizer(park_buf *b, exp_kind kind, const unsigned char c[3]) {
     char col[8], dark[8];
@@ -363,11 +349,11 @@ char *exp_diff_qml(void) {
     park_buf_append(&b, "<qgis version=\"3.22.16-Białowieża\" styleCategories=\"Symbology|Labeling\" labelsEnabled=\"0\">\n");
     park_buf_append(&b, "  <!-- written by parkgis " PARKGIS_VERSION ": recompute diff layer parcel_changes -->\n");
     park_buf_append(&b, "  <renderer-v2 type=\"categorizedSymbol\" attr=\"");
-    xml_attr(&b, "\"kind\" || CASE WHEN \"uncertain\" = 1 THEN ' uncertain' ELSE '' END");
+    exp_xml_escape(&b, "\"kind\" || CASE WHEN \"uncertain\" = 1 THEN ' uncertain' ELSE '' END", true);
     park_buf_append(&b, "\" symbollevels=\"0\" forceraster=\"0\" enableorderby=\"0\">\n    <categories>\n");
     for (size_t i = 0; i < 4; i++) {
         park_buf_printf(&b, "      <category render=\"true\" symbol=\"%zu\" value=\"%s\" label=\"", i, cats[i].value);
-        xml_attr(&b, cats[i].label);
+        exp_xml_escape(&b, cats[i].label, true);
         park_buf_append(&b, "\"/>\n");
     }
     park_buf_append(&b, "    </categories>\n    <symbols>\n");

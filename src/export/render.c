@@ -370,38 +370,12 @@ typedef struct lg_entry {
     unsigned char rgb[3];
 } lg_entry;
 
-/* Geodesic length (m) of the rings of a lon/lat (Multi)Polygon. */
-static double boundary_m(park_ctx *ctx, const GEOSGeometry *g) {
-    int t = GEOSGeomTypeId_r(ctx->geos, g);
-    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
-        double s = 0;
-        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) s += boundary_m(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
-        return s;
-    }
-    if (t != GEOS_POLYGON) return 0;
-    double total = 0;
-    for (int r = -1; r < GEOSGetNumInteriorRings_r(ctx->geos, g); r++) {
-        const GEOSGeometry *ring = r < 0 ? GEOSGetExteriorRing_r(ctx->geos, g) : GEOSGetInteriorRingN_r(ctx->geos, g, r);
-        const GEOSCoordSequence *cs = ring ? GEOSGeom_getCoordSeq_r(ctx->geos, ring) : NULL;
-        unsigned n = 0;
-        if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) continue;
-        double px0 = 0, py0 = 0;
-        for (unsigned i = 0; i < n; i++) {
-            double x, y;
-            GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
-            if (i) total += park_geodesic_distance(ctx, px0, py0, x, y);
-            px0 = x, py0 = y;
-        }
-    }
-    return total;
-}
-
 /* "计算 13.30 ±5.54 km² · 规划 11.14 km²": the derived area never stands alone.
  * ± is the boundary length × the error_m the element states (the model of
  * recompute, README "Uncertainty"); unstated, it says so. */
 static void area_line(park_ctx *ctx, const r_feat *f, char *out, size_t len) {
     char unc[48], plan[48];
-    if (f->p->has_error_m) snprintf(unc, sizeof unc, " ±%.2f km²", boundary_m(ctx, f->p->geom) * f->p->error_m / 1e6);
+    if (f->p->has_error_m) snprintf(unc, sizeof unc, " ±%.2f km²", park_perimeter_geodesic(ctx, f->p->geom) * f->p->error_m / 1e6);
     else snprintf(unc, sizeof unc, " km²（误差未核实）");
     if (isfinite(f->p->official_km2)) snprintf(plan, sizeof plan, "规划 %.2f km²", f->p->official_km2);
     else snprintf(plan, sizeof plan, "规划无此数");

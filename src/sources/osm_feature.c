@@ -80,27 +80,30 @@ static int cmp_piece(const void *a, const void *b) {
     return (x > y) - (x < y);
 }
 
-/* Chains metric pieces (sorted along the guide) end to end, each turned to
- * start at the end nearer the chain's end; gaps up to join_m are bridged. */
-static GEOSGeometry *chain(GEOSContextHandle_t h, piece_t *pc, size_t n, double join_m) {
+GEOSGeometry *park_chain_lines(park_ctx *ctx, GEOSGeometry *const *lines, size_t n, double join_m, park_chain_mode mode) {
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
+    bool lonlat = mode == PARK_CHAIN_LONLAT_TURN_TO_JOIN;
     GEOSGeometry **out = NULL;
     unsigned nout = 0;
     double *xy = NULL;
     size_t nxy = 0, cap = 0;
     for (size_t i = 0; i <= n; i++) {
-        const GEOSCoordSequence *cs = i < n ? GEOSGeom_getCoordSeq_r(h, pc[i].g) : NULL;
+        const GEOSCoordSequence *cs = i < n ? GEOSGeom_getCoordSeq_r(h, lines[i]) : NULL;
         unsigned m = 0;
         if (cs) GEOSCoordSeq_getSize_r(h, cs, &m);
-        bool rev = false, join = true;
+        bool rev = false, join = false;
         if (m && nxy) {
             double ax, ay, bx, by, ex = xy[2 * nxy - 2], ey = xy[2 * nxy - 1];
             GEOSCoordSeq_getXY_r(h, cs, 0, &ax, &ay), GEOSCoordSeq_getXY_r(h, cs, m - 1, &bx, &by);
-            double da = hypot(ax - ex, ay - ey), db = hypot(bx - ex, by - ey);
-            /* the first piece may run the wrong way: flip it when that joins better */
+            double da = lonlat ? park_geodesic_distance(ctx, ex, ey, ax, ay) : hypot(ax - ex, ay - ey);
+            double db = lonlat ? park_geodesic_distance(ctx, ex, ey, bx, by) : hypot(bx - ex, by - ey);
+            /* the first line may itself run the wrong way: turn it (see park_chain_mode) */
             if (nout == 0 && i == 1) {
                 double sx = xy[0], sy = xy[1];
-                double ra = hypot(ax - sx, ay - sy), rb = hypot(bx - sx, by - sy);
-                if (fmin(ra, rb) < fmin(da, db)) {
+                double ra = lonlat ? park_geodesic_distance(ctx, sx, sy, ax, ay) : hypot(ax - sx, ay - sy);
+                double rb = lonlat ? park_geodesic_distance(ctx, sx, sy, bx, by) : hypot(bx - sx, by - sy);
+                bool turn = lonlat ? !(fmin(da, db) <= join_m) && fmin(ra, rb) <= join_m : fmin(ra, rb) < fmin(da, db);
+                if (turn) {
                     for (size_t k = 0; k < nxy / 2; k++) {
                         double tx = xy[2 * k], ty = xy[2 * k + 1];
                         xy[2 * k] = xy[2 * (nxy - 1 - k)], xy[2 * k + 1] = xy[2 * (nxy - 1 - k) + 1];
@@ -112,7 +115,7 @@ static GEOSGeometry *chain(GEOSContextHandle_t h, piece_t *pc, size_t n, double 
             rev = db < da;
             join = fmin(da, db) <= join_m;
         }
-        if ((i == n || !join) && nxy >= 2) {
+        if ((i == n || (m && !join)) && nxy >= 2) {
             GEOSCoordSequence *o = GEOSCoordSeq_create_r(h, (unsigned)nxy, 2);
             for (size_t k = 0; k < nxy; k++) GEOSCoordSeq_setXY_r(h, o, (unsigned)k, xy[2 * k], xy[2 * k + 1]);
             out = realloc(out, (nout + 1) * sizeof *out);
@@ -139,7 +142,8 @@ static GEOSGeometry *chain(GEOSContextHandle_t h, piece_t *pc, size_t n, double 
 }
 
 /* Metric lines of g, pieces >= min_m, ordered along the guide and chained. */
-static GEOSGeometry *tidy_lines(GEOSContextHandle_t h, const GEOSGeometry *g, const GEOSGeometry *guide, double min_m, double join_m) {
+static GEOSGeometry *tidy_lines(park_ctx *ctx, const GEOSGeometry *g, const GEOSGeometry *guide, double min_m, double join_m) {
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
     GEOSGeometry *merged = GEOSLineMerge_r(h, g);
     if (!merged) return NULL;
     int n = GEOSGetNumGeometries_r(h, merged);
@@ -158,7 +162,10 @@ static GEOSGeometry *tidy_lines(GEOSContextHandle_t h, const GEOSGeometry *g, co
     GEOSGeometry *r = NULL;
     if (k) {
         qsort(pc, k, sizeof *pc, cmp_piece);
-        r = chain(h, pc, k, join_m);
+        GEOSGeometry **ls = calloc(k, sizeof *ls);
+        for (size_t i = 0; ls && i < k; i++) ls[i] = pc[i].g;
+        if (ls) r = park_chain_lines(ctx, ls, k, join_m, PARK_CHAIN_METRIC_TURN_NEARER);
+        free(ls);
     }
     for (size_t i = 0; i < k; i++) GEOSGeom_destroy_r(h, pc[i].g);
     free(pc);
@@ -194,13 +201,13 @@ park_status park_osm_feature_get(park_ctx *ctx, park_osm *osm, int themes, const
             continue;
         }
         GEOSGeometry *g = to_m(ctx, mt.geom), *line = NULL;
-        if (g && lines) line = tidy_lines(h, g, guide1, 200, 600);
+        if (g && lines) line = tidy_lines(ctx, g, guide1, 200, 600);
         else if (g) {
             /* the outline's part near the guide */
             GEOSGeometry *bd = GEOSBoundary_r(h, g);
             GEOSGeometry *zone = GEOSBuffer_r(h, guide, corridor_m, 8);
             GEOSGeometry *part = bd && zone ? GEOSIntersection_r(h, bd, zone) : NULL;
-            if (part && !GEOSisEmpty_r(h, part)) line = tidy_lines(h, part, guide1, 30, 60);
+            if (part && !GEOSisEmpty_r(h, part)) line = tidy_lines(ctx, part, guide1, 30, 60);
             if (bd) GEOSGeom_destroy_r(h, bd);
             if (zone) GEOSGeom_destroy_r(h, zone);
             if (part) GEOSGeom_destroy_r(h, part);

@@ -198,6 +198,49 @@ park_status park_area_geodesic(park_ctx *ctx, const GEOSGeometry *g, double *m2)
     return PARK_OK;
 }
 
+/* ---- geodesic lengths: every segment by the inverse problem (geod_inverse) */
+
+/* Adds the geodesic length of the segments of a LineString / LinearRing to *total
+ * (segment by segment, so that the sum is the same whichever caller asks). */
+static void seq_length_add(park_ctx *ctx, const GEOSGeometry *line, double *total) {
+    const GEOSCoordSequence *cs = line ? GEOSGeom_getCoordSeq_r(ctx->geos, line) : NULL;
+    unsigned n = 0;
+    if (!cs || !GEOSCoordSeq_getSize_r(ctx->geos, cs, &n)) return;
+    double px = 0, py = 0;
+    for (unsigned i = 0; i < n; i++) {
+        double x, y;
+        GEOSCoordSeq_getXY_r(ctx->geos, cs, i, &x, &y);
+        if (i) *total += park_geodesic_distance(ctx, px, py, x, y);
+        px = x, py = y;
+    }
+}
+
+double park_perimeter_geodesic(park_ctx *ctx, const GEOSGeometry *g) {
+    if (!g) return 0;
+    int t = GEOSGeomTypeId_r(ctx->geos, g);
+    if (t == GEOS_MULTIPOLYGON || t == GEOS_GEOMETRYCOLLECTION) {
+        double s = 0;
+        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) s += park_perimeter_geodesic(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
+        return s;
+    }
+    if (t != GEOS_POLYGON) return 0;
+    double total = 0;
+    int nh = GEOSGetNumInteriorRings_r(ctx->geos, g);
+    for (int r = -1; r < nh; r++)
+        seq_length_add(ctx, r < 0 ? GEOSGetExteriorRing_r(ctx->geos, g) : GEOSGetInteriorRingN_r(ctx->geos, g, r), &total);
+    return total;
+}
+
+double park_length_geodesic(park_ctx *ctx, const GEOSGeometry *g) {
+    if (!g || GEOSisEmpty_r(ctx->geos, g)) return 0;
+    int t = GEOSGeomTypeId_r(ctx->geos, g);
+    double total = 0;
+    if (t == GEOS_LINESTRING || t == GEOS_LINEARRING) seq_length_add(ctx, g, &total);
+    else if (t == GEOS_MULTILINESTRING || t == GEOS_GEOMETRYCOLLECTION)
+        for (int i = 0; i < GEOSGetNumGeometries_r(ctx->geos, g); i++) total += park_length_geodesic(ctx, GEOSGetGeometryN_r(ctx->geos, g, i));
+    return total;
+}
+
 park_status park_area_planar(park_ctx *ctx, const GEOSGeometry *g, const char *crs, double *m2) {
     GEOSGeometry *p = NULL;
     park_status st = park_transform(ctx, g, "EPSG:4490", crs, &p);

@@ -63,6 +63,10 @@ void park_json_key(park_json *j, const char *k) {
     park_buf_append(&j->out, ":");
     j->after_key = true;
 }
+void park_json_raw(park_json *j, const char *json) {
+    sep(j);
+    park_buf_append(&j->out, json);
+}
 void park_json_str(park_json *j, const char *s) {
     if (!s) {
         park_json_null(j);

@@ -12,6 +12,18 @@ $ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o -
 $ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto.tsv -o - >/dev/null
 ! warning: compile/fourto.tsv (sq-jog) block 1: '横路' (东) and '东河' (东) do not meet: 22 m gap bridged
 
+# the bundled 四至: robot-park and biomed-south, whose bridged gaps cross, overlap by less than 1 %
+# of the smaller parcel; the overlap goes to the side whose boundary there has the smaller
+# length-weighted error_m (geodata/SOURCES.md, Compiling), and compile says so
+$ parkgis compile -o - >/dev/null
+! (robot-park): overlapped biomed-south by
+! cut from robot-park, kept by biomed-south, whose boundary there
+
+# both parcels' provenance (JSON) records it under `overlaps`, with the rule
+$ parkgis compile -o - 2>/dev/null | python3 -c 'import json,sys; [print(f["properties"]["id"], o["neighbour"], o["action"], o["share_of_smaller"] <= 0.01, "smaller length-weighted error_m" in o["rule"]) for f in json.load(sys.stdin)["features"] for o in json.loads(f["properties"]["provenance"]).get("overlaps", [])]'
+| robot-park biomed-south cut True True
+| biomed-south robot-park kept True True
+
 # features missing from the gazetteer: every one named with parcel, side and position
 $ parkgis compile --gazetteer compile/gazetteer --fourto compile/fourto-unknown.tsv -o -
 ! (sq) 东至 #2: '无名路'

@@ -14,6 +14,10 @@ $ parkgis validate validate-clean.geojson
 $ parkgis --data validate-clean.geojson validate --format json
 | {"path":"validate-clean.geojson","parcels":3,"valid":true,"errors":0,"warnings":0,"issues":[]}
 
+# the shipped layer (geodata/parcels.geojson) is valid: no overlap, exit 0
+$ parkgis validate ../../geodata/parcels.geojson
+~ ../../geodata/parcels.geojson: 10 parcels, 0 errors,
+
 # every problem, with GEOS's reason and location; exit 1
 $ parkgis validate validate-bad.geojson --format csv
 ~ error,invalid,bowtie,,121.4037158,31.4029246,"feature 0 (id 'bowtie') is not a valid polygon: Self-intersection at (121.4037158, 31.4029246)"

@@ -74,12 +74,56 @@ static void test_distance(park_ctx *ctx) {
     CHECK_NEAR(park_geodesic_distance(ctx, 121.4, 31.0, 121.4, 32.0), 110860, 100);
 }
 
+/* Perimeter and line length (park_perimeter_geodesic / park_length_geodesic) of
+ * a square of 1° sides with its south-west corner at (0, 0), checked against
+ * figures made here without PROJ, from the GRS80 ellipse (a = 6378137 m,
+ * f = 1/298.257222101):
+ *  - the south side lies on the equator (a geodesic): a·π/180;
+ *  - the west and east sides are meridian arcs 0°..1°: a(1−e²)∫(1−e² sin²φ)^−3/2 dφ,
+ *    by Simpson's rule (2000 steps, exact to far below a millimetre);
+ *  - the north side is the geodesic between (1, 1) and (0, 1): the parallel arc
+ *    N(1°)·cos 1°·π/180, longer than the geodesic by ~L³tan²φ/(24R²) ≈ 0.4 mm.
+ * Sum ≈ 443,770 m; the tolerance (5 mm) covers the last term. */
+static double meridian_arc(double lat_deg) {
+    const double a = 6378137.0, f = 1 / 298.257222101, e2 = f * (2 - f);
+    const int n = 2000;
+    double h = lat_deg * M_PI / 180 / n, s = 0;
+    for (int i = 0; i <= n; i++) {
+        double sp = sin(i * h), v = pow(1 - e2 * sp * sp, -1.5);
+        s += v * (i == 0 || i == n ? 1 : i % 2 ? 4 : 2);
+    }
+    return a * (1 - e2) * s * h / 3;
+}
+
+static void test_perimeter(park_ctx *ctx) {
+    const double a = 6378137.0, f = 1 / 298.257222101, e2 = f * (2 - f), d = M_PI / 180;
+    double n1 = a / sqrt(1 - e2 * sin(d) * sin(d));
+    double want = a * d + 2 * meridian_arc(1) + n1 * cos(d) * d;
+    GEOSContextHandle_t g = park_ctx_geos(ctx);
+    GEOSGeometry *sq = park_geom_from_wkt(ctx, "POLYGON((0 0,1 0,1 1,0 1,0 0))");
+    GEOSGeometry *ring = park_geom_from_wkt(ctx, "LINESTRING(0 0,1 0,1 1,0 1,0 0)");
+    CHECK_NEAR(park_perimeter_geodesic(ctx, sq), want, 0.005);
+    CHECK_NEAR(park_length_geodesic(ctx, ring), want, 0.005);
+    /* a polygon's length as lines is 0, a line's perimeter 0 */
+    CHECK(park_length_geodesic(ctx, sq) == 0 && park_perimeter_geodesic(ctx, ring) == 0);
+    /* every ring counts, holes included; MultiPolygon and collection parts add up */
+    GEOSGeometry *holed = park_geom_from_wkt(ctx, "POLYGON((0 0,1 0,1 1,0 1,0 0),(0 0,0 1,1 1,1 0,0 0))");
+    CHECK_NEAR(park_perimeter_geodesic(ctx, holed), 2 * want, 0.01);
+    GEOSGeometry *multi = park_geom_from_wkt(ctx, "MULTIPOLYGON(((0 0,1 0,1 1,0 1,0 0)),((0 -1,1 -1,1 0,0 0,0 -1)))");
+    CHECK_NEAR(park_perimeter_geodesic(ctx, multi), 2 * want, 0.01); /* the southern square mirrors the northern */
+    GEOSGeometry *coll = park_geom_from_wkt(ctx, "GEOMETRYCOLLECTION(POINT(5 5),LINESTRING(0 0,1 0,1 1,0 1,0 0),POLYGON((0 0,1 0,1 1,0 1,0 0)))");
+    CHECK_NEAR(park_perimeter_geodesic(ctx, coll), want, 0.005);
+    CHECK_NEAR(park_length_geodesic(ctx, coll), want, 0.005);
+    GEOSGeom_destroy_r(g, sq), GEOSGeom_destroy_r(g, ring), GEOSGeom_destroy_r(g, holed), GEOSGeom_destroy_r(g, multi), GEOSGeom_destroy_r(g, coll);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     test_square_1km(ctx);
     test_holes_and_multi(ctx);
     test_bad_crs(ctx);
     test_distance(ctx);
+    test_perimeter(ctx);
     park_ctx_free(ctx);
     return test_summary();
 }

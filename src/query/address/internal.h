@@ -12,6 +12,10 @@
 #ifndef PARKGIS_QUERY_ADDRESS_INTERNAL_H
 #define PARKGIS_QUERY_ADDRESS_INTERNAL_H
 #include <stdbool.h>
+
+#include <gdal.h>
+#include <ogr_api.h>
+
 #include "../query.h"
 
 /* A road closer than this to a parcel edge runs "along" it. The parcel edges
@@ -118,6 +122,22 @@ int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y,
 void park_ar_places_free(GEOSContextHandle_t g, struct park_ar_places *p);
 /* Loads index/houses.geojson and index/places.geojson once (missing: a note). */
 park_status park_ar_index_load(park_resolver *r);
+/* Reading one of those GeoJSON layers feature by feature (houses: numbers.c,
+ * places: places.c). */
+typedef struct park_ar_reader {
+    GDALDatasetH ds;
+    OGRLayerH lyr;        /* its first layer, NULL when it has none */
+    size_t count;         /* features in it */
+    long idx;             /* 1-based number of the feature park_ar_reader_next gave last */
+} park_ar_reader;
+/* Opens `path` read-only and quietly; PARK_ERR_INPUT "<path>: cannot open
+ * (expected <expected>)" when GDAL cannot. Close with park_ar_reader_close. */
+park_status park_ar_reader_open(park_ctx *ctx, const char *path, const char *expected, park_ar_reader *rd);
+/* Index of field `name` in the layer, -1 when it has no such field (or no layer). */
+int park_ar_reader_field(const park_ar_reader *rd, const char *name);
+/* The next feature (destroy with OGR_F_Destroy), NULL after the last. */
+OGRFeatureH park_ar_reader_next(park_ar_reader *rd);
+void park_ar_reader_close(park_ar_reader *rd);
 
 /* ---- index.c */
 /* The lookup key of a road name (normalised, upper-cased, "富联1路" = "富联一路"). New string. */

@@ -65,19 +65,16 @@ park_status park_ar_houses_load(park_resolver *r, const char *path, park_ar_hous
 park_status park_ar_houses_load(park_resolver *r, const char *path, park_ar_houses **out) {
     *out = NULL;
     park_ctx *ctx = r->ctx;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CPLPopErrorHandler();
-    if (!ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected GeoJSON points: road, number, error_m)", path);
-    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
-    int fr = defn ? OGR_FD_GetFieldIndex(defn, "road") : -1, fn = defn ? OGR_FD_GetFieldIndex(defn, "number") : -1;
-    int fe = defn ? OGR_FD_GetFieldIndex(defn, "error_m") : -1;
+    park_ar_reader rd;
+    park_status st = park_ar_reader_open(ctx, path, "GeoJSON points: road, number, error_m", &rd);
+    if (st) return st;
+    int fr = park_ar_reader_field(&rd, "road"), fn = park_ar_reader_field(&rd, "number");
+    int fe = park_ar_reader_field(&rd, "error_m");
     if (fr < 0 || fn < 0 || fe < 0) {
-        GDALClose(ds);
+        park_ar_reader_close(&rd);
         return park_error(ctx, PARK_ERR_INPUT, "%s: expected fields road, number, error_m", path);
     }
-    size_t cap = (size_t)OGR_L_GetFeatureCount(lyr, 1);
+    size_t cap = rd.count;
     park_ar_houses *h = calloc(1, sizeof *h);
     if (h) {
         h->key = calloc(cap + 1, sizeof *h->key), h->num = calloc(cap + 1, sizeof *h->num);
@@ -86,18 +83,14 @@ park_status park_ar_houses_load(park_resolver *r, const char *path, park_ar_hous
     }
     if (!h || !h->key || !h->num || !h->x || !h->y || !h->err || !h->order) {
         park_ar_houses_free(h);
-        GDALClose(ds);
+        park_ar_reader_close(&rd);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     }
-    park_status st = PARK_OK;
     OGRFeatureH f;
-    long idx = 0;
-    OGR_L_ResetReading(lyr);
-    while (!st && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-        idx++;
+    while (!st && (f = park_ar_reader_next(&rd)) != NULL) {
         OGRGeometryH g = OGR_F_GetGeometryRef(f);
         if (!g || wkbFlatten(OGR_G_GetGeometryType(g)) != wkbPoint || h->n >= cap) {
-            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld is not a point (expected GeoJSON points)", path, idx);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld is not a point (expected GeoJSON points)", path, rd.idx);
         } else {
             double x = OGR_G_GetX(g, 0), y = OGR_G_GetY(g, 0);
             if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) {
@@ -110,7 +103,7 @@ park_status park_ar_houses_load(park_resolver *r, const char *path, park_ar_hous
         }
         OGR_F_Destroy(f);
     }
-    GDALClose(ds);
+    park_ar_reader_close(&rd);
     if (st) {
         park_ar_houses_free(h);
         return st;

@@ -34,23 +34,47 @@ void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
     free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma), free(p);
 }
 
+park_status park_ar_reader_open(park_ctx *ctx, const char *path, const char *expected, park_ar_reader *rd) {
+    *rd = (park_ar_reader){0};
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    rd->ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
+    CPLPopErrorHandler();
+    if (!rd->ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected %s)", path, expected);
+    rd->lyr = GDALDatasetGetLayer(rd->ds, 0);
+    if (rd->lyr) rd->count = (size_t)OGR_L_GetFeatureCount(rd->lyr, 1), OGR_L_ResetReading(rd->lyr);
+    return PARK_OK;
+}
+
+int park_ar_reader_field(const park_ar_reader *rd, const char *name) {
+    OGRFeatureDefnH defn = rd->lyr ? OGR_L_GetLayerDefn(rd->lyr) : NULL;
+    return defn ? OGR_FD_GetFieldIndex(defn, name) : -1;
+}
+
+OGRFeatureH park_ar_reader_next(park_ar_reader *rd) {
+    OGRFeatureH f = rd->lyr ? OGR_L_GetNextFeature(rd->lyr) : NULL;
+    if (f) rd->idx++;
+    return f;
+}
+
+void park_ar_reader_close(park_ar_reader *rd) {
+    if (rd->ds) GDALClose(rd->ds);
+    rd->ds = NULL, rd->lyr = NULL;
+}
+
 static park_status places_load(park_resolver *r, const char *path, park_ar_places **out) {
     *out = NULL;
     park_ctx *ctx = r->ctx;
     GEOSContextHandle_t g = ctx->geos;
-    CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
-    CPLPopErrorHandler();
-    if (!ds) return park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected GeoJSON places: name, kind, method, error_m)", path);
-    OGRLayerH lyr = GDALDatasetGetLayer(ds, 0);
-    OGRFeatureDefnH defn = lyr ? OGR_L_GetLayerDefn(lyr) : NULL;
-    int fn = defn ? OGR_FD_GetFieldIndex(defn, "name") : -1, fk = defn ? OGR_FD_GetFieldIndex(defn, "kind") : -1;
-    int fm = defn ? OGR_FD_GetFieldIndex(defn, "method") : -1, fe = defn ? OGR_FD_GetFieldIndex(defn, "error_m") : -1;
+    park_ar_reader rd;
+    park_status st = park_ar_reader_open(ctx, path, "GeoJSON places: name, kind, method, error_m", &rd);
+    if (st) return st;
+    int fn = park_ar_reader_field(&rd, "name"), fk = park_ar_reader_field(&rd, "kind");
+    int fm = park_ar_reader_field(&rd, "method"), fe = park_ar_reader_field(&rd, "error_m");
     if (fn < 0 || fe < 0) {
-        GDALClose(ds);
+        park_ar_reader_close(&rd);
         return park_error(ctx, PARK_ERR_INPUT, "%s: expected fields name, kind, method, error_m", path);
     }
-    size_t cap = (size_t)OGR_L_GetFeatureCount(lyr, 1);
+    size_t cap = rd.count;
     park_ar_places *p = calloc(1, sizeof *p);
     if (p) {
         p->name = calloc(cap + 1, sizeof(char *)), p->kind = calloc(cap + 1, sizeof(char *));
@@ -59,15 +83,11 @@ static park_status places_load(park_resolver *r, const char *path, park_ar_place
     }
     if (!p || !p->name || !p->kind || !p->method || !p->len || !p->x || !p->y || !p->sigma) {
         park_ar_places_free(g, p);
-        GDALClose(ds);
+        park_ar_reader_close(&rd);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     }
-    park_status st = PARK_OK;
     OGRFeatureH f;
-    long idx = 0;
-    OGR_L_ResetReading(lyr);
-    while (!st && (f = OGR_L_GetNextFeature(lyr)) != NULL) {
-        idx++;
+    while (!st && (f = park_ar_reader_next(&rd)) != NULL) {
         OGRGeometryH og = OGR_F_GetGeometryRef(f);
         char *wkt = NULL;
         if (og) OGR_G_ExportToWkt(og, &wkt);
@@ -75,7 +95,7 @@ static park_status places_load(park_resolver *r, const char *path, park_ar_place
         CPLFree(wkt);
         if (!ll || p->n >= cap) {
             park_ctx_clear_error(ctx);
-            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld has no readable geometry", path, idx);
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld has no readable geometry", path, rd.idx);
         } else if ((st = park_transform(ctx, ll, "EPSG:4490", r->ix->metric_crs, &m)) == PARK_OK) {
             GEOSGeometry *pt = GEOSPointOnSurface_r(g, m);
             double area = 0, x = 0, y = 0;
@@ -95,7 +115,7 @@ static park_status places_load(park_resolver *r, const char *path, park_ar_place
         if (ll) GEOSGeom_destroy_r(g, ll);
         OGR_F_Destroy(f);
     }
-    GDALClose(ds);
+    park_ar_reader_close(&rd);
     if (st) {
         park_ar_places_free(g, p);
         return st;
