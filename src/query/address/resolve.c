@@ -410,8 +410,10 @@ static int answer_number(park_resolver *r, const park_address *a, const road_inf
     int extra = 0;
     park_buf how;
     park_buf_init(&how);
-    int k = park_ar_number_point(r, a->road, q, &x, &y, &s, &extra, &how);
-    if (k == 0 && ri && strcmp(ri->first->name, a->road)) k = park_ar_number_point(r, ri->first->name, q, &x, &y, &s, &extra, &how);
+    const road_info *course = ri && ri->gz_course ? ri : NULL; /* a 四至 road: its numbers along its course */
+    int k = park_ar_number_point(r, a->road, course, q, &x, &y, &s, &extra, &how);
+    if (k == 0 && ri && strcmp(ri->first->name, a->road))
+        k = park_ar_number_point(r, ri->first->name, course, q, &x, &y, &s, &extra, &how);
     if (k <= 0) {
         park_buf_free(&how);
         if (k < 0) *st = park_error(r->ctx, PARK_ERR_INTERNAL, "%s", park_ctx_errmsg(r->ctx));
