@@ -26,6 +26,11 @@
  *   within 1 / 2 sigma      share of the truth inside the stated error radius (calibration)
  *   parcel agrees           the answer's parcel (or outside) equals the parcel containing
  *                           the held-back point (or outside), over the rows answered
+ *
+ * --park-names measures the park-name rule instead (resolve.c, apply_park_hint), on
+ * the TRAINING rows (not held back) that are trusted as positions: of the addresses
+ * that name a park of one parcel (park_address_named_parcel), how many lie in that
+ * parcel; the rule's figure is this share (PARK_NAME_AGREES in resolve.c).
  * With --min-point/--max-median/--max-p90/--min-agree it exits 1 when a figure is worse
  * (the ratchet of tests/integration/address_eval.sh). */
 #include <getopt.h>
@@ -52,12 +57,13 @@ static double pct(const double *v, size_t n, double q) {
 int main(int argc, char **argv) {
     const char *data = "../shared/data", *gaz = NULL;
     double min_point = -1, max_median = -1, max_p90 = -1, min_agree = -1;
-    int rows_out = 0, first = 0, list = 0;
+    int rows_out = 0, first = 0, list = 0, park_names = 0;
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},      {"gazetteer", required_argument, 0, 'g'},
                                          {"rows", no_argument, 0, 'r'},            {"min-point", required_argument, 0, 'p'},
                                          {"max-median", required_argument, 0, 'm'}, {"max-p90", required_argument, 0, 'n'},
                                          {"min-agree", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
                                          {"holdout", required_argument, 0, 'H'},   {"list-holdout", no_argument, 0, 'L'},
+                                         {"park-names", no_argument, 0, 'P'},
                                          {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "d:g:rp:m:n:a:h", opts, NULL)) != -1) {
@@ -70,6 +76,7 @@ int main(int argc, char **argv) {
         case 'n': max_p90 = atof(optarg); break;
         case 'a': min_agree = atof(optarg); break;
         case 'L': list = 1; break;
+        case 'P': park_names = 1; break;
         case 'H':
             if (!strcmp(optarg, "first")) first = 1;
             else if (strcmp(optarg, "fresh")) {
@@ -78,7 +85,7 @@ int main(int argc, char **argv) {
             }
             break;
         default:
-            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first] [--list-holdout]\n"
+            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first] [--list-holdout] [--park-names]\n"
                   "                    [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
@@ -115,6 +122,49 @@ int main(int argc, char **argv) {
         return park_status_exit_code(st);
     }
     char line[8192];
+    if (park_names) {
+        size_t named = 0, in_named = 0, named_rows = 0, fired = 0, fired_agree = 0;
+        long ln = 0;
+        while (fgets(line, sizeof line, fp)) {
+            addr_row r;
+            if (ln++ == 0 || !addr_row_split(line, &r) || addr_is_holdout(r.key)) continue; /* training rows only */
+            park_address *a = NULL;
+            if (park_address_parse(ctx, r.key, &a) != PARK_OK) {
+                park_ctx_clear_error(ctx);
+                continue;
+            }
+            const park_parcel *np = park_address_named_parcel(res, a);
+            named_rows += np != NULL;
+            if (np && addr_row_trusted(&r)) {
+                park_locate_result lr;
+                const park_parcel *tp = NULL;
+                if (park_locate_lonlat(ctx, layer, r.lon, r.lat, PARK_DATUM_WGS84, &lr) == PARK_OK && lr.inside) tp = lr.parcel;
+                park_ctx_clear_error(ctx);
+                named++, in_named += tp == np;
+                park_resolution out;
+                memset(&out, 0, sizeof out);
+                if (park_address_resolve(ctx, res, a, PARK_DATUM_WGS84, &out) == PARK_OK && out.note && strstr(out.note, " picks "))
+                    fired++, fired_agree += out.parcel == tp;
+                park_ctx_clear_error(ctx);
+                park_resolution_clear(&out);
+                if (rows_out) printf("%s\t%s\t%s\n", r.key, np->id, tp ? tp->id : "outside");
+            }
+            park_address_free(a);
+        }
+        /* Wilson 95 % interval of the share */
+        double nn = (double)named, ph = named ? (double)in_named / nn : NAN, z = 1.96;
+        double c = (ph + z * z / (2 * nn)) / (1 + z * z / nn), hw = z * sqrt(ph * (1 - ph) / nn + z * z / (4 * nn * nn)) / (1 + z * z / nn);
+        if (named)
+            printf("training rows naming a park of one parcel: %zu; trusted as positions: %zu; inside the named parcel: %zu (%.3f, "
+                   "Wilson 95 %% %.2f..%.2f)\n", named_rows, named, in_named, ph, c - hw, c + hw);
+        else
+            printf("training rows naming a park of one parcel: %zu; trusted as positions: 0: nothing to measure, the rule's "
+                   "figure is unverified\n", named_rows);
+        printf("of them, answers where the name picked the parcel among the candidates: %zu, right %zu\n", fired, fired_agree);
+        fclose(fp), free(path);
+        park_resolver_free(res), park_layer_free(layer), park_ctx_free(ctx);
+        return 0;
+    }
     size_t held = 0, truth = 0, with_point = 0, answered = 0, agree = 0, in1 = 0, in2 = 0, extra = 0;
     size_t lk_point = 0, lk_answered = 0, lk_agree = 0; /* on a 四至 road drawn through address points */
     double *lk_dist = NULL;
