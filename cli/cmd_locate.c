@@ -24,7 +24,7 @@ int cmd_locate(park_cli *cli, int argc, char **argv) {
         if (argv[i][0] == '-' && argv[i][1] && !(argv[i][1] >= '0' && argv[i][1] <= '9') && argv[i][1] != '.') {
             /* an option; skip its value when it takes one */
             if (strchr(argv[i], '=') == NULL && i + 1 < argc &&
-                (!strcmp(argv[i], "--datum") || !strcmp(argv[i], "--crs") || !strcmp(argv[i], "--format") ||
+                (!strcmp(argv[i], "--datum") || !strcmp(argv[i], "--crs") || !strcmp(argv[i], "--format") || !strcmp(argv[i], "--error-m") ||
                  !strcmp(argv[i], "-f")))
                 i++;
             continue;

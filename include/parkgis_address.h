@@ -158,6 +158,9 @@ const char *park_resolver_notes(const park_resolver *r);
  * coordinates. Free `out` with park_resolution_clear. */
 park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_address *a, park_datum datum,
                                  park_resolution *out);
+/* The one parcel that the park/园区 name of `a` (its `park`) names, or NULL (no park
+ * name, a park of several parts, or a name of no or several parcels). Borrowed. */
+const park_parcel *park_address_named_parcel(park_resolver *r, const park_address *a);
 /* Text the parser cannot read ("绿地领海") looked up as a named place of the address
  * index. PARK_OK with match PLACE, or PARK_ERR_NOTFOUND (out filled, note). */
 park_status park_address_resolve_place(park_ctx *ctx, park_resolver *r, const char *text, park_resolution *out);

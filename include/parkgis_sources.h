@@ -123,6 +123,12 @@ typedef struct park_roadfit_opts {
      * default NULL, 2000 m): keeps a same-named road elsewhere out. */
     const struct GEOSGeom_t *near;
     double near_m;
+    /* Which rows are held back for an evaluation and never used (default
+     * park_address_point_is_holdout, the rule of issue 9's gazetteer), and the
+     * rule as `method` states it (default "FNV-1a-32(address) % 5 == 0"). The
+     * address index (issue 10) passes its own, fresh rule. */
+    bool (*is_holdout)(const park_address_point *p);
+    const char *holdout_rule;
 } park_roadfit_opts;
 
 /* Defaults as documented above. */

@@ -611,6 +611,7 @@ static park_status road_courses(park_ctx *ctx, const char *data, const char *gaz
     qsort(roads, nr, sizeof *roads, str_cmp);
     park_roadfit_opts o;
     park_roadfit_opts_default(&o);
+    o.is_holdout = addr_point_is_holdout, o.holdout_rule = ADDR_HOLDOUT_RULE; /* the index's own hold-out */
     park_buf b;
     park_buf_init(&b);
     park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"roads-from-points\",\"features\":[\n");

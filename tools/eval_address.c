@@ -1,11 +1,22 @@
 /* eval_address.c - how well `parkgis locate ADDRESS` places the held-back fifth of
  * the address points (issue 10). One command:
  *
- *   build/eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows]
- *                      [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
+ *   build/eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first]
+ *                      [--list-holdout] [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
  *
- * The held-back rows (tools/address_holdout.h: FNV-1a 32 of the address text % 5 == 0)
- * are never used by build_address_gazetteer; here they are the only rows used. The
+ * The held-back rows (tools/address_holdout.h: FNV-1a 32 of "parkgis address hold-out 2:"
+ * + the normalised address text, % 5 == 0) are never used by build_address_gazetteer;
+ * here they are the only rows used. --holdout first evaluates instead on the rows of the
+ * first rule (FNV-1a 32 of the raw text % 5 == 0): they were looked at while the lookup
+ * was developed and are training data of today's index, so that figure is for
+ * comparison only (and needs an index built without them, e.g. the one of commit
+ * 7412d81, given with --gazetteer). --list-holdout prints the held-back address texts
+ * and exits (tests/integration/address_index_rebuild.sh checks none is in the index).
+ *
+ * The 四至 gazetteer (geodata/gazetteer, issue 9) was built with the first rule, so
+ * the courses of its 18 roads drawn through address points (source "address") used
+ * about four fifths of the fresh hold-out's rows on those roads; the rows answered on
+ * such a road are counted apart ("on a 四至 road drawn through address points"). The
  * truth is the rows the data README says to trust as positions (two geocoders within
  * 150 m, not a fall-back point). Each address text is resolved exactly as the CLI does
  * (parse, resolve; text the parser cannot read as a named place) on the bundled parcels
@@ -15,6 +26,11 @@
  *   within 1 / 2 sigma      share of the truth inside the stated error radius (calibration)
  *   parcel agrees           the answer's parcel (or outside) equals the parcel containing
  *                           the held-back point (or outside), over the rows answered
+ *
+ * --park-names measures the park-name rule instead (resolve.c, apply_park_hint), on
+ * the TRAINING rows (not held back) that are trusted as positions: of the addresses
+ * that name a park of one parcel (park_address_named_parcel), how many lie in that
+ * parcel; the rule's figure is this share (PARK_NAME_AGREES in resolve.c).
  * With --min-point/--max-median/--max-p90/--min-agree it exits 1 when a figure is worse
  * (the ratchet of tests/integration/address_eval.sh). */
 #include <getopt.h>
@@ -41,11 +57,13 @@ static double pct(const double *v, size_t n, double q) {
 int main(int argc, char **argv) {
     const char *data = "../shared/data", *gaz = NULL;
     double min_point = -1, max_median = -1, max_p90 = -1, min_agree = -1;
-    int rows_out = 0;
+    int rows_out = 0, first = 0, list = 0, park_names = 0;
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},      {"gazetteer", required_argument, 0, 'g'},
                                          {"rows", no_argument, 0, 'r'},            {"min-point", required_argument, 0, 'p'},
                                          {"max-median", required_argument, 0, 'm'}, {"max-p90", required_argument, 0, 'n'},
                                          {"min-agree", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
+                                         {"holdout", required_argument, 0, 'H'},   {"list-holdout", no_argument, 0, 'L'},
+                                         {"park-names", no_argument, 0, 'P'},
                                          {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "d:g:rp:m:n:a:h", opts, NULL)) != -1) {
@@ -57,9 +75,18 @@ int main(int argc, char **argv) {
         case 'm': max_median = atof(optarg); break;
         case 'n': max_p90 = atof(optarg); break;
         case 'a': min_agree = atof(optarg); break;
+        case 'L': list = 1; break;
+        case 'P': park_names = 1; break;
+        case 'H':
+            if (!strcmp(optarg, "first")) first = 1;
+            else if (strcmp(optarg, "fresh")) {
+                fprintf(stderr, "eval_address: --holdout '%s' (expected fresh or first)\n", optarg);
+                return 2;
+            }
+            break;
         default:
-            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--min-point PCT] [--max-median M]\n"
-                  "                    [--max-p90 M] [--min-agree PCT]\n",
+            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first] [--list-holdout] [--park-names]\n"
+                  "                    [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
         }
@@ -70,6 +97,16 @@ int main(int argc, char **argv) {
         fprintf(stderr, "eval_address: %s: cannot open (expected the shared address points)\n", path);
         free(path);
         return 3;
+    }
+    if (list) {
+        char line[8192];
+        long ln = 0;
+        while (fgets(line, sizeof line, fp)) {
+            addr_row r;
+            if (ln++ && addr_row_split(line, &r) && (first ? addr_is_holdout_first(r.key) : addr_is_holdout(r.key))) puts(r.key);
+        }
+        fclose(fp), free(path);
+        return 0;
     }
     park_ctx *ctx = park_ctx_new();
     park_layer *layer = NULL;
@@ -85,14 +122,59 @@ int main(int argc, char **argv) {
         return park_status_exit_code(st);
     }
     char line[8192];
+    if (park_names) {
+        size_t named = 0, in_named = 0, named_rows = 0, fired = 0, fired_agree = 0;
+        long ln = 0;
+        while (fgets(line, sizeof line, fp)) {
+            addr_row r;
+            if (ln++ == 0 || !addr_row_split(line, &r) || addr_is_holdout(r.key)) continue; /* training rows only */
+            park_address *a = NULL;
+            if (park_address_parse(ctx, r.key, &a) != PARK_OK) {
+                park_ctx_clear_error(ctx);
+                continue;
+            }
+            const park_parcel *np = park_address_named_parcel(res, a);
+            named_rows += np != NULL;
+            if (np && addr_row_trusted(&r)) {
+                park_locate_result lr;
+                const park_parcel *tp = NULL;
+                if (park_locate_lonlat(ctx, layer, r.lon, r.lat, PARK_DATUM_WGS84, &lr) == PARK_OK && lr.inside) tp = lr.parcel;
+                park_ctx_clear_error(ctx);
+                named++, in_named += tp == np;
+                park_resolution out;
+                memset(&out, 0, sizeof out);
+                if (park_address_resolve(ctx, res, a, PARK_DATUM_WGS84, &out) == PARK_OK && out.note && strstr(out.note, " picks "))
+                    fired++, fired_agree += out.parcel == tp;
+                park_ctx_clear_error(ctx);
+                park_resolution_clear(&out);
+                if (rows_out) printf("%s\t%s\t%s\n", r.key, np->id, tp ? tp->id : "outside");
+            }
+            park_address_free(a);
+        }
+        /* Wilson 95 % interval of the share */
+        double nn = (double)named, ph = named ? (double)in_named / nn : NAN, z = 1.96;
+        double c = (ph + z * z / (2 * nn)) / (1 + z * z / nn), hw = z * sqrt(ph * (1 - ph) / nn + z * z / (4 * nn * nn)) / (1 + z * z / nn);
+        if (named)
+            printf("training rows naming a park of one parcel: %zu; trusted as positions: %zu; inside the named parcel: %zu (%.3f, "
+                   "Wilson 95 %% %.2f..%.2f)\n", named_rows, named, in_named, ph, c - hw, c + hw);
+        else
+            printf("training rows naming a park of one parcel: %zu; trusted as positions: 0: nothing to measure, the rule's "
+                   "figure is unverified\n", named_rows);
+        printf("of them, answers where the name picked the parcel among the candidates: %zu, right %zu\n", fired, fired_agree);
+        fclose(fp), free(path);
+        park_resolver_free(res), park_layer_free(layer), park_ctx_free(ctx);
+        return 0;
+    }
     size_t held = 0, truth = 0, with_point = 0, answered = 0, agree = 0, in1 = 0, in2 = 0, extra = 0;
+    size_t lk_point = 0, lk_answered = 0, lk_agree = 0; /* on a 四至 road drawn through address points */
+    double *lk_dist = NULL;
     size_t by_match[16] = {0};
     double *dist = NULL;
     long ln = 0;
     while (fgets(line, sizeof line, fp)) {
         if (ln++ == 0) continue;
         addr_row r;
-        if (!addr_row_split(line, &r) || !addr_is_holdout(r.key)) continue;
+        if (!addr_row_split(line, &r) || !(first ? addr_is_holdout_first(r.key) : addr_is_holdout(r.key))) continue;
         held++;
         if (!addr_row_trusted(&r)) continue;
         truth++;
@@ -112,16 +194,18 @@ int main(int argc, char **argv) {
         if (park_locate_lonlat(ctx, layer, r.lon, r.lat, PARK_DATUM_WGS84, &lr) == PARK_OK) tp = lr.inside ? lr.parcel : NULL;
         park_ctx_clear_error(ctx);
         double d = NAN;
+        int leak = out.feature && out.feature->source && !strcmp(out.feature->source, "address");
         if (s == PARK_OK && out.match != PARK_MATCH_NOT_FOUND) {
-            answered++;
+            answered++, lk_answered += leak;
             const park_parcel *ap = out.inside ? out.parcel : NULL;
-            if (ap == tp && (out.parcel || !out.inside)) agree++;
+            if (ap == tp && (out.parcel || !out.inside)) agree++, lk_agree += leak;
         }
         if (s == PARK_OK && out.has_point) {
             with_point++;
             d = park_geodesic_distance(ctx, out.lon, out.lat, r.lon, r.lat);
             double *t = realloc(dist, with_point * sizeof *t);
             if (t) dist = t, dist[with_point - 1] = d;
+            if (leak && (t = realloc(lk_dist, (lk_point + 1) * sizeof *t)) != NULL) lk_dist = t, lk_dist[lk_point++] = d;
             if (isfinite(out.error_m)) in1 += d <= out.error_m, in2 += d <= 2 * out.error_m;
             extra += out.extrapolated;
         }
@@ -136,6 +220,9 @@ int main(int argc, char **argv) {
     double share = truth ? 100.0 * (double)with_point / (double)truth : 0;
     double med = pct(dist, with_point, 0.5), p90 = pct(dist, with_point, 0.9);
     double agr = answered ? 100.0 * (double)agree / (double)answered : 0;
+    qsort(lk_dist, lk_point, sizeof *lk_dist, dcmp);
+    printf("hold-out: %s\n", first ? "first rule, FNV-1a-32(address) % 5 == 0 (looked at while developing: for comparison only)"
+                                     : "fresh rule, " ADDR_HOLDOUT_RULE);
     printf("held-back rows: %zu; trusted as truth (two geocoders within 150 m, no fall-back point): %zu\n", held, truth);
     printf("answered with a point: %zu of %zu (%.1f %%), %zu of them extrapolated past the last known number\n", with_point, truth,
            share, extra);
@@ -143,6 +230,9 @@ int main(int argc, char **argv) {
     printf("truth within the stated error radius: %.1f %% (1 sigma), %.1f %% (2 sigma)\n",
            with_point ? 100.0 * (double)in1 / (double)with_point : 0, with_point ? 100.0 * (double)in2 / (double)with_point : 0);
     printf("parcel agrees with the held-back point's parcel (or both outside): %zu of %zu answered (%.1f %%)\n", agree, answered, agr);
+    printf("of them on a 四至 road drawn through address points (its course used the first rule's training rows): %zu "
+           "answered, %zu with a point (median %.0f m, p90 %.0f m), parcel agrees %zu\n",
+           lk_answered, lk_point, pct(lk_dist, lk_point, 0.5), pct(lk_dist, lk_point, 0.9), lk_agree);
     printf("answers by match:");
     for (int m = 0; m < 16; m++)
         if (by_match[m]) printf(" %s %zu", park_match_name((park_match)m), by_match[m]);
@@ -152,7 +242,7 @@ int main(int argc, char **argv) {
     if (max_median >= 0 && !(med <= max_median)) printf("RATCHET: median %.0f m > %.0f m\n", med, max_median), bad = 1;
     if (max_p90 >= 0 && !(p90 <= max_p90)) printf("RATCHET: p90 %.0f m > %.0f m\n", p90, max_p90), bad = 1;
     if (min_agree >= 0 && agr < min_agree) printf("RATCHET: parcel agreement %.1f %% < %.1f %%\n", agr, min_agree), bad = 1;
-    free(dist), free(path);
+    free(dist), free(lk_dist), free(path);
     park_resolver_free(res);
     park_layer_free(layer);
     park_ctx_free(ctx);

@@ -69,4 +69,11 @@ park_status park_query_distance(park_ctx *ctx, const struct park_layer_index *ix
 /* The same with `a` prepared (indexed facets: fast for big parcels). */
 park_status park_query_distance_prep(park_ctx *ctx, const struct park_layer_index *ix, const GEOSPreparedGeometry *a,
                                      const GEOSGeometry *b, double *m);
+
+/* certainty.c: the probability of each parcel (p[i], i < n) and of outside (p[n])
+ * for metric point x, y with 1-sigma error sigma_m (the model is in certainty.c and
+ * README "Certainty"); in[i] (may be NULL) 1 where parcel i covers the point;
+ * *unverified (may be NULL) 1 when a parcel's edge error is not stated. */
+park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_index *ix, const park_layer *layer, double x, double y,
+                                     double sigma_m, double *p, signed char *in, int *unverified);
 #endif

@@ -19,6 +19,8 @@ void park_roadfit_opts_default(park_roadfit_opts *o) {
     o->use_hints = true;
     o->near = NULL;
     o->near_m = 2000;
+    o->is_holdout = park_address_point_is_holdout;
+    o->holdout_rule = "FNV-1a-32(address) % 5 == 0";
 }
 
 void park_roadfit_clear(park_ctx *ctx, park_roadfit *r) {
@@ -67,7 +69,8 @@ static double quantile(const double *v, size_t n, double q) {
 }
 
 /* Collects the usable points of a road (metric). */
-static size_t collect(park_ctx *ctx, const park_address_points *pts, const char *road, const char *aliases, bool hints, pt_t **out,
+static size_t collect(park_ctx *ctx, const park_address_points *pts, const char *road, const char *aliases, bool hints,
+                      bool (*is_holdout)(const park_address_point *), pt_t **out,
                       size_t *n_trusted, size_t *n_hints, size_t *n_held, size_t *n_rej, const GEOSGeometry *near, double near_m, size_t *n_far) {
     size_t n = 0, cap = 0;
     GEOSContextHandle_t h = park_ctx_geos(ctx);
@@ -87,7 +90,7 @@ static size_t collect(park_ctx *ctx, const park_address_points *pts, const char 
     for (size_t i = 0; i < park_address_points_count(pts); i++) {
         const park_address_point *a = park_address_points_get(pts, i);
         if (!name_matches(a->road, road, aliases)) continue;
-        if (park_address_point_is_holdout(a)) {
+        if ((is_holdout ? is_holdout : park_address_point_is_holdout)(a)) {
             (*n_held)++;
             continue;
         }
@@ -205,12 +208,13 @@ park_status park_roadfit_road(park_ctx *ctx, const park_address_points *pts, con
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     pt_t *v = NULL;
     size_t n_far = 0;
-    size_t n = collect(ctx, pts, road, aliases, opts.use_hints, &v, &out->n_trusted, &out->n_hints, &out->n_held_out, &out->n_rejected,
+    size_t n = collect(ctx, pts, road, aliases, opts.use_hints, opts.is_holdout, &v, &out->n_trusted, &out->n_hints, &out->n_held_out, &out->n_rejected,
                        opts.near, opts.near_m, &n_far);
     park_buf m;
     park_buf_init(&m);
-    park_buf_printf(&m, "address points of %s: %zu trusted (2+ geocoders within 150 m, not a shared fall-back), %zu single-source hints%s, %zu held out for the address-lookup evaluation (FNV-1a-32(address) %% 5 == 0), %zu rejected (shared fall-back point or geocoders > 150 m apart)",
-                    road, out->n_trusted, out->n_hints, opts.use_hints ? " (weight 1/4)" : " (not used)", out->n_held_out, out->n_rejected);
+    park_buf_printf(&m, "address points of %s: %zu trusted (2+ geocoders within 150 m, not a shared fall-back), %zu single-source hints%s, %zu held out for the address-lookup evaluation (%s), %zu rejected (shared fall-back point or geocoders > 150 m apart)",
+                    road, out->n_trusted, out->n_hints, opts.use_hints ? " (weight 1/4)" : " (not used)", out->n_held_out,
+                    opts.holdout_rule ? opts.holdout_rule : "FNV-1a-32(address) % 5 == 0", out->n_rejected);
     if (opts.near) park_buf_printf(&m, "; %zu more point(s) of that name lie more than %.0f m from the given guide line and were not used", n_far, opts.near_m);
     if (out->n_trusted < (size_t)opts.min_trusted) {
         park_buf_printf(&m, "; fewer than %d trusted points: no course", opts.min_trusted);
@@ -333,7 +337,7 @@ size_t park_roadfit_check_line(park_ctx *ctx, const park_address_points *pts, co
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     pt_t *v = NULL;
     size_t a, b, c, e;
-    size_t n = collect(ctx, pts, road, aliases, false, &v, &a, &b, &c, &e, NULL, 0, NULL);
+    size_t n = collect(ctx, pts, road, aliases, false, NULL, &v, &a, &b, &c, &e, NULL, 0, NULL);
     GEOSGeometry *m = NULL;
     if (!n || park_transform(ctx, ll, "EPSG:4326", PARK_LOCAL_CRS, &m)) {
         free(v);

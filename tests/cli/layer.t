@@ -60,8 +60,8 @@ $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis 
 
 # named as QGIS writes it: PATH|layername=NAME
 $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis --data 'two.gpkg|layername=parcels' locate --crs EPSG:4549 633100 3476500 --format csv; rc=$?; rm -rf $d; exit $rc
-| lon,lat,inside,parcel,name,distance_m,nearest,nearest_name,nearest_m,layout
-| 121.3995110,31.4029709,yes,a,甲园,99.98,a,甲园,0.00,core;north-belt
+| lon,lat,inside,parcel,name,distance_m,nearest,nearest_name,nearest_m,layout,probability,candidates
+| 121.3995110,31.4029709,yes,a,甲园,99.98,a,甲园,0.00,core;north-belt,1.00,a:1.00
 
 # a layer that is not there: the layers are listed
 $ d=$(mktemp -d) && bash layer/multilayer.sh $d 2>/dev/null && cd $d && parkgis --data 'two.gpkg|layername=parcel' area; rc=$?; rm -rf $d; exit $rc

@@ -2,7 +2,8 @@
 # The shipped address additions (geodata/gazetteer-address/{admin,points,index}) must be
 # exactly what tools/build_address_gazetteer makes from ../shared/data: rebuild twice
 # into temp dirs, compare with each other (deterministic) and byte for byte with the
-# shipped files; then the held-back rows must not be in the index.
+# shipped files; then the held-back rows (the fresh rule of tools/address_holdout.h) must
+# not be in the index, and the rule must be the one documented (recomputed here).
 # Skipped (exit 0, with a message) when the source data directory is absent.
 set -euo pipefail
 build=${1:?usage: address_index_rebuild.sh BUILD_DIR}
@@ -19,7 +20,7 @@ trap 'rm -rf "$tmp"' EXIT
 "$tool" --data "$data" --gazetteer "$root/geodata/gazetteer" --out "$tmp/a" >"$tmp/a.log" 2>&1 || { cat "$tmp/a.log"; echo "FAIL: build_address_gazetteer exited"; exit 1; }
 "$tool" --data "$data" --gazetteer "$root/geodata/gazetteer" --out "$tmp/b" >/dev/null 2>&1
 diff -r "$tmp/a" "$tmp/b" >/dev/null || { echo "FAIL: two runs differ (not deterministic)"; exit 1; }
-for d in admin points index; do
+for d in admin points index roads-from-points.geojson; do
   if ! diff -r "$tmp/a/$d" "$root/geodata/gazetteer-address/$d" >"$tmp/diff"; then
     head -c 2000 "$tmp/diff"; echo
     echo "FAIL: geodata/gazetteer-address/$d differs from a fresh build; rebuild with:"
@@ -27,22 +28,30 @@ for d in admin points index; do
     exit 1
   fi
 done
-# a held-back address text never appears in the index (FNV-1a 32 % 5 == 0)
-python3 - "$data/address-points/baoshan-address-points.wgs84.tsv" "$root/geodata/gazetteer-address/index/houses.geojson" <<'PY'
+# a held-back address text never appears in the index; the tool's list of them is the
+# documented rule, FNV-1a 32 of "parkgis address hold-out 2:" + the text (every
+# address_key of the file is already in the parser's normal form) % 5 == 0
+[ -x "$build/eval_address" ] || { echo "FAIL: $build/eval_address not built"; exit 1; }
+"$build/eval_address" --data "$data" --list-holdout >"$tmp/held.txt"
+python3 - "$data/address-points/baoshan-address-points.wgs84.tsv" "$root/geodata/gazetteer-address/index/houses.geojson" "$tmp/held.txt" "$root/geodata/gazetteer-address/roads-from-points.geojson" <<'PY'
 import sys, json
 def fnv(s):
     h = 2166136261
     for b in s.encode():
         h = ((h ^ b) * 16777619) & 0xffffffff
     return h
-held = set()
-for i, line in enumerate(open(sys.argv[1], encoding='utf-8')):
-    if i and fnv(line.split('\t')[0]) % 5 == 0:
-        held.add(line.split('\t')[0])
+keys = [line.split('\t')[0] for i, line in enumerate(open(sys.argv[1], encoding='utf-8')) if i]
+held = {k for k in keys if fnv('parkgis address hold-out 2:' + k) % 5 == 0}
+listed = set(open(sys.argv[3], encoding='utf-8').read().splitlines())
+if listed != held:
+    print('FAIL: eval_address --list-holdout is not the documented rule:', sorted(listed ^ held)[:5]); sys.exit(1)
 used = [f['properties']['address'] for f in json.load(open(sys.argv[2]))['features']]
 bad = [a for a in used if a in held]
 if bad or not held:
     print('FAIL: held-back rows in the index:', bad[:5]); sys.exit(1)
-print('ok: %d house numbers, none of the %d held-back rows' % (len(used), len(held)))
+roads = json.load(open(sys.argv[4]))['features']
+if not roads or any('parkgis address hold-out 2:' not in f['properties']['method'] for f in roads):
+    print('FAIL: a road of roads-from-points.geojson does not state the fresh hold-out rule'); sys.exit(1)
+print('ok: %d house numbers, none of the %d held-back rows; %d road courses drawn without them' % (len(used), len(held), len(roads)))
 PY
 grep '^wrote' "$tmp/a.log" | sed 's|'"$tmp"'/a|geodata/gazetteer-address|'

@@ -1,7 +1,8 @@
 /* test_address_index.c - house-number placement and the parcel probabilities
  * (issue 10, src/query/address/{numbers,answer}.c) on a synthetic map written
  * to a temp dir: two 1 km squares (edge error 100 m), road 甲路 with known
- * numbers 10 (twice: one far-off entry that must be left out), 11 and 30. */
+ * numbers 10 (twice: one far-off entry that must be left out), 11 and 30; and
+ * 乙路, a bent road of a second (四至) gazetteer with known numbers 10 and 30. */
 #include <math.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -49,17 +50,27 @@ int main(void) {
     put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"甲路\",\"aliases\":\"\","
              "\"kind\":\"road\",\"provenance\":\"osm\",\"method\":\"test\",\"error_m\":5},"
              "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.405],[121.4195,31.405]]}}]}\n");
+    /* a 四至 gazetteer beside the index's: 乙路 runs east 427 m, then north 610 m (error 40 m) */
+    char gz4[300], dirs[700];
+    snprintf(gz4, sizeof gz4, "%s/gz4", dir);
+    mkdir(gz4, 0777);
+    snprintf(p, sizeof p, "%s/roads.geojson", gz4);
+    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"乙路\",\"aliases\":\"\","
+             "\"kind\":\"road\",\"provenance\":\"osm\",\"method\":\"test\",\"error_m\":40},"
+             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.402],[121.405,31.402],[121.405,31.408]]}}]}\n");
+    snprintf(dirs, sizeof dirs, "%s:%s", gz, gz4);
     snprintf(p, sizeof p, "%s/houses.geojson", ix);
 #define H(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"甲路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"a\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
+#define H2(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"乙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"b\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
     put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
-             H(30, 121.409, 31.4051, 20) "]}\n");
+             H(30, 121.409, 31.4051, 20) "," H2(10, 121.401, 31.4021, 20) "," H2(30, 121.4049, 31.4075, 20) "]}\n");
 
     park_ctx *ctx = park_ctx_new();
     park_layer *layer = NULL;
     park_resolver *res = NULL;
     snprintf(p, sizeof p, "%s/parcels.geojson", dir);
     CHECK(park_layer_read(ctx, p, NULL, NULL, &layer) == PARK_OK);
-    CHECK(layer && park_resolver_new(ctx, layer, gz, &res) == PARK_OK);
+    CHECK(layer && park_resolver_new(ctx, layer, dirs, &res) == PARK_OK);
     if (!res) return test_summary();
     park_resolution r;
 
@@ -86,6 +97,23 @@ int main(void) {
     CHECK(r.lon > 121.409 && r.lon <= 121.417 + 1e-6);
     CHECK(r.error_m > d / 2);
     CHECK(strstr(r.note, "extrapolated") != NULL);
+    park_resolution_clear(&r);
+
+    /* a 四至 road: 20 is halfway between 10 and 30 ALONG its course (measures about 48 m and
+     * 1037 m: 542 m, i.e. 115 m up the northern leg), on the course, not on the chord
+     * that cuts the bend; its error adds the course's 40 m */
+    CHECK(look(ctx, res, "乙路20号", &r) == PARK_OK);
+    CHECK(r.match == PARK_MATCH_NUMBER && !r.extrapolated);
+    CHECK_NEAR(r.lon, 121.405, 2e-5);
+    CHECK(r.lat > 31.4027 && r.lat < 31.4037);
+    CHECK(r.error_m > 40);
+    CHECK(r.note && strstr(r.note, "along the 四至 gazetteer's course") != NULL);
+    park_resolution_clear(&r);
+    /* past 30 along it: further north on the course, not beyond its end */
+    CHECK(look(ctx, res, "乙路40号", &r) == PARK_OK);
+    CHECK(r.extrapolated == 1);
+    CHECK_NEAR(r.lon, 121.405, 2e-5);
+    CHECK(r.lat > 31.4075 && r.lat <= 31.408 + 1e-6);
     park_resolution_clear(&r);
 
     /* a road with no known numbers: the road answer, no point */

@@ -190,6 +190,7 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
     char *dirs = gazetteer_dirs ? park_strdup(gazetteer_dirs)
                                 : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(),
                                                 park_default_data_dir());
+    long idx_gz = -1; /* the gazetteer of index_dir */
     for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d; d = strtok_r(NULL, ":", &save)) {
         /* administrative polygons live beside the lines, in admin/towns.geojson */
         char *adm = park_asprintf("%s/admin/towns.geojson", d);
@@ -241,6 +242,7 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
             st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
             goto fail;
         }
+        if (r->index_dir && !strcmp(d, r->index_dir)) idx_gz = (long)r->ngz;
         r->gz = t, r->gz[r->ngz++] = gz;
     }
     free(dirs);
@@ -253,7 +255,8 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
         goto fail;
     }
     size_t fi = 0;
-    for (size_t k = 0; k < r->ngz; k++)
+    for (size_t k = 0; k < r->ngz; k++) {
+        if ((long)k == idx_gz) r->idx_feat_lo = fi, r->idx_feat_hi = fi + park_gazetteer_count(r->gz[k]);
         for (size_t i = 0; i < park_gazetteer_count(r->gz[k]); i++, fi++) {
             const park_feature *f = park_gazetteer_get(r->gz[k], i);
             r->feat[fi] = f;
@@ -272,6 +275,7 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
             }
             r->fali[fi] = park_buf_take(&b);
         }
+    }
 
     /* per-parcel buffers in the metric plane, made once for every road */
     size_t n = park_layer_count(layer);

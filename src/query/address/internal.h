@@ -44,6 +44,9 @@ typedef struct road_info {
     char *key;                  /* the lookup key that found it */
     const park_feature *first;  /* the first matching feature (for names, provenance) */
     char *names;                /* "富联一路" or "长江路 (2 pieces)" */
+    int gz_course;              /* every piece is from the 四至 gazetteer (not the address index's
+                                 * roads-from-points): a parcel boundary, whose course the
+                                 * house numbers are placed along (issue 10) */
     double error_m;             /* worst positional error of the pieces */
     double prov_factor;         /* 1 osm, 0.9 anchored, 0.75 approximate (worst piece) */
     GEOSGeometry *m;            /* merged geometry in the metric plane */
@@ -97,6 +100,7 @@ struct park_resolver {
     struct park_ar_houses *houses;
     struct park_ar_places *places;
     double *perr;           /* each parcel's error_m (park_parcel); NAN when it states none */
+    size_t idx_feat_lo, idx_feat_hi; /* feat[lo, hi): the lines of index_dir (roads from points) */
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
@@ -108,8 +112,10 @@ struct park_resolver {
  * *x, *y metric, *sigma_m its 1-sigma error (m); `why` gets how (interpolated
  * between N and M, extrapolated past N, known). Returns 1 when placed, 0 when the
  * road has no known numbers, -1 on error (ctx). *extrapolated set. */
-int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, double *y, double *sigma_m,
-                         int *extrapolated, park_buf *why);
+/* `course` (may be NULL): a road of the 四至 gazetteer (road_info.gz_course): a
+ * number between or past known numbers is placed along its course (see numbers.c). */
+int park_ar_number_point(park_resolver *r, const char *road, const struct road_info *course, long q, double *x, double *y,
+                         double *sigma_m, int *extrapolated, park_buf *why);
 /* The number of known house numbers of a road (0 when none). */
 size_t park_ar_number_count(park_resolver *r, const char *road);
 void park_ar_houses_free(struct park_ar_houses *h);

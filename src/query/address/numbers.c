@@ -19,6 +19,18 @@
  *              number), at most EXTRA_MAX_M; error sqrt(s^2 + (e/2)^2 + SPACING_SD^2)
  *              grows with the distance e extrapolated. With one known number only,
  *              the median spacing of every road in the index is used.
+ *   along a 四至 road (a road of the 四至 gazetteer, i.e. a parcel boundary:
+ *              road_info.gz_course): the road's course is the gazetteer's, as the
+ *              parcels were compiled on it. Both known numbers are projected onto it
+ *              (GEOSProject), the number's measure is interpolated (or continued past
+ *              the last one, the whole implied distance, at most to the course's end)
+ *              and the point is ON the course (GEOSInterpolate); its error adds the
+ *              course's own error_m: sqrt(s^2 + e_course^2). Where the two numbers lie
+ *              nearest to different pieces of the course the chain above is used.
+ *              (Dev set, the first hold-out with the index of commit 7412d81: median
+ *              116 m, p90 563 m either way; parcel agreement 167 vs 169 of 180; 1 sigma
+ *              holds 55.3 vs 53.6 %.) On the course, the side of the road is left to
+ *              the probability model (a point on a parcel edge is half each side).
  * The anchors' errors: the geocoders' disagreement / 2 where two placed the same
  * text (at least 15 m), else the median disagreement (the build tool's figure). */
 #include <math.h>
@@ -175,8 +187,81 @@ static int at_number(const park_ar_houses *h, size_t lo, size_t hi, long n, doub
     return k;
 }
 
-int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, double *y, double *sigma_m,
-                         int *extrapolated, park_buf *why) {
+/* ---- along a 四至 road's course */
+
+typedef struct course_t {
+    GEOSContextHandle_t g;
+    GEOSGeometry *line; /* one LineString (owned) */
+    double len, err;    /* its length, the course's error_m */
+} course_t;
+
+/* The piece of the course that both anchors lie nearest to, as one LineString
+ * (the merged course when it is one line). 0 when they lie nearest to different
+ * pieces (the measure along the road would jump a gap). */
+static int course_open(GEOSContextHandle_t g, const road_info *ri, double x1, double y1, double x2, double y2, course_t *c) {
+    memset(c, 0, sizeof *c);
+    c->g = g, c->err = ri->error_m;
+    GEOSGeometry *mg = GEOSLineMerge_r(g, ri->m);
+    if (!mg) return 0;
+    int n = GEOSGetNumGeometries_r(g, mg), best = -1;
+    if (GEOSGeomTypeId_r(g, mg) == GEOS_LINESTRING) best = 0, n = 1;
+    GEOSGeometry *p1 = GEOSGeom_createPointFromXY_r(g, x1, y1), *p2 = GEOSGeom_createPointFromXY_r(g, x2, y2);
+    int b1 = -1, b2 = -1;
+    double d1 = INFINITY, d2 = INFINITY;
+    for (int k = 0; best < 0 && p1 && p2 && k < n; k++) {
+        const GEOSGeometry *part = GEOSGetGeometryN_r(g, mg, k);
+        double a, b;
+        if (GEOSDistance_r(g, part, p1, &a) && a < d1) d1 = a, b1 = k;
+        if (GEOSDistance_r(g, part, p2, &b) && b < d2) d2 = b, b2 = k;
+    }
+    if (best < 0 && b1 >= 0 && b1 == b2) best = b1;
+    if (p1) GEOSGeom_destroy_r(g, p1);
+    if (p2) GEOSGeom_destroy_r(g, p2);
+    if (best >= 0) {
+        const GEOSGeometry *part = n == 1 && GEOSGeomTypeId_r(g, mg) == GEOS_LINESTRING ? mg : GEOSGetGeometryN_r(g, mg, best);
+        c->line = GEOSGeom_clone_r(g, part);
+        if (c->line) GEOSLength_r(g, c->line, &c->len);
+    }
+    GEOSGeom_destroy_r(g, mg);
+    return c->line && c->len > 0;
+}
+static void course_close(course_t *c) {
+    if (c->line) GEOSGeom_destroy_r(c->g, c->line);
+    c->line = NULL;
+}
+/* The measure (m along the course) of x, y and its signed distance from it (left +). */
+static void course_measure(const course_t *c, double x, double y, double *m, double *off) {
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(c->g, x, y);
+    *m = p ? GEOSProject_r(c->g, c->line, p) : 0, *off = 0;
+    if (p) GEOSGeom_destroy_r(c->g, p);
+    double ax, ay, bx, by;
+    GEOSGeometry *a = GEOSInterpolate_r(c->g, c->line, fmax(0, *m - 1)), *b = GEOSInterpolate_r(c->g, c->line, fmin(c->len, *m + 1));
+    if (a && b && GEOSGeomGetX_r(c->g, a, &ax) && GEOSGeomGetY_r(c->g, a, &ay) && GEOSGeomGetX_r(c->g, b, &bx) && GEOSGeomGetY_r(c->g, b, &by)) {
+        double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty), px = (ax + bx) / 2, py = (ay + by) / 2;
+        if (tl > 0) *off = (tx * (y - py) - ty * (x - px)) / tl;
+    }
+    if (a) GEOSGeom_destroy_r(c->g, a);
+    if (b) GEOSGeom_destroy_r(c->g, b);
+}
+/* The point at measure m (clamped to the course), moved `off` metres to its left. */
+static void course_point(const course_t *c, double m, double off, double *x, double *y) {
+    m = fmin(c->len, fmax(0, m));
+    double ax, ay, bx, by;
+    GEOSGeometry *p = GEOSInterpolate_r(c->g, c->line, m);
+    GEOSGeometry *a = GEOSInterpolate_r(c->g, c->line, fmax(0, m - 1)), *b = GEOSInterpolate_r(c->g, c->line, fmin(c->len, m + 1));
+    if (p) GEOSGeomGetX_r(c->g, p, x), GEOSGeomGetY_r(c->g, p, y);
+    if (off != 0 && a && b && GEOSGeomGetX_r(c->g, a, &ax) && GEOSGeomGetY_r(c->g, a, &ay) && GEOSGeomGetX_r(c->g, b, &bx) &&
+        GEOSGeomGetY_r(c->g, b, &by)) {
+        double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty);
+        if (tl > 0) *x += -ty / tl * off, *y += tx / tl * off;
+    }
+    if (p) GEOSGeom_destroy_r(c->g, p);
+    if (a) GEOSGeom_destroy_r(c->g, a);
+    if (b) GEOSGeom_destroy_r(c->g, b);
+}
+
+int park_ar_number_point(park_resolver *r, const char *road, const road_info *course, long q, double *x, double *y,
+                         double *sigma_m, int *extrapolated, park_buf *why) {
     *extrapolated = 0;
     if (park_ar_index_load(r)) return -1;
     const park_ar_houses *h = r->houses;
@@ -210,6 +295,19 @@ int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, 
         double t = (double)(q - n1) / (double)(n2 - n1), d = hypot(x2 - x1, y2 - y1);
         *x = x1 + t * (x2 - x1), *y = y1 + t * (y2 - y1);
         *sigma_m = sqrt(pow((1 - t) * e1, 2) + pow(t * e2, 2) + d * d / 4 * t * (1 - t));
+        course_t c;
+        int along = course && course_open(r->ctx->geos, course, x1, y1, x2, y2, &c);
+        if (along) { /* a 四至 road: the point at t of the way between the two numbers along its course */
+            double m1, o1, m2, o2;
+            course_measure(&c, x1, y1, &m1, &o1);
+            course_measure(&c, x2, y2, &m2, &o2);
+            course_point(&c, m1 + t * (m2 - m1), 0, x, y);
+            *sigma_m = hypot(*sigma_m, c.err);
+            park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart along the 四至 gazetteer's course, "
+                                 "±%.0f m), ±%.0f m", road, q, n1, n2, fabs(m2 - m1), c.err, *sigma_m);
+            course_close(&c);
+            return 1;
+        }
         park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart%s), ±%.0f m", road, q, n1, n2, d,
                         (n1 - q) % 2 || (n2 - q) % 2 ? "; not both on its side of the road" : ", same side", *sigma_m);
         return 1;
@@ -228,9 +326,9 @@ int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, 
     }
     double xa, ya, ea;
     at_number(h, lo, hi, na, &xa, &ya, &ea);
-    double rate = h->spacing, dx = 0, dy = 0, base = 0;
+    double rate = h->spacing, dx = 0, dy = 0, base = 0, xb = 0, yb = 0;
     if (nb) {
-        double xb, yb, eb;
+        double eb;
         at_number(h, lo, hi, nb, &xb, &yb, &eb);
         double d = hypot(xa - xb, ya - yb);
         if (d > 1) {
@@ -245,6 +343,25 @@ int park_ar_number_point(park_resolver *r, const char *road, long q, double *x, 
     double full = fmin(EXTRA_MAX_M, rate * fabs((double)(q - na))), ex = fmin(full, base);
     *x = xa + dx * ex, *y = ya + dy * ex;
     *sigma_m = sqrt(ea * ea + full * full / 4 + 50.0 * 50.0);
+    course_t c;
+    if ((dx != 0 || dy != 0) && course && course_open(r->ctx->geos, course, xa, ya, xb, yb, &c)) {
+        /* a 四至 road: continued along its course (its direction is the road's, not that of
+         * two noisy points, so the whole distance is taken), at most to its end */
+        double ma, oa, mb, ob;
+        course_measure(&c, xa, ya, &ma, &oa);
+        course_measure(&c, xb, yb, &mb, &ob);
+        if (ma != mb) {
+            double m = fmin(c.len, fmax(0, ma + (ma > mb ? 1 : -1) * full));
+            course_point(&c, m, 0, x, y);
+            *sigma_m = hypot(*sigma_m, c.err);
+            park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m along the 四至 gazetteer's course "
+                                 "(±%.0f m) in the direction of the last two known numbers (%.0f m implied by their spacing), ±%.0f m",
+                            road, q, above ? "highest" : "lowest", na, fabs(m - ma), c.err, full, *sigma_m);
+            course_close(&c);
+            return 1;
+        }
+        course_close(&c);
+    }
     if (dx == 0 && dy == 0)
         park_buf_printf(why, "%s %ld is past the only known number %ld: its point, the radius widened for the %.0f m the median "
                              "spacing implies, ±%.0f m", road, q, na, full, *sigma_m);

@@ -68,6 +68,12 @@ static const struct multipart *multipart_of(const char *park) {
     return NULL;
 }
 
+const park_parcel *park_address_named_parcel(park_resolver *r, const park_address *a) {
+    if (!r || !a || !a->park[0] || multipart_of(a->park)) return NULL;
+    const park_parcel *hits[2];
+    return park_parcels(r, a->park, hits, 2) == 1 ? hits[0] : NULL;
+}
+
 static park_status answer_park(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
     const park_parcel *hits[64];
     size_t k = park_parcels(r, a->park, hits, 64);
@@ -112,6 +118,15 @@ static park_status answer_park(park_resolver *r, const park_address *a, park_res
 
 /* A park name given with a road: where the road leaves the side open, the name
  * decides; where they disagree, the geometry stands and the note says so. */
+/* A park of one parcel named beside a road (issue 10): the parcel is picked when it
+ * is among the road's candidates, at PARK_NAME_PICKS; an answer that agrees with it
+ * gains 0.05 (not a point answer), one the name contradicts is halved. These figures
+ * are UNVERIFIED: measured with `build/eval_address --park-names` (the training rows,
+ * trusted as positions, that name a park of one parcel: how many lie in it), the
+ * address points hold 1 such training row and it is not trusted, so there is nothing
+ * to derive them from (2026-12-02); the note says so. */
+#define PARK_NAME_PICKS 0.85
+#define PARK_NAME_UNVERIFIED "unverified: no address point measures how often a named park holds the address"
 static void apply_park_hint(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
     if (!a->park[0] || multipart_of(a->park)) return; /* a park of several parts does not pick one */
     const park_parcel *hits[64];
@@ -134,15 +149,16 @@ static void apply_park_hint(park_resolver *r, const park_address *a, park_resolu
     if (out->parcel == hits[0]) {
         /* a point answer's probability already holds every error it has: the name is only noted */
         if (!out->has_point) out->confidence = fmin(1, out->confidence + 0.05);
-        park_buf_printf(why, "; the park name %s agrees", a->park_text);
+        park_buf_printf(why, "; the park name %s agrees%s", a->park_text, out->has_point ? "" : " (+0.05, " PARK_NAME_UNVERIFIED ")");
     } else if (among) {
         out->parcel = hits[0], out->inside = 1;
-        out->confidence = 0.85;
-        park_buf_printf(why, "; the park name %s picks %s among the candidates", a->park_text, hits[0]->name);
+        out->confidence = PARK_NAME_PICKS;
+        park_buf_printf(why, "; the park name %s picks %s among the candidates (confidence %.2f, %s)", a->park_text, hits[0]->name,
+                        PARK_NAME_PICKS, PARK_NAME_UNVERIFIED);
     } else {
         out->confidence *= 0.5;
-        park_buf_printf(why, "; but the address also names %s, which the road does not touch: check the address",
-                        a->park_text);
+        park_buf_printf(why, "; but the address also names %s, which the road does not touch: check the address (confidence "
+                             "halved, %s)", a->park_text, PARK_NAME_UNVERIFIED);
     }
 }
 
@@ -410,8 +426,10 @@ static int answer_number(park_resolver *r, const park_address *a, const road_inf
     int extra = 0;
     park_buf how;
     park_buf_init(&how);
-    int k = park_ar_number_point(r, a->road, q, &x, &y, &s, &extra, &how);
-    if (k == 0 && ri && strcmp(ri->first->name, a->road)) k = park_ar_number_point(r, ri->first->name, q, &x, &y, &s, &extra, &how);
+    const road_info *course = ri && ri->gz_course ? ri : NULL; /* a 四至 road: its numbers along its course */
+    int k = park_ar_number_point(r, a->road, course, q, &x, &y, &s, &extra, &how);
+    if (k == 0 && ri && strcmp(ri->first->name, a->road))
+        k = park_ar_number_point(r, ri->first->name, course, q, &x, &y, &s, &extra, &how);
     if (k <= 0) {
         park_buf_free(&how);
         if (k < 0) *st = park_error(r->ctx, PARK_ERR_INTERNAL, "%s", park_ctx_errmsg(r->ctx));

@@ -52,11 +52,13 @@ static road_info *road_lookup(park_resolver *r, const char *name, park_status *s
         return NULL;
     }
     ri->prov_factor = 1;
+    ri->gz_course = 1;
     for (int pass = 0; pass < 2 && !nhit; pass++) /* names first, then aliases */
         for (size_t i = 0; i < r->nfeat; i++) {
             if (pass == 0 ? strcmp(r->fkey[i], key) != 0 : !strstr(r->fali[i], framed)) continue;
             const park_feature *f = r->feat[i];
             if (!ri->first) ri->first = f;
+            if (i >= r->idx_feat_lo && i < r->idx_feat_hi) ri->gz_course = 0;
             ri->error_m = fmax(ri->error_m, f->error_m);
             ri->prov_factor = fmin(ri->prov_factor, prov_factor(f->provenance));
             parts[nhit++] = f->geom;
@@ -289,6 +291,7 @@ road_info *park_ar_road_clip_to(park_resolver *r, road_info *base, const GEOSGeo
     }
     ri->key = key;
     ri->first = base->first;
+    ri->gz_course = base->gz_course;
     ri->error_m = base->error_m, ri->prov_factor = base->prov_factor;
     ri->m = part;
     ri->none = *none;
