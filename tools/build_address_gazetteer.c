@@ -20,7 +20,10 @@
  * one point (the mean of its entries when they are within 300 m, else one point per
  * line). Points: name "上大路站", aliases, lines, provenance osm, error_m.
  *
- * The address index (issue 10): see address_index() below. */
+ * The address index (issue 10): see address_index() below. It is built from every
+ * address row (the shipped index); with --exclude-holdout, from every row except the
+ * evaluation's hold-out (tools/address_holdout.h), the index tests/integration/
+ * address_eval.sh measures the lookup on. */
 #include <getopt.h>
 #include <json-c/json.h>
 #include <gdal.h>
@@ -246,15 +249,22 @@ static park_status one(park_ctx *ctx, const char *data, const unit *u, park_buf 
 
 /* ------------------------------------------------------------------ the address index (issue 10) */
 
+/* --exclude-holdout: leave out the rows of the evaluation's hold-out (address_holdout.h) */
+static int exclude_holdout = 0;
+static int row_held(const char *key) { return exclude_holdout && addr_is_holdout(key); }
+static bool point_never_held(const park_address_point *p) { (void)p; return false; }
+
 /* Written to OUT/index/ (see geodata/gazetteer-address/README.md):
  *   houses.geojson  one point per known house number (号 or 弄) on a road, from the
- *                   address points that are NOT held back (address_holdout.h), whose
+ *                   address points (with --exclude-holdout: those NOT held back,
+ *                   address_holdout.h), whose
  *                   point is not a geocoder fall-back shared by many addresses and
  *                   whose geocoders (where two placed it) agree within 300 m; error_m =
  *                   half their disagreement (at least 15 m), else the median disagreement;
  *   places.geojson  named places: OSM POI areas, industrial/commercial and green land
  *                   use, OSM place nodes (in or within PLACE_MARGIN_DEG of 宝山区), and the
- *                   compound/estate names the (not held back) address points carry.
+ *                   compound/estate names the address points carry (not held back ones with
+ *                   --exclude-holdout).
  * A name that appears at places more than 1 km apart is ambiguous and left out (counted). */
 #define PLACE_MARGIN_DEG 0.01
 /* A single-source geocoder point has no measured disagreement: it gets the median of the
@@ -442,7 +452,7 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         addr_row r;
         if (ln++ == 0) continue;
         if (!addr_row_split(line, &r)) continue;
-        if (addr_is_holdout(r.key) || isnan(r.disagree_m)) continue;
+        if (row_held(r.key) || isnan(r.disagree_m)) continue;
         double *t = realloc(dis, (ndis + 1) * sizeof *t);
         if (t) dis = t, dis[ndis++] = r.disagree_m;
     }
@@ -463,7 +473,7 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
             break;
         }
         rows++;
-        if (addr_is_holdout(r.key)) { /* never looked at while building */
+        if (row_held(r.key)) { /* --exclude-holdout: never looked at while building */
             held++;
             continue;
         }
@@ -611,7 +621,8 @@ static park_status road_courses(park_ctx *ctx, const char *data, const char *gaz
     qsort(roads, nr, sizeof *roads, str_cmp);
     park_roadfit_opts o;
     park_roadfit_opts_default(&o);
-    o.is_holdout = addr_point_is_holdout, o.holdout_rule = ADDR_HOLDOUT_RULE; /* the index's own hold-out */
+    if (exclude_holdout) o.is_holdout = addr_point_is_holdout, o.holdout_rule = ADDR_HOLDOUT_RULE; /* the evaluation's hold-out */
+    else o.is_holdout = point_never_held, o.holdout_rule = "none: the shipped index uses every row";
     park_buf b;
     park_buf_init(&b);
     park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"roads-from-points\",\"features\":[\n");
@@ -675,19 +686,23 @@ static park_status road_courses(park_ctx *ctx, const char *data, const char *gaz
 int main(int argc, char **argv) {
     const char *data = "../shared/data", *out = "geodata/gazetteer-address", *gzdir = "geodata/gazetteer";
     static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"out", required_argument, 0, 'o'},
-                                         {"gazetteer", required_argument, 0, 'g'},
+                                         {"gazetteer", required_argument, 0, 'g'}, {"exclude-holdout", no_argument, 0, 'x'},
                                          {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "d:o:g:h", opts, NULL)) != -1) {
         if (c == 'd') data = optarg;
         else if (c == 'o') out = optarg;
         else if (c == 'g') gzdir = optarg;
+        else if (c == 'x') exclude_holdout = 1;
         else {
             fputs("usage: build_address_gazetteer [--data ../shared/data] [--out geodata/gazetteer-address] [--gazetteer geodata/gazetteer]\n"
+                  "                              [--exclude-holdout]\n"
                   "Writes OUT/admin/towns.geojson (宝山区, 顾村镇, 杨行镇) and OUT/points/stations.geojson (metro\n"
                   "stations in and near 宝山区), OUT/index/houses.geojson and OUT/index/places.geojson (the address\n"
                   "index: known house numbers and named places) and OUT/roads-from-points.geojson (courses of the roads\n"
-                  "the 四至 gazetteer in --gazetteer does not hold) from the shared source data.\n",
+                  "the 四至 gazetteer in --gazetteer does not hold) from the shared source data, every address row;\n"
+                  "--exclude-holdout leaves out the evaluation's hold-out (tools/address_holdout.h), the index\n"
+                  "tests/integration/address_eval.sh measures on.\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
         }

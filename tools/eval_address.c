@@ -5,13 +5,18 @@
  *                      [--list-holdout] [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
  *
  * The held-back rows (tools/address_holdout.h: FNV-1a 32 of "parkgis address hold-out 2:"
- * + the normalised address text, % 5 == 0) are never used by build_address_gazetteer;
- * here they are the only rows used. --holdout first evaluates instead on the rows of the
+ * + the normalised address text, % 5 == 0) are left out by build_address_gazetteer
+ * --exclude-holdout; here they are the only rows used. The SHIPPED index
+ * (geodata/gazetteer-address) is built from every row, hold-out included, so the
+ * evaluation needs --gazetteer naming an index built with --exclude-holdout
+ * (tests/integration/address_eval.sh builds one into a temp dir): it refuses (exit 2)
+ * an index whose houses.geojson holds a held-back address. --holdout first evaluates instead on the rows of the
  * first rule (FNV-1a 32 of the raw text % 5 == 0): they were looked at while the lookup
  * was developed and are training data of today's index, so that figure is for
  * comparison only (and needs an index built without them, e.g. the one of commit
  * 7412d81, given with --gazetteer). --list-holdout prints the held-back address texts
- * and exits (tests/integration/address_index_rebuild.sh checks none is in the index).
+ * and exits (tests/integration/address_index_rebuild.sh checks that the --exclude-holdout build
+ * omits exactly them).
  *
  * The 四至 gazetteer (geodata/gazetteer, issue 9) was built with the first rule, so
  * the courses of its 18 roads drawn through address points (source "address") used
@@ -34,7 +39,9 @@
  * With --min-point/--max-median/--max-p90/--min-agree it exits 1 when a figure is worse
  * (the ratchet of tests/integration/address_eval.sh). */
 #include <getopt.h>
+#include <json-c/json.h>
 #include <math.h>
+#include <unistd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -52,6 +59,36 @@ static double pct(const double *v, size_t n, double q) {
     if (!n) return NAN;
     size_t i = (size_t)ceil(q * (double)n) - 1;
     return v[i < n ? i : n - 1];
+}
+
+/* How many held-back addresses the index the resolver will use (the first directory of
+ * `dirs`, or of the default list, that has index/houses.geojson) holds; -1 when none
+ * is found or it cannot be read. */
+static long index_held(const char *dirs_in, int first) {
+    char *dirs = dirs_in ? park_strdup(dirs_in)
+                         : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(), park_default_data_dir());
+    long held = -1;
+    for (char *save = NULL, *d = strtok_r(dirs, ":", &save); d && held < 0; d = strtok_r(NULL, ":", &save)) {
+        char *h = park_asprintf("%s/index/houses.geojson", d);
+        if (h && access(h, R_OK) == 0) {
+            json_object *root = json_object_from_file(h), *fs = NULL;
+            if (root && json_object_object_get_ex(root, "features", &fs)) {
+                held = 0;
+                for (size_t i = 0; i < json_object_array_length(fs); i++) {
+                    json_object *pr = NULL, *ad = NULL;
+                    if (!json_object_object_get_ex(json_object_array_get_idx(fs, i), "properties", &pr) ||
+                        !json_object_object_get_ex(pr, "address", &ad))
+                        continue;
+                    const char *a = json_object_get_string(ad);
+                    held += first ? addr_is_holdout_first(a) : addr_is_holdout(a);
+                }
+            }
+            json_object_put(root);
+        }
+        free(h);
+    }
+    free(dirs);
+    return held;
 }
 
 int main(int argc, char **argv) {
@@ -107,6 +144,19 @@ int main(int argc, char **argv) {
         }
         fclose(fp), free(path);
         return 0;
+    }
+    if (!park_names) {
+        long leak = index_held(gaz, first);
+        if (leak != 0) {
+            if (leak < 0) fprintf(stderr, "eval_address: no readable index/houses.geojson in %s\n", gaz ? gaz : "the default gazetteer directories");
+            else
+                fprintf(stderr, "eval_address: the index in %s holds %ld held-back address(es): not a hold-out measurement. "
+                        "Build one without them (build/build_address_gazetteer --exclude-holdout --out DIR) and give "
+                        "--gazetteer geodata/gazetteer:DIR (the shipped geodata/gazetteer-address uses every row)\n",
+                        gaz ? gaz : "the default gazetteer directories", leak);
+            fclose(fp), free(path);
+            return 2;
+        }
     }
     park_ctx *ctx = park_ctx_new();
     park_layer *layer = NULL;

@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # The shipped address additions (geodata/gazetteer-address/{admin,points,index}) must be
-# exactly what tools/build_address_gazetteer makes from ../shared/data: rebuild twice
-# into temp dirs, compare with each other (deterministic) and byte for byte with the
-# shipped files; then the held-back rows (the fresh rule of tools/address_holdout.h) must
-# not be in the index, and the rule must be the one documented (recomputed here).
+# exactly what tools/build_address_gazetteer makes from ../shared/data (every address
+# row: the shipped index): rebuild twice into temp dirs, compare with each other
+# (deterministic) and byte for byte with the shipped files; then the evaluation's build
+# (--exclude-holdout) must omit exactly the held-back rows (the fresh rule of
+# tools/address_holdout.h, recomputed here) and the shipped one must hold them.
 # Skipped (exit 0, with a message) when the source data directory is absent.
 set -euo pipefail
 build=${1:?usage: address_index_rebuild.sh BUILD_DIR}
@@ -28,13 +29,17 @@ for d in admin points index roads-from-points.geojson; do
     exit 1
   fi
 done
-# a held-back address text never appears in the index; the tool's list of them is the
-# documented rule, FNV-1a 32 of "parkgis address hold-out 2:" + the text (every
-# address_key of the file is already in the parser's normal form) % 5 == 0
+# the evaluation's build: the same tool with --exclude-holdout. The tool's list of held-back
+# rows is the documented rule, FNV-1a 32 of "parkgis address hold-out 2:" + the text (every
+# address_key of the file is already in the parser's normal form) % 5 == 0; the excluded
+# build's house numbers are the shipped ones minus exactly the held-back addresses.
+"$tool" --data "$data" --gazetteer "$root/geodata/gazetteer" --out "$tmp/x" --exclude-holdout >"$tmp/x.log" 2>&1 \
+  || { cat "$tmp/x.log"; echo "FAIL: build_address_gazetteer --exclude-holdout exited"; exit 1; }
 [ -x "$build/eval_address" ] || { echo "FAIL: $build/eval_address not built"; exit 1; }
 "$build/eval_address" --data "$data" --list-holdout >"$tmp/held.txt"
-python3 - "$data/address-points/baoshan-address-points.wgs84.tsv" "$root/geodata/gazetteer-address/index/houses.geojson" "$tmp/held.txt" "$root/geodata/gazetteer-address/roads-from-points.geojson" <<'PY'
+python3 - "$data/address-points/baoshan-address-points.wgs84.tsv" "$root/geodata/gazetteer-address/index/houses.geojson" "$tmp/held.txt" "$tmp/x/index/houses.geojson" "$root/geodata/gazetteer-address/roads-from-points.geojson" "$tmp/x/roads-from-points.geojson" <<'PY'
 import sys, json
+from collections import Counter
 def fnv(s):
     h = 2166136261
     for b in s.encode():
@@ -43,15 +48,24 @@ def fnv(s):
 keys = [line.split('\t')[0] for i, line in enumerate(open(sys.argv[1], encoding='utf-8')) if i]
 held = {k for k in keys if fnv('parkgis address hold-out 2:' + k) % 5 == 0}
 listed = set(open(sys.argv[3], encoding='utf-8').read().splitlines())
-if listed != held:
+if listed != held or not held:
     print('FAIL: eval_address --list-holdout is not the documented rule:', sorted(listed ^ held)[:5]); sys.exit(1)
-used = [f['properties']['address'] for f in json.load(open(sys.argv[2]))['features']]
-bad = [a for a in used if a in held]
-if bad or not held:
-    print('FAIL: held-back rows in the index:', bad[:5]); sys.exit(1)
-roads = json.load(open(sys.argv[4]))['features']
-if not roads or any('parkgis address hold-out 2:' not in f['properties']['method'] for f in roads):
-    print('FAIL: a road of roads-from-points.geojson does not state the fresh hold-out rule'); sys.exit(1)
-print('ok: %d house numbers, none of the %d held-back rows; %d road courses drawn without them' % (len(used), len(held), len(roads)))
+def addrs(p):
+    return Counter(f['properties']['address'] for f in json.load(open(p, encoding='utf-8'))['features'])
+shipped, excluded = addrs(sys.argv[2]), addrs(sys.argv[4])
+want = Counter({a: n for a, n in shipped.items() if a not in held})
+if excluded != want:
+    print('FAIL: the --exclude-holdout build is not the shipped house numbers minus the held-back rows:',
+          sorted((excluded - want) + (want - excluded))[:5]); sys.exit(1)
+in_shipped = sum(n for a, n in shipped.items() if a in held)
+if not in_shipped:
+    print('FAIL: no held-back row in the shipped index (it should use every row)'); sys.exit(1)
+rs, rx = (json.load(open(p, encoding='utf-8'))['features'] for p in sys.argv[5:7])
+if not rx or any('parkgis address hold-out 2:' not in f['properties']['method'] for f in rx):
+    print('FAIL: a road of the excluded build does not state the fresh hold-out rule'); sys.exit(1)
+if not rs or any('none: the shipped index uses every row' not in f['properties']['method'] for f in rs):
+    print('FAIL: a road of the shipped roads-from-points.geojson does not say it uses every row'); sys.exit(1)
+print('ok: shipped %d house numbers (%d of them held-back rows), %d road courses; excluded build %d house numbers, '
+      'none of the %d held-back rows, %d road courses' % (sum(shipped.values()), in_shipped, len(rs), sum(excluded.values()), len(held), len(rx)))
 PY
 grep '^wrote' "$tmp/a.log" | sed 's|'"$tmp"'/a|geodata/gazetteer-address|'
