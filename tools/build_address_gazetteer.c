@@ -446,7 +446,7 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
     double *dis = NULL;
     size_t ndis = 0;
     park_status st = PARK_OK;
-    /* pass 1: the median disagreement of the rows two geocoders placed (not held back) */
+    /* pass 1: the median disagreement of the rows two geocoders placed (with --exclude-holdout: not held back) */
     long ln = 0;
     while (fgets(line, sizeof line, fp)) {
         addr_row r;
@@ -589,7 +589,7 @@ done:
 
 /* OUT/roads-from-points.geojson: the course of every road of the address points that
  * the 四至 gazetteer (`gazetteer_dir`) does not already hold, from issue 9's
- * park_roadfit_road (the points that are not held back, drawn along their principal
+ * park_roadfit_road (every point, with --exclude-holdout those not held back, drawn along their principal
  * axis and matched onto the OSM arterials where they run along one). A road the
  * module finds too thin (fewer than 3 trusted points) gets no course. provenance
  * approximate (the name comes from geocoded addresses, not from OSM), method and

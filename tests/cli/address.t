@@ -53,13 +53,13 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "�
 
 # an unknown road: not found, exit 5, the closest names by edit distance
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "联二路"
-~ closest names  新二路, 联一路, 联谊路, 联长路
+~ closest names  新二路, 联一路, 联杨路, 联谊路, 联长路
 ! 联二路 is not in the gazetteer
 ? 5
 
 # an unknown road with no similar name: no list of unrelated names that only share 路
 $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer "宇宙路"
-! 宇宙路 is not in the gazetteer (194 named features); no name in it is close
+! 宇宙路 is not in the gazetteer (206 named features); no name in it is close
 ? 5
 
 # another district: not in the park, whatever the road
@@ -93,7 +93,7 @@ $ parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --
 | 1,甲路1号,inside,robot,机器人产业园,,road,0.90,robot:1.00,
 | 2,乙路5号,"on the edge, shared",,,,boundary,0.45,robot:0.50;baoshan-industrial:0.50,
 | 3,"丙路""100弄""3号",quoted quotes,,,,ambiguous,0.47,robot:0.52;baoshan-industrial:0.48,
-| 4,联二路,misspelt,,,,not_found,0.00,,"联二路 is not in the gazetteer (194 named features); closest names: 新二路, 联一路, 联谊路, 联长路"
+| 4,联二路,misspelt,,,,not_found,0.00,,"联二路 is not in the gazetteer (206 named features); closest names: 新二路, 联一路, 联杨路, 联谊路, 联长路"
 | 5,徐汇区漕溪北路88号,"two
 | lines",,,,outside,0.95,outside:1.00,
 | 6,,empty address,,,,,,,"line 8: empty address (expected e.g. 上海市宝山区富联一路98弄6号, a park name, or LON,LAT)"

@@ -1,7 +1,8 @@
 /* numbers.c - house numbers along a road (issue 10).
  *
  * The index (<gazetteer dir>/index/houses.geojson, built by
- * tools/build_address_gazetteer from the address points that are not held back)
+ * tools/build_address_gazetteer from every address point; the evaluation's index, built with
+ * --exclude-holdout, from all but the hold-out)
  * gives, per road, known house numbers (号, and 弄 whose number is the lane's house
  * number on the road) with a geocoded point and its error. A number is placed:
  *   known      the point of that number (the mean when several rows give it);
