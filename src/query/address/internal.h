@@ -93,6 +93,11 @@ struct park_resolver {
     struct park_ar_houses *houses;
     struct park_ar_places *places;
     double *perr;           /* each parcel's error_m (park_parcel); NAN when it states none */
+    /* per-resolver constants made on first use (batch speed, issue 11): each parcel's
+     * geodesic area, and the area of each station circle / admin polygon shared with each
+     * parcel (nst x nparcels, nadmin x nparcels; NAN until computed) */
+    double *parcel_geod_area;
+    double *st_parcel_area, *admin_parcel_area;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
