@@ -179,6 +179,13 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, double si
         double e = r->perr[i];
         if (!isfinite(e)) e = BOUNDARY_TOL_M, unverified = 1;
         double sc = hypot(sigma_m, e), d = 0;
+        if (r->ix->chunk0 && r->ix->env_m) {
+            /* outside the parcel's metric envelope by more than 4.5 sc: it does not cover the
+             * point and phi(-d / sc) < 4e-6 rounds to 0 below, so GEOS is not asked (issue 11) */
+            const double *ev = r->ix->env_m + 4 * i;
+            double dx = fmax(fmax(ev[0] - x, x - ev[2]), 0), dy = fmax(fmax(ev[1] - y, y - ev[3]), 0), e2 = dx * dx + dy * dy;
+            if (e2 > 0 && e2 > 20.25 * sc * sc) continue;
+        }
         char in = GEOSPreparedCovers_r(g, r->ix->prep_m[i], pt); /* on the edge: d = 0, half either way */
         if (!GEOSPreparedDistance_r(g, r->ix->prep_mb[i], pt, &d)) continue;
         /* on a shared edge both contain it: the parcel locate reports is the one named */

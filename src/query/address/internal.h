@@ -98,6 +98,9 @@ struct park_resolver {
      * parcel (nst x nparcels, nadmin x nparcels; NAN until computed) */
     double *parcel_geod_area;
     double *st_parcel_area, *admin_parcel_area;
+    /* suggestions already made, by name key (roads.c; at most SUGG_MEMO_MAX keys) */
+    struct sugg_memo *smemo;
+    size_t nsmemo, smemo_cap;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
@@ -141,6 +144,7 @@ road_info *park_ar_road_clip_to(park_resolver *r, road_info *base, const GEOSGeo
 road_info *park_ar_road_clip(park_resolver *r, road_info *base, int ai, int *none, park_status *st);
 /* Fills out->suggestions with the closest gazetteer names. */
 void park_ar_suggest(park_resolver *r, const char *name, park_resolution *out);
+void park_ar_sugg_memo_free(park_resolver *r);
 int park_ar_admin_find(const park_resolver *r, const char *name);
 
 /* ---- answer.c */

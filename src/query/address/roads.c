@@ -198,12 +198,63 @@ static size_t lev(const unsigned *x, size_t nx, const unsigned *y, size_t ny, si
 /* The gazetteer names (and aliases) closest to `name` by edit distance over code
  * points: up to 5 within 1 edit (2 for names over 4 characters), else the 3 nearest
  * that have at least two characters in place in common with it (none when no name does). */
+/* The suggestions for a name key, remembered (issue 11): a register names the same
+ * unknown road on many rows, and the edit distance to every gazetteer name is the
+ * costly part. The answer depends on the key alone; at most SUGG_MEMO_MAX keys are
+ * kept, so memory stays bounded on a file of ever new names. */
+#define SUGG_MEMO_MAX 4096
+struct sugg_memo {
+    char *key;
+    char **names;
+    size_t n;
+};
+
+void park_ar_sugg_memo_free(park_resolver *r) {
+    for (size_t i = 0; i < r->smemo_cap; i++) {
+        struct sugg_memo *m = &r->smemo[i];
+        if (!m->key) continue;
+        for (size_t k = 0; k < m->n; k++) free(m->names[k]);
+        free(m->names), free(m->key);
+    }
+    free(r->smemo);
+}
+
+static size_t smemo_slot(const struct sugg_memo *t, size_t cap, const char *key) {
+    size_t h = 5381;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = h * 33 ^ *p;
+    size_t i = h & (cap - 1);
+    while (t[i].key && strcmp(t[i].key, key)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static void suggest_compute(park_resolver *r, const char *key, park_resolution *out);
+
 void park_ar_suggest(park_resolver *r, const char *name, park_resolution *out) {
-    sugg_build(r);
     char *key = park_ar_name_key(name);
+    if (!key) return;
+    if (r->smemo_cap == 0) {
+        r->smemo = calloc(2 * SUGG_MEMO_MAX, sizeof *r->smemo);
+        r->smemo_cap = r->smemo ? 2 * SUGG_MEMO_MAX : 0;
+    }
+    struct sugg_memo *m = r->smemo_cap ? &r->smemo[smemo_slot(r->smemo, r->smemo_cap, key)] : NULL;
+    if (m && m->key) {
+        free(key);
+        out->suggestions = calloc(m->n ? m->n : 1, sizeof *out->suggestions);
+        for (size_t i = 0; out->suggestions && i < m->n; i++) out->suggestions[out->nsuggestions++] = park_strdup(m->names[i]);
+        return;
+    }
+    suggest_compute(r, key, out);
+    if (m && r->nsmemo < SUGG_MEMO_MAX && (m->names = calloc(out->nsuggestions + 1, sizeof *m->names)) != NULL) {
+        m->key = key, key = NULL, r->nsmemo++;
+        for (size_t i = 0; i < out->nsuggestions; i++) m->names[m->n++] = park_strdup(out->suggestions[i]);
+    }
+    free(key);
+}
+
+static void suggest_compute(park_resolver *r, const char *key, park_resolution *out) {
+    sugg_build(r);
     size_t klen = 0;
     unsigned *kc = key_cps(key, &klen);
-    free(key);
     size_t maxlen = klen;
     for (size_t i = 0; i < r->nsugg; i++) maxlen = r->sugg_len[i] > maxlen ? r->sugg_len[i] : maxlen;
     size_t *row = malloc((maxlen + 1) * sizeof *row);
