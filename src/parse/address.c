@@ -53,6 +53,14 @@ static char *cp_utf8(const unsigned *c, size_t n) {
 
 /* Does the UTF-8 literal `lit` occur at c[i..]? Returns its length in code points, 0 if not. */
 static size_t cp_at(const unsigned *c, size_t n, size_t i, const char *lit) {
+    /* the first character compared before decoding the rest: most tries fail there
+     * (the parser tries every literal at every position; issue 11) */
+    const unsigned char *u = (const unsigned char *)lit;
+    if (u[0] < 0x80) {
+        if (u[0] && (i >= n || c[i] != u[0])) return 0;
+    } else if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        if (i >= n || c[i] != (((unsigned)u[0] & 0x0F) << 12 | ((unsigned)u[1] & 0x3F) << 6 | ((unsigned)u[2] & 0x3F))) return 0;
+    }
     size_t k = 0;
     while (*lit) {
         unsigned want = park_utf8_next(&lit);

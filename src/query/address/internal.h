@@ -101,6 +101,7 @@ struct park_resolver {
     /* suggestions already made, by name key (roads.c; at most SUGG_MEMO_MAX keys) */
     struct sugg_memo *smemo;
     size_t nsmemo, smemo_cap;
+    size_t *sugg_nc;        /* characters of each sugg_name (made with the memo) */
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the

@@ -216,7 +216,7 @@ void park_ar_sugg_memo_free(park_resolver *r) {
         for (size_t k = 0; k < m->n; k++) free(m->names[k]);
         free(m->names), free(m->key);
     }
-    free(r->smemo);
+    free(r->smemo), free(r->sugg_nc);
 }
 
 static size_t smemo_slot(const struct sugg_memo *t, size_t cap, const char *key) {
@@ -260,14 +260,29 @@ static void suggest_compute(park_resolver *r, const char *key, park_resolution *
     size_t *row = malloc((maxlen + 1) * sizeof *row);
     sugg *s = malloc((r->nsugg ? r->nsugg : 1) * sizeof *s);
     size_t n = 0;
+    /* one edit for names up to 4 characters (most road names), two beyond */
+    size_t lim = klen <= 4 ? 1 : 2, take = 0;
+    if (!r->sugg_nc && (r->sugg_nc = malloc((r->nsugg ? r->nsugg : 1) * sizeof *r->sugg_nc)) != NULL)
+        for (size_t i = 0; i < r->nsugg; i++) {
+            size_t len = 0;
+            for (const char *q = r->sugg_name[i]; *q; park_utf8_next(&q)) len++;
+            r->sugg_nc[i] = len;
+        }
     for (size_t i = 0; kc && row && s && i < r->nsugg; i++) {
-        size_t d = lev(kc, klen, r->sugg_cp[i], r->sugg_len[i], row, SIZE_MAX - 1);
-        if (d > 0) s[n++] = (sugg){d, r->sugg_name[i]};
+        /* a name farther than both rules below can use (lim, or d + 2 <= the longer
+         * length) is never listed: the edit distance stops at that bound (issue 11) */
+        size_t cap = SIZE_MAX - 1;
+        if (r->sugg_nc) {
+            size_t longer = r->sugg_nc[i] > klen ? r->sugg_nc[i] : klen;
+            cap = longer >= 2 && longer - 2 > lim ? longer - 2 : lim;
+            size_t ld = r->sugg_len[i] > klen ? r->sugg_len[i] - klen : klen - r->sugg_len[i];
+            if (ld > cap) continue; /* the edit distance is at least the length difference */
+        }
+        size_t d = lev(kc, klen, r->sugg_cp[i], r->sugg_len[i], row, cap);
+        if (d > 0 && d <= cap) s[n++] = (sugg){d, r->sugg_name[i]};
     }
     if (s && row && kc) {
         qsort(s, n, sizeof *s, sugg_cmp);
-        /* one edit for names up to 4 characters (most road names), two beyond */
-        size_t lim = klen <= 4 ? 1 : 2, take = 0;
         while (take < n && take < 5 && s[take].d <= lim) take++;
         if (take == 0) {
             /* else the 3 nearest, but only names that share more than the suffix:
