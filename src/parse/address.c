@@ -373,21 +373,22 @@ static void set(char **field, char *v) {
 }
 
 /* Recognises a park alias anywhere in c[0..n); returns its index and span. */
-static int find_park(const unsigned *c, size_t n, size_t *at, size_t *len) {
+static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not const: GCC 12 warns (falsely) on a const view of t.c */
     /* each alias's first character, decoded once per call: a position no alias
      * starts with is passed over without trying them all (issue 11) */
-    unsigned first[NPARKS][6] = {{0}};
+    unsigned first[NPARKS * 6];
+    size_t na = 0;
     for (size_t p = 0; p < NPARKS; p++)
         for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
             const char *q = PARK_ALIASES[p].aliases[k];
-            first[p][k] = *q ? park_utf8_next(&q) : 0;
+            first[na++] = *q ? park_utf8_next(&q) : 0;
         }
     for (size_t i = 0; i < n; i++) {
         int best = -1;
-        size_t blen = 0;
+        size_t blen = 0, a = 0;
         for (size_t p = 0; p < NPARKS; p++)
-            for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
-                if (first[p][k] && c[i] != first[p][k]) continue;
+            for (int k = 0; PARK_ALIASES[p].aliases[k]; k++, a++) {
+                if (a < na && first[a] && c[i] != first[a]) continue;
                 size_t m = cp_at(c, n, i, PARK_ALIASES[p].aliases[k]);
                 if (m > blen) blen = m, best = (int)p;
             }
