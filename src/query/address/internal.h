@@ -36,6 +36,11 @@ typedef struct cross_memo {
     double x, y, gap;
 } cross_memo;
 
+struct road_memo {
+    char *key;
+    struct road_info *ri; /* NULL: no gazetteer feature has that name */
+};
+
 typedef struct road_info {
     char *key;                  /* the lookup key that found it */
     const park_feature *first;  /* the first matching feature (for names, provenance) */
@@ -102,6 +107,9 @@ struct park_resolver {
     struct sugg_memo *smemo;
     size_t nsmemo, smemo_cap;
     size_t *sugg_nc;        /* characters of each sugg_name (made with the memo) */
+    /* road_lookup's answers by name key, found or not (roads.c; at most ROAD_MEMO_MAX) */
+    struct road_memo *rmemo;
+    size_t nrmemo, rmemo_cap;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the

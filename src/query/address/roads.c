@@ -32,10 +32,62 @@ static double prov_factor(const char *prov) {
 /* ------------------------------------------------------------------ lookup */
 
 /* Every feature whose name or alias has this key, merged; NULL when none. */
+/* road_lookup remembers its answer per key, a miss too (issue 11): a batch asks for
+ * the same names again and again, and road_find tries every tail of an unknown name,
+ * each a scan of the whole gazetteer. Keys with '@' (the form of a clipped road's
+ * key) are not remembered, so a clip made later is still found as before. */
+#define ROAD_MEMO_MAX 16384
+
+static size_t rmemo_slot(const struct road_memo *t, size_t cap, const char *key) {
+    size_t h = 5381;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = h * 33 ^ *p;
+    size_t i = h & (cap - 1);
+    while (t[i].key && strcmp(t[i].key, key)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static void rmemo_put(park_resolver *r, const char *key, road_info *ri) {
+    if (strchr(key, '@') || r->nrmemo >= ROAD_MEMO_MAX) return;
+    if (2 * (r->nrmemo + 1) > r->rmemo_cap) {
+        size_t cap = r->rmemo_cap ? 2 * r->rmemo_cap : 256;
+        struct road_memo *t = calloc(cap, sizeof *t);
+        if (!t) return;
+        for (size_t i = 0; i < r->rmemo_cap; i++)
+            if (r->rmemo[i].key) t[rmemo_slot(t, cap, r->rmemo[i].key)] = r->rmemo[i];
+        free(r->rmemo);
+        r->rmemo = t, r->rmemo_cap = cap;
+    }
+    struct road_memo *m = &r->rmemo[rmemo_slot(r->rmemo, r->rmemo_cap, key)];
+    if (m->key) return;
+    if ((m->key = park_strdup(key)) != NULL) m->ri = ri, r->nrmemo++;
+}
+
+static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st);
+
 static road_info *road_lookup(park_resolver *r, const char *name, park_status *st) {
     *st = PARK_OK;
     char *key = park_ar_name_key(name);
-    for (size_t i = 0; i < r->nroads; i++)
+    if (!key) {
+        *st = park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (r->rmemo_cap) {
+        const struct road_memo *m = &r->rmemo[rmemo_slot(r->rmemo, r->rmemo_cap, key)];
+        if (m->key) {
+            free(key);
+            return m->ri;
+        }
+    }
+    char *k2 = park_strdup(key);
+    road_info *ri = road_lookup_scan(r, key, st);
+    if (!*st && k2) rmemo_put(r, k2, ri);
+    free(k2);
+    return ri;
+}
+
+/* The lookup itself; takes key (freed or kept in the road_info). */
+static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st) {
+    for (size_t i = 0; key && i < r->nroads; i++)
         if (!strcmp(r->roads[i]->key, key)) {
             free(key);
             return r->roads[i];
