@@ -274,7 +274,10 @@ int cmd_locate_address(park_cli *cli, int argc, char **argv) {
     park_address *a = NULL;
     park_status parse_st = PARK_OK;
     char *parse_msg = NULL;
-    if ((parse_st = park_address_parse(cli->ctx, argv[optind], &a))) {
+    if ((parse_st = park_address_parse(cli->ctx, argv[optind], &a)) == PARK_OK && a->controls)
+        fprintf(stderr, "%s locate: warning: the address contains %d control character%s (U+0001-U+001F, U+007F-U+009F); dropped\n",
+                cli->prog, a->controls, a->controls > 1 ? "s" : "");
+    if (parse_st) {
         /* not an address the rules can read: it may still be a named place (绿地领海) */
         bool cjk = false;
         for (const unsigned char *q = (const unsigned char *)argv[optind]; *q && !cjk; q++) cjk = *q >= 0x80;

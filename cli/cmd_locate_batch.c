@@ -53,6 +53,7 @@ typedef struct batch_row {
     bool has_loc;             /* loc is set (NEED_DIST on a coordinate row) */
     bool has_res;             /* res is set (NEED_RESOLVE, or an address row) */
     bool converted;           /* the row was read as GB18030 (--encoding) */
+    int controls;             /* control characters dropped from the address (park_address.controls) */
     park_buf err;             /* the row's error text, "" when none (kept between rows) */
     /* from here on set only when has_loc / has_res say so */
     park_locate_result loc;
@@ -122,11 +123,13 @@ static void put_coord(park_csv_writer *w, const batch_row *r, bool lat) {
 static void put_lon(park_csv_writer *w, const batch_row *r) { put_coord(w, r, false); }
 static void put_lat(park_csv_writer *w, const batch_row *r) { put_coord(w, r, true); }
 static void put_note(park_csv_writer *w, const batch_row *r) {
-    if (!(r->has_res && r->answered) && !r->converted) return;
+    if (!(r->has_res && r->answered) && !r->converted && !r->controls) return;
     park_buf b;
     park_buf_init(&b);
     if (r->has_res && r->answered) park_buf_append(&b, r->res.note);
     if (r->converted) park_buf_printf(&b, "%s(the row was read as GB18030: it is not UTF-8)", b.len ? " " : "");
+    if (r->controls)
+        park_buf_printf(&b, "%s(%d control character%s dropped from the address)", b.len ? " " : "", r->controls, r->controls > 1 ? "s" : "");
     park_csv_put_field(w, b.s ? b.s : "");
     park_buf_free(&b);
 }
@@ -363,6 +366,7 @@ static void answer_row(batch_state *b, const park_csv_reader *r, size_t hdr_nf, 
             }
             free(msg);
         } else {
+            row->controls = a->controls;
             st = park_address_resolve(cli->ctx, b->res, a, b->o->datum, &row->res);
             row->has_res = true;
             if (st == PARK_OK || st == PARK_ERR_NOTFOUND) { /* not found is an answer too */

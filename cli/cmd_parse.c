@@ -40,6 +40,9 @@ int cmd_parse(park_cli *cli, int argc, char **argv) {
     park_address *a = NULL;
     park_status st = park_address_parse(cli->ctx, argv[optind], &a);
     if (st) return cli_fail(cli, "parse", st);
+    if (a->controls)
+        fprintf(stderr, "%s parse: warning: the address contains %d control character%s (U+0001-U+001F, U+007F-U+009F); dropped\n", cli->prog,
+                a->controls, a->controls > 1 ? "s" : "");
 
     const char *keys[] = {"kind", "province", "city", "district", "town", "road", "road2", "relation",
                           "lane", "sublane", "number", "park", "park_text", "station", "rest"};

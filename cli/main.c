@@ -38,6 +38,8 @@ static void usage(FILE *f) {
                "                     ones (repeatable)\n"
                "\ncommands:\n");
     for (size_t i = 0; i < NCOMMANDS; i++) fprintf(f, "  %-10s %s\n", commands[i].name, commands[i].summary);
+    fprintf(f, "\nenvironment: PARKGIS_CACHE=off  do not read or write the snapshot cache of parcel layers\n"
+               "             ($XDG_CACHE_HOME/parkgis, else ~/.cache/parkgis; README \"Performance\")\n");
     fprintf(f, "\nexit codes: 0 ok, 1 check failed, 2 usage error, 3 bad input, 4 cannot write output,\n"
                "            5 not found, 70 internal error\n");
 }
@@ -161,6 +163,7 @@ int main(int argc, char **argv) {
             rc = 0;
             goto out;
         } else if (!strcmp(a, "--version")) {
+            park_libs_require();
             char buf[512];
             park_versions(buf, sizeof buf);
             puts(buf);
@@ -220,6 +223,12 @@ int main(int argc, char **argv) {
         cargv[cargc++] = argv[k];
     }
     cli.gazetteers = gaz.s;
+    /* GDAL and cairo are opened now, except for one `locate` lookup: it opens
+     * them only when its inputs are not in the snapshot cache (issue 11). */
+    bool single_locate = !strcmp(cmd->name, "locate");
+    for (int k = 1; k < cargc && single_locate; k++)
+        if (!strncmp(cargv[k], "--batch", 7)) single_locate = false;
+    if (!single_locate) park_libs_require();
     rc = cmd->fn(&cli, cargc, cargv);
     free(cargv);
 out:

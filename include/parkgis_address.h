@@ -52,6 +52,9 @@ typedef struct park_address {
     int swapped;       /* the text gave latitude first; lon/lat are in the right order */
     int in_shanghai;   /* 1 said so (上海/a Shanghai district), -1 somewhere else, 0 not said */
     int in_baoshan;    /* 1 宝山区 (said, or implied by a Baoshan town), -1 another district, 0 not said */
+    int controls;      /* control characters dropped from the input (U+0001-U+001F other than tab, CR
+                        * and LF, which are spaces; U+007F-U+009F): no part of an address, they would
+                        * split a road name ("富联\x01路"). The CLI says so: a warning, a batch row's note */
 } park_address;
 
 /* The longest address text park_address_parse reads, in bytes (about 340 Chinese
@@ -72,7 +75,7 @@ void park_address_free(park_address *a);
  * folded to ASCII, dashes and tildes to '-', （）【】 to (), whitespace dropped
  * (kept as one space between two ASCII letters/digits), commas and semicolons
  * dropped (kept as one ',' between two ASCII characters: "121.38,31.35"), BOM
- * removed. New string. */
+ * and control characters (see park_address.controls) removed. New string. */
 char *park_address_normalize(const char *text);
 
 /* Levenshtein distance over Unicode code points (not bytes): "富联一路" vs

@@ -56,7 +56,11 @@ const park_feature *park_gazetteer_find(const park_gazetteer *gz, const char *na
  * carry an offset ("潘泾路东侧 300 米", "金石路南约 90 米": the line that far in
  * that direction; "约" marks it approximate) or name an edge of an area feature
  * ("潘泾河绿化带东侧": no distance). Accepted variants: full-width commas,
- * hyphens, dashes, digits and spaces; "米" or "m". */
+ * hyphens, dashes, digits and spaces; "米" or "m". An offset is at most
+ * PARK_FOURTO_MAX_OFFSET_M: the offsets in the 四至 tables are tens to hundreds of
+ * metres and the whole park is under 10 km across, so a larger one is a typo
+ * (a malformed item, exit 3, naming the file, line and parcel). */
+#define PARK_FOURTO_MAX_OFFSET_M 5000.0
 typedef enum park_dir { PARK_DIR_NONE = 0, PARK_DIR_E, PARK_DIR_S, PARK_DIR_W, PARK_DIR_N } park_dir;
 /* "东" / "南" / "西" / "北" ("" for NONE). Borrowed static string. */
 const char *park_dir_name(park_dir d);

@@ -27,9 +27,19 @@ struct park_ctx {
      * from the mapped official area's unit to km². */
     char field_src[8][128];
     double official_scale;
+    /* The GDAL drivers park_layer_read may open a file with (GDALOpenEx's
+     * allowed list, NULL-terminated, borrowed); NULL, the default: every
+     * driver. Set by the fuzz harnesses (park_ctx_set_gdal_drivers) so GDAL
+     * does not probe 200 drivers per input; nothing else changes. */
+    const char *const *gdal_drivers;
 };
 /* Registers fn to run in park_ctx_free (once per fn; at most 4). */
 void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx));
+void park_ctx_set_gdal_drivers(park_ctx *ctx, const char *const *drivers);
+/* GDALAllRegister once per process (again if the driver manager was destroyed):
+ * repeated, it re-scans GDAL's plugin directory and looks up every driver by
+ * name on each file read. Thread-safe. */
+void park_gdal_register(void);
 
 /* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */
 char *park_strdup(const char *s);             /* NULL -> "" copy */
@@ -165,5 +175,19 @@ park_status park_transform_xy_pj(park_ctx *ctx, PJ *pj, const char *src, const c
 size_t park_fmt_fixed(char *out, size_t len, double v, int d);
 /* Formats a double with `decimals`, "" for NaN (for table cells). */
 void park_fmt_num(char *buf, size_t len, double v, int decimals);
+
+/* ---- GDAL, cairo and fontconfig are loaded on first use (util/lazylib.c):
+ * park_libs_require() before any call into them on a path that may run
+ * without (a single `parkgis locate`). Every GDALAllRegister() loads them
+ * first; a GDAL function passed as a pointer would need GDAL at start-up, so
+ * CPLQuietErrorHandler is a function of ours that calls GDAL's. */
+void park_libs_require(void);
+int park_libs_loaded(void); /* 1 once loaded (or linked normally) */
+void park_gdal_all_register(void);
+#define GDALAllRegister() park_gdal_all_register()
+#define CPLQuietErrorHandler park_cpl_quiet_handler
+#ifdef CPL_ERROR_H_INCLUDED
+void CPL_STDCALL park_cpl_quiet_handler(CPLErr cls, CPLErrorNum no, const char *msg);
+#endif
 
 #endif

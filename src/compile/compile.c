@@ -689,6 +689,16 @@ static park_status compile_block(comp *c, const park_gazetteer *gz, const park_f
         rc = PARK_ERR_INPUT; /* the names are in `missing`; the caller reports them all at once */
         goto done;
     }
+    /* all four sides on one feature ("东至X,南至X,西至X,北至X"): the parcel is
+     * whatever that line encloses on its own, which is rarely what the text
+     * meant (issue 12, item 9) */
+    {
+        size_t same = 1;
+        while (same < nall && all[same].feat == all[0].feat) same++;
+        if (nall && same == nall)
+            park_buf_printf(&c->warn, "%s (%s) block %zu: all four sides are the one feature '%s': the parcel is only what that line encloses on its own (check the 四至 text: the sides should name different features)\n",
+                            c->path, c->rec->id, bi + 1, all[0].feat->name);
+    }
     /* every combination of chain directions for sides with two or more items */
     ring_plan best = {0};
     int have = 0;

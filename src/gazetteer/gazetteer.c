@@ -265,7 +265,7 @@ park_status park_gazetteer_load(park_ctx *ctx, const char *dir, park_gazetteer *
     closedir(dh);
     if (names) qsort(names, nn, sizeof *names, cmp_str);
 
-    GDALAllRegister();
+    park_gdal_register();
     park_gazetteer *gz = calloc(1, sizeof *gz);
     park_status st = gz ? PARK_OK : park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     if (gz) gz->ctx = ctx;

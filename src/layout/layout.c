@@ -222,7 +222,7 @@ static char *field_dup(OGRFeatureH f, int idx) {
  * CRS is transformed. */
 static park_status read_vector(park_ctx *ctx, const char *path, park_layer **out) {
     *out = NULL;
-    GDALAllRegister();
+    park_gdal_register();
     CPLPushErrorHandler(CPLQuietErrorHandler);
     GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL, NULL, NULL);
     CPLPopErrorHandler();

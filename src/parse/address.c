@@ -104,6 +104,7 @@ char *park_address_normalize(const char *text) {
             cp == 0x2009)
             cp = ' ';
         if (cp == 0xFEFF || cp == 0x200B) continue; /* BOM, zero-width space */
+        if (cp < 0x20 || (cp >= 0x7F && cp <= 0x9F)) continue; /* control characters (park_address.controls) */
         if ((cp >= 0x2010 && cp <= 0x2015) || cp == 0x2212 || cp == 0xFE63 || cp == 0x301C || cp == '~' || cp == 0x2053)
             cp = '-';
         if (cp == 0x3010 || cp == 0x3014 || cp == 0x300C || cp == 0x300E) cp = '(';
@@ -494,6 +495,10 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) *fields[i] = park_strdup("");
     a->input = park_strdup(text);
     a->normalized = park_address_normalize(text);
+    for (const char *q = text; *q;) {
+        unsigned cp = park_utf8_next(&q);
+        a->controls += (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+    }
     a->lon = a->lat = NAN;
     if (!a->normalized[0]) {
         park_address_free(a);

@@ -158,6 +158,12 @@ static park_status parse_item(parser *p, size_t a, size_t b, park_fourto_item *i
         char *endp;
         double v = strtod(num, &endp);
         if (*endp || !isfinite(v) || num[0] == '.') return perr(p, k, "a number of metres such as 300 or 90.5");
+        if (v > PARK_FOURTO_MAX_OFFSET_M) {
+            char msg[160];
+            snprintf(msg, sizeof msg, "a distance of at most %.0f m (not %s m: 四至 offsets are tens to hundreds of metres)",
+                     PARK_FOURTO_MAX_OFFSET_M, num);
+            return perr(p, k, msg);
+        }
         while (k > a && is_ws(c[k - 1])) k--;
         if (k > a && c[k - 1] == CH_YUE) it->approx = 1, k--;
         if (k > a && c[k - 1] == CH_CE) k--;

@@ -38,6 +38,7 @@ static void index_free(park_layer_index *ix) {
     park_grid_free(ix->grid);
     if (ix->pj_to_metric) proj_destroy(ix->pj_to_metric);
     if (ix->pj_to_lonlat) proj_destroy(ix->pj_to_lonlat);
+    if (ix->pj_ctx) proj_context_destroy(ix->pj_ctx);
     free(ix);
 }
 
@@ -311,7 +312,7 @@ static int facets_build(park_ctx *ctx, park_layer_index *ix) {
  * less the axis swap that normalising undoes): the same operations, so the same
  * doubles (test_locate checks it), without the database search that costs a single
  * lookup some 40 ms. CGCS2000 is on GRS80, like the plane: no datum step. */
-static PJ *metric_pj(park_ctx *ctx, double lon0, int inverse) {
+static PJ *metric_pj(PJ_CONTEXT *pctx, double lon0, int inverse) {
     char def[512];
     const char *tm = "+proj=tmerc +lat_0=0 +lon_0=%.4f +k=1 +x_0=500000 +y_0=0 +ellps=GRS80";
     char tmerc[200];
@@ -320,7 +321,25 @@ static PJ *metric_pj(park_ctx *ctx, double lon0, int inverse) {
         snprintf(def, sizeof def, "+proj=pipeline +step +inv %s +step +proj=unitconvert +xy_in=rad +xy_out=deg", tmerc);
     else
         snprintf(def, sizeof def, "+proj=pipeline +step +proj=unitconvert +xy_in=deg +xy_out=rad +step %s", tmerc);
-    return proj_create(ctx->proj, def);
+    return proj_create(pctx, def);
+}
+
+/* The context the two pipelines are made in: PROJ 9.1's proj_create opens
+ * proj.db even for a PROJ string, and reading its schema was a third of a
+ * single lookup (25 M instructions, issue 11). A pipeline of PROJ-string
+ * operations needs no database, so the index gets a context that has none
+ * (its search path names no directory, logging off): the same operations,
+ * the same doubles. */
+static void no_log(void *ud, int level, const char *msg) { (void)ud, (void)level, (void)msg; }
+
+static PJ_CONTEXT *metric_context(void) {
+    PJ_CONTEXT *c = proj_context_create();
+    if (!c) return NULL;
+    proj_log_level(c, PJ_LOG_NONE);
+    proj_log_func(c, NULL, no_log); /* "Cannot find proj.db": by design */
+    const char *none = "/nonexistent/parkgis-no-proj-db";
+    proj_context_set_search_paths(c, 1, &none);
+    return c;
 }
 
 typedef struct metric_xf {
@@ -392,8 +411,9 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
              "+proj=tmerc +lat_0=0 +lon_0=%.4f +k=1 +x_0=500000 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs", lon0);
     /* the layer's own transformations: locate converts two or three points per
      * call, and the shared cache's lookup compares these long strings */
-    ix->pj_to_metric = metric_pj(ctx, lon0, 0);
-    ix->pj_to_lonlat = metric_pj(ctx, lon0, 1);
+    ix->pj_ctx = metric_context();
+    ix->pj_to_metric = ix->pj_ctx ? metric_pj(ix->pj_ctx, lon0, 0) : NULL;
+    ix->pj_to_lonlat = ix->pj_ctx ? metric_pj(ix->pj_ctx, lon0, 1) : NULL;
     if (!ix->pj_to_metric || !ix->pj_to_lonlat) {
         index_free(ix);
         return park_error(ctx, PARK_ERR_INTERNAL, "cannot set up the metric plane %s", ix->metric_crs);

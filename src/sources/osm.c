@@ -5,11 +5,13 @@
  * only the mapping of a feature's layer and fields onto a theme differs
  * (feature_theme). Selection by name (with spelling variants) and box, and
  * merging of the ways of one name, work on that model. */
+#define _LARGEFILE64_SOURCE 1 /* struct stat64 for VSIStatBufL (cpl_vsi.h) */
 #include <dirent.h>
 #include <gdal.h>
 #include <ogr_api.h>
 #include <cpl_error.h>
 #include <cpl_conv.h>
+#include <cpl_vsi.h>
 #include <math.h>
 #include <stdlib.h>
 #include <string.h>
@@ -158,9 +160,9 @@ static bool ends_with(const char *s, const char *suf) {
 static park_status load(park_ctx *ctx, park_osm *o) {
     if (o->loaded) return PARK_OK;
     o->loaded = true;
-    GDALAllRegister();
-    struct stat sb;
-    bool dir = stat(o->path, &sb) == 0 && S_ISDIR(sb.st_mode);
+    park_gdal_register();
+    VSIStatBufL sb;
+    bool dir = VSIStatL(o->path, &sb) == 0 && VSI_ISDIR(sb.st_mode);
     park_status st = PARK_OK;
     char **extra = NULL;
     size_t nextra = 0;
@@ -234,8 +236,8 @@ static park_status load(park_ctx *ctx, park_osm *o) {
 
 park_status park_osm_open(park_ctx *ctx, const char *path, park_osm **out) {
     *out = NULL;
-    struct stat sb;
-    if (!path || stat(path, &sb) != 0)
+    VSIStatBufL sb; /* VSI: a GDAL virtual path (/vsimem/, /vsizip/) is a file too */
+    if (!path || VSIStatL(path, &sb) != 0)
         return park_error(ctx, PARK_ERR_INPUT, "%s: no such file or directory (expected a Geofabrik Shapefile directory/.zip or an .osm/.osm.pbf file)", path ? path : "(null)");
     park_osm *o = calloc(1, sizeof *o);
     o->path = park_strdup(path);

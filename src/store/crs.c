@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "../internal.h"
+#include "store.h"
 
 /* CGCS2000 uses GRS80: a = 6378137 m, 1/f = 298.257222101. */
 #define GRS80_A 6378137.0
@@ -41,6 +42,21 @@ PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst) {
 }
 
 static void crs_release(park_ctx *ctx);
+
+bool park_crs_name_known(park_ctx *ctx, const char *name) {
+    if (!name || !*name) return false;
+    if (crs_form_ok(name)) {
+        PJ *pj = proj_create(ctx->proj, name);
+        bool crs = pj && proj_is_crs(pj);
+        if (pj) proj_destroy(pj);
+        if (crs) return true;
+    }
+    /* WGS84, WGS72, NAD27, NAD83, CRS84, CRS27, CRS83: what GDAL's GeoJSON reader takes by name */
+    static const char *const wk[] = {"WGS84", "WGS72", "NAD27", "NAD83", "CRS84", "CRS27", "CRS83"};
+    for (size_t i = 0; i < sizeof wk / sizeof wk[0]; i++)
+        if (park_streq_ci(name, wk[i])) return true;
+    return false;
+}
 
 static PJ *get_pj(park_ctx *ctx, const char *src, const char *dst) {
     /* a refused form never enters the cache: park_crs_pj_new returns NULL for it */

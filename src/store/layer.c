@@ -6,6 +6,7 @@
 #include <ogr_srs_api.h>
 #include <cpl_conv.h>
 #include <cpl_error.h>
+#include <cpl_vsi.h>
 #include <gdal.h>
 #include <errno.h>
 #include <iconv.h>
@@ -72,6 +73,14 @@ park_status park_layer_add(park_ctx *ctx, park_layer *l, const park_parcel *p) {
     d->error_m = d->has_error_m ? p->error_m : NAN;
     if (l->index && l->index_free) l->index_free(l->index), l->index = NULL;
     return PARK_OK;
+}
+
+void park_layer_restore_read(park_layer *l, const char *path, const char *notes) {
+    free(l->path);
+    l->path = park_strdup(path);
+    park_buf_free(&l->notes);
+    park_buf_init(&l->notes);
+    if (notes && *notes) park_buf_append(&l->notes, notes);
 }
 
 size_t park_layer_count(const park_layer *l) { return l->n; }
@@ -496,6 +505,104 @@ static OGRLayerH pick_layer(park_ctx *ctx, GDALDatasetH ds, const char *path, pa
 static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
                               const char *encoding, park_layer **out);
 
+/* ------------------------------------------------------------------ GeoJSON "crs"
+ * GDAL's GeoJSON reader takes a "crs" member it cannot resolve as WGS84 (an
+ * unknown EPSG code) or as no CRS (a name it cannot read), and says so only in
+ * a CPLError the open swallows: a file declared in some other CRS would then be
+ * read as lon/lat. So the member is read here, from the file's text, and one
+ * that names no CRS PROJ knows is an error naming the file (issue 12, item 9). */
+
+/* The value of the top-level "crs" member of the JSON text s[0, n): sets
+ * [*vb, *ve) and returns 1, or returns 0 when there is none. One pass, strings
+ * skipped whole, so the features' coordinates cost one look at each byte. */
+static int geojson_crs_member(const char *s, size_t n, size_t *vb, size_t *ve) {
+    int depth = 0;
+    size_t kb = 0, ke = 0;
+    int key = 0; /* a string at depth 1 was the last token: a key if ':' follows */
+    for (size_t i = 0; i < n; i++) {
+        char c = s[i];
+        if (c == '"') {
+            size_t b = ++i;
+            while (i < n && s[i] != '"') i += s[i] == '\\' ? 2 : 1;
+            if (i >= n) return 0;
+            kb = b, ke = i, key = depth == 1;
+            continue;
+        }
+        if (c == ' ' || c == '\t' || c == '\n' || c == '\r') continue;
+        if (c == ':' && key && ke - kb == 3 && !memcmp(s + kb, "crs", 3)) {
+            size_t j = i + 1;
+            while (j < n && (s[j] == ' ' || s[j] == '\t' || s[j] == '\n' || s[j] == '\r')) j++;
+            size_t start = j;
+            int d = 0;
+            for (; j < n; j++) {
+                char v = s[j];
+                if (v == '"') {
+                    for (j++; j < n && s[j] != '"'; j += s[j] == '\\' ? 2 : 1) {}
+                    if (j >= n) return 0;
+                } else if (v == '{' || v == '[') d++;
+                else if (v == '}' || v == ']') {
+                    if (d == 0) break;
+                    if (--d == 0) {
+                        j++;
+                        break;
+                    }
+                } else if (v == ',' && d == 0) break;
+            }
+            *vb = start, *ve = j;
+            return 1;
+        }
+        key = 0;
+        if (c == '{' || c == '[') depth++;
+        else if (c == '}' || c == ']') depth--;
+    }
+    return 0;
+}
+
+/* PARK_OK, or PARK_ERR_INPUT when the GeoJSON file `path` has a "crs" member
+ * (other than null) that names no CRS PROJ knows: the forms of the 2008 GeoJSON
+ * spec are read ("name", "EPSG", "ESRI", "OGC"); a "link" (to a file or URL)
+ * or anything else is refused too, as parkgis cannot check what it names. */
+static park_status geojson_crs_check(park_ctx *ctx, const char *path) {
+    GByte *text = NULL;
+    vsi_l_offset len = 0;
+    CPLPushErrorHandler(CPLQuietErrorHandler);
+    int ok = VSIIngestFile(NULL, path, &text, &len, (GIntBig)1 << 31);
+    CPLPopErrorHandler();
+    if (!ok) return PARK_OK; /* GDAL read it: any read error is reported by the reader */
+    size_t vb, ve;
+    park_status st = PARK_OK;
+    if (geojson_crs_member((const char *)text, (size_t)len, &vb, &ve)) {
+        char *val = park_strndup((const char *)text + vb, ve - vb);
+        json_object *o = val ? json_tokener_parse(val) : NULL, *t = NULL, *p = NULL, *x = NULL;
+        const char *type = o && json_object_object_get_ex(o, "type", &t) && json_object_is_type(t, json_type_string)
+                               ? json_object_get_string(t) : NULL;
+        bool props = o && json_object_object_get_ex(o, "properties", &p) && json_object_is_type(p, json_type_object);
+        char *name = NULL;
+        if (type && props && !strcmp(type, "name") && json_object_object_get_ex(p, "name", &x) && json_object_is_type(x, json_type_string))
+            name = park_strdup(json_object_get_string(x));
+        else if (type && props && !strcmp(type, "OGC") && json_object_object_get_ex(p, "urn", &x) && json_object_is_type(x, json_type_string))
+            name = park_strdup(json_object_get_string(x));
+        else if (type && props && (!strcmp(type, "EPSG") || !strcmp(type, "ESRI")) && json_object_object_get_ex(p, "code", &x))
+            name = park_asprintf("%s:%s", type, json_object_get_string(x));
+        if (val && !strcmp(val, "null")) {
+            /* "crs": null, the 2008 spec's "unknown": GDAL's default applies */
+        } else if (name) {
+            if (!park_crs_name_known(ctx, name))
+                st = park_error(ctx, PARK_ERR_INPUT,
+                                "%s: its \"crs\" member names '%.200s', which is not a CRS PROJ knows (expected e.g. \"urn:ogc:def:crs:EPSG::4490\" or \"EPSG:4549\", or no \"crs\" member for lon/lat WGS84); GDAL would have taken the coordinates as lon/lat degrees",
+                                path, name);
+        } else {
+            st = park_error(ctx, PARK_ERR_INPUT,
+                            "%s: its \"crs\" member (%.120s) names no CRS parkgis can check (expected {\"type\": \"name\", \"properties\": {\"name\": \"urn:ogc:def:crs:EPSG::4490\"}}, or no \"crs\" member for lon/lat WGS84)",
+                            path, val ? val : "?");
+        }
+        free(name), free(val);
+        if (o) json_object_put(o);
+    }
+    CPLFree(text);
+    return st;
+}
+
 /* The first failure GDAL reported while a layer was read. */
 typedef struct gdal_errors {
     char msg[512];
@@ -516,7 +623,14 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
     if (st == PARK_OK && named && layer_name && strcmp(named, layer_name) != 0)
         st = park_error(ctx, PARK_ERR_USAGE, "%s: layer named twice, '%s' in the path and '%s' given separately (--layer); give one", path,
                         named, layer_name);
+    /* the snapshot of an earlier read of the same file (layer_cache.c) */
+    bool cacheable = st == PARK_OK && !named && !layer_name && !encoding;
+    if (cacheable && (*out = park_layer_cache_load(ctx, source)) != NULL) {
+        free(path), free(named);
+        return PARK_OK;
+    }
     if (st == PARK_OK) {
+        park_libs_require(); /* util/lazylib.c */
         /* Any failure GDAL reports while reading ("fread(349) failed on DBF
          * file") fails the read naming the file: GDAL itself goes on with
          * fewer features (issue 12, item 2). */
@@ -529,6 +643,7 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
             st = park_error(ctx, PARK_ERR_INPUT, "%s: GDAL could not read all of it: %s%s (the file is damaged or cut short; nothing was used)",
                             path, errs.msg, errs.failures > 1 ? " (and more errors)" : "");
         }
+        if (st == PARK_OK && cacheable) park_layer_cache_store(ctx, source, *out);
     }
     free(path), free(named);
     return st;
@@ -538,7 +653,7 @@ park_status park_layer_read(park_ctx *ctx, const char *source, const char *layer
 static park_status layer_read(park_ctx *ctx, const char *source, const char *path, const char *layer_name,
                               const char *encoding, park_layer **out) {
     *out = NULL;
-    GDALAllRegister();
+    park_gdal_register();
     char *oo[2] = {NULL, NULL};
     char enc_opt[128];
     if (encoding && *encoding) {
@@ -554,7 +669,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         oo[0] = enc_opt;
     }
     CPLPushErrorHandler(CPLQuietErrorHandler);
-    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, NULL,
+    GDALDatasetH ds = GDALOpenEx(path, GDAL_OF_VECTOR | GDAL_OF_READONLY, ctx->gdal_drivers,
                                  (const char *const *)(oo[0] ? oo : NULL), NULL);
     CPLPopErrorHandler();
 
@@ -576,6 +691,13 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     }
     /* A Shapefile's .shp, .shx and .dbf must agree on the records (shp_check.c) */
     GDALDriverH drv = GDALGetDatasetDriver(ds);
+    if (drv && !strcmp(GDALGetDriverShortName(drv), "GeoJSON")) {
+        park_status cs = geojson_crs_check(ctx, path);
+        if (cs != PARK_OK) {
+            GDALClose(ds);
+            return cs;
+        }
+    }
     if (drv && !strcmp(GDALGetDriverShortName(drv), "ESRI Shapefile")) {
         size_t pl = strlen(path);
         char *shp = pl > 4 && !strcasecmp(path + pl - 4, ".shp") ? park_strdup(path) : park_asprintf("%s/%s.shp", path, OGR_L_GetName(lyr));
@@ -711,6 +833,17 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             st = park_error(ctx, PARK_ERR_INPUT,
                             "%s: feature %ld (id '%s'): eastings such as %.0f carry the zone number (%d) in front, which %s (the .prj) does not: the layer is in %s (set that CRS in QGIS, Layer > Set CRS, and save it again)",
                             path, fid, id, gx0, (int)(gx0 / 1e6), src_crs, zoned);
+            GEOSGeom_destroy_r(ctx->geos, g);
+            OGR_F_Destroy(f), fields_free(&fc);
+            break;
+        }
+        /* lon/lat degrees in a layer declared in a zone CRS (a false easting of
+         * 500 km: a real easting is never within 180 m of 0): the transform would
+         * put the parcel in the sea off Africa with an area of 0.000 km² */
+        if (!is_4490 && srs && OSRIsProjected(srs) && OSRGetProjParm(srs, SRS_PP_FALSE_EASTING, 0, NULL) >= 100000 && all_lonlat(ctx, g)) {
+            st = park_error(ctx, PARK_ERR_INPUT,
+                            "%s: feature %ld (id '%s'): coordinates are lon/lat degrees but the layer declares %s, a projected CRS in metres (declare EPSG:4490 or reproject)",
+                            path, fid, id, src_crs);
             GEOSGeom_destroy_r(ctx->geos, g);
             OGR_F_Destroy(f), fields_free(&fc);
             break;

@@ -1,5 +1,6 @@
 /* ctx.c - the context: GEOS reentrant handle, PROJ context, one error slot. */
 #include <gdal.h>
+#include <pthread.h>
 #include <shapefil.h>
 #include <stdlib.h>
 #include <string.h>
@@ -39,6 +40,15 @@ void park_ctx_free(park_ctx *ctx) {
     if (ctx->proj) proj_context_destroy(ctx->proj);
     GEOS_finish_r(ctx->geos);
     free(ctx);
+}
+
+void park_ctx_set_gdal_drivers(park_ctx *ctx, const char *const *drivers) { ctx->gdal_drivers = drivers; }
+
+static pthread_once_t gdal_once = PTHREAD_ONCE_INIT;
+static void gdal_register_all(void) { GDALAllRegister(); }
+void park_gdal_register(void) {
+    pthread_once(&gdal_once, gdal_register_all);
+    if (GDALGetDriverCount() == 0) GDALAllRegister();
 }
 
 void park_ctx_on_free(park_ctx *ctx, void (*fn)(park_ctx *ctx)) {

@@ -17,6 +17,7 @@ printf '长江西路二千零五弄' > "$c/address/numerals"
 printf '%0.s近园' $(seq 1 200) > "$c/address/long-near"
 printf '%0.sa' $(seq 1 1100) > "$c/address/over-limit"
 printf '121.38,31.35' > "$c/address/coords"
+printf '富联\001路9\302\2058号\177' > "$c/address/controls"
 # numbers
 n=0
 for v in 121.4 -73.5 .5 3476500 3.4765e6 ' 12 ' 0x10 inf nan 1e400 '121,4' '+.e1' '1e-400' '-0' '00012.5000' ''; do
@@ -29,10 +30,14 @@ k=0
 grep -v '^#' "$top/geodata/fourto/parcels.tsv" | tail -n +2 | cut -f5 | while IFS= read -r t; do
     k=$((k+1)); { printf '\1'; printf '%s' "$t"; } > "$c/fourto/text-$k"
 done
+printf '\1东至东路东侧 1000000000000 米,南至弯河,西至弯河,北至弯河' > "$c/fourto/text-huge-offset"
 # layers: the test fixtures
 for f in "$top"/tests/data/layer/*.geojson "$top/tests/data/square-1km.geojson" "$top/tests/data/validate-bad.geojson"; do
     cp "$f" "$c/layer_geojson/$(basename "$f")"
 done
+cp "$top/tests/data/bad/unknown-crs.geojson" "$c/layer_geojson/"
+sed 's/"crs": {[^}]*}}/"crs": {"type": "link", "properties": {"href": "x.prj"}}/' "$top/tests/data/square-1km.geojson" > "$c/layer_geojson/crs-link.geojson"
+sed 's/"crs": {[^}]*}}/"crs": null/' "$top/tests/data/square-1km.geojson" > "$c/layer_geojson/crs-null.geojson"
 # shapefiles are built from bytes: a few patterns of flags/fields/shapes
 printf '\x0c\x03\x00\x07\x09\x15\x12\x0a\x02\x05\x01\x00\x01\x10\x00\x10\x10\x00\x10\x00\x00\x05\x41\x42\x43\x44\x45\x46\x47' > "$c/layer_shp/lonlat"
 printf '\x0e\x04\x01\x05\x08\x12\x11\x0a\x19\x03\x02\x02\x04\x05\x01\x00\x01\x10\x00\x10\x10\x00\x10\x00\x00\x2a\x07\x85\xc4\xe3\x01' > "$c/layer_shp/counts"
@@ -48,4 +53,13 @@ printf '\x05id,lon\n1,"121.4\n2,3\n' > "$c/csv/unclosed"
 printf '\x07a,b\n1,\x002\n' > "$c/csv/nul"
 printf '\x02\n\n\r\nx\ry\n' > "$c/csv/blank"
 printf '\x0fa,"b"c,d\n"",\n' > "$c/csv/after-quote"
+# snapshot (issue 11): the body of the snapshot parkgis writes of tests/data/square-1km.geojson
+# (header, key and checksum stripped; fuzz_snapshot adds valid ones)
+if [ -x "$top/build/parkgis" ]; then
+    mkdir -p "$c/snapshot"; t=$(mktemp -d)
+    (cd "$top/tests/data" && XDG_CACHE_HOME=$t "$top/build/parkgis" --data square-1km.geojson parcels >/dev/null)
+    python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); k=struct.unpack("<Q",d[16:24])[0]; sys.stdout.buffer.write(d[24+k:-8])' \
+        "$(ls "$t"/parkgis/layer-*.snap)" > "$c/snapshot/square-1km"
+    rm -rf "$t"
+fi
 du -sh "$c"

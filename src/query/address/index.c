@@ -180,6 +180,7 @@ static park_status load_stations(park_ctx *ctx, park_resolver *r, const char *pa
 
 park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char *gazetteer_dirs, park_resolver **out) {
     *out = NULL;
+    park_libs_require(); /* the gazetteers and the address index are read with GDAL (util/lazylib.c) */
     park_resolver *r = calloc(1, sizeof *r);
     if (!r) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     r->ctx = ctx, r->layer = layer;

@@ -1,0 +1,78 @@
+#!/usr/bin/env bash
+# bench/single.sh [--runs N] [--no-pg]
+#
+# One lookup from the shell, start to exit (issue 11): `parkgis locate LON LAT`
+# and `parkgis locate "ADDRESS"`, each run N times (default 50) one after the
+# other by bench_exec (fork + exec + wait, CLOCK_MONOTONIC), in three states of
+# the snapshot cache (src/store/layer_cache.c):
+#   warm   the snapshot of the parcel layer is there (every run after the first)
+#   cold   removed before every run: GDAL reads the layer and the snapshot is written
+#   off    PARKGIS_CACHE=off: GDAL reads the layer, nothing is written
+# and, beside them, a fresh `psql -c` asking a warm PostGIS the same point
+# question (ST_Covers on the parcels exported with `parkgis export -f pg`) on a
+# scratch cluster on loopback (tools/pg-scratch.sh; skipped when PostgreSQL 15 +
+# PostGIS are not installed, or with --no-pg). Prints median, p90 and min ms.
+# Release build in build-bench/ (PARKGIS_BUILD to change). The cache lives in a
+# temporary XDG_CACHE_HOME, removed afterwards.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+root=$(pwd)
+runs=50 pg=1
+while [ $# -gt 0 ]; do
+    case $1 in
+    --runs) runs=$2; shift ;;
+    --no-pg) pg=0 ;;
+    *) echo "usage: bench/single.sh [--runs N] [--no-pg]" >&2; exit 2 ;;
+    esac
+    shift
+done
+b=${PARKGIS_BUILD:-build-bench}
+cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=Release -DPARKGIS_SANITIZE=OFF >/dev/null
+cmake --build "$b" -j"$(nproc)" --target parkgis bench_exec >/dev/null
+tmp=$(mktemp -d /tmp/parkgis-single.XXXXXX)
+pg_dir=""
+cleanup() {
+    rm -rf "$tmp"
+    [ -n "$pg_dir" ] && bash tools/pg-scratch.sh stop "$pg_dir" >/dev/null 2>&1
+    return 0
+}
+trap cleanup EXIT
+export XDG_CACHE_HOME=$tmp/cache
+P=$root/$b/parkgis X=$root/$b/bench_exec
+LON=121.37 LAT=31.35 ADDR="上海市宝山区富联一路98弄6号"
+echo "== one lookup, $runs runs each, wall ms from start to exit; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+printf '%-44s %8s %8s %8s\n' "command" "median" "p90" "min"
+row() { # LABEL bench_exec-args...
+    local label=$1; shift
+    local r
+    r=$("$X" "$runs" "$@") || { printf '%-44s %s\n' "$label" "(failed)"; return; }
+    read -r med p90 min <<<"$r"
+    printf '%-44s %8s %8s %8s\n' "$label" "$med" "$p90" "$min"
+}
+"$P" locate "$LON" "$LAT" >/dev/null; "$P" locate "$ADDR" >/dev/null   # warm the cache
+row "parkgis locate $LON $LAT (warm)" -- "$P" locate "$LON" "$LAT"
+row "parkgis locate $LON $LAT (cold)" --clear "$XDG_CACHE_HOME/parkgis" -- "$P" locate "$LON" "$LAT"
+row "parkgis locate $LON $LAT (cache off)" -- env PARKGIS_CACHE=off "$P" locate "$LON" "$LAT"
+"$P" locate "$ADDR" >/dev/null
+row "parkgis locate ADDRESS (warm)" -- "$P" locate "$ADDR"
+row "parkgis locate ADDRESS (cold)" --clear "$XDG_CACHE_HOME/parkgis" -- "$P" locate "$ADDR"
+row "parkgis locate ADDRESS (cache off)" -- env PARKGIS_CACHE=off "$P" locate "$ADDR"
+row "(floor: /bin/true)" -- /bin/true
+if [ $pg = 1 ]; then
+    rc=0
+    env_lines=$(bash tools/pg-scratch.sh start 2>/dev/null) || rc=$?
+    if [ $rc = 0 ]; then
+        eval "$env_lines"
+        pg_dir=$PG_SCRATCH_DIR
+        "$P" export --layout parcels -f pg -o "$PG_SCRATCH_CONN" >/dev/null 2>&1 || true
+        q="SELECT id FROM parcels WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint($LON, $LAT), 4490)) LIMIT 1"
+        if psql -X -q -c "$q" >/dev/null 2>&1; then
+            psql -X -q -c "$q" >/dev/null
+            row "psql -c (ST_Covers, warm PostGIS)" -- psql -X -q -c "$q"
+        else
+            echo "(psql row skipped: the exported parcels table could not be queried: $(psql -X -q -c "$q" 2>&1 | head -1))"
+        fi
+    else
+        echo "(psql row skipped: tools/pg-scratch.sh could not start PostgreSQL 15 + PostGIS)"
+    fi
+fi
