@@ -295,6 +295,14 @@ static void convert_row(batch_state *b, const park_csv_reader *r) {
     if (b->enc == 1 || b->gb == (iconv_t)-1) return;
     size_t nf = park_csv_nfields(r);
     bool need = b->enc == 2;
+    if (!need) { /* plain ASCII (most coordinate rows) is UTF-8: no copy, no decoding (issue 11) */
+        unsigned char hi = 0;
+        for (size_t i = 0; i < nf; i++) {
+            const unsigned char *v = (const unsigned char *)park_csv_value(r, i);
+            for (size_t k = 0, n = park_csv_value_len(r, i); k < n; k++) hi |= v[k];
+        }
+        if (hi < 0x80) return;
+    }
     for (size_t i = 0; i < nf && !need; i++) {
         char *v = park_strndup(park_csv_value(r, i), park_csv_value_len(r, i));
         need = v && !park_utf8_valid(v);

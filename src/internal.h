@@ -172,6 +172,9 @@ PJ *park_crs_pj_new(park_ctx *ctx, const char *src, const char *dst);
  * checks and messages (src, dst name the CRSs in them). */
 park_status park_transform_xy_pj(park_ctx *ctx, PJ *pj, const char *src, const char *dst, double *x, double *y);
 
+/* printf("%.*f", d, v) into out (len >= 32 for the fast path), without printf
+ * where the rounding is unambiguous (str.c; issue 11). Returns the length. */
+size_t park_fmt_fixed(char *out, size_t len, double v, int d);
 /* Formats a double with `decimals`, "" for NaN (for table cells). */
 void park_fmt_num(char *buf, size_t len, double v, int decimals);
 

@@ -53,6 +53,14 @@ static char *cp_utf8(const unsigned *c, size_t n) {
 
 /* Does the UTF-8 literal `lit` occur at c[i..]? Returns its length in code points, 0 if not. */
 static size_t cp_at(const unsigned *c, size_t n, size_t i, const char *lit) {
+    /* the first character compared before decoding the rest: most tries fail there
+     * (the parser tries every literal at every position; issue 11) */
+    const unsigned char *u = (const unsigned char *)lit;
+    if (u[0] < 0x80) {
+        if (u[0] && (i >= n || c[i] != u[0])) return 0;
+    } else if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        if (i >= n || c[i] != (((unsigned)u[0] & 0x0F) << 12 | ((unsigned)u[1] & 0x3F) << 6 | ((unsigned)u[2] & 0x3F))) return 0;
+    }
     size_t k = 0;
     while (*lit) {
         unsigned want = park_utf8_next(&lit);
@@ -366,12 +374,22 @@ static void set(char **field, char *v) {
 }
 
 /* Recognises a park alias anywhere in c[0..n); returns its index and span. */
-static int find_park(const unsigned *c, size_t n, size_t *at, size_t *len) {
+static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not const: GCC 12 warns (falsely) on a const view of t.c */
+    /* each alias's first character, decoded once per call: a position no alias
+     * starts with is passed over without trying them all (issue 11) */
+    unsigned first[NPARKS * 6];
+    size_t na = 0;
+    for (size_t p = 0; p < NPARKS; p++)
+        for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
+            const char *q = PARK_ALIASES[p].aliases[k];
+            first[na++] = *q ? park_utf8_next(&q) : 0;
+        }
     for (size_t i = 0; i < n; i++) {
         int best = -1;
-        size_t blen = 0;
+        size_t blen = 0, a = 0;
         for (size_t p = 0; p < NPARKS; p++)
-            for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
+            for (int k = 0; PARK_ALIASES[p].aliases[k]; k++, a++) {
+                if (a < na && first[a] && c[i] != first[a]) continue;
                 size_t m = cp_at(c, n, i, PARK_ALIASES[p].aliases[k]);
                 if (m > blen) blen = m, best = (int)p;
             }

@@ -37,6 +37,13 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
         double e = pp->has_error_m && isfinite(pp->error_m) ? pp->error_m : NAN;
         if (!isfinite(e)) e = PARK_EDGE_ERROR_UNSTATED_M, unv = 1;
         double sc = hypot(sigma_m, e), d = 0;
+        if (ix->chunk0 && ix->env_m) {
+            /* outside the parcel's metric envelope by more than 4.5 sc: it does not cover the
+             * point and Phi(-d / sc) < 4e-6 is below the 1e-4 cut, so GEOS is not asked (issue 11) */
+            const double *ev = ix->env_m + 4 * i;
+            double dx = fmax(fmax(ev[0] - x, x - ev[2]), 0), dy = fmax(fmax(ev[1] - y, y - ev[3]), 0), e2 = dx * dx + dy * dy;
+            if (e2 > 0 && e2 > 20.25 * sc * sc) continue;
+        }
         char c = GEOSPreparedCovers_r(g, ix->prep_m[i], pt); /* on the edge: d = 0, half either way */
         if (!GEOSPreparedDistance_r(g, ix->prep_mb[i], pt, &d)) continue;
         if (in) in[i] = c == 1;

@@ -401,29 +401,8 @@ void park_csv_put_long(park_csv_writer *w, long v) {
 
 void park_csv_put_fixed(park_csv_writer *w, double v, int d) {
     if (!isfinite(v)) return;
-    double a = fabs(v);
-    double s = d >= 0 && d <= 9 ? a * POW10[d] : INFINITY;
-    /* s is a*10^d to within half an ulp (< 1e-5 below 1e11); away from a
-     * rounding tie by more than that, its rounding is the exact value's, which
-     * is what printf rounds */
-    double fl = floor(s);
-    if (!(s < 1e11) || fabs(s - fl - 0.5) < 1e-4) {
-        char t[400];
-        int n = snprintf(t, sizeof t, "%.*f", d, v);
-        if (n > 0) park_csv_put_raw(w, t, (size_t)n < sizeof t ? (size_t)n : sizeof t - 1);
-        return;
-    }
-    uint64_t q = (uint64_t)fl + (s - fl > 0.5);
-    char t[32];
-    int k = 0;
-    for (int i = 0; i < d; i++) t[k++] = (char)('0' + q % 10), q /= 10;
-    if (d) t[k++] = '.';
-    do t[k++] = (char)('0' + q % 10), q /= 10;
-    while (q);
-    if (signbit(v)) t[k++] = '-';
-    char o[32];
-    for (int i = 0; i < k; i++) o[i] = t[k - 1 - i];
-    park_csv_put_raw(w, o, (size_t)k);
+    char t[400];
+    park_csv_put_raw(w, t, park_fmt_fixed(t, sizeof t, v, d));
 }
 
 /* ------------------------------------------------------------------ numbers */

@@ -1,6 +1,9 @@
 /* str.c - strings, buffers, UTF-8, number formatting. */
 #include <ctype.h>
 #include <math.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <sys/types.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -98,19 +101,114 @@ void park_buf_appendn(park_buf *b, const char *s, size_t n) {
     b->len += n;
     b->s[b->len] = 0;
 }
+/* Room for n more bytes and the NUL. */
+static void park_buf_reserve(park_buf *b, size_t n) {
+    if (b->len + n + 1 <= b->cap) return;
+    size_t cap = b->cap ? b->cap : 64;
+    while (cap < b->len + n + 1) cap *= 2;
+    char *ns = realloc(b->s, cap);
+    if (!ns) abort();
+    b->s = ns, b->cap = cap;
+}
 void park_buf_append(park_buf *b, const char *s) { park_buf_appendn(b, s, strlen(s)); }
+/* The conversions park_buf_printf formats itself (no printf on the hot paths:
+ * batch notes, issue 11): %s %d %i %u %ld %lu %zu %c %% and %f / %.Nf (N <= 9), no
+ * flags or widths. Anything else goes to vsnprintf, so the text is the same either way. */
+static bool fast_fmt(const char *f) {
+    for (; *f; f++) {
+        if (*f != '%') continue;
+        f++;
+        if (*f == '.') {
+            f++;
+            if (*f < '0' || *f > '9') return false;
+            f++;
+            if (*f != 'f') return false;
+            continue;
+        }
+        if (*f == 'l' || *f == 'z') {
+            f++;
+            if (*f != 'd' && *f != 'u' && *f != 'i') return false;
+            continue;
+        }
+        if (!*f || !strchr("sdiucf%", *f)) return false;
+    }
+    return true;
+}
+
+static void put_ulong(park_buf *b, unsigned long long u, bool neg) {
+    char t[24];
+    int k = 0;
+    do t[k++] = (char)('0' + u % 10), u /= 10;
+    while (u);
+    if (neg) t[k++] = '-';
+    char o[24];
+    for (int i = 0; i < k; i++) o[i] = t[k - 1 - i];
+    park_buf_appendn(b, o, (size_t)k);
+}
+static void put_slong(park_buf *b, long long v) { put_ulong(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0); }
+
+static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
+    while (*f) {
+        const char *p = strchr(f, '%');
+        if (!p) {
+            park_buf_append(b, f);
+            return;
+        }
+        if (p > f) park_buf_appendn(b, f, (size_t)(p - f));
+        f = p + 1;
+        int dec = 6;
+        switch (*f) {
+        case '%': park_buf_appendn(b, "%", 1); break;
+        case 's': {
+            const char *s = va_arg(ap, const char *);
+            park_buf_append(b, s ? s : "(null)");
+            break;
+        }
+        case 'c': {
+            char c = (char)va_arg(ap, int);
+            park_buf_appendn(b, &c, 1);
+            break;
+        }
+        case 'd': case 'i': put_slong(b, va_arg(ap, int)); break;
+        case 'u': put_ulong(b, va_arg(ap, unsigned), false); break;
+        case 'l':
+            f++;
+            if (*f == 'u') put_ulong(b, va_arg(ap, unsigned long), false);
+            else put_slong(b, va_arg(ap, long));
+            break;
+        case 'z':
+            f++;
+            if (*f == 'u') put_ulong(b, va_arg(ap, size_t), false);
+            else put_slong(b, (long long)va_arg(ap, ssize_t));
+            break;
+        case '.': dec = f[1] - '0', f += 2; /* fall through: f is at 'f' */
+        /* FALLTHROUGH */
+        case 'f': {
+            char t[400];
+            size_t n = park_fmt_fixed(t, sizeof t, va_arg(ap, double), dec);
+            park_buf_appendn(b, t, n);
+            break;
+        }
+        }
+        f++;
+    }
+}
+
 void park_buf_printf(park_buf *b, const char *fmt, ...) {
     va_list ap, ap2;
     va_start(ap, fmt);
+    if (fast_fmt(fmt)) {
+        buf_vprintf_fast(b, fmt, ap);
+        va_end(ap);
+        return;
+    }
     va_copy(ap2, ap);
     int n = vsnprintf(NULL, 0, fmt, ap);
     va_end(ap);
     if (n > 0) {
-        char *tmp = malloc((size_t)n + 1);
-        if (!tmp) abort();
-        vsnprintf(tmp, (size_t)n + 1, fmt, ap2);
-        park_buf_appendn(b, tmp, (size_t)n);
-        free(tmp);
+        park_buf_reserve(b, (size_t)n);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap2);
+        b->len += (size_t)n;
     }
     va_end(ap2);
 }
@@ -162,9 +260,35 @@ int park_utf8_width(const char *s) {
     return w;
 }
 
+static const double FX_POW10[] = {1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9};
+
+size_t park_fmt_fixed(char *out, size_t len, double v, int d) {
+    double a = fabs(v);
+    double s = d >= 0 && d <= 9 && isfinite(v) ? a * FX_POW10[d] : INFINITY;
+    /* s is a*10^d to within half an ulp (< 1e-5 below 1e11); away from a
+     * rounding tie by more than that, its rounding is the exact value's, which
+     * is what printf rounds */
+    double fl = floor(s);
+    if (!(s < 1e11) || fabs(s - fl - 0.5) < 1e-4 || len < 32) {
+        int n = snprintf(out, len, "%.*f", d, v);
+        return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
+    }
+    uint64_t q = (uint64_t)fl + (s - fl > 0.5);
+    char t[32];
+    int k = 0;
+    for (int i = 0; i < d; i++) t[k++] = (char)('0' + q % 10), q /= 10;
+    if (d) t[k++] = '.';
+    do t[k++] = (char)('0' + q % 10), q /= 10;
+    while (q);
+    if (signbit(v)) t[k++] = '-';
+    for (int i = 0; i < k; i++) out[i] = t[k - 1 - i];
+    out[k] = 0;
+    return (size_t)k;
+}
+
 void park_fmt_num(char *buf, size_t len, double v, int decimals) {
     if (!isfinite(v))
         snprintf(buf, len, "%s", "");
     else
-        snprintf(buf, len, "%.*f", decimals, v);
+        park_fmt_fixed(buf, len, v, decimals);
 }

@@ -106,8 +106,41 @@ static void test_blocks(void) {
                       "[-1 L9 <9> <tx> <z>]");
 }
 
+/* park_buf_printf formats %s %d %ld %zu %c %% and %.Nf itself (batch notes): the
+ * text must be snprintf's, on random doubles and on ties, negative zero, NaN. */
+static void test_buf_printf(void) {
+    static const char *const F[] = {"%.0f", "%.1f", "%.2f", "%.3f", "%.6f", "%.9f", "%f"};
+    long n = 0, same = 0;
+    double fixed[] = {0, -0.0, 0.5, 1.5, 2.5, -0.5, 0.125, 2.675, 99.995, 1e15, 1e300, -1e-300, NAN, INFINITY, -INFINITY};
+    for (int i = 0; i < 300000; i++) {
+        uint64_t r = next();
+        double v = i < 15 * 7 ? fixed[i / 7] : (double)(int64_t)r / 9.2e18 * (i % 3 == 0 ? 1e3 : i % 3 == 1 ? 1e6 : 1e10);
+        const char *f = F[i < 15 * 7 ? i % 7 : (int)(r % 7)];
+        char fmt[64], want[512];
+        snprintf(fmt, sizeof fmt, "a%%sb%s%%%%c%%d;%%ld|%%zu%%c%%s", f);
+        snprintf(want, sizeof want, fmt, "路", v, (int)(r >> 40) - 8000000, (long)r, (size_t)(r >> 3), 'x', "");
+        park_buf b;
+        park_buf_init(&b);
+        park_buf_printf(&b, fmt, "路", v, (int)(r >> 40) - 8000000, (long)r, (size_t)(r >> 3), 'x', "");
+        n++;
+        if (b.s && !strcmp(b.s, want)) same++;
+        else if (n - same <= 5) fprintf(stderr, "park_buf_printf('%s'): '%s', snprintf: '%s'\n", fmt, b.s ? b.s : "", want);
+        park_buf_free(&b);
+    }
+    CHECK(same == n);
+    /* the forms it leaves to vsnprintf still come out right */
+    park_buf b;
+    park_buf_init(&b);
+    park_buf_printf(&b, "%5.1f|%-3d|%x|%.*f|%g", 2.25, 7, 255, 2, 1.005, 0.1);
+    char want[128];
+    snprintf(want, sizeof want, "%5.1f|%-3d|%x|%.*f|%g", 2.25, 7, 255, 2, 1.005, 0.1);
+    CHECK_STR(b.s, want);
+    park_buf_free(&b);
+}
+
 int main(void) {
     test_parse_number();
+    test_buf_printf();
     test_put_fixed();
     test_blocks();
     return test_summary();

@@ -104,6 +104,10 @@ void park_resolver_free(park_resolver *r) {
     park_ar_houses_free(r->houses);
     park_ar_places_free(g, r->places);
     free(r->perr), free(r->index_dir);
+    free(r->parcel_geod_area), free(r->st_parcel_area), free(r->admin_parcel_area);
+    park_ar_sugg_memo_free(r);
+    for (size_t i = 0; i < r->rmemo_cap; i++) free(r->rmemo[i].key);
+    free(r->rmemo);
     park_buf_free(&r->notes);
     free(r);
 }

@@ -40,6 +40,11 @@ typedef struct cross_memo {
     double x, y, gap;
 } cross_memo;
 
+struct road_memo {
+    char *key;
+    struct road_info *ri; /* NULL: no gazetteer feature has that name */
+};
+
 typedef struct road_info {
     char *key;                  /* the lookup key that found it */
     const park_feature *first;  /* the first matching feature (for names, provenance) */
@@ -101,6 +106,18 @@ struct park_resolver {
     struct park_ar_places *places;
     double *perr;           /* each parcel's error_m (park_parcel); NAN when it states none */
     size_t idx_feat_lo, idx_feat_hi; /* feat[lo, hi): the lines of index_dir (roads from points) */
+    /* per-resolver constants made on first use (batch speed, issue 11): each parcel's
+     * geodesic area, and the area of each station circle / admin polygon shared with each
+     * parcel (nst x nparcels, nadmin x nparcels; NAN until computed) */
+    double *parcel_geod_area;
+    double *st_parcel_area, *admin_parcel_area;
+    /* suggestions already made, by name key (roads.c; at most SUGG_MEMO_MAX keys) */
+    struct sugg_memo *smemo;
+    size_t nsmemo, smemo_cap;
+    size_t *sugg_nc;        /* characters of each sugg_name (made with the memo) */
+    /* road_lookup's answers by name key, found or not (roads.c; at most ROAD_MEMO_MAX) */
+    struct road_memo *rmemo;
+    size_t nrmemo, rmemo_cap;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
@@ -162,6 +179,7 @@ road_info *park_ar_road_clip_to(park_resolver *r, road_info *base, const GEOSGeo
 road_info *park_ar_road_clip(park_resolver *r, road_info *base, int ai, int *none, park_status *st);
 /* Fills out->suggestions with the closest gazetteer names. */
 void park_ar_suggest(park_resolver *r, const char *name, park_resolution *out);
+void park_ar_sugg_memo_free(park_resolver *r);
 int park_ar_admin_find(const park_resolver *r, const char *name);
 
 /* ---- answer.c */

@@ -7,6 +7,7 @@
  * of the equal-area circle / sqrt 2) combined with the outline's own error; for a
  * point, the point's error. The parcel probabilities then follow answer.c. */
 #include <math.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -23,7 +24,34 @@ typedef struct park_ar_places {
     char **name, **kind, **method;
     size_t *len; /* strlen(name) */
     double *x, *y, *sigma;
+    /* a hash of each name's first PKEY bytes (the whole name when shorter), chained:
+     * place_find tries the names starting at each byte of the text instead of
+     * strstr with every name (issue 11) */
+    size_t hcap, *head, *next; /* head[h], next[i]: indices + 1, 0 ends the chain */
 } park_ar_places;
+
+enum { PKEY = 9 }; /* three CJK characters: the shortest name matched inside a longer text */
+
+static size_t pkey_hash(const char *s, size_t n) {
+    size_t h = 1469598103934665603ULL;
+    for (size_t i = 0; i < n; i++) h = (h ^ (unsigned char)s[i]) * 1099511628211ULL;
+    return h;
+}
+
+static void places_hash(park_ar_places *p) {
+    size_t cap = 64;
+    while (cap < 2 * p->n) cap *= 2;
+    p->head = calloc(cap, sizeof *p->head), p->next = calloc(p->n + 1, sizeof *p->next);
+    if (!p->head || !p->next) {
+        free(p->head), free(p->next), p->head = p->next = NULL;
+        return;
+    }
+    p->hcap = cap;
+    for (size_t i = p->n; i-- > 0;) {
+        size_t h = pkey_hash(p->name[i], p->len[i] < PKEY ? p->len[i] : PKEY) & (cap - 1);
+        p->next[i] = p->head[h], p->head[h] = i + 1;
+    }
+}
 
 park_status park_ar_houses_load(park_resolver *r, const char *path, struct park_ar_houses **out);
 
@@ -31,7 +59,8 @@ void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
     (void)g;
     if (!p) return;
     for (size_t i = 0; i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
-    free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma), free(p);
+    free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma);
+    free(p->head), free(p->next), free(p);
 }
 
 park_status park_ar_reader_open(park_ctx *ctx, const char *path, const char *expected, park_ar_reader *rd) {
@@ -120,6 +149,7 @@ static park_status places_load(park_resolver *r, const char *path, park_ar_place
         park_ar_places_free(g, p);
         return st;
     }
+    places_hash(p);
     *out = p;
     return PARK_OK;
 }
@@ -183,9 +213,21 @@ int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y,
     const park_ar_places *p = r->places;
     int best = -1;
     /* inside a longer text only names of three characters or more (二村 is in every 某某二村) */
-    for (size_t i = 0; i < p->n; i++)
-        if ((best < 0 || p->len[i] > p->len[best]) && (p->len[i] >= 9 ? strstr(t, p->name[i]) != NULL : !strcmp(t, p->name[i])))
-            best = (int)i;
+    if (p->head) {
+        /* the same choice as the scan below (the longest, the first of equals), by the hash */
+        size_t tl = strlen(t);
+        for (size_t j = 0; j < (tl < PKEY ? 1 : tl - PKEY + 1); j++) {
+            size_t kl = tl < PKEY ? tl : PKEY;
+            for (size_t c = p->head[pkey_hash(t + j, kl) & (p->hcap - 1)]; c; c = p->next[c - 1]) {
+                size_t i = c - 1, l = p->len[i];
+                bool hit = l >= PKEY ? l <= tl - j && !memcmp(t + j, p->name[i], l) : l == tl && !strcmp(t, p->name[i]);
+                if (hit && (best < 0 || l > p->len[best] || (l == p->len[best] && (int)i < best))) best = (int)i;
+            }
+        }
+    } else
+        for (size_t i = 0; i < p->n; i++)
+            if ((best < 0 || p->len[i] > p->len[best]) && (p->len[i] >= 9 ? strstr(t, p->name[i]) != NULL : !strcmp(t, p->name[i])))
+                best = (int)i;
     if (best < 0) {
         best = series_find(p, t, x, y, sigma_m);
         free(t);

@@ -74,6 +74,38 @@ const park_parcel *park_address_named_parcel(park_resolver *r, const park_addres
     return park_parcels(r, a->park, hits, 2) == 1 ? hits[0] : NULL;
 }
 
+/* A table of nrows x nparcels doubles, NAN until computed, made on first use
+ * (per-resolver constants: batch rows ask for them again and again, issue 11). */
+static double *memo_table(double **t, size_t nrows, size_t np) {
+    if (!*t && (*t = malloc((nrows ? nrows : 1) * (np ? np : 1) * sizeof **t)) != NULL)
+        for (size_t i = 0; i < nrows * np; i++) (*t)[i] = NAN;
+    return *t;
+}
+
+/* The area (m², metric plane) `a` shares with parcel i, 0 when GEOS fails;
+ * remembered in memo[i] when memo is not NULL. */
+static double shared_area(park_resolver *r, double *memo, const GEOSGeometry *a, size_t i) {
+    if (memo && !isnan(memo[i])) return memo[i];
+    GEOSContextHandle_t g = r->ctx->geos;
+    GEOSGeometry *x = GEOSIntersection_r(g, a, r->ix->metric[i]);
+    double ar = 0;
+    if (x) GEOSArea_r(g, x, &ar), GEOSGeom_destroy_r(g, x);
+    if (memo) memo[i] = ar;
+    return ar;
+}
+
+/* The geodesic area of parcel p (0 when it cannot be measured), computed once. */
+static double parcel_geod_area(park_resolver *r, const park_parcel *p) {
+    size_t n = park_layer_count(r->layer), i = 0;
+    while (i < n && park_layer_get(r->layer, i) != p) i++;
+    double *m = i < n ? memo_table(&r->parcel_geod_area, 1, n) : NULL;
+    if (m && !isnan(m[i])) return m[i];
+    double a = 0;
+    park_area_geodesic(r->ctx, p->geom, &a);
+    if (m) m[i] = a;
+    return a;
+}
+
 static park_status answer_park(park_resolver *r, const park_address *a, park_resolution *out, park_buf *why) {
     const park_parcel *hits[64];
     size_t k = park_parcels(r, a->park, hits, 64);
@@ -99,7 +131,7 @@ static park_status answer_park(park_resolver *r, const park_address *a, park_res
     }
     out->match = PARK_MATCH_PARK;
     double total = 0, *area = calloc(k, sizeof *area);
-    for (size_t i = 0; i < k && area; i++) park_area_geodesic(r->ctx, hits[i]->geom, &area[i]), total += area[i];
+    for (size_t i = 0; i < k && area; i++) area[i] = parcel_geod_area(r, hits[i]), total += area[i];
     for (size_t i = 0; i < k; i++)
         park_ar_cand_push(&out->candidates, &out->ncandidates, hits[i], "inside", area && total > 0 ? area[i] / total : 1.0 / k, NAN);
     free(area);
@@ -374,10 +406,10 @@ static park_status answer_station(park_resolver *r, const park_address *a, park_
     double ca = 0, in = 0;
     GEOSArea_r(g, circle, &ca);
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
-    for (size_t i = 0; i < park_layer_count(r->layer); i++) {
-        GEOSGeometry *x = GEOSIntersection_r(g, circle, r->ix->metric[i]);
-        double ar = 0;
-        if (x) GEOSArea_r(g, x, &ar), GEOSGeom_destroy_r(g, x);
+    size_t np = park_layer_count(r->layer);
+    double *memo = memo_table(&r->st_parcel_area, r->nst, np);
+    for (size_t i = 0; i < np; i++) {
+        double ar = shared_area(r, memo ? memo + (size_t)si * np : NULL, circle, i);
         if (ar / ca >= 0.005) park_ar_cand_push(&out->candidates, &out->ncandidates, park_layer_get(r->layer, i), "inside", ar / ca, NAN), in += ar;
     }
     if (ca - in >= 0.005 * ca) park_ar_cand_push(&out->candidates, &out->ncandidates, NULL, "outside", (ca - in) / ca, NAN);
@@ -627,12 +659,11 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
             int ai = park_ar_admin_find(r, a->town[0] ? a->town : "");
             if (ai >= 0) {
                 /* say which parcels the town holds, from the geometry */
-                GEOSContextHandle_t g = ctx->geos;
                 size_t k = 0;
-                for (size_t i = 0; i < park_layer_count(r->layer); i++) {
-                    GEOSGeometry *x = GEOSIntersection_r(g, r->admin_m[ai], r->ix->metric[i]);
-                    double area = 0;
-                    if (x) GEOSArea_r(g, x, &area), GEOSGeom_destroy_r(g, x);
+                size_t np = park_layer_count(r->layer);
+                double *memo = memo_table(&r->admin_parcel_area, park_layer_count(r->admin), np);
+                for (size_t i = 0; i < np; i++) {
+                    double area = shared_area(r, memo ? memo + (size_t)ai * np : NULL, r->admin_m[ai], i);
                     if (area < 1e4) continue; /* slivers of an approximate outline */
                     park_buf_printf(&why, "%s%s (%.2f km²)", k++ ? ", " : "; parcels overlapping its approximate outline: ",
                                     park_layer_get(r->layer, i)->name, area / 1e6);

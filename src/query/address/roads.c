@@ -32,10 +32,62 @@ static double prov_factor(const char *prov) {
 /* ------------------------------------------------------------------ lookup */
 
 /* Every feature whose name or alias has this key, merged; NULL when none. */
+/* road_lookup remembers its answer per key, a miss too (issue 11): a batch asks for
+ * the same names again and again, and road_find tries every tail of an unknown name,
+ * each a scan of the whole gazetteer. Keys with '@' (the form of a clipped road's
+ * key) are not remembered, so a clip made later is still found as before. */
+#define ROAD_MEMO_MAX 16384
+
+static size_t rmemo_slot(const struct road_memo *t, size_t cap, const char *key) {
+    size_t h = 5381;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = h * 33 ^ *p;
+    size_t i = h & (cap - 1);
+    while (t[i].key && strcmp(t[i].key, key)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static void rmemo_put(park_resolver *r, const char *key, road_info *ri) {
+    if (strchr(key, '@') || r->nrmemo >= ROAD_MEMO_MAX) return;
+    if (2 * (r->nrmemo + 1) > r->rmemo_cap) {
+        size_t cap = r->rmemo_cap ? 2 * r->rmemo_cap : 256;
+        struct road_memo *t = calloc(cap, sizeof *t);
+        if (!t) return;
+        for (size_t i = 0; i < r->rmemo_cap; i++)
+            if (r->rmemo[i].key) t[rmemo_slot(t, cap, r->rmemo[i].key)] = r->rmemo[i];
+        free(r->rmemo);
+        r->rmemo = t, r->rmemo_cap = cap;
+    }
+    struct road_memo *m = &r->rmemo[rmemo_slot(r->rmemo, r->rmemo_cap, key)];
+    if (m->key) return;
+    if ((m->key = park_strdup(key)) != NULL) m->ri = ri, r->nrmemo++;
+}
+
+static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st);
+
 static road_info *road_lookup(park_resolver *r, const char *name, park_status *st) {
     *st = PARK_OK;
     char *key = park_ar_name_key(name);
-    for (size_t i = 0; i < r->nroads; i++)
+    if (!key) {
+        *st = park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
+        return NULL;
+    }
+    if (r->rmemo_cap) {
+        const struct road_memo *m = &r->rmemo[rmemo_slot(r->rmemo, r->rmemo_cap, key)];
+        if (m->key) {
+            free(key);
+            return m->ri;
+        }
+    }
+    char *k2 = park_strdup(key);
+    road_info *ri = road_lookup_scan(r, key, st);
+    if (!*st && k2) rmemo_put(r, k2, ri);
+    free(k2);
+    return ri;
+}
+
+/* The lookup itself; takes key (freed or kept in the road_info). */
+static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st) {
+    for (size_t i = 0; key && i < r->nroads; i++)
         if (!strcmp(r->roads[i]->key, key)) {
             free(key);
             return r->roads[i];
@@ -200,25 +252,91 @@ static size_t lev(const unsigned *x, size_t nx, const unsigned *y, size_t ny, si
 /* The gazetteer names (and aliases) closest to `name` by edit distance over code
  * points: up to 5 within 1 edit (2 for names over 4 characters), else the 3 nearest
  * that have at least two characters in place in common with it (none when no name does). */
+/* The suggestions for a name key, remembered (issue 11): a register names the same
+ * unknown road on many rows, and the edit distance to every gazetteer name is the
+ * costly part. The answer depends on the key alone; at most SUGG_MEMO_MAX keys are
+ * kept, so memory stays bounded on a file of ever new names. */
+#define SUGG_MEMO_MAX 4096
+struct sugg_memo {
+    char *key;
+    char **names;
+    size_t n;
+};
+
+void park_ar_sugg_memo_free(park_resolver *r) {
+    for (size_t i = 0; i < r->smemo_cap; i++) {
+        struct sugg_memo *m = &r->smemo[i];
+        if (!m->key) continue;
+        for (size_t k = 0; k < m->n; k++) free(m->names[k]);
+        free(m->names), free(m->key);
+    }
+    free(r->smemo), free(r->sugg_nc);
+}
+
+static size_t smemo_slot(const struct sugg_memo *t, size_t cap, const char *key) {
+    size_t h = 5381;
+    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = h * 33 ^ *p;
+    size_t i = h & (cap - 1);
+    while (t[i].key && strcmp(t[i].key, key)) i = (i + 1) & (cap - 1);
+    return i;
+}
+
+static void suggest_compute(park_resolver *r, const char *key, park_resolution *out);
+
 void park_ar_suggest(park_resolver *r, const char *name, park_resolution *out) {
-    sugg_build(r);
     char *key = park_ar_name_key(name);
+    if (!key) return;
+    if (r->smemo_cap == 0) {
+        r->smemo = calloc(2 * SUGG_MEMO_MAX, sizeof *r->smemo);
+        r->smemo_cap = r->smemo ? 2 * SUGG_MEMO_MAX : 0;
+    }
+    struct sugg_memo *m = r->smemo_cap ? &r->smemo[smemo_slot(r->smemo, r->smemo_cap, key)] : NULL;
+    if (m && m->key) {
+        free(key);
+        out->suggestions = calloc(m->n ? m->n : 1, sizeof *out->suggestions);
+        for (size_t i = 0; out->suggestions && i < m->n; i++) out->suggestions[out->nsuggestions++] = park_strdup(m->names[i]);
+        return;
+    }
+    suggest_compute(r, key, out);
+    if (m && r->nsmemo < SUGG_MEMO_MAX && (m->names = calloc(out->nsuggestions + 1, sizeof *m->names)) != NULL) {
+        m->key = key, key = NULL, r->nsmemo++;
+        for (size_t i = 0; i < out->nsuggestions; i++) m->names[m->n++] = park_strdup(out->suggestions[i]);
+    }
+    free(key);
+}
+
+static void suggest_compute(park_resolver *r, const char *key, park_resolution *out) {
+    sugg_build(r);
     size_t klen = 0;
     unsigned *kc = key_cps(key, &klen);
-    free(key);
     size_t maxlen = klen;
     for (size_t i = 0; i < r->nsugg; i++) maxlen = r->sugg_len[i] > maxlen ? r->sugg_len[i] : maxlen;
     size_t *row = malloc((maxlen + 1) * sizeof *row);
     sugg *s = malloc((r->nsugg ? r->nsugg : 1) * sizeof *s);
     size_t n = 0;
+    /* one edit for names up to 4 characters (most road names), two beyond */
+    size_t lim = klen <= 4 ? 1 : 2, take = 0;
+    if (!r->sugg_nc && (r->sugg_nc = malloc((r->nsugg ? r->nsugg : 1) * sizeof *r->sugg_nc)) != NULL)
+        for (size_t i = 0; i < r->nsugg; i++) {
+            size_t len = 0;
+            for (const char *q = r->sugg_name[i]; *q; park_utf8_next(&q)) len++;
+            r->sugg_nc[i] = len;
+        }
     for (size_t i = 0; kc && row && s && i < r->nsugg; i++) {
-        size_t d = lev(kc, klen, r->sugg_cp[i], r->sugg_len[i], row, SIZE_MAX - 1);
-        if (d > 0) s[n++] = (sugg){d, r->sugg_name[i]};
+        /* a name farther than both rules below can use (lim, or d + 2 <= the longer
+         * length) is never listed: the edit distance stops at that bound (issue 11) */
+        size_t cap = SIZE_MAX - 1;
+        if (r->sugg_nc) {
+            size_t longer = r->sugg_nc[i] > klen ? r->sugg_nc[i] : klen;
+            cap = longer >= 2 && longer - 2 > lim ? longer - 2 : lim;
+            size_t ld = r->sugg_len[i] > klen ? r->sugg_len[i] - klen : klen - r->sugg_len[i];
+            if (ld > cap) continue; /* the edit distance is at least the length difference */
+        }
+        size_t d = lev(kc, klen, r->sugg_cp[i], r->sugg_len[i], row, cap);
+        if (d > 0 && d <= cap) s[n++] = (sugg){d, r->sugg_name[i]};
     }
     if (s && row && kc) {
         qsort(s, n, sizeof *s, sugg_cmp);
-        /* one edit for names up to 4 characters (most road names), two beyond */
-        size_t lim = klen <= 4 ? 1 : 2, take = 0;
         while (take < n && take < 5 && s[take].d <= lim) take++;
         if (take == 0) {
             /* else the 3 nearest, but only names that share more than the suffix:
