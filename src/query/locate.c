@@ -370,6 +370,10 @@ static park_status to_metric(park_ctx *ctx, park_layer_index *ix, const GEOSGeom
     return PARK_OK;
 }
 
+park_status park_query_geom_to_metric(park_ctx *ctx, const park_layer_index *ix, const GEOSGeometry *g, GEOSGeometry **out) {
+    return to_metric(ctx, (park_layer_index *)ix, g, out);
+}
+
 park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_index **out) {
     park_layer_index *ix = park_layer_index_get(layer);
     if (ix) {

@@ -60,6 +60,10 @@ GEOSGeometry *park_query_repair(park_ctx *ctx, const GEOSGeometry *g);
 /* Metric plane -> lon/lat (EPSG:4490) for one point. */
 park_status park_query_to_lonlat(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
 /* lon/lat -> metric plane for one point. */
+/* g (lon/lat, EPSG:4490) in the layer's metric plane: park_transform(g, "EPSG:4490",
+ * ix->metric_crs) with the index's own pipeline, the same doubles without PROJ's
+ * database search (test_grid checks both agree). New geometry. */
+park_status park_query_geom_to_metric(park_ctx *ctx, const struct park_layer_index *ix, const GEOSGeometry *g, GEOSGeometry **out);
 park_status park_query_to_metric(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
 
 /* Geodesic distance (m) between two metric-plane geometries: the nearest

@@ -122,7 +122,7 @@ static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st)
     }
     GEOSGeometry *ll = nhit == 1 ? GEOSGeom_clone_r(g, parts[0]) : park_ar_union_of(g, parts, nhit);
     free(parts);
-    if (ll) *st = park_transform(ctx, ll, "EPSG:4490", r->ix->metric_crs, &ri->m);
+    if (ll) *st = park_query_geom_to_metric(ctx, r->ix, ll, &ri->m);
     else *st = park_geos_fail(ctx, "merging road pieces");
     if (ll) GEOSGeom_destroy_r(g, ll);
     if (*st) {
