@@ -23,6 +23,7 @@ void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free
 #define SNAP_FORMAT 2u
 #define SNAP_KIND_LAYER 1u
 #define SNAP_KIND_RESOLVER 2u
+#define SNAP_KIND_INDEX 3u
 #define PARK_FNV_INIT 0xcbf29ce484222325ULL
 uint64_t park_fnv1a(uint64_t h, const void *p, size_t n);
 /* The content hash of inputs and the checksum of snapshots (8 bytes a step). */

@@ -8,6 +8,10 @@
  * every table has its strings, buffers and unions, which then answers an
  * address. Never a crash, leak or read out of bounds. The resolver body is
  * read against the synthetic test map (tests/data/address/parcels.geojson). */
+#include <gdal.h> /* before fuzz_common.h: internal.h routes GDALAllRegister (util/lazylib.c) */
+#include <math.h>
+#include <ogr_api.h>
+
 #include "fuzz_common.h"
 #include "../../src/query/address/internal.h"
 

@@ -553,7 +553,7 @@ park_status park_ar_road_analyse(park_resolver *r, road_info *ri) {
             park_ar_cand_push(&ri->cand, &ri->ncand, p, !p ? "outside" : along[i] > share[i] / 2 ? "boundary" : "inside", share[i] / L,
                       share[i]);
         }
-        qsort(ri->cand, ri->ncand, sizeof *ri->cand, park_ar_cand_cmp);
+        if (ri->ncand) qsort(ri->cand, ri->ncand, sizeof *ri->cand, park_ar_cand_cmp);
         if (!boundary && ri->ncand == 1) {
             /* Near the park but every metre (all but under half a percent) falls in
              * one place, e.g. a road that ends at or grazes a parcel's edge from

@@ -91,7 +91,8 @@ static char *dirs_of(const char *gazetteer_dirs) {
 static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf *key, char **snap_path, bool create_dir) {
     park_ctx *ctx = r->ctx;
     *snap_path = NULL;
-    if (!park_cache_enabled()) return false;
+    /* a layer made in memory (no path) is not snapshotted */
+    if (!park_cache_enabled() || !*park_layer_path(r->layer)) return false;
     char *dirs = dirs_of(gazetteer_dirs);
     if (!dirs) return false;
     park_snap_key_begin(ctx, key, "resolver");
@@ -225,6 +226,15 @@ static bool is_type(park_ctx *ctx, const GEOSGeometry *g, int t1, int t2) {
     return (t == t1 || t == t2) && GEOSisEmpty_r(ctx->geos, g) == 0;
 }
 
+/* Every coordinate finite and in lon/lat range (what gazetteer.c checks). */
+static bool in_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
+    double minx, miny, maxx, maxy;
+    if (!GEOSGeom_getXMin_r(ctx->geos, g, &minx) || !GEOSGeom_getYMin_r(ctx->geos, g, &miny) ||
+        !GEOSGeom_getXMax_r(ctx->geos, g, &maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, &maxy))
+        return false;
+    return minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90;
+}
+
 static void get_feature(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, park_gazetteer *gz) {
     park_feature f = {0};
     f.name = park_snap_get_str(d), f.aliases = park_snap_get_str(d), f.kind = park_snap_get_str(d);
@@ -233,8 +243,8 @@ static void get_feature(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, park_
     f.source = park_snap_get_str(d), f.error_basis = park_snap_get_str(d);
     f.evidence_n = (long)(int64_t)park_snap_get_u64(d);
     f.geom = park_snap_get_geom(ctx, wr, d);
-    /* the gazetteer reader makes only non-empty (Multi)LineStrings */
-    if (!d->bad && !is_type(ctx, f.geom, GEOS_LINESTRING, GEOS_MULTILINESTRING)) d->bad = true;
+    /* the gazetteer reader makes only non-empty (Multi)LineStrings in lon/lat */
+    if (!d->bad && (!is_type(ctx, f.geom, GEOS_LINESTRING, GEOS_MULTILINESTRING) || !in_lonlat(ctx, f.geom))) d->bad = true;
     if (!d->bad && park_gazetteer_push(gz, &f) == PARK_OK) return;
     d->bad = true;
     park_ctx_clear_error(ctx);
