@@ -1,13 +1,15 @@
 /* fuzz_snapshot.c - the snapshot readers (src/store/layer_cache.c: a parcel
- * layer; src/query/address/snapshot.c: the address resolver). The first byte
- * picks the reader (even: layer, odd: resolver), the rest is a snapshot body,
+ * layer; src/query/address/snapshot.c: the address resolver; src/query/index_snap.c:
+ * the parcel index). The first byte picks the reader (% 3: 0 layer, 1 resolver,
+ * 2 index), the rest is a snapshot body,
  * wrapped here in a valid header, key and checksum so the fuzzer reaches the
  * body's counts, lengths, strings, numbers and WKB. Raw bytes are tried too
  * (the header and checksum checks). Whatever a reader accepts must be whole:
  * a layer whose every parcel has strings and a geometry; a resolver whose
  * every table has its strings, buffers and unions, which then answers an
- * address. Never a crash, leak or read out of bounds. The resolver body is
- * read against the synthetic test map (tests/data/address/parcels.geojson). */
+ * address; an index whose every parcel has a metric geometry. Never a crash,
+ * leak or read out of bounds. The resolver and index bodies are read against
+ * the synthetic test map (tests/data/address/parcels.geojson). */
 #include <gdal.h> /* before fuzz_common.h: internal.h routes GDALAllRegister (util/lazylib.c) */
 #include <math.h>
 #include <ogr_api.h>
@@ -78,12 +80,14 @@ static park_resolver *resolver_parse(const unsigned char *b, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size == 0) return 0;
-    int resolver = data[0] & 1;
+    int mode = data[0] % 3, resolver = mode == 1;
     data++, size--;
     park_ctx *ctx = park_ctx_new();
     if (!ctx) abort();
     /* as it is */
-    if (resolver) {
+    if (mode == 2)
+        park_index_snap_free(rctx, park_index_snap_parse(rctx, rlayer, data, size, "fuzz"));
+    else if (resolver) {
         park_resolver *r = resolver_parse(data, size);
         check_resolver(r);
         park_resolver_free(r);
@@ -93,13 +97,18 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t n = 8 + 4 + 4 + 8 + 4 + size + 8;
     unsigned char *b = malloc(n);
     if (!b) abort();
-    uint32_t fmt = SNAP_FORMAT, kind = resolver ? SNAP_KIND_RESOLVER : SNAP_KIND_LAYER;
+    uint32_t fmt = SNAP_FORMAT, kind = mode == 2 ? SNAP_KIND_INDEX : resolver ? SNAP_KIND_RESOLVER : SNAP_KIND_LAYER;
     uint64_t kl = 4;
     memcpy(b, SNAP_MAGIC, 8), memcpy(b + 8, &fmt, 4), memcpy(b + 12, &kind, 4), memcpy(b + 16, &kl, 8), memcpy(b + 24, "fuzz", 4);
     if (size) memcpy(b + 28, data, size);
     uint64_t sum = park_snap_hash(b, n - 8);
     memcpy(b + n - 8, &sum, 8);
-    if (resolver) {
+    if (mode == 2) {
+        park_index_snap *x = park_index_snap_parse(rctx, rlayer, b, n, "fuzz");
+        for (size_t i = 0; x && i < x->n; i++)
+            if (!x->metric[i]) abort();
+        park_index_snap_free(rctx, x);
+    } else if (resolver) {
         park_resolver *r = resolver_parse(b, n);
         check_resolver(r);
         park_resolver_free(r);

@@ -55,7 +55,8 @@ printf '\x02\n\n\r\nx\ry\n' > "$c/csv/blank"
 printf '\x0fa,"b"c,d\n"",\n' > "$c/csv/after-quote"
 # snapshot (issue 11): first byte 0 = a layer body: the snapshot parkgis writes of
 # tests/data/square-1km.geojson; 1 = a resolver body: the address resolver's snapshot
-# over the synthetic test map (tests/data/address); header, key and checksum stripped
+# over the synthetic test map (tests/data/address); 2 = that map's parcel index body;
+# header, key and checksum stripped
 # (fuzz_snapshot adds valid ones)
 if [ -x "$top/build/parkgis" ]; then
     rm -rf "$c/snapshot"; mkdir -p "$c/snapshot"; t=$(mktemp -d)
@@ -77,6 +78,7 @@ if [ -x "$top/build/parkgis" ]; then
         "$(sq 121.401 31.401 121.402 31.402)" > "$t/data/gazetteer/index/places.geojson"
     (cd "$top/tests/data/address" && PARKGIS_DATA=$t/data XDG_CACHE_HOME=$t "$top/build/parkgis" --data parcels.geojson locate "乙路5号" >/dev/null 2>&1) || true
     body "$(ls "$t"/parkgis/resolver-*.snap)" 1 > "$c/snapshot/resolver-address"
+    body "$(ls "$t"/parkgis/index-*.snap)" 2 > "$c/snapshot/index-address"
     rm -rf "$t"
 fi
 du -sh "$c"
