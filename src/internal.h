@@ -160,6 +160,11 @@ park_status park_geos_fail(park_ctx *ctx, const char *what);
 /* WKT of a geometry (owned by caller, free()), trimmed to `precision` decimals. */
 char *park_geom_wkt(park_ctx *ctx, const GEOSGeometry *g, int precision);
 GEOSGeometry *park_geom_from_wkt(park_ctx *ctx, const char *wkt);
+/* True when every coordinate of g (any type, nested) has |x| <= xmax and
+ * |y| <= ymax (so none is NaN; INFINITY bounds test finiteness only). GEOS
+ * throws on NaN/inf, and on overflow from huge values, and GEOS 3.11 leaks on
+ * some of those throws. */
+bool park_geom_within(park_ctx *ctx, const GEOSGeometry *g, double xmax, double ymax);
 
 /* A Gauss-Kruger easting written with its zone number in front (40634476 under
  * EPSG:4549, CGCS2000 3-degree CM 120E, whose eastings are ~500000): when `crs`

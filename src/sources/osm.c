@@ -19,6 +19,7 @@
 
 #include "internal.h"
 #include "parkgis_sources.h"
+#include "sources/sources.h"
 
 typedef struct {
     int theme;
@@ -31,6 +32,8 @@ struct park_osm {
     char *path;
     const char *form;
     bool loaded;
+    park_status load_st; /* what loading gave, and its message */
+    char *load_err;
     double aoi[4];
     ofeat_t *v;
     size_t n, cap;
@@ -140,6 +143,13 @@ static park_status read_dataset(park_ctx *ctx, park_osm *o, GDALDatasetH ds, con
                 OGR_G_ExportToIsoWkb(g, wkbNDR, wkb);
                 GEOSGeometry *gg = GEOSGeomFromWKB_buf_r(h, wkb, (size_t)sz);
                 free(wkb);
+                if (gg && !park_geom_within(ctx, gg, 180, 90)) {
+                    char *id = feature_id(layer, f, d);
+                    park_status st = park_error(ctx, PARK_ERR_INPUT, "%s: OSM %s (%.80s) has a coordinate that is not lon/lat degrees (NaN, inf or beyond 180/90: a damaged extract)",
+                                                what, id, name);
+                    free(id), GEOSGeom_destroy_r(h, gg), OGR_F_Destroy(f);
+                    return st;
+                }
                 if (gg) {
                     if (o->n == o->cap) o->cap = o->cap ? o->cap * 2 : 1024, o->v = realloc(o->v, o->cap * sizeof *o->v);
                     o->v[o->n++] = (ofeat_t){theme, park_strdup(cls), park_strdup(name), park_osm_name_key(name), feature_id(layer, f, d), gg, e.MinX, e.MinY, e.MaxX, e.MaxY};
@@ -157,9 +167,19 @@ static bool ends_with(const char *s, const char *suf) {
     return a >= b && !strcmp(s + a - b, suf);
 }
 
+static park_status load_extract(park_ctx *ctx, park_osm *o);
+
+/* The extract read once; a failure is given again to every later call (it
+ * was "loaded" with the features read before it). */
 static park_status load(park_ctx *ctx, park_osm *o) {
-    if (o->loaded) return PARK_OK;
+    if (o->loaded) return o->load_st ? park_error(ctx, o->load_st, "%s", o->load_err ? o->load_err : "") : PARK_OK;
     o->loaded = true;
+    o->load_st = load_extract(ctx, o);
+    if (o->load_st) o->load_err = park_strdup(park_ctx_errmsg(ctx));
+    return o->load_st;
+}
+
+static park_status load_extract(park_ctx *ctx, park_osm *o) {
     park_gdal_register();
     VSIStatBufL sb;
     bool dir = VSIStatL(o->path, &sb) == 0 && VSI_ISDIR(sb.st_mode);
@@ -201,12 +221,12 @@ static park_status load(park_ctx *ctx, park_osm *o) {
         if (!e) st = park_error(ctx, PARK_ERR_INPUT, "%s: cannot open (expected a GeoJSON land-use subset)", extra[i]);
         else {
             /* the layer is named after the collection ("industrial_areas"): theme by file name */
-            for (int k = 0; k < GDALDatasetGetLayerCount(e); k++) {
+            for (int k = 0; st == PARK_OK && k < GDALDatasetGetLayerCount(e); k++) {
                 OGRLayerH l = GDALDatasetGetLayer(e, k);
                 OGR_L_SetSpatialFilterRect(l, o->aoi[0], o->aoi[1], o->aoi[2], o->aoi[3]);
                 OGRFeatureH f;
                 OGRFeatureDefnH d = OGR_L_GetLayerDefn(l);
-                while ((f = OGR_L_GetNextFeature(l))) {
+                while (st == PARK_OK && (f = OGR_L_GetNextFeature(l))) {
                     const char *name = field(f, d, "name");
                     OGRGeometryH g = OGR_F_GetGeometryRef(f);
                     if (*name && g && !OGR_G_IsEmpty(g)) {
@@ -217,6 +237,11 @@ static park_status load(park_ctx *ctx, park_osm *o) {
                         OGR_G_ExportToIsoWkb(g, wkbNDR, wkb);
                         GEOSGeometry *gg = GEOSGeomFromWKB_buf_r(park_ctx_geos(ctx), wkb, (size_t)sz);
                         free(wkb);
+                        if (gg && !park_geom_within(ctx, gg, 180, 90)) {
+                            st = park_error(ctx, PARK_ERR_INPUT, "%s: osm_id %s (%.80s) has a coordinate that is not lon/lat degrees (NaN, inf or beyond 180/90)", extra[i],
+                                            field(f, d, "osm_id"), name);
+                            GEOSGeom_destroy_r(park_ctx_geos(ctx), gg), gg = NULL;
+                        }
                         if (gg) {
                             if (o->n == o->cap) o->cap = o->cap ? o->cap * 2 : 1024, o->v = realloc(o->v, o->cap * sizeof *o->v);
                             o->v[o->n++] = (ofeat_t){PARK_OSM_LANDUSE, park_strdup(field(f, d, "fclass")), park_strdup(name), park_osm_name_key(name),
@@ -247,6 +272,23 @@ park_status park_osm_open(park_ctx *ctx, const char *path, park_osm **out) {
     return PARK_OK;
 }
 
+park_status park_osm_from_dataset(park_ctx *ctx, GDALDatasetH ds, const char *name, const double aoi[4], park_osm **out) {
+    *out = NULL;
+    park_osm *o = calloc(1, sizeof *o);
+    if (!o) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    o->path = park_strdup(name);
+    o->form = "osm";
+    memcpy(o->aoi, aoi, sizeof o->aoi);
+    o->loaded = true;
+    park_status st = read_dataset(ctx, o, ds, o->path);
+    if (st) {
+        park_osm_free_ctx(ctx, o);
+        return st;
+    }
+    *out = o;
+    return PARK_OK;
+}
+
 void park_osm_set_aoi(park_osm *o, double lon0, double lat0, double lon1, double lat1) {
     if (o && !o->loaded) o->aoi[0] = lon0, o->aoi[1] = lat0, o->aoi[2] = lon1, o->aoi[3] = lat1;
 }
@@ -259,7 +301,7 @@ void park_osm_free(park_osm *o) {
         free(o->v[i].cls), free(o->v[i].name), free(o->v[i].key), free(o->v[i].id);
         /* geometries belong to the context that read them; freed by park_osm_free_ctx */
     }
-    free(o->v), free(o->path), free(o);
+    free(o->v), free(o->path), free(o->load_err), free(o);
 }
 
 void park_osm_free_ctx(park_ctx *ctx, park_osm *o) {
@@ -288,6 +330,11 @@ static char *join_unique(char **v, size_t n, const char *sep) {
 park_status park_osm_select(park_ctx *ctx, park_osm *o, int themes, const char *name, bool exact, double lon0, double lat0, double lon1,
                             double lat1, park_osm_match *m) {
     memset(m, 0, sizeof *m);
+    /* GEOS clips to a box with area only (a point or inverted box is an
+     * IllegalArgumentException: a NULL geometry; fuzz_osm_features) */
+    if (!(lon0 < lon1 && lat0 < lat1))
+        return park_error(ctx, PARK_ERR_USAGE, "OSM selection of '%s': the box %g,%g..%g,%g is empty (expected lon0 < lon1 and lat0 < lat1)",
+                          name ? name : "", lon0, lat0, lon1, lat1);
     park_status st = load(ctx, o);
     if (st) return st;
     GEOSContextHandle_t h = park_ctx_geos(ctx);
@@ -307,7 +354,16 @@ park_status park_osm_select(park_ctx *ctx, park_osm *o, int themes, const char *
         names = realloc(names, (n + 1) * sizeof *names), cls = realloc(cls, (n + 1) * sizeof *cls);
         gs[n] = GEOSClipByRect_r(h, f->g, lon0, lat0, lon1, lat1);
         ids[n] = f->id, names[n] = f->name, cls[n] = f->cls;
+        if (!gs[n]) { /* GEOS refused it (an invalid ring, a non-finite coordinate; fuzz_osm_features) */
+            st = park_error(ctx, PARK_ERR_INPUT, "%s: OSM %s (%.80s): its geometry cannot be clipped to %.3f,%.3f..%.3f,%.3f: %s (GEOS; a damaged extract?)",
+                            o->path, f->id, f->name, lon0, lat0, lon1, lat1, ctx->geos_msg[0] ? ctx->geos_msg : "no message");
+            break;
+        }
         n++;
+    }
+    if (st) {
+        for (size_t i = 0; i < n; i++) GEOSGeom_destroy_r(h, gs[i]);
+        n = 0;
     }
     m->nfeatures = (int)n;
     if (n) {
@@ -329,6 +385,7 @@ park_status park_osm_select(park_ctx *ctx, park_osm *o, int themes, const char *
         if (!m->geom) st = park_geos_fail(ctx, "merging OSM features");
     }
     free(gs), free(ids), free(names), free(cls), free(key);
+    if (st) park_osm_match_clear(ctx, m); /* an error leaves nothing to free (it leaked: fuzz_osm_features) */
     return st;
 }
 

@@ -2,6 +2,16 @@
 #ifndef PARKGIS_SOURCES_INTERNAL_H
 #define PARKGIS_SOURCES_INTERNAL_H
 
+/* An OSM extract already open as `ds` (any driver; layers named as the OSM
+ * driver's, "lines", "multipolygons", ..., or Geofabrik's gis_osm_*): its
+ * features read by the same loop as park_osm_open + load (osm.c's
+ * read_dataset), inside aoi = lon0, lat0, lon1, lat1. `name` is what messages
+ * call it. The caller keeps ds. For the feature-level fuzzer
+ * (tests/fuzz/fuzz_osm_features.c). */
+#ifdef GDAL_H_INCLUDED /* gdal.h comes before internal.h, which fences GDALAllRegister */
+park_status park_osm_from_dataset(park_ctx *ctx, GDALDatasetH ds, const char *name, const double aoi[4], park_osm **out);
+#endif
+
 /* The local metric CRS of the source layer: transverse Mercator on Baoshan, GRS80. */
 #define PARK_LOCAL_CRS "+proj=tmerc +lat_0=31.35 +lon_0=121.45 +k=1 +x_0=0 +y_0=0 +ellps=GRS80 +units=m +no_defs +type=crs"
 

@@ -721,21 +721,31 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
             park_buf_printf(&(*out)->notes, "%s: no .cpg and no code page in the DBF header (LDID 0); its text is not UTF-8 but valid GBK, so it was read as CP936 (give --encoding to choose another)\n", path);
         return rs;
     }
+    park_status st = park_layer_read_ogr(ctx, source, path, lyr, enc_ignored ? encoding : NULL, out);
+    GDALClose(ds);
+    return st;
+}
+
+/* Everything layer_read does once the layer is open and chosen: the fields,
+ * the CRS, then every feature through the same checks (store.h; the
+ * feature-level fuzzer, tests/fuzz/fuzz_layer_features.c, calls it on an
+ * in-memory layer). The caller owns `lyr`'s dataset. */
+park_status park_layer_read_ogr(park_ctx *ctx, const char *source, const char *path, OGRLayerH lyr, const char *enc_ignored,
+                                park_layer **out) {
+    *out = NULL;
     /* An empty GeoJSON collection has no fields either: say it is empty rather
      * than that it lacks 'id'. */
     if (OGR_L_GetFeatureCount(lyr, 1) == 0) {
         park_status es = park_error(ctx, PARK_ERR_INPUT, "%s: layer '%s' has no features (expected polygon parcels)", path,
                                     OGR_L_GetName(lyr));
-        GDALClose(ds);
         return es;
     }
     OGRFeatureDefnH defn = OGR_L_GetLayerDefn(lyr);
     field_idx fx;
     {
-        /* the message names the layer, so it is written before GDALClose frees it */
+        /* the message names the layer (the caller closes its dataset after) */
         park_status es = resolve_fields(ctx, defn, path, OGR_L_GetName(lyr), &fx);
         if (es) {
-            GDALClose(ds);
             return es;
         }
     }
@@ -767,7 +777,7 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
     l->path = park_strdup(source);
     if (enc_ignored)
         park_buf_printf(&l->notes, "%s: --encoding %s ignored: only a Shapefile's DBF has a code page; this file's text is read as UTF-8\n",
-                        path, encoding);
+                        path, enc_ignored);
     if (fi_off < 0)
         park_buf_printf(&l->notes, "%s: no official_km2 field (nor official_k, official); official areas and deviations are left blank (map another with --field official_km2=FIELD)\n", path);
     if (!srs) {
@@ -892,7 +902,6 @@ static park_status layer_read(park_ctx *ctx, const char *source, const char *pat
         if (st != PARK_OK) break;
     }
     free(src_crs);
-    GDALClose(ds);
     if (st != PARK_OK) {
         park_layer_free(l);
         return st;

@@ -4,7 +4,17 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include <ogr_api.h>
+
 #include "../internal.h"
+
+/* The parcel layer from an open OGR layer: what park_layer_read does once the
+ * file is open and the layer chosen (fields, CRS, every feature's checks);
+ * `source` names the layer, `path` goes in messages, `enc_ignored` the
+ * --encoding to note as ignored (or NULL). The caller keeps lyr's dataset.
+ * For the feature-level fuzzer (tests/fuzz/fuzz_layer_features.c). */
+park_status park_layer_read_ogr(park_ctx *ctx, const char *source, const char *path, OGRLayerH lyr, const char *enc_ignored,
+                                park_layer **out);
 
 
 
