@@ -65,7 +65,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     fuzz_in in = {data, size};
     unsigned pick = fuzz_u8(&in);
-    size_t si = pick % NS, ci = (pick / NS) % NC;
+    size_t si = (pick & 0x7f) % NS, ci = ((pick & 0x7f) / NS) % NC;
     OGRLayerH lyr = layers[si][ci];
     park_ctx *c = schemas[si].mapped ? ctx_mapped : ctx;
     unsigned nf = fuzz_u8(&in) % 6; /* 1-5 features, or (5) none */

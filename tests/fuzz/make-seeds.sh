@@ -53,6 +53,58 @@ printf '\x05id,lon\n1,"121.4\n2,3\n' > "$c/csv/unclosed"
 printf '\x07a,b\n1,\x002\n' > "$c/csv/nul"
 printf '\x02\n\n\r\nx\ry\n' > "$c/csv/blank"
 printf '\x0fa,"b"c,d\n"",\n' > "$c/csv/after-quote"
+# feature-level targets: byte streams for fuzz_layer_features / fuzz_osm_features
+# (the decoder is fuzz_common.h's fuzz_in; PARKGIS_FUZZ_VERBOSE=1 shows what each reaches)
+rm -rf "$c/layer_features" "$c/osm_features"; mkdir -p "$c/layer_features" "$c/osm_features"
+python3 - "$c" <<'PY'
+import struct, sys
+c = sys.argv[1]
+def s(t):  # a field set from text: mode 3 (a value; text for a String field), length, bytes
+    b = t.encode() if isinstance(t, str) else t
+    return bytes([3, len(b)]) + b
+def ring(pts, closed=1):  # pts in steps of base + int8 * 1e-4 (mode 0) or metres (mode 100)
+    out = bytes([closed, len(pts)])
+    for x, y, m in pts: out += bytes([m, x & 255, m, y & 255])
+    return out
+sq = [(0, 0, 0), (100, 0, 0), (100, 100, 0), (0, 100, 0)]
+hole = [(20, 20, 0), (40, 20, 0), (40, 40, 0), (20, 40, 0)]
+def poly(*rings): return bytes([4, len(rings)]) + b''.join(rings)
+def put(d, name, b): open(f"{c}/{d}/{name}", "wb").write(b)
+NS = 6
+# layer: pick = schema + 6 * crs (+0x80: an --encoding to note as ignored); features - 1; base
+put("layer_features", "text-lonlat", bytes([0, 0, 0]) + s("a") + s("测试") + s("1.25") + b"\0" + s('{"error_m": 5}') + b"\0\0" + poly(ring(sq)) + b"\1")
+put("layer_features", "numeric-4549", bytes([1 + NS * 3, 0, 2]) + b"\3" + struct.pack(">i", 42) + b"\3" + struct.pack(">q", 7) + b"\3\4\0\0\0" + b"\5" + struct.pack(">d", 20.0)
+    + bytes([7, 1, 1]) + ring([(x, y, 100) for x, y, _ in sq]) + b"\0" + struct.pack(">i", 7))
+put("layer_features", "mapped-hole", bytes([4, 0, 0]) + b"\3" + struct.pack(">i", 5) + s("名称") + s("50") + b"\0" + poly(ring(sq), ring(hole)) + b"\1")
+put("layer_features", "gbk-4490-long", bytes([0x80 | (3 + NS * 1), 1, 0]) + b"\3\4\xb1\xa6\xc9\xbd" + s(b"\xb1\xa6") + b"\3\7" + b"\3\xff\2abc" + b"\1" + poly(ring(sq)) + b"\1"
+    + s("b") + s("b") + b"\0\0\0" + bytes([3, 1, 2]) + b"\1")
+wkb = struct.pack("<BII", 1, 3, 1) + struct.pack("<I", 5) + b"".join(struct.pack("<dd", 121.4 + dx, 31.35 + dy) for dx, dy in [(0, 0), (0.01, 0), (0.01, 0.01), (0, 0.01), (0, 0)])
+wkb += b"\0" * (-len(wkb) % 4)
+put("layer_features", "wkb", bytes([0, 0, 0]) + s("w") + s("w") + b"\0" * 5 + bytes([1, len(wkb) // 4]) + wkb + b"\1")
+put("layer_features", "zone-prefixed", bytes([0 + NS * 4, 0, 1]) + s("z") + s("z") + b"\0" * 5 + poly(ring([(x, y, 100) for x, y, _ in sq])) + b"\1")
+put("layer_features", "nan", bytes([0, 1, 0]) + s("a") + s("a") + b"\0" * 5 + poly(ring(sq)) + b"\1" + s("n") + s("n") + b"\0" * 5
+    + bytes([4, 1, 1, 4, 0, 0, 0, 0, 204, 0, 100, 0, 100, 0, 100, 0, 0, 0, 100]) + b"\1")
+put("layer_features", "no-name", bytes([5, 0, 0]) + s("a") + b"\0" + poly(ring(sq)) + b"\1")
+put("layer_features", "bowtie", bytes([0, 0, 0]) + s("b") + s("b") + b"\0" * 5 + poly(ring([(0, 0, 0), (100, 100, 0), (100, 0, 0), (0, 100, 0)])) + b"\1")
+put("layer_features", "collection", bytes([0, 0, 0]) + s("c") + s("c") + b"\0" * 5 + bytes([9, 2]) + poly(ring(sq)) + bytes([2, 0, 0, 0, 0]) + b"\1")
+# osm: mode (aoi = mode % 4; ask = (mode >> 2) % 8; 0x20 exact, 0x40 areas, 0x80 guide); features; base;
+# per feature: layer, per field a byte (odd: names[(b >> 1) % 13], even: then fuzz_field), geometry;
+# then the guide (2 + n % 4 points, steps of 0.001 degree), themes - 1
+F = lambda t: b"\0" + s(t)          # a field from text
+N = lambda i: bytes([2 * i + 1])    # names[i]: 0 沪太路 1 潘泾 2 潘泾河 3 蕴藻浜 4 蕰藻浜 5 荻径 6 荻泾
+U = b"\0\0"                         # unset
+def lines(pts): return bytes([3, len(pts)]) + b"".join(bytes([0, x & 255, 0, y & 255]) for x, y in pts)
+guide = bytes([0, 0, 0, 50, 0])
+put("osm_features", "road-two-ways", bytes([0x80 | (4 << 2), 3, 0]) + b"\1" + F("1") + N(0) + F("primary") + U + lines([(0, 0), (50, 0)])
+    + b"\1" + F("3") + N(0) + F("primary") + U + lines([(50, 0), (100, 1)])
+    + b"\1" + F("2") + N(1) + U + F("river") + lines([(0, 20), (100, 20)]) + guide + b"\2")
+put("osm_features", "water-area", bytes([0x40 | 0x80 | (1 << 2), 2, 0]) + b"\2" + F("9") + U + N(2) + F("water") + U * 4 + poly(ring(sq))
+    + b"\5" + F("10") + F("water") + U + poly(ring(hole)) + guide + b"\3")
+put("osm_features", "geofabrik", bytes([2 << 2, 2, 0]) + b"\3" + b"\0\3" + struct.pack(">q", 123) + U + F("primary") + N(3) + lines([(0, 0), (80, 0)])
+    + b"\4" + F("5") + F("river") + N(4) + lines([(0, 5), (80, 5)]) + guide + b"\2")
+put("osm_features", "out-of-range", bytes([1, 1, 0]) + b"\1" + F("1") + N(0) + F("primary") + U + bytes([3, 2, 0, 0, 0, 0, 203, 0, 0]) + guide + b"\2")
+put("osm_features", "empty-box", bytes([2, 1, 0]) + b"\1" + F("1") + N(0) + F("primary") + U + lines([(0, 0), (50, 0)]) + guide + b"\2")
+PY
 # snapshot (issue 11): first byte 0 = a layer body: the snapshot parkgis writes of
 # tests/data/square-1km.geojson; 1 = a resolver body: the address resolver's snapshot
 # over the synthetic test map (tests/data/address); 2 = that map's parcel index body;
