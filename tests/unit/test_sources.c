@@ -1,12 +1,15 @@
 /* test_sources.c - the sources layer: address-point TSV reader and hold-out
  * rule, the road-course fit, OSM name keys, and the OSM importer on a small
  * .osm file written here (and on the shared Geofabrik layers when present). */
+#include <gdal.h>
 #include <geos_c.h>
+#include <ogr_api.h>
 #include <stdlib.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "parkgis_sources.h"
+#include "sources/sources.h"
 #include "test.h"
 
 static void test_fnv(void) {
@@ -140,9 +143,59 @@ static void test_osm_file(park_ctx *ctx) {
     CHECK_STATUS(park_osm_select(ctx, o, PARK_OSM_POI, "测试大学(校区)", false, 121.3, 31.3, 121.5, 31.5, &m), PARK_OK);
     CHECK(m.nfeatures == 1 && m.geom && GEOSGeomTypeId_r(h, m.geom) == GEOS_POLYGON);
     park_osm_match_clear(ctx, &m);
+    /* a box without area: GEOSClipByRect gave NULL, which crashed the union (fuzz_osm_features) */
+    CHECK_STATUS(park_osm_select(ctx, o, PARK_OSM_ROAD, "测试路", false, 121.4, 31.4, 121.4, 31.4, &m), PARK_ERR_USAGE);
+    CHECK(strstr(park_ctx_errmsg(ctx), "is empty") != NULL && m.nfeatures == 0 && !m.geom && !m.method);
+    CHECK_STATUS(park_osm_select(ctx, o, PARK_OSM_ROAD, "测试路", false, 121.5, 31.5, 121.3, 31.3, &m), PARK_ERR_USAGE);
+    park_osm_feature of;
+    const double point_box[4] = {121.4, 31.4, 121.4, 31.4};
+    CHECK_STATUS(park_osm_feature_get(ctx, o, PARK_OSM_ROAD, "测试路", NULL, 0, point_box, &of), PARK_ERR_USAGE);
+    CHECK(!of.geom && !of.name && !of.method);
     park_osm_free_ctx(ctx, o);
     unlink(path);
     CHECK_STATUS(park_osm_open(ctx, "/nonexistent.osm.pbf", &o), PARK_ERR_INPUT);
+}
+
+/* A line through latitude 95 (GDAL's OSM driver drops such nodes itself; a
+ * Geofabrik Shapefile or any other dataset may hold them): not lon/lat,
+ * refused as read, naming the feature (fuzz_osm_features: huge coordinates
+ * made GEOS throw and leak while merging). Through park_osm_from_dataset, the
+ * same read loop as park_osm_open's. */
+static void test_osm_out_of_range(park_ctx *ctx) {
+    park_gdal_register();
+    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("Memory"), "t", 0, 0, 0, GDT_Unknown, NULL);
+    CHECK(ds != NULL);
+    if (!ds) return;
+    OGRLayerH l = GDALDatasetCreateLayer(ds, "lines", NULL, wkbLineString, NULL);
+    const char *fields[] = {"osm_id", "name", "highway"};
+    for (int i = 0; i < 3; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], OFTString);
+        OGR_L_CreateField(l, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+    }
+    OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
+    OGR_F_SetFieldString(f, 0, "100"), OGR_F_SetFieldString(f, 1, "测试路"), OGR_F_SetFieldString(f, 2, "primary");
+    OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
+    OGR_G_AddPoint_2D(g, 121.40, 31.40), OGR_G_AddPoint_2D(g, 121.41, 95.0);
+    OGR_F_SetGeometryDirectly(f, g);
+    CHECK(OGR_L_CreateFeature(l, f) == OGRERR_NONE);
+    OGR_F_Destroy(f);
+    const double world[4] = {-180, -90, 180, 90};
+    park_osm *o = NULL;
+    CHECK_STATUS(park_osm_from_dataset(ctx, ds, "mem", world, &o), PARK_ERR_INPUT);
+    CHECK(o == NULL && strstr(park_ctx_errmsg(ctx), "mem: OSM way 100 (测试路) has a coordinate that is not lon/lat degrees") != NULL);
+    /* the same line inside the range is read */
+    OGR_L_ResetReading(l);
+    f = OGR_L_GetNextFeature(l);
+    g = OGR_G_CreateGeometry(wkbLineString);
+    OGR_G_AddPoint_2D(g, 121.40, 31.40), OGR_G_AddPoint_2D(g, 121.41, 31.41);
+    OGR_F_SetGeometryDirectly(f, g);
+    CHECK(OGR_L_SetFeature(l, f) == OGRERR_NONE);
+    OGR_F_Destroy(f);
+    CHECK_STATUS(park_osm_from_dataset(ctx, ds, "mem", world, &o), PARK_OK);
+    CHECK(o && park_osm_count(ctx, o) == 1);
+    park_osm_free_ctx(ctx, o);
+    GDALClose(ds);
 }
 
 static void test_geofabrik(park_ctx *ctx) {
@@ -177,6 +230,7 @@ int main(void) {
     test_name_key();
     test_tsv_and_roadfit(ctx);
     test_osm_file(ctx);
+    test_osm_out_of_range(ctx);
     test_geofabrik(ctx);
     park_ctx_free(ctx);
     return test_summary();
