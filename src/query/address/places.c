@@ -171,6 +171,9 @@ park_status park_ar_index_load(park_resolver *r) {
  * (stem + 一..十 + 村) were built side by side, so their mean is a point for it and the
  * spread of their points (RMS distance from the mean, at least 150 m) its error. The
  * estate's own name was not found; the note says it is its series'. */
+#ifndef SERIES_ONE_M
+#define SERIES_ONE_M 300.0
+#endif
 static int series_find(const park_ar_places *p, const char *t, double *x, double *y, double *sigma_m) {
     static const char *const NUM[] = {"一", "二", "三", "四", "五", "六", "七", "八", "九", "十"};
     const char *c = strstr(t, "村");
@@ -191,7 +194,7 @@ static int series_find(const park_ar_places *p, const char *t, double *x, double
         sx += p->x[i], sy += p->y[i], k++;
         if (first < 0) first = (int)i;
     }
-    if (k < 2) return -1; /* one sibling says nothing about the spread */
+    if (k < 1) return -1;
     *x = sx / k, *y = sy / k;
     double ss = 0;
     for (size_t i = 0; i < p->n; i++) {
@@ -199,7 +202,9 @@ static int series_find(const park_ar_places *p, const char *t, double *x, double
         if (p->len[i] != stem + 6 || strncmp(nm, t, stem) || strcmp(nm + stem + 3, "村")) continue;
         ss += pow(hypot(p->x[i] - *x, p->y[i] - *y), 2);
     }
-    *sigma_m = fmax(150, sqrt(ss / k));
+    /* one sibling says nothing about the spread: SERIES_ONE_M, the RMS distance of the
+     * training index's numbered estates from their series' mean */
+    *sigma_m = k == 1 ? SERIES_ONE_M : fmax(150, sqrt(ss / k));
     return first;
 }
 
