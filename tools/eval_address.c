@@ -64,7 +64,9 @@ static double pct(const double *v, size_t n, double q) {
 /* How many held-back addresses the index the resolver will use (the first directory of
  * `dirs`, or of the default list, that has index/houses.geojson) holds; -1 when none
  * is found or it cannot be read. */
-static long index_held(const char *dirs_in, int first) {
+struct ev_sel;
+static int ev_selected(const struct ev_sel *sel, const char *key);
+static long index_held(const char *dirs_in, int first, const struct ev_sel *cv) {
     char *dirs = dirs_in ? park_strdup(dirs_in)
                          : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(), park_default_data_dir());
     long held = -1;
@@ -80,7 +82,7 @@ static long index_held(const char *dirs_in, int first) {
                         !json_object_object_get_ex(pr, "address", &ad))
                         continue;
                     const char *a = json_object_get_string(ad);
-                    held += first ? addr_is_holdout_first(a) : addr_is_holdout(a);
+                    held += cv ? addr_is_holdout(a) || ev_selected(cv, a) : first ? addr_is_holdout_first(a) : addr_is_holdout(a);
                 }
             }
             json_object_put(root);
@@ -104,7 +106,7 @@ typedef struct ev_stats {
 typedef struct ev_sel {
     int first, cv_k, cv_fold;
 } ev_sel;
-static int ev_selected(const ev_sel *sel, const char *key) {
+static int ev_selected(const struct ev_sel *sel, const char *key) {
     if (sel->cv_k > 0) return !addr_is_holdout(key) && addr_cv_fold(key, sel->cv_k) == sel->cv_fold;
     return sel->first ? addr_is_holdout_first(key) : addr_is_holdout(key);
 }
@@ -236,7 +238,7 @@ int main(int argc, char **argv) {
         sizhi = gaz ? gaz : "geodata/gazetteer";
         gaz = sizhi;
     } else if (!park_names) {
-        long leak = index_held(gaz, first);
+        long leak = index_held(gaz, first, NULL);
         if (leak != 0) {
             if (leak < 0) fprintf(stderr, "eval_address: no readable index/houses.geojson in %s\n", gaz ? gaz : "the default gazetteer directories");
             else
@@ -328,6 +330,12 @@ int main(int argc, char **argv) {
             }
             free(cmd);
             char *dirs = park_asprintf("%s:%s/fold%d", sizhi, tmp, k);
+            ev_sel fk = {0, cv_k, k};
+            long leak = failed ? 0 : index_held(dirs, 0, &fk);
+            if (leak != 0) { /* the fold's index must hold neither the hold-out nor fold k */
+                fprintf(stderr, "eval_address: fold %d's index holds %ld held-back or fold-%d address(es)\n", k, leak, k);
+                failed = 1;
+            }
             if (!failed && park_resolver_new(ctx, layer, dirs, &res) != PARK_OK) {
                 fprintf(stderr, "eval_address: fold %d: %s\n", k, park_ctx_errmsg(ctx));
                 failed = 1;
