@@ -2,7 +2,16 @@
  * the address points (issue 10). One command:
  *
  *   build/eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first]
- *                      [--list-holdout] [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
+ *                      [--list-holdout] [--cv K] [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
+ *
+ * --cv K is the DEVELOPMENT figure: a K-fold cross-validation inside the training rows
+ * (the hold-out is never used): a training row is in fold FNV-1a 32 of "parkgis address
+ * cv 1:" + the normalised address text % K (address_holdout.h, addr_cv_fold); for each k
+ * this program runs build_address_gazetteer (next to it) --exclude-holdout --cv-fold K:k
+ * into a temp dir, refuses the index if it holds a hold-out or fold-k row, and evaluates
+ * fold k's trusted rows on the 四至 gazetteer (--gazetteer, default geodata/gazetteer) +
+ * that index; the figures are pooled over the folds (tests/integration/address_cv.sh).
+ * --rows adds each answer's note (why a row failed or how it was placed).
  *
  * The held-back rows (tools/address_holdout.h: FNV-1a 32 of "parkgis address hold-out 2:"
  * + the normalised address text, % 5 == 0) are left out by build_address_gazetteer
