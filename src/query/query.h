@@ -37,6 +37,8 @@ struct park_layer_index {
     double *env_m;                  /* 4 per parcel: metric envelope minx, miny, maxx, maxy (empty: inverted) */
     double slack_m;                 /* how far a metric polygon can reach past its lon/lat parcel (m) */
     PJ *pj_to_metric, *pj_to_lonlat; /* EPSG:4490 <-> metric_crs, owned */
+    PJ *pj_tm;                      /* the pipelines' tmerc step alone (radians <-> metres), owned:
+                                     * park_query_to_metric/_to_lonlat (locate.c) */
     PJ_CONTEXT *pj_ctx;             /* theirs: a context without proj.db (locate.c), owned */
     /* The bulk point-in-parcel grid (grid.c), built on the first
      * park_locate_parcel call; NULL when it cannot be built (exact test only). */

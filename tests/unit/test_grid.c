@@ -11,6 +11,7 @@
  * and tests/data/adjacency.geojson (overlapping squares). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parkgis.h"
 #include "internal.h"
@@ -177,6 +178,26 @@ static void test_metric_pipeline(void) {
         same += a.xy.x == b.xy.x && a.xy.y == b.xy.y && c.xy.x == d.xy.x && c.xy.y == d.xy.y;
     }
     CHECK(same == n);
+    /* park_query_to_metric / _to_lonlat (the tmerc step alone, the unit conversion done
+     * in C) give the pipelines' doubles, over China's extent and round the park */
+    same = 0, n = 400000;
+    for (long k = 0; k < n; k++) {
+        double lon = k & 1 ? 121.0 + urand() : 73 + 62 * urand(), lat = k & 1 ? 31.0 + urand() : 18 + 36 * urand();
+        double x = lon, y = lat;
+        PJ_COORD a = proj_trans(ix->pj_to_metric, PJ_FWD, proj_coord(lon, lat, 0, 0));
+        CHECK_STATUS(park_query_to_metric(ctx, ix, &x, &y), PARK_OK);
+        double mx = a.xy.x + 50 * urand(), my = a.xy.y + 50 * urand(), bx = mx, by = my;
+        PJ_COORD c = proj_trans(ix->pj_to_lonlat, PJ_FWD, proj_coord(mx, my, 0, 0));
+        CHECK_STATUS(park_query_to_lonlat(ctx, ix, &bx, &by), PARK_OK);
+        same += !memcmp(&a.xy.x, &x, sizeof x) && !memcmp(&a.xy.y, &y, sizeof y) && !memcmp(&c.xy.x, &bx, sizeof bx) &&
+                !memcmp(&c.xy.y, &by, sizeof by);
+    }
+    CHECK(same == n);
+    {
+        double x = 1e300, y = 95;
+        CHECK_STATUS(park_query_to_metric(ctx, ix, &x, &y), PARK_ERR_USAGE);
+        park_ctx_clear_error(ctx);
+    }
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     for (size_t i = 0; i < ix->n; i++) {
         GEOSGeometry *m = NULL;
