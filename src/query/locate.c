@@ -187,6 +187,11 @@ static double facet_distance(const park_layer_index *ix, size_t i, double px, do
     return best;
 }
 
+double park_query_edge_distance(const park_layer_index *ix, size_t i, double x, double y) {
+    if (!ix->chunk0 || i >= ix->n || ix->chunk0[i] == ix->chunk0[i + 1]) return NAN;
+    return facet_distance(ix, i, x, y, INFINITY, NULL, NULL);
+}
+
 #if defined(__GNUC__) && !defined(__clang__)
 #pragma GCC pop_options
 #endif

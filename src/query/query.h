@@ -63,6 +63,11 @@ GEOSGeometry *park_query_repair(park_ctx *ctx, const GEOSGeometry *g);
 park_status park_query_to_lonlat(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
 /* lon/lat -> metric plane for one point. */
 park_status park_query_to_metric(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
+/* The planar distance from metric (x, y) to parcel i's edges (its rings), by the
+ * facets: the value GEOSPreparedDistance gives against prep_mb[i] (the same segments,
+ * GEOS's point-to-segment arithmetic, the minimum). NAN when parcel i has no facets
+ * (an empty parcel, or a layer on the GEOS path): ask GEOS then. */
+double park_query_edge_distance(const struct park_layer_index *ix, size_t i, double x, double y);
 
 /* Geodesic distance (m) between two metric-plane geometries: the nearest
  * points are found in the plane and measured on GRS80. 0 when they meet. */
