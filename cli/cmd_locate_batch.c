@@ -670,8 +670,10 @@ static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, p
             if (k == 0) eof = true;
             len += (size_t)k;
         }
-        char *nl = len ? memrchr(acc, '\n', len) : NULL;
-        size_t cut = eof ? len : nl ? (size_t)(nl - acc) + 1 : 0;
+        /* a block ends at the last newline within `block` bytes (a read may bring far more) */
+        char *nl = len ? memrchr(acc, '\n', len < block ? len : block) : NULL;
+        if (!nl && len > block) nl = memrchr(acc, '\n', len);
+        size_t cut = eof && len <= block ? len : nl ? (size_t)(nl - acc) + 1 : eof ? len : 0;
         if (!cut) {
             if (eof) break;
             if (len == cap) {
