@@ -605,7 +605,8 @@ static park_status tworker_init(tworker *wk, park_cli *cli, const batch_state *b
     park_status st;
     /* rows that resolve (addresses, or --columns needing the resolver): a resolver of
      * its own, loaded from the same gazetteers (its memos are its own too) */
-    if (b->res && (st = park_resolver_new(wk->cli.ctx, l, b->gaz_dirs, &wk->b.res))) return st;
+    if (b->res && ((st = park_resolver_new(wk->cli.ctx, l, b->gaz_dirs, &wk->b.res)) || (st = park_resolver_load_index(wk->b.res))))
+        return st;
     if (b->ai >= 0) return PARK_OK; /* address rows: no grid needed */
     int gw, gh;
     size_t gb;

@@ -113,6 +113,8 @@ void park_resolver_free(park_resolver *r) {
 
 const char *park_resolver_notes(const park_resolver *r) { return r && r->notes.s ? r->notes.s : ""; }
 
+park_status park_resolver_load_index(park_resolver *r) { return r ? park_ar_index_load(r) : PARK_OK; }
+
 /* Union of an array of geometries (metric). NULL on GEOS failure. */
 GEOSGeometry *park_ar_union_of(GEOSContextHandle_t g, GEOSGeometry *const *parts, size_t n) {
     GEOSGeometry **cl = malloc((n ? n : 1) * sizeof *cl);
