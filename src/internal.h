@@ -40,6 +40,11 @@ void park_ctx_set_gdal_drivers(park_ctx *ctx, const char *const *drivers);
  * repeated, it re-scans GDAL's plugin directory and looks up every driver by
  * name on each file read. Thread-safe. */
 void park_gdal_register(void);
+/* A gazetteer built feature by feature (gazetteer.c): park_gazetteer_push takes
+ * the feature's strings and geometry on success, leaves them to the caller on error. */
+struct park_feature;
+struct park_gazetteer *park_gazetteer_new(park_ctx *ctx);
+park_status park_gazetteer_push(struct park_gazetteer *gz, struct park_feature *f);
 
 /* ---- memory / strings (abort-free: NULL on OOM, callers report PARK_ERR_INTERNAL) */
 char *park_strdup(const char *s);             /* NULL -> "" copy */

@@ -130,6 +130,16 @@ static park_status gz_push(park_gazetteer *gz, park_feature *f) {
     return PARK_OK;
 }
 
+/* An empty gazetteer that park_gazetteer_push fills: the address resolver's
+ * snapshot (query/address/snapshot.c) rebuilds one from the features it stored. */
+park_gazetteer *park_gazetteer_new(park_ctx *ctx) {
+    park_gazetteer *gz = calloc(1, sizeof *gz);
+    if (gz) gz->ctx = ctx;
+    return gz;
+}
+
+park_status park_gazetteer_push(park_gazetteer *gz, park_feature *f) { return gz_push(gz, f); }
+
 /* ------------------------------------------------------------------ reading */
 
 /* A copy of the field's text ("" when absent or unset); the caller frees it.

@@ -201,6 +201,7 @@ typedef struct facet_builder {
     park_layer_index *ix;
     size_t nv, capv, nc, capc;
     double maxdev; /* largest deviation of a projected lon/lat edge from its metric chord */
+    int sampled;   /* 0: the slack comes from the index snapshot (index_snap.c), no sampling */
     int failed;    /* 1: out of memory, 2: not polygonal (no facets: locate uses GEOS) */
 } facet_builder;
 
@@ -253,7 +254,7 @@ static void fb_ring(facet_builder *b, const GEOSGeometry *rm, const GEOSGeometry
     }
     /* How far the projected lon/lat edge bows away from the metric chord: a
      * smooth curve whose sagitta is at its middle, sampled at 1/4, 1/2, 3/4. */
-    for (unsigned k = 0; k + 1 < n; k++) {
+    for (unsigned k = 0; b->sampled && k + 1 < n; k++) {
         double x0, y0, x1, y1;
         GEOSCoordSeq_getXY_r(g, sl, k, &x0, &y0);
         GEOSCoordSeq_getXY_r(g, sl, k + 1, &x1, &y1);
@@ -290,8 +291,8 @@ static void fb_geom(facet_builder *b, const GEOSGeometry *gm, const GEOSGeometry
 
 /* Fills vx/vy, chunks, chunk0, env_m and slack_m. Returns 0 on out of memory;
  * a layer with non-polygonal parcels gets chunk0 == NULL (GEOS path). */
-static int facets_build(park_ctx *ctx, park_layer_index *ix) {
-    facet_builder b = {ctx, ix, 0, 0, 0, 0, 0, 0};
+static int facets_build(park_ctx *ctx, park_layer_index *ix, const park_index_snap *snap) {
+    facet_builder b = {ctx, ix, 0, 0, 0, 0, 0, !snap, 0};
     ix->chunk0 = calloc(ix->n + 1, sizeof *ix->chunk0);
     ix->env_m = malloc((ix->n ? ix->n : 1) * 4 * sizeof *ix->env_m);
     if (!ix->chunk0 || !ix->env_m) return 0;
@@ -312,7 +313,7 @@ static int facets_build(park_ctx *ctx, park_layer_index *ix) {
     ix->chunk0[ix->n] = b.nc;
     /* twice the sampled sagitta for what sampling misses, plus 1 mm for
      * PROJ's and the arithmetic's rounding */
-    ix->slack_m = 2 * b.maxdev + 1e-3;
+    ix->slack_m = snap ? snap->slack_m : 2 * b.maxdev + 1e-3;
     return 1;
 }
 
@@ -382,6 +383,10 @@ static park_status to_metric(park_ctx *ctx, park_layer_index *ix, const GEOSGeom
     return PARK_OK;
 }
 
+park_status park_query_geom_to_metric(park_ctx *ctx, const park_layer_index *ix, const GEOSGeometry *g, GEOSGeometry **out) {
+    return to_metric(ctx, (park_layer_index *)ix, g, out);
+}
+
 park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_index **out) {
     park_layer_index *ix = park_layer_index_get(layer);
     if (ix) {
@@ -432,12 +437,19 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
         return park_error(ctx, PARK_ERR_INTERNAL, "cannot set up the metric plane %s", ix->metric_crs);
     }
 
+    /* validity, repairs and the metric plane from an earlier build of these parcels */
+    park_index_snap *snap = *park_layer_path(layer) ? park_index_snap_load(ctx, layer, ix->metric_crs) : NULL;
     park_status st = PARK_OK;
     for (size_t i = 0; i < n && st == PARK_OK; i++) {
         const park_parcel *p = park_layer_get(layer, i);
         ix->items[i] = i;
-        char valid = GEOSisValid_r(ctx->geos, p->geom);
-        if (valid == 1) {
+        char valid = snap ? !snap->fixed[i] : GEOSisValid_r(ctx->geos, p->geom);
+        if (snap) {
+            ix->fixed[i] = snap->fixed[i] ? snap->fixed[i] : p->geom;
+            ix->owned[i] = snap->fixed[i] != NULL;
+            ix->metric[i] = snap->metric[i];
+            snap->fixed[i] = snap->metric[i] = NULL;
+        } else if (valid == 1) {
             ix->fixed[i] = p->geom;
         } else {
             /* queries on an invalid polygon are undefined (GEOS overlay throws);
@@ -449,7 +461,7 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
                 break;
             }
         }
-        if ((st = to_metric(ctx, ix, ix->fixed[i], &ix->metric[i]))) break;
+        if (!snap && (st = to_metric(ctx, ix, ix->fixed[i], &ix->metric[i]))) break;
         ix->metric_boundary[i] = GEOSBoundary_r(ctx->geos, ix->metric[i]);
         ix->prep_ll[i] = GEOSPrepare_r(ctx->geos, ix->fixed[i]);
         ix->prep_m[i] = GEOSPrepare_r(ctx->geos, ix->metric[i]);
@@ -464,7 +476,10 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
             ix->nindexed++;
         }
     }
-    if (st == PARK_OK && !facets_build(ctx, ix)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory building the parcel index");
+    if (st == PARK_OK && !facets_build(ctx, ix, snap)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory building the parcel index");
+    if (st == PARK_OK && snap && !ix->chunk0 != !snap->facets) st = park_error(ctx, PARK_ERR_INTERNAL, "index snapshot disagrees with its parcels");
+    if (st == PARK_OK && !snap && *park_layer_path(layer)) park_index_snap_store(ctx, layer, ix);
+    park_index_snap_free(ctx, snap);
     if (st != PARK_OK) {
         index_free(ix);
         return st;

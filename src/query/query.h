@@ -55,6 +55,23 @@ int park_grid_sole(const struct park_grid *g, double lon, double lat, size_t *in
  * layer must be freed before the ctx that built it. Borrowed. */
 park_status park_query_index(park_ctx *ctx, const park_layer *layer, struct park_layer_index **out);
 
+/* What the index build takes PROJ and GEOSisValid for, from a snapshot
+ * (index_snap.c, issue 11): per parcel its repair (NULL when it was valid) and
+ * its metric geometry, the facets' slack. Taken over by the build (set NULL). */
+typedef struct park_index_snap {
+    size_t n;
+    GEOSGeometry **fixed, **metric;
+    int facets;      /* the build had facets (every parcel polygonal) */
+    double slack_m;
+} park_index_snap;
+park_index_snap *park_index_snap_load(park_ctx *ctx, const park_layer *layer, const char *metric_crs);
+/* The snapshot in `data` when it is a sound one of `key` for `layer`; for the fuzzer. */
+park_index_snap *park_index_snap_parse(park_ctx *ctx, const park_layer *layer, const unsigned char *data, size_t len,
+                                       const char *key);
+void park_index_snap_free(park_ctx *ctx, park_index_snap *s);
+/* After a build from scratch (best effort). */
+void park_index_snap_store(park_ctx *ctx, const park_layer *layer, const struct park_layer_index *ix);
+
 /* A polygonal repair of g (GEOSMakeValid, then only the polygonal parts kept).
  * New geometry; NULL after recording the GEOS error. */
 GEOSGeometry *park_query_repair(park_ctx *ctx, const GEOSGeometry *g);
@@ -62,6 +79,10 @@ GEOSGeometry *park_query_repair(park_ctx *ctx, const GEOSGeometry *g);
 /* Metric plane -> lon/lat (EPSG:4490) for one point. */
 park_status park_query_to_lonlat(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
 /* lon/lat -> metric plane for one point. */
+/* g (lon/lat, EPSG:4490) in the layer's metric plane: park_transform(g, "EPSG:4490",
+ * ix->metric_crs) with the index's own pipeline, the same doubles without PROJ's
+ * database search (test_grid checks both agree). New geometry. */
+park_status park_query_geom_to_metric(park_ctx *ctx, const struct park_layer_index *ix, const GEOSGeometry *g, GEOSGeometry **out);
 park_status park_query_to_metric(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
 /* The planar distance from metric (x, y) to parcel i's edges (its rings), by the
  * facets: the value GEOSPreparedDistance gives against prep_mb[i] (the same segments,

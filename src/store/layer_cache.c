@@ -52,13 +52,36 @@ uint64_t park_fnv1a(uint64_t h, const void *p, size_t n) {
 #define fnv1a park_fnv1a
 #define FNV_INIT PARK_FNV_INIT
 
+/* The content hash of inputs and the checksum of snapshots: four FNV-style
+ * lanes over 8-byte words (a multiply per 8 bytes, not per byte: the inputs of
+ * an address lookup are 1.5 MB, which byte-wise FNV-1a takes 2 ms to hash),
+ * then the tail bytes, then the lanes and the length mixed together. */
+uint64_t park_snap_hash(const void *p, size_t n) {
+    const unsigned char *b = p;
+    const uint64_t P = 0x100000001b3ULL;
+    uint64_t h[4] = {PARK_FNV_INIT, PARK_FNV_INIT ^ 0x9e3779b97f4a7c15ULL, PARK_FNV_INIT ^ 0xc2b2ae3d27d4eb4fULL,
+                     PARK_FNV_INIT ^ 0x165667b19e3779f9ULL};
+    size_t i = 0;
+    for (; i + 32 <= n; i += 32)
+        for (int k = 0; k < 4; k++) {
+            uint64_t w;
+            memcpy(&w, b + i + 8 * k, 8);
+            h[k] = (h[k] ^ w) * P;
+            h[k] ^= h[k] >> 29;
+        }
+    uint64_t r = fnv1a(FNV_INIT, b + i, n - i);
+    for (int k = 0; k < 4; k++) r = (r ^ h[k]) * 0x9e3779b97f4a7c15ULL, r ^= r >> 31;
+    r = (r ^ (uint64_t)n) * 0xbf58476d1ce4e5b9ULL;
+    return r ^ (r >> 27);
+}
+
 bool park_cache_enabled(void) {
     const char *e = getenv("PARKGIS_CACHE");
     return !(e && (!strcmp(e, "off") || !strcmp(e, "0") || !strcasecmp(e, "no") || !strcasecmp(e, "false")));
 }
 
 /* <cache dir>/parkgis, created (0700) when `create`; NULL when there is none. */
-static char *cache_dir(bool create) {
+char *park_snap_dir(bool create) {
     const char *x = getenv("XDG_CACHE_HOME");
     char *base;
     if (x && x[0] == '/') base = park_strdup(x);
@@ -74,9 +97,10 @@ static char *cache_dir(bool create) {
     if (d && create && mkdir(d, 0700) != 0 && errno != EEXIST) return free(d), NULL;
     return d;
 }
+#define cache_dir park_snap_dir
 
 /* The whole of a regular file (at most `max` bytes), or NULL. */
-static unsigned char *slurp(const char *path, size_t max, size_t *len, struct stat *sb) {
+unsigned char *park_snap_slurp(const char *path, size_t max, size_t *len, struct stat *sb) {
     int fd = open(path, O_RDONLY | O_CLOEXEC);
     if (fd < 0) return NULL;
     unsigned char *b = NULL;
@@ -97,6 +121,38 @@ static unsigned char *slurp(const char *path, size_t max, size_t *len, struct st
     close(fd);
     return b;
 }
+#define slurp park_snap_slurp
+
+bool park_snap_file_id(park_buf *key, const char *path) {
+    struct stat sb;
+    if (stat(path, &sb) != 0) {
+        if (errno != ENOENT && errno != ENOTDIR) return false;
+        park_buf_printf(key, "absent %s\n", path);
+        return true;
+    }
+    size_t len = 0;
+    unsigned char *data = slurp(path, SNAP_MAX_INPUT, &len, &sb);
+    if (!data) return false;
+    uint64_t h = park_snap_hash(data, len);
+    free(data);
+    char real[PATH_MAX];
+    if (!realpath(path, real)) return false;
+    park_buf_printf(key, "file %s\nreal %s\n", path, real);
+    park_buf_printf(key, "dev %llu ino %llu size %llu mtime %lld.%09ld ctime %lld.%09ld hash %016llx\n",
+                    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, (unsigned long long)sb.st_size,
+                    (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec,
+                    (unsigned long long)h);
+    return true;
+}
+
+void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind) {
+    park_buf_init(key);
+    park_buf_printf(key, "parkgis %s snapshot %u %s\nGEOS %s PROJ %d.%d.%d GDAL %s\n", PARKGIS_VERSION, SNAP_FORMAT, kind,
+                    GEOS_CAPI_VERSION, PROJ_VERSION_MAJOR, PROJ_VERSION_MINOR, PROJ_VERSION_PATCH, GDAL_RELEASE_NAME);
+    for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
+        park_buf_printf(key, "field %zu=%s\n", k, ctx->field_src[k]);
+    park_buf_printf(key, "official_scale %a\n", ctx->official_scale);
+}
 
 static bool single_file_layer(const char *path) {
     size_t n = strlen(path);
@@ -107,28 +163,16 @@ static bool single_file_layer(const char *path) {
  * this source is not cached. */
 static bool layer_key(park_ctx *ctx, const char *source, park_buf *key, char **snap_path, bool create_dir) {
     if (!park_cache_enabled() || !single_file_layer(source)) return false;
-    struct stat sb;
-    size_t len = 0;
-    unsigned char *data = slurp(source, SNAP_MAX_INPUT, &len, &sb);
-    if (!data) return false;
-    uint64_t h = fnv1a(FNV_INIT, data, len);
-    free(data);
     char real[PATH_MAX];
     if (!realpath(source, real)) return false;
-    park_buf_init(key);
-    park_buf_printf(key, "parkgis %s snapshot %u layer\nGEOS %s PROJ %d.%d.%d GDAL %s\nsource %s\nreal %s\n", PARKGIS_VERSION,
-                    SNAP_FORMAT, GEOS_CAPI_VERSION, PROJ_VERSION_MAJOR, PROJ_VERSION_MINOR, PROJ_VERSION_PATCH, GDAL_RELEASE_NAME,
-                    source, real);
-    park_buf_printf(key, "dev %llu ino %llu size %llu mtime %lld.%09ld ctime %lld.%09ld fnv1a %016llx\n",
-                    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, (unsigned long long)sb.st_size,
-                    (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec,
-                    (unsigned long long)h);
-    for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
-        park_buf_printf(key, "field %zu=%s\n", k, ctx->field_src[k]);
-    park_buf_printf(key, "official_scale %a\n", ctx->official_scale);
+    park_snap_key_begin(ctx, key, "layer");
+    if (!park_snap_file_id(key, source) || !key->s) {
+        park_buf_free(key);
+        return false;
+    }
     char *dir = cache_dir(create_dir);
-    if (!dir || !key->s) {
-        free(dir), park_buf_free(key);
+    if (!dir) {
+        park_buf_free(key);
         return false;
     }
     /* one snapshot per input (and mapping): a changed file replaces its own */
@@ -143,74 +187,91 @@ static bool layer_key(park_ctx *ctx, const char *source, park_buf *key, char **s
 
 /* ------------------------------------------------------------------ writing */
 
-static void put(park_buf *b, const void *p, size_t n) { park_buf_appendn(b, (const char *)p, n); }
-static void put_u32(park_buf *b, uint32_t v) { put(b, &v, 4); }
-static void put_u64(park_buf *b, uint64_t v) { put(b, &v, 8); }
-static void put_f64(park_buf *b, double v) { put(b, &v, 8); }
-static void put_str(park_buf *b, const char *s) {
+void park_snap_put(park_buf *b, const void *p, size_t n) { park_buf_appendn(b, (const char *)p, n); }
+#define put park_snap_put
+void park_snap_put_str(park_buf *b, const char *s) {
     size_t n = s ? strlen(s) : 0;
-    put_u64(b, n);
+    park_snap_put_u64(b, n);
     if (n) put(b, s, n);
 }
 
-void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer *l) {
-    park_buf key;
-    char *path = NULL;
-    if (!layer_key(ctx, source, &key, &path, true)) return;
+GEOSWKBWriter *park_snap_wkb_writer(park_ctx *ctx) {
     GEOSWKBWriter *w = GEOSWKBWriter_create_r(ctx->geos);
-    park_buf b;
-    park_buf_init(&b);
-    bool ok = w != NULL;
     if (w) {
         GEOSWKBWriter_setOutputDimension_r(ctx->geos, w, 3);
         GEOSWKBWriter_setIncludeSRID_r(ctx->geos, w, 1);
     }
-    put(&b, SNAP_MAGIC, 8);
-    put_u32(&b, SNAP_FORMAT), put_u32(&b, SNAP_KIND_LAYER);
-    put_str(&b, key.s);
-    put_str(&b, park_layer_path(l));
-    put_str(&b, park_layer_notes(l));
-    size_t n = park_layer_count(l);
-    put_u64(&b, n);
-    for (size_t i = 0; i < n && ok; i++) {
-        const park_parcel *p = park_layer_get(l, i);
-        put_str(&b, p->id), put_str(&b, p->name), put_str(&b, p->layout), put_str(&b, p->provenance), put_str(&b, p->four_to);
-        put_f64(&b, p->official_km2);
-        put_u64(&b, (uint64_t)(int64_t)p->source_fid);
-        put_u32(&b, (uint32_t)p->has_error_m);
-        put_f64(&b, p->error_m);
-        size_t wl = 0;
-        unsigned char *wkb = p->geom ? GEOSWKBWriter_write_r(ctx->geos, w, p->geom, &wl) : NULL;
-        if (p->geom && !wkb) ok = false;
-        put_u64(&b, wl);
-        if (wl) put(&b, wkb, wl);
-        if (wkb) GEOSFree_r(ctx->geos, wkb);
-    }
-    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
-    ok = ok && b.s;
+    return w;
+}
+
+bool park_snap_put_geom(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const GEOSGeometry *g) {
+    size_t wl = 0;
+    unsigned char *wkb = g ? GEOSWKBWriter_write_r(ctx->geos, w, g, &wl) : NULL;
+    park_snap_put_u64(b, wl);
+    if (wl) put(b, wkb, wl);
+    if (wkb) GEOSFree_r(ctx->geos, wkb);
+    return !g || wkb;
+}
+
+void park_snap_begin(park_buf *b, uint32_t kind, const char *key) {
+    park_buf_init(b);
+    put(b, SNAP_MAGIC, 8);
+    park_snap_put_u32(b, SNAP_FORMAT), park_snap_put_u32(b, kind);
+    park_snap_put_str(b, key);
+}
+
+void park_snap_commit(park_ctx *ctx, park_buf *b, const char *path, bool ok) {
+    ok = ok && b->s;
     if (ok) {
-        put_u64(&b, fnv1a(FNV_INIT, b.s, b.len));
+        park_snap_put_u64(b, park_snap_hash(b->s, b->len));
         park_atomic a;
-        if (park_atomic_open(ctx, &a, path, true) != PARK_OK) ok = false;
-        else if (park_atomic_write(ctx, &a, b.s, b.len) != PARK_OK || park_atomic_commit(ctx, &a) != PARK_OK) {
+        if (!b->s || park_atomic_open(ctx, &a, path, true) != PARK_OK) ok = false;
+        else if (park_atomic_write(ctx, &a, b->s, b->len) != PARK_OK || park_atomic_commit(ctx, &a) != PARK_OK) {
             park_atomic_abort(&a);
             ok = false;
         }
     }
     /* a cache that cannot be written costs the next run time, not this one its answer */
     if (!ok) park_ctx_clear_error(ctx);
-    park_buf_free(&b), park_buf_free(&key);
+    park_buf_free(b);
+}
+
+bool park_snap_put_layer(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const park_layer *l) {
+    bool ok = true;
+    park_snap_put_str(b, park_layer_path(l));
+    park_snap_put_str(b, park_layer_notes(l));
+    size_t n = park_layer_count(l);
+    park_snap_put_u64(b, n);
+    for (size_t i = 0; i < n && ok; i++) {
+        const park_parcel *p = park_layer_get(l, i);
+        park_snap_put_str(b, p->id), park_snap_put_str(b, p->name), park_snap_put_str(b, p->layout);
+        park_snap_put_str(b, p->provenance), park_snap_put_str(b, p->four_to);
+        park_snap_put_f64(b, p->official_km2);
+        park_snap_put_u64(b, (uint64_t)(int64_t)p->source_fid);
+        park_snap_put_u32(b, (uint32_t)p->has_error_m);
+        park_snap_put_f64(b, p->error_m);
+        ok = park_snap_put_geom(ctx, w, b, p->geom);
+    }
+    return ok;
+}
+
+void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer *l) {
+    park_buf key;
+    char *path = NULL;
+    if (!layer_key(ctx, source, &key, &path, true)) return;
+    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
+    park_buf b;
+    park_snap_begin(&b, SNAP_KIND_LAYER, key.s);
+    bool ok = w && park_snap_put_layer(ctx, w, &b, l);
+    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
+    park_snap_commit(ctx, &b, path, ok);
+    park_buf_free(&key);
     free(path);
 }
 
 /* ------------------------------------------------------------------ reading */
 
-typedef struct rd {
-    const unsigned char *p, *end;
-    bool bad;
-} rd;
-
-static const unsigned char *take(rd *r, size_t n) {
+static const unsigned char *take(park_snap_rd *r, size_t n) {
     if (r->bad || (size_t)(r->end - r->p) < n) {
         r->bad = true;
         return NULL;
@@ -219,27 +280,17 @@ static const unsigned char *take(rd *r, size_t n) {
     r->p += n;
     return q;
 }
-static uint32_t get_u32(rd *r) {
-    uint32_t v = 0;
-    const unsigned char *q = take(r, 4);
-    if (q) memcpy(&v, q, 4);
-    return v;
+
+/* Every fixed-size number: n bytes into v (zeroed when out of bytes). */
+void park_snap_get_bytes(park_snap_rd *r, void *v, size_t n) {
+    const unsigned char *q = take(r, n);
+    if (q) memcpy(v, q, n);
+    else memset(v, 0, n);
 }
-static uint64_t get_u64(rd *r) {
-    uint64_t v = 0;
-    const unsigned char *q = take(r, 8);
-    if (q) memcpy(&v, q, 8);
-    return v;
-}
-static double get_f64(rd *r) {
-    double v = 0;
-    const unsigned char *q = take(r, 8);
-    if (q) memcpy(&v, q, 8);
-    return v;
-}
+
 /* A new NUL-terminated copy; NULL when out of bytes or holding a NUL. */
-static char *get_str(rd *r) {
-    uint64_t n = get_u64(r);
+char *park_snap_get_str(park_snap_rd *r) {
+    uint64_t n = park_snap_get_u64(r);
     if (r->bad || n > (uint64_t)(r->end - r->p)) {
         r->bad = true;
         return NULL;
@@ -249,57 +300,86 @@ static char *get_str(rd *r) {
         r->bad = true;
         return NULL;
     }
-    return park_strndup((const char *)q, (size_t)n);
+    char *s = park_strndup((const char *)q, (size_t)n);
+    if (!s) r->bad = true;
+    return s;
+}
+
+GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r) {
+    uint64_t wl = park_snap_get_u64(r);
+    if (r->bad || wl > (uint64_t)(r->end - r->p)) {
+        r->bad = true;
+        return NULL;
+    }
+    if (wl == 0) return NULL;
+    const unsigned char *wkb = take(r, (size_t)wl);
+    GEOSGeometry *g = wkb ? GEOSWKBReader_read_r(ctx->geos, wr, wkb, (size_t)wl) : NULL;
+    if (!g) r->bad = true, park_ctx_clear_error(ctx);
+    return g;
+}
+
+bool park_snap_open(park_snap_rd *r, const unsigned char *data, size_t len, uint32_t kind, const char *key) {
+    r->p = r->end = data, r->bad = true;
+    if (len < 8 + 4 + 4 + 8 + 8 || memcmp(data, SNAP_MAGIC, 8)) return false;
+    uint64_t sum;
+    memcpy(&sum, data + len - 8, 8);
+    if (park_snap_hash(data, len - 8) != sum) return false;
+    *r = (park_snap_rd){data + 8, data + len - 8, false};
+    if (park_snap_get_u32(r) != SNAP_FORMAT || park_snap_get_u32(r) != kind) return r->bad = true, false;
+    char *k = park_snap_get_str(r);
+    bool same = k && key && !strcmp(k, key);
+    free(k);
+    if (!same) r->bad = true;
+    return same;
+}
+
+park_layer *park_snap_get_layer(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r) {
+    park_layer *l = park_layer_new(ctx);
+    char *path = park_snap_get_str(r), *notes = park_snap_get_str(r);
+    uint64_t n = park_snap_get_u64(r);
+    /* each parcel takes at least 6 lengths and 4 numbers */
+    if (!l || !wr || !path || !notes || n == 0 || n > (uint64_t)(r->end - r->p) / 72) r->bad = true;
+    for (uint64_t i = 0; i < n && !r->bad; i++) {
+        park_parcel p = {0};
+        p.id = park_snap_get_str(r), p.name = park_snap_get_str(r), p.layout = park_snap_get_str(r);
+        p.provenance = park_snap_get_str(r), p.four_to = park_snap_get_str(r);
+        p.official_km2 = park_snap_get_f64(r);
+        p.source_fid = (long)(int64_t)park_snap_get_u64(r);
+        p.has_error_m = (int)park_snap_get_u32(r);
+        p.error_m = park_snap_get_f64(r);
+        p.geom = park_snap_get_geom(ctx, wr, r);
+        /* what park_layer_read never makes is refused here too: a parcel
+         * without a (Multi)Polygon, or with more than PARK_MAX_PARCEL_VERTICES */
+        if (!r->bad) {
+            int t = p.geom ? GEOSGeomTypeId_r(ctx->geos, p.geom) : -1;
+            if ((t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) || GEOSGetNumCoordinates_r(ctx->geos, p.geom) > PARK_MAX_PARCEL_VERTICES)
+                r->bad = true;
+        }
+        if (!r->bad && park_layer_add(ctx, l, &p) == PARK_OK) p.geom = NULL; /* the layer's now */
+        else r->bad = true;
+        if (p.geom) GEOSGeom_destroy_r(ctx->geos, p.geom);
+        free(p.id), free(p.name), free(p.layout), free(p.provenance), free(p.four_to);
+    }
+    if (!r->bad) park_layer_restore_read(l, path, notes);
+    free(path), free(notes);
+    if (r->bad) {
+        park_layer_free(l);
+        park_ctx_clear_error(ctx);
+        return NULL;
+    }
+    return l;
 }
 
 /* The layer in snapshot `data`, if it is one of `key`; NULL otherwise. */
 park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, size_t len, const char *key) {
-    if (len < 8 + 4 + 4 + 8 + 8 || memcmp(data, SNAP_MAGIC, 8)) return NULL;
-    uint64_t sum;
-    memcpy(&sum, data + len - 8, 8);
-    if (fnv1a(FNV_INIT, data, len - 8) != sum) return NULL;
-    rd r = {data + 8, data + len - 8, false};
-    if (get_u32(&r) != SNAP_FORMAT || get_u32(&r) != SNAP_KIND_LAYER) return NULL;
-    char *k = get_str(&r);
-    bool same = k && key && !strcmp(k, key);
-    free(k);
-    if (!same) return NULL;
-    park_layer *l = park_layer_new(ctx);
+    park_snap_rd r;
+    if (!park_snap_open(&r, data, len, SNAP_KIND_LAYER, key)) return NULL;
     GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
-    char *path = get_str(&r), *notes = get_str(&r);
-    uint64_t n = get_u64(&r);
-    /* each parcel takes at least 5 lengths and 4 numbers */
-    if (!l || !wr || !path || !notes || n == 0 || n > (uint64_t)(r.end - r.p) / 72) r.bad = true;
-    for (uint64_t i = 0; i < n && !r.bad; i++) {
-        park_parcel p = {0};
-        p.id = get_str(&r), p.name = get_str(&r), p.layout = get_str(&r), p.provenance = get_str(&r), p.four_to = get_str(&r);
-        p.official_km2 = get_f64(&r);
-        p.source_fid = (long)(int64_t)get_u64(&r);
-        p.has_error_m = (int)get_u32(&r);
-        p.error_m = get_f64(&r);
-        uint64_t wl = get_u64(&r);
-        const unsigned char *wkb = wl <= (uint64_t)(r.end - r.p) ? take(&r, (size_t)wl) : (r.bad = true, NULL);
-        /* what park_layer_read never makes is refused here too: a parcel
-         * without a (Multi)Polygon, or with more than PARK_MAX_PARCEL_VERTICES */
-        if (!r.bad) {
-            p.geom = wl ? GEOSWKBReader_read_r(ctx->geos, wr, wkb, (size_t)wl) : NULL;
-            int t = p.geom ? GEOSGeomTypeId_r(ctx->geos, p.geom) : -1;
-            if ((t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) || GEOSGetNumCoordinates_r(ctx->geos, p.geom) > PARK_MAX_PARCEL_VERTICES)
-                r.bad = true;
-        }
-        if (!r.bad && park_layer_add(ctx, l, &p) == PARK_OK) p.geom = NULL; /* the layer's now */
-        else r.bad = true;
-        if (p.geom) GEOSGeom_destroy_r(ctx->geos, p.geom);
-        free(p.id), free(p.name), free(p.layout), free(p.provenance), free(p.four_to);
-    }
-    if (r.p != r.end) r.bad = true; /* nothing may follow the last parcel */
-    if (!r.bad) park_layer_restore_read(l, path, notes);
+    park_layer *l = wr ? park_snap_get_layer(ctx, wr, &r) : NULL;
     if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
-    free(path), free(notes);
-    if (r.bad) {
+    if (l && r.p != r.end) { /* nothing may follow the last parcel */
         park_layer_free(l);
-        park_ctx_clear_error(ctx);
-        return NULL;
+        l = NULL;
     }
     return l;
 }

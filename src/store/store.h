@@ -4,7 +4,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "parkgis.h"
+#include "../internal.h"
 
 
 
@@ -20,10 +20,14 @@ void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free
  * bytes), the body, u64 FNV-1a of everything before it. Numbers are the
  * machine's (little-endian x86-64/arm64); the key names the build. */
 #define SNAP_MAGIC "PKGSNAP\x01"
-#define SNAP_FORMAT 1u
+#define SNAP_FORMAT 2u
 #define SNAP_KIND_LAYER 1u
+#define SNAP_KIND_RESOLVER 2u
+#define SNAP_KIND_INDEX 3u
 #define PARK_FNV_INIT 0xcbf29ce484222325ULL
 uint64_t park_fnv1a(uint64_t h, const void *p, size_t n);
+/* The content hash of inputs and the checksum of snapshots (8 bytes a step). */
+uint64_t park_snap_hash(const void *p, size_t n);
 /* false when PARKGIS_CACHE is off, 0, no or false. */
 bool park_cache_enabled(void);
 /* The layer park_layer_read made from `source` before, when its snapshot
@@ -35,6 +39,56 @@ void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer 
 /* The layer in snapshot bytes `data` when they hold one for `key` (checked:
  * magic, format, checksum, every length); NULL otherwise. For the fuzzer. */
 park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, size_t len, const char *key);
+
+/* The pieces every snapshot is made of (layer_cache.c; the address resolver's
+ * snapshot, query/address/snapshot.c, uses them too). */
+struct stat;
+/* <cache dir>/parkgis (created 0700 when `create`), NULL when there is none. */
+char *park_snap_dir(bool create);
+/* The whole of a regular file of at most `max` bytes (*len, *sb set); NULL otherwise. */
+unsigned char *park_snap_slurp(const char *path, size_t max, size_t *len, struct stat *sb);
+/* The key's first lines: parkgis, snapshot format, `kind`, library versions, the
+ * field mapping in effect. Initialises `key`. */
+void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind);
+/* Appends the identity of `path` to key: the path, its real path, device, inode,
+ * size, mtime, ctime and content hash; "absent PATH" when it does not exist.
+ * False when it exists but cannot be read (then nothing may be cached). */
+bool park_snap_file_id(park_buf *key, const char *path);
+/* Writing: header (magic, format, kind, key), the body with the put functions,
+ * then park_snap_commit appends the checksum and writes `path` atomically when
+ * `ok` (best effort: no error is left in ctx); it frees b. */
+void park_snap_begin(park_buf *b, uint32_t kind, const char *key);
+void park_snap_commit(park_ctx *ctx, park_buf *b, const char *path, bool ok);
+void park_snap_put(park_buf *b, const void *p, size_t n);
+static inline void park_snap_put_u32(park_buf *b, uint32_t v) { park_snap_put(b, &v, sizeof v); }
+static inline void park_snap_put_u64(park_buf *b, uint64_t v) { park_snap_put(b, &v, sizeof v); }
+static inline void park_snap_put_f64(park_buf *b, double v) { park_snap_put(b, &v, sizeof v); }
+void park_snap_put_str(park_buf *b, const char *s);
+/* A WKB writer keeping Z and SRID (the doubles exactly). */
+GEOSWKBWriter *park_snap_wkb_writer(park_ctx *ctx);
+/* g as length + WKB (length 0 for NULL); false when GEOS cannot write it. */
+bool park_snap_put_geom(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const GEOSGeometry *g);
+bool park_snap_put_layer(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const park_layer *l);
+/* Reading: every get checks the bytes left; the first shortfall sets `bad`, and
+ * from then on every get returns zero / NULL. */
+typedef struct park_snap_rd {
+    const unsigned char *p, *end;
+    bool bad;
+} park_snap_rd;
+/* True when data is a sound snapshot (magic, checksum, format) of `kind` for `key`;
+ * r is then at the start of the body, which ends at r->end. */
+bool park_snap_open(park_snap_rd *r, const unsigned char *data, size_t len, uint32_t kind, const char *key);
+void park_snap_get_bytes(park_snap_rd *r, void *v, size_t n);
+static inline uint32_t park_snap_get_u32(park_snap_rd *r) { uint32_t v; park_snap_get_bytes(r, &v, sizeof v); return v; }
+static inline uint64_t park_snap_get_u64(park_snap_rd *r) { uint64_t v; park_snap_get_bytes(r, &v, sizeof v); return v; }
+static inline double park_snap_get_f64(park_snap_rd *r) { double v; park_snap_get_bytes(r, &v, sizeof v); return v; }
+/* A new string (NULL and bad when short or holding a NUL). */
+char *park_snap_get_str(park_snap_rd *r);
+/* A new geometry; NULL for length 0 (not bad) or unreadable WKB (bad). */
+GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
+/* A layer as park_snap_put_layer wrote it (every parcel a (Multi)Polygon); NULL and bad otherwise. */
+park_layer *park_snap_get_layer(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
+
 /* Sets the path and the reading notes of a layer rebuilt from a snapshot. */
 void park_layer_restore_read(park_layer *l, const char *path, const char *notes);
 

@@ -53,13 +53,32 @@ printf '\x05id,lon\n1,"121.4\n2,3\n' > "$c/csv/unclosed"
 printf '\x07a,b\n1,\x002\n' > "$c/csv/nul"
 printf '\x02\n\n\r\nx\ry\n' > "$c/csv/blank"
 printf '\x0fa,"b"c,d\n"",\n' > "$c/csv/after-quote"
-# snapshot (issue 11): the body of the snapshot parkgis writes of tests/data/square-1km.geojson
-# (header, key and checksum stripped; fuzz_snapshot adds valid ones)
+# snapshot (issue 11): first byte 0 = a layer body: the snapshot parkgis writes of
+# tests/data/square-1km.geojson; 1 = a resolver body: the address resolver's snapshot
+# over the synthetic test map (tests/data/address); 2 = that map's parcel index body;
+# header, key and checksum stripped
+# (fuzz_snapshot adds valid ones)
 if [ -x "$top/build/parkgis" ]; then
-    mkdir -p "$c/snapshot"; t=$(mktemp -d)
+    rm -rf "$c/snapshot"; mkdir -p "$c/snapshot"; t=$(mktemp -d)
+    body() { python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); k=struct.unpack("<Q",d[16:24])[0]; sys.stdout.buffer.write(bytes([int(sys.argv[2])])+d[24+k:-8])' "$@"; }
     (cd "$top/tests/data" && XDG_CACHE_HOME=$t "$top/build/parkgis" --data square-1km.geojson parcels >/dev/null)
-    python3 -c 'import struct,sys; d=open(sys.argv[1],"rb").read(); k=struct.unpack("<Q",d[16:24])[0]; sys.stdout.buffer.write(d[24+k:-8])' \
-        "$(ls "$t"/parkgis/layer-*.snap)" > "$c/snapshot/square-1km"
+    body "$(ls "$t"/parkgis/layer-*.snap)" 0 > "$c/snapshot/square-1km"
+    rm -rf "$t"/parkgis
+    # a small data directory: the synthetic gazetteer, one town, two house numbers, one place
+    mkdir -p "$t/data/gazetteer/admin" "$t/data/gazetteer/index"
+    cp -r "$top/tests/data/address/gazetteer/." "$t/data/gazetteer/"
+    sq() { printf '{"type":"Polygon","coordinates":[[[%s,%s],[%s,%s],[%s,%s],[%s,%s],[%s,%s]]]}' $1 $2 $3 $2 $3 $4 $1 $4 $1 $2; }
+    printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"id":"t","name":"甲镇","provenance":"synthetic"},"geometry":%s}]}\n' \
+        "$(sq 121.39 31.39 121.43 31.43)" > "$t/data/gazetteer/admin/towns.geojson"
+    printf '{"type":"FeatureCollection","features":[%s,%s]}\n' \
+        '{"type":"Feature","properties":{"road":"乙路","number":1,"error_m":20},"geometry":{"type":"Point","coordinates":[121.405,31.4]}}' \
+        '{"type":"Feature","properties":{"road":"乙路","number":9,"error_m":20},"geometry":{"type":"Point","coordinates":[121.408,31.4]}}' \
+        > "$t/data/gazetteer/index/houses.geojson"
+    printf '{"type":"FeatureCollection","features":[{"type":"Feature","properties":{"name":"甲小区","kind":"estate","method":"synthetic","error_m":10},"geometry":%s}]}\n' \
+        "$(sq 121.401 31.401 121.402 31.402)" > "$t/data/gazetteer/index/places.geojson"
+    (cd "$top/tests/data/address" && PARKGIS_DATA=$t/data XDG_CACHE_HOME=$t "$top/build/parkgis" --data parcels.geojson locate "乙路5号" >/dev/null 2>&1) || true
+    body "$(ls "$t"/parkgis/resolver-*.snap)" 1 > "$c/snapshot/resolver-address"
+    body "$(ls "$t"/parkgis/index-*.snap)" 2 > "$c/snapshot/index-address"
     rm -rf "$t"
 fi
 du -sh "$c"

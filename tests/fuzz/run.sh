@@ -33,6 +33,7 @@ export ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1:allocator_may_return_null=1} 
 export UBSAN_OPTIONS=${UBSAN_OPTIONS:-print_stacktrace=1:halt_on_error=1}
 run_one() {
     local t=$1 exe=$b/fuzz_$1 dict="" maxlen=8192
+    [ "$t" = snapshot ] && maxlen=65536 # a resolver snapshot of the synthetic map is 15 KB
     mkdir -p "$scratch/$t/corpus" "$b/findings/$t" "$scratch/$t/tmp"
     cp -r "$here/corpus/$t/." "$scratch/$t/corpus/" 2>/dev/null || true
     [ -f "$here/$t.dict" ] && dict="-dict=$here/$t.dict"

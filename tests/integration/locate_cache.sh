@@ -14,6 +14,12 @@
 #     answers stay the same and the snapshot is rewritten as it was.
 #  5. An input edited in place with its size and mtime kept (only the content
 #     hash sees it) is read again, not answered from the old snapshot.
+#  6. The address resolver's snapshot (src/query/address/snapshot.c): every
+#     address of tests/data/addresses.tsv answers byte for byte the same with
+#     the cache off, cold and warm; a warm `locate ADDRESS` does not load
+#     libgdal; damaged resolver snapshots are rebuilt as they were; a house
+#     number edited with size and mtime kept, and a gazetteer file added, are
+#     seen at once.
 set -uo pipefail
 b=$(cd "$1" && pwd); here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$b/parkgis
@@ -42,17 +48,20 @@ run_all() { # MODE-LABEL -> $tmp/out.LABEL (stdout, stderr, exit code of every c
     local out=$tmp/out.$1
     : >"$out"
     while IFS= read -r c; do
+        [ -n "${cold:-}" ] && rm -rf "$XDG_CACHE_HOME"
         (cd "$here/data" && PARKGIS="$bin" bash -c "${c//parkgis /\"\$PARKGIS\" }" >"$tmp/o" 2>"$tmp/e" </dev/null)
         local rc=$?
         { printf '$ %s\n' "$c"; cat "$tmp/o"; printf -- '--- stderr\n'; sed -E 's/\([0-9.]+ s\)$/(elapsed)/' "$tmp/e"; printf -- '--- exit %s\n' "$rc"; } >>"$out"
     done <"$cmds"
 }
 PARKGIS_CACHE=off run_all off
+cold=1 run_all cold
 run_all warm
 run_all warm2
+cmp -s "$tmp/out.off" "$tmp/out.cold" || { bad "outputs differ with the cache cold"; diff "$tmp/out.off" "$tmp/out.cold" | head -20; }
 cmp -s "$tmp/out.off" "$tmp/out.warm" || { bad "outputs differ with the cache warm"; diff "$tmp/out.off" "$tmp/out.warm" | head -20; }
 cmp -s "$tmp/out.off" "$tmp/out.warm2" || bad "outputs differ on a second warm run"
-echo "$(wc -l <"$cmds") commands compared, cache off vs warm"
+echo "$(wc -l <"$cmds") commands compared, cache off vs cold vs warm"
 
 # ---- 3. a warm point lookup opens no GDAL; the bundled layer's snapshot
 rm -rf "$XDG_CACHE_HOME"
@@ -105,6 +114,78 @@ sed -i 's/甲园/丙园/' "$tmp/adj.geojson"        # same length in UTF-8
 touch -r "$here/data/adjacency.geojson" "$tmp/adj.geojson"
 "$bin" --data "$tmp/adj.geojson" locate 121.3995110 31.4029709 --format csv >"$tmp/e2" 2>&1 || bad "edit test: second lookup"
 grep -q '丙园' "$tmp/e2" || bad "an edit with size and mtime kept was answered from the old snapshot: $(cat "$tmp/e2")"
+
+# ---- 6. the address resolver's snapshot
+# 6a. every address of the real-world table, off / cold / warm
+grep -v '^#' "$here/data/addresses.tsv" | cut -f1 | grep -v '^$' | sed 's/^(empty)$//' >"$tmp/addrs"
+one_addr() { "$bin" locate "$1" --format json 2>&1; echo "exit $?"; }
+: >"$tmp/a.off"; : >"$tmp/a.cold"; : >"$tmp/a.warm"
+rm -rf "$XDG_CACHE_HOME"
+while IFS= read -r a; do
+    PARKGIS_CACHE=off one_addr "$a" >>"$tmp/a.off"
+    rm -rf "$XDG_CACHE_HOME"; one_addr "$a" >>"$tmp/a.cold"
+    one_addr "$a" >>"$tmp/a.warm"
+done <"$tmp/addrs"
+cmp -s "$tmp/a.off" "$tmp/a.cold" || { bad "address answers differ cache off vs cold"; diff "$tmp/a.off" "$tmp/a.cold" | head; }
+cmp -s "$tmp/a.off" "$tmp/a.warm" || { bad "address answers differ cache off vs warm"; diff "$tmp/a.off" "$tmp/a.warm" | head; }
+echo "$(wc -l <"$tmp/addrs") addresses compared, cache off vs cold vs warm"
+# 6b. no GDAL when warm
+A="上海市宝山区富联一路98弄6号"
+rm -rf "$XDG_CACHE_HOME"
+"$bin" locate "$A" >"$tmp/r.cold" 2>&1 || bad "locate $A (cold) failed"
+rsnap=$(ls "$XDG_CACHE_HOME"/parkgis/resolver-*.snap 2>/dev/null | head -1)
+[ -n "$rsnap" ] && [ -s "$rsnap" ] || bad "no resolver snapshot after a cold address lookup"
+LD_DEBUG=files "$bin" locate "$A" >"$tmp/r.warm" 2>"$tmp/ld.rwarm" || bad "warm address lookup failed"
+grep -q 'libgdal' "$tmp/ld.rwarm" && bad "a warm locate ADDRESS loaded libgdal"
+grep -q 'libgeos_c' "$tmp/ld.rwarm" || bad "LD_DEBUG=files printed nothing for the address lookup"
+LD_DEBUG=files PARKGIS_CACHE=off "$bin" locate "$A" >/dev/null 2>"$tmp/ld.roff"
+grep -q 'libgdal' "$tmp/ld.roff" || bad "with the cache off the address lookup did not load GDAL"
+cmp -s "$tmp/r.cold" "$tmp/r.warm" || bad "cold and warm address answers differ"
+# 6c. damaged resolver snapshots
+[ -n "$rsnap" ] && {
+    cp "$rsnap" "$tmp/rgood.snap"
+    size=$(stat -c %s "$rsnap")
+    rdamage() {
+        local name=$1; shift
+        "$@"
+        "$bin" locate "$A" >"$tmp/r.d" 2>&1 || bad "resolver $name: lookup failed"
+        cmp -s "$tmp/r.cold" "$tmp/r.d" || { bad "resolver $name: the answer changed"; diff "$tmp/r.cold" "$tmp/r.d" | head; }
+        cmp -s "$rsnap" "$tmp/rgood.snap" || bad "resolver $name: the snapshot was not rewritten as it was"
+    }
+    rdamage truncated truncate -s $((size / 2)) "$rsnap"
+    rdamage "cut by one byte" truncate -s $((size - 1)) "$rsnap"
+    for off in 40 $((size / 5)) $((size / 2)) $((size - 20)); do
+        rdamage "bit flipped at $off" bash -c "printf '\\x55' | dd of='$rsnap' bs=1 seek=$off conv=notrunc status=none"
+    done
+    rdamage empty truncate -s 0 "$rsnap"
+    rdamage garbage bash -c "head -c 65536 /dev/urandom >'$rsnap'"
+    rdamage "a layer snapshot in its place" cp "$(ls "$XDG_CACHE_HOME"/parkgis/layer-*.snap | head -1)" "$rsnap"
+}
+# 6d. inputs that change: a copy of the bundled data
+d=$tmp/data; mkdir -p "$d"
+cp -r "$here/../geodata/gazetteer" "$here/../geodata/gazetteer-address" "$here/../geodata/parcels.geojson" "$d/"
+rm -rf "$XDG_CACHE_HOME"
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate "$A" --format csv >"$tmp/c1" 2>&1
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate "$A" --format csv >"$tmp/c2" 2>&1
+cmp -s "$tmp/c1" "$tmp/c2" || bad "copied data: cold and warm differ"
+h=$d/gazetteer-address/index/houses.geojson
+touch -r "$h" "$tmp/h.ref"
+sed -i 's/"road":"富联一路","number":59,/"road":"富联一路","number":95,/' "$h"   # same length
+touch -r "$tmp/h.ref" "$h"
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate "$A" --format csv >"$tmp/c3" 2>&1
+PARKGIS_DATA=$d PARKGIS_CACHE=off "$bin" --data "$d/parcels.geojson" locate "$A" --format csv >"$tmp/c3.off" 2>&1
+cmp -s "$tmp/c1" "$tmp/c3" && bad "a house number edited with size and mtime kept was answered from the old snapshot"
+cmp -s "$tmp/c3" "$tmp/c3.off" || { bad "after the edit, warm and off differ"; diff "$tmp/c3" "$tmp/c3.off" | head; }
+grep -q ' 95' "$tmp/c3" || bad "the edited number 95 is not in the answer: $(cat "$tmp/c3")"
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate "甲测试路" >/dev/null 2>&1
+[ $? = 5 ] || bad "甲测试路 should not be found before it is added"
+cp "$here/data/address/gazetteer/roads.geojson" "$tmp/r.geojson"
+sed 's/甲路/甲测试路/g' "$tmp/r.geojson" >"$d/gazetteer/zz-test.geojson"
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate "甲测试路" >"$tmp/c4" 2>&1
+rc=$?
+PARKGIS_DATA=$d PARKGIS_CACHE=off "$bin" --data "$d/parcels.geojson" locate "甲测试路" >"$tmp/c4.off" 2>&1
+[ $rc = 0 ] || bad "a gazetteer file added was not seen (exit $rc): $(head -3 "$tmp/c4")"
+cmp -s "$tmp/c4" "$tmp/c4.off" || bad "after adding a file, warm and off differ"
 
 [ $fail = 0 ] && echo "locate cache: all checks passed"
 exit $fail

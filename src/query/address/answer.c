@@ -143,7 +143,7 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri) {
     out->feature = ri->first;
     out->candidates = malloc((ri->ncand ? ri->ncand : 1) * sizeof *out->candidates);
     if (out->candidates) {
-        memcpy(out->candidates, ri->cand, ri->ncand * sizeof *ri->cand);
+        if (ri->ncand) memcpy(out->candidates, ri->cand, ri->ncand * sizeof *ri->cand);
         out->ncandidates = ri->ncand;
     }
 }

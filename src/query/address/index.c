@@ -179,16 +179,36 @@ static park_status load_stations(park_ctx *ctx, park_resolver *r, const char *pa
     return st;
 }
 
+/* Each parcel's boundary error as the layer states it (error_m field or provenance). */
+static park_status resolver_perr(park_resolver *r) {
+    size_t n = park_layer_count(r->layer);
+    r->perr = calloc(n ? n : 1, sizeof *r->perr);
+    if (!r->perr) return park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
+    for (size_t i = 0; i < n; i++) {
+        const park_parcel *pp = park_layer_get(r->layer, i);
+        r->perr[i] = pp->has_error_m ? pp->error_m : NAN;
+    }
+    return PARK_OK;
+}
+
 park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char *gazetteer_dirs, park_resolver **out) {
     *out = NULL;
+    park_layer_index *ix;
+    park_status st = park_query_index(ctx, layer, &ix);
+    if (st) return st;
+    /* what an earlier build with the same inputs made (snapshot.c) */
+    park_resolver *r = park_ar_snapshot_load(ctx, layer, ix, gazetteer_dirs);
+    if (r) {
+        if ((st = resolver_perr(r))) goto fail;
+        *out = r;
+        return PARK_OK;
+    }
     park_libs_require(); /* the gazetteers and the address index are read with GDAL (util/lazylib.c) */
-    park_resolver *r = calloc(1, sizeof *r);
+    r = calloc(1, sizeof *r);
     if (!r) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
-    r->ctx = ctx, r->layer = layer;
+    r->ctx = ctx, r->layer = layer, r->ix = ix;
     park_buf_init(&r->notes);
     GEOSContextHandle_t g = ctx->geos;
-    park_status st = park_query_index(ctx, layer, &r->ix);
-    if (st) goto fail;
 
     /* gazetteers: every directory that exists; a default one that is missing is
      * only a note (the bundled data may not have it yet), a named one is an error */
@@ -321,19 +341,11 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
             goto fail;
         }
         for (size_t i = 0; i < na; i++)
-            if ((st = park_transform(ctx, park_layer_get(r->admin, i)->geom, "EPSG:4490", r->ix->metric_crs, &r->admin_m[i])))
+            if ((st = park_query_geom_to_metric(ctx, r->ix, park_layer_get(r->admin, i)->geom, &r->admin_m[i])))
                 goto fail;
     }
-    /* each parcel's boundary error as the layer states it (error_m field or provenance) */
-    r->perr = calloc(n ? n : 1, sizeof *r->perr);
-    if (!r->perr) {
-        st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
-        goto fail;
-    }
-    for (size_t i = 0; i < n; i++) {
-        const park_parcel *pp = park_layer_get(layer, i);
-        r->perr[i] = pp->has_error_m ? pp->error_m : NAN;
-    }
+    if ((st = resolver_perr(r))) goto fail;
+    park_ar_snapshot_store(r, gazetteer_dirs);
     *out = r;
     return PARK_OK;
 fail:

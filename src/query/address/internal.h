@@ -117,6 +117,44 @@ struct park_resolver {
  * tolerance below is the larger of those estimates (see build_address_admin.c). */
 #define ADMIN_TOL_M 150.0
 
+/* The address index in memory (numbers.c, places.c; snapshot.c stores both). */
+typedef struct park_ar_houses {
+    size_t n;
+    char **key;     /* road key (park_ar_name_key) */
+    long *num;
+    double *x, *y, *err;
+    size_t *order;  /* indices sorted by (key, num) */
+    double spacing; /* median metres per number between consecutive known numbers */
+} park_ar_houses;
+typedef struct park_ar_places {
+    size_t n;
+    char **name, **kind, **method;
+    size_t *len; /* strlen(name) */
+    double *x, *y, *sigma;
+    /* a hash of each name's first PKEY bytes (the whole name when shorter), chained:
+     * place_find tries the names starting at each byte of the text instead of
+     * strstr with every name (issue 11) */
+    size_t hcap, *head, *next; /* head[h], next[i]: indices + 1, 0 ends the chain */
+    /* the answer for each name, made with the hash: the mean of the features of that
+     * name, their mean sigma and spread (place_find's answer, once per name, not a scan
+     * of every name per address; issue 11) */
+    double *gx, *gy, *gsigma;
+} park_ar_places;
+/* Makes head/next (and gx/gy/gsigma) of a places table whose names and points are set (places.c). */
+void park_ar_places_index(park_ar_places *p);
+
+/* ---- snapshot.c (issue 11): the resolver as park_resolver_new and
+ * park_ar_index_load made it, from a checked snapshot of the same inputs; NULL
+ * when there is none (perr is left to the caller). */
+park_resolver *park_ar_snapshot_load(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const char *gazetteer_dirs);
+/* The resolver in snapshot bytes `data` when they hold one for `key` (every
+ * count, length and geometry checked); NULL otherwise. For the fuzzer. */
+park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const unsigned char *data,
+                                      size_t len, const char *key);
+/* After a build: loads the address index (as a lookup would) and writes the
+ * snapshot; best effort, never an error; r answers as before. */
+void park_ar_snapshot_store(park_resolver *r, const char *gazetteer_dirs);
+
 /* ---- numbers.c */
 /* Where house number `q` of road `road` is, from the known numbers in the index:
  * *x, *y metric, *sigma_m its 1-sigma error (m); `why` gets how (interpolated

@@ -46,14 +46,7 @@
 
 #define EXTRA_MAX_M 1500.0
 
-typedef struct park_ar_houses {
-    size_t n;
-    char **key;     /* road key (park_ar_name_key) */
-    long *num;
-    double *x, *y, *err;
-    size_t *order;  /* indices sorted by (key, num) */
-    double spacing; /* median metres per number between consecutive known numbers */
-} park_ar_houses;
+/* park_ar_houses: internal.h (the snapshot stores it, snapshot.c) */
 
 void park_ar_houses_free(park_ar_houses *h) {
     if (!h) return;

@@ -19,20 +19,7 @@
 
 #include "internal.h"
 
-typedef struct park_ar_places {
-    size_t n;
-    char **name, **kind, **method;
-    size_t *len; /* strlen(name) */
-    double *x, *y, *sigma;
-    /* a hash of each name's first PKEY bytes (the whole name when shorter), chained:
-     * place_find tries the names starting at each byte of the text instead of
-     * strstr with every name (issue 11) */
-    size_t hcap, *head, *next; /* head[h], next[i]: indices + 1, 0 ends the chain */
-    /* the answer for each name, made with the hash: the mean of the features of that
-     * name, their mean sigma and spread (place_find's answer, once per name, not a scan
-     * of every name per address; issue 11) */
-    double *gx, *gy, *gsigma;
-} park_ar_places;
+/* park_ar_places: internal.h (the snapshot stores it, snapshot.c) */
 
 enum { PKEY = 9 }; /* three CJK characters: the shortest name matched inside a longer text */
 
@@ -101,6 +88,8 @@ static void places_hash(park_ar_places *p) {
 }
 
 park_status park_ar_houses_load(park_resolver *r, const char *path, struct park_ar_houses **out);
+
+void park_ar_places_index(park_ar_places *p) { places_hash(p); }
 
 void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
     (void)g;
@@ -172,7 +161,7 @@ static park_status places_load(park_resolver *r, const char *path, park_ar_place
         if (!ll || p->n >= cap) {
             park_ctx_clear_error(ctx);
             st = park_error(ctx, PARK_ERR_INPUT, "%s: feature #%ld has no readable geometry", path, rd.idx);
-        } else if ((st = park_transform(ctx, ll, "EPSG:4490", r->ix->metric_crs, &m)) == PARK_OK) {
+        } else if ((st = park_query_geom_to_metric(ctx, r->ix, ll, &m)) == PARK_OK) {
             GEOSGeometry *pt = GEOSPointOnSurface_r(g, m);
             double area = 0, x = 0, y = 0;
             GEOSArea_r(g, m, &area);

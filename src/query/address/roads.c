@@ -102,7 +102,7 @@ static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st)
     }
     GEOSGeometry *ll = nhit == 1 ? GEOSGeom_clone_r(g, parts[0]) : park_ar_union_of(g, parts, nhit);
     free(parts);
-    if (ll) *st = park_transform(ctx, ll, "EPSG:4490", r->ix->metric_crs, &ri->m);
+    if (ll) *st = park_query_geom_to_metric(ctx, r->ix, ll, &ri->m);
     else *st = park_geos_fail(ctx, "merging road pieces");
     if (ll) GEOSGeom_destroy_r(g, ll);
     if (*st) {
@@ -525,7 +525,7 @@ park_status park_ar_road_analyse(park_resolver *r, road_info *ri) {
             park_ar_cand_push(&ri->cand, &ri->ncand, p, !p ? "outside" : along[i] > share[i] / 2 ? "boundary" : "inside", share[i] / L,
                       share[i]);
         }
-        qsort(ri->cand, ri->ncand, sizeof *ri->cand, park_ar_cand_cmp);
+        if (ri->ncand) qsort(ri->cand, ri->ncand, sizeof *ri->cand, park_ar_cand_cmp);
         if (!boundary && ri->ncand == 1) {
             /* Near the park but every metre (all but under half a percent) falls in
              * one place, e.g. a road that ends at or grazes a parcel's edge from

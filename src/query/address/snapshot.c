@@ -1,0 +1,410 @@
+/* snapshot.c - the address resolver from a checked snapshot (issue 11).
+ *
+ * park_resolver_new reads the gazetteers, the metro stations, the towns and
+ * (on first use) the address index (house numbers, places) through GDAL,
+ * projects them into the parcel layer's metric plane and builds the parcels'
+ * buffers and unions: some 800 M instructions and GDAL loaded (200 M of them)
+ * for a lookup that needs ~5 M. What it built is written, after the first
+ * build, to
+ *     $XDG_CACHE_HOME/parkgis/resolver-<hash of the directories, layer path, mapping>.snap
+ * and a later resolver with the same inputs is read from there, without GDAL.
+ *
+ * The key (store/layer_cache.c's discipline): the snapshot format, parkgis,
+ * GEOS, PROJ and GDAL versions, the field mapping, the gazetteer directories
+ * as given, a hash of the parcel layer's whole content (every string, number
+ * and the geometry's WKB: the metric plane, buffers and unions derive from
+ * it), and the identity of every file under every gazetteer directory (path,
+ * real path, device, inode, size, mtime, ctime, content hash; "absent" for a
+ * directory that is not there): the whole directory, not only the files the
+ * resolver reads today, so a file added or removed is a change too. The file
+ * has the magic, format, kind, key and checksum of every snapshot and every
+ * count and length is checked against the bytes left; what the build never
+ * makes (a feature without a line, a buffer without an area, an index entry
+ * out of range) is refused. A mismatch is a miss: the resolver is built as
+ * before and the snapshot rewritten atomically.
+ *
+ * What is stored: everything park_resolver_new sets and park_ar_index_load
+ * adds, in the same order, the geometries as WKB (exact doubles); what is
+ * derived cheaply (prepared buffers, the places' name hash, perr) is rebuilt.
+ * A field added to the resolver's build must be added here too (the
+ * integration test tests/integration/locate_cache.sh compares every address
+ * case with the cache off, cold and warm). */
+#include <dirent.h>
+#include <errno.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+
+#include "internal.h"
+
+#define SNAP_MAX_FILE (256u << 20)
+#define DIR_MAX_FILES 4096
+#define DIR_MAX_DEPTH 4
+
+static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+/* Every file under `dir` (sorted, recursively) into the key; false when one
+ * cannot be read or there are too many. */
+static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        if (errno != ENOENT && errno != ENOTDIR) return false;
+        park_buf_printf(key, "absent %s\n", dir);
+        return true;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    for (struct dirent *de; ok && (de = readdir(dh)) != NULL;) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **t = realloc(names, cap * sizeof *t);
+            if (!t) ok = false;
+            else names = t;
+        }
+        if (ok && !(names[n++] = park_strdup(de->d_name))) ok = false;
+    }
+    closedir(dh);
+    if (ok && n) qsort(names, n, sizeof *names, cmp_str);
+    park_buf_printf(key, "dir %s %zu\n", dir, n);
+    for (size_t i = 0; i < n && ok; i++) {
+        char *p = park_asprintf("%s/%s", dir, names[i]);
+        struct stat sb;
+        if (!p) ok = false;
+        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles);
+        else ok = ++*nfiles <= DIR_MAX_FILES && park_snap_file_id(key, p);
+        free(p);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return ok;
+}
+
+static char *dirs_of(const char *gazetteer_dirs) {
+    return gazetteer_dirs ? park_strdup(gazetteer_dirs)
+                          : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(), park_default_data_dir());
+}
+
+/* The key of this resolver's inputs as they are now and the snapshot's name. */
+static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf *key, char **snap_path, bool create_dir) {
+    park_ctx *ctx = r->ctx;
+    *snap_path = NULL;
+    /* a layer made in memory (no path) is not snapshotted */
+    if (!park_cache_enabled() || !*park_layer_path(r->layer)) return false;
+    char *dirs = dirs_of(gazetteer_dirs);
+    if (!dirs) return false;
+    park_snap_key_begin(ctx, key, "resolver");
+    park_buf_printf(key, "gazetteer %s %s\n", gazetteer_dirs ? "given" : "default", dirs);
+    /* the parcel layer's content */
+    park_buf lb;
+    park_buf_init(&lb);
+    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
+    bool ok = w && park_snap_put_layer(ctx, w, &lb, r->layer) && lb.s;
+    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
+    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(r->layer), lb.len,
+                            (unsigned long long)park_snap_hash(lb.s, lb.len));
+    park_buf_free(&lb);
+    size_t nfiles = 0;
+    char *save = NULL;
+    for (char *d = strtok_r(dirs, ":", &save); d && ok; d = strtok_r(NULL, ":", &save)) ok = dir_id(key, d, 0, &nfiles);
+    char *dir = ok && key->s ? park_snap_dir(create_dir) : NULL;
+    if (dir) {
+        uint64_t name = park_fnv1a(PARK_FNV_INIT, gazetteer_dirs ? gazetteer_dirs : "", gazetteer_dirs ? strlen(gazetteer_dirs) + 1 : 0);
+        const char *lp = park_layer_path(r->layer);
+        name = park_fnv1a(name, lp, strlen(lp) + 1);
+        for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
+            name = park_fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
+        *snap_path = park_asprintf("%s/resolver-%016llx.snap", dir, (unsigned long long)name);
+    }
+    free(dir), free(dirs);
+    if (!*snap_path) park_buf_free(key);
+    return *snap_path != NULL;
+}
+
+/* ------------------------------------------------------------------ writing */
+
+static bool put_feature(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const park_feature *f) {
+    park_snap_put_str(b, f->name), park_snap_put_str(b, f->aliases), park_snap_put_str(b, f->kind);
+    park_snap_put_str(b, f->provenance), park_snap_put_str(b, f->method);
+    park_snap_put_f64(b, f->error_m);
+    park_snap_put_str(b, f->source), park_snap_put_str(b, f->error_basis);
+    park_snap_put_u64(b, (uint64_t)(int64_t)f->evidence_n);
+    return park_snap_put_geom(ctx, w, b, f->geom);
+}
+
+static bool put_body(park_resolver *r, GEOSWKBWriter *w, park_buf *b) {
+    park_ctx *ctx = r->ctx;
+    bool ok = true;
+    park_snap_put_str(b, park_resolver_notes(r));
+    park_snap_put_u64(b, r->ngz);
+    for (size_t k = 0; k < r->ngz && ok; k++) {
+        size_t n = park_gazetteer_count(r->gz[k]);
+        park_snap_put_u64(b, n);
+        for (size_t i = 0; i < n && ok; i++) ok = put_feature(ctx, w, b, park_gazetteer_get(r->gz[k], i));
+    }
+    park_snap_put_u64(b, r->nfeat);
+    for (size_t i = 0; i < r->nfeat; i++) park_snap_put_str(b, r->fkey[i]), park_snap_put_str(b, r->fali[i]);
+    park_snap_put_u64(b, r->idx_feat_lo), park_snap_put_u64(b, r->idx_feat_hi);
+    park_snap_put_u32(b, r->index_dir != NULL);
+    if (r->index_dir) park_snap_put_str(b, r->index_dir);
+    park_snap_put_u32(b, r->st_name != NULL);
+    park_snap_put_u64(b, r->nst);
+    for (size_t i = 0; i < r->nst; i++) {
+        park_snap_put_str(b, r->st_name[i]), park_snap_put_str(b, r->st_key[i]), park_snap_put_str(b, r->st_ali[i]);
+        park_snap_put_str(b, r->st_lines[i]);
+        park_snap_put_f64(b, r->st_lon[i]), park_snap_put_f64(b, r->st_lat[i]);
+    }
+    park_snap_put_u32(b, r->admin != NULL);
+    if (r->admin) {
+        ok = ok && park_snap_put_layer(ctx, w, b, r->admin);
+        for (size_t i = 0; i < park_layer_count(r->admin) && ok; i++) ok = park_snap_put_geom(ctx, w, b, r->admin_m[i]);
+    }
+    size_t n = park_layer_count(r->layer);
+    park_snap_put_u64(b, n);
+    for (size_t i = 0; i < n && ok; i++) ok = park_snap_put_geom(ctx, w, b, r->obuf[i]);
+    ok = ok && park_snap_put_geom(ctx, w, b, r->obuf_all) && park_snap_put_geom(ctx, w, b, r->bb_all) &&
+         park_snap_put_geom(ctx, w, b, r->parcels_all);
+    const park_ar_houses *h = r->houses;
+    park_snap_put_u32(b, h != NULL);
+    if (h) {
+        park_snap_put_u64(b, h->n);
+        for (size_t i = 0; i < h->n; i++) {
+            park_snap_put_str(b, h->key[i]);
+            park_snap_put_u64(b, (uint64_t)(int64_t)h->num[i]);
+            park_snap_put_f64(b, h->x[i]), park_snap_put_f64(b, h->y[i]), park_snap_put_f64(b, h->err[i]);
+            park_snap_put_u64(b, h->order[i]);
+        }
+        park_snap_put_f64(b, h->spacing);
+    }
+    const park_ar_places *p = r->places;
+    park_snap_put_u32(b, p != NULL);
+    if (p) {
+        park_snap_put_u64(b, p->n);
+        for (size_t i = 0; i < p->n; i++) {
+            park_snap_put_str(b, p->name[i]), park_snap_put_str(b, p->kind[i]), park_snap_put_str(b, p->method[i]);
+            park_snap_put_f64(b, p->x[i]), park_snap_put_f64(b, p->y[i]), park_snap_put_f64(b, p->sigma[i]);
+        }
+    }
+    return ok;
+}
+
+void park_ar_snapshot_store(park_resolver *r, const char *gazetteer_dirs) {
+    park_ctx *ctx = r->ctx;
+    park_buf key;
+    char *path = NULL;
+    if (!resolver_key(r, gazetteer_dirs, &key, &path, true)) return;
+    /* the address index is loaded on first use: a snapshot holds it, as a lookup
+     * needing it would load it; one that fails to load is left to that lookup */
+    if (park_ar_index_load(r) != PARK_OK) {
+        park_ctx_clear_error(ctx);
+        park_ar_houses_free(r->houses), park_ar_places_free(ctx->geos, r->places);
+        r->houses = NULL, r->places = NULL, r->index_loaded = 0;
+        park_buf_free(&key), free(path);
+        return;
+    }
+    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
+    park_buf b;
+    park_snap_begin(&b, SNAP_KIND_RESOLVER, key.s);
+    bool ok = w && put_body(r, w, &b);
+    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
+    park_snap_commit(ctx, &b, path, ok);
+    park_buf_free(&key), free(path);
+}
+
+/* ------------------------------------------------------------------ reading */
+
+/* n items of at least `min` bytes each fit in what is left. */
+static bool count_ok(park_snap_rd *d, uint64_t n, size_t min) {
+    if (d->bad || n > (uint64_t)(d->end - d->p) / min) d->bad = true;
+    return !d->bad;
+}
+
+static bool is_type(park_ctx *ctx, const GEOSGeometry *g, int t1, int t2) {
+    int t = g ? GEOSGeomTypeId_r(ctx->geos, g) : -1;
+    return (t == t1 || t == t2) && GEOSisEmpty_r(ctx->geos, g) == 0;
+}
+
+/* Every coordinate finite and in lon/lat range (what gazetteer.c checks). */
+static bool in_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
+    double minx, miny, maxx, maxy;
+    if (!GEOSGeom_getXMin_r(ctx->geos, g, &minx) || !GEOSGeom_getYMin_r(ctx->geos, g, &miny) ||
+        !GEOSGeom_getXMax_r(ctx->geos, g, &maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, &maxy))
+        return false;
+    return minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90;
+}
+
+static void get_feature(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, park_gazetteer *gz) {
+    park_feature f = {0};
+    f.name = park_snap_get_str(d), f.aliases = park_snap_get_str(d), f.kind = park_snap_get_str(d);
+    f.provenance = park_snap_get_str(d), f.method = park_snap_get_str(d);
+    f.error_m = park_snap_get_f64(d);
+    f.source = park_snap_get_str(d), f.error_basis = park_snap_get_str(d);
+    f.evidence_n = (long)(int64_t)park_snap_get_u64(d);
+    f.geom = park_snap_get_geom(ctx, wr, d);
+    /* the gazetteer reader makes only non-empty (Multi)LineStrings in lon/lat */
+    if (!d->bad && (!is_type(ctx, f.geom, GEOS_LINESTRING, GEOS_MULTILINESTRING) || !in_lonlat(ctx, f.geom))) d->bad = true;
+    if (!d->bad && park_gazetteer_push(gz, &f) == PARK_OK) return;
+    d->bad = true;
+    park_ctx_clear_error(ctx);
+    free(f.name), free(f.aliases), free(f.kind), free(f.provenance), free(f.method), free(f.source), free(f.error_basis);
+    if (f.geom) GEOSGeom_destroy_r(ctx->geos, f.geom);
+}
+
+static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
+    park_ctx *ctx = r->ctx;
+    GEOSContextHandle_t g = ctx->geos;
+    char *notes = park_snap_get_str(d);
+    if (notes && *notes) park_buf_append(&r->notes, notes);
+    free(notes);
+    uint64_t ngz = park_snap_get_u64(d);
+    if (!count_ok(d, ngz, 8) || !(r->gz = calloc(ngz ? ngz : 1, sizeof *r->gz))) d->bad = true;
+    for (uint64_t k = 0; k < ngz && !d->bad; k++) {
+        uint64_t n = park_snap_get_u64(d);
+        /* a feature: 7 strings, 2 numbers, a geometry */
+        if (!count_ok(d, n, 80) || !(r->gz[k] = park_gazetteer_new(ctx))) d->bad = true;
+        else r->ngz++;
+        for (uint64_t i = 0; i < n && !d->bad; i++) get_feature(ctx, wr, d, r->gz[k]);
+    }
+    uint64_t nfeat = park_snap_get_u64(d), total = 0;
+    for (size_t k = 0; k < r->ngz; k++) total += park_gazetteer_count(r->gz[k]);
+    if (d->bad || nfeat != total || !count_ok(d, nfeat, 16)) d->bad = true;
+    else {
+        r->feat = calloc(nfeat ? nfeat : 1, sizeof *r->feat);
+        r->fkey = calloc(nfeat ? nfeat : 1, sizeof *r->fkey);
+        r->fali = calloc(nfeat ? nfeat : 1, sizeof *r->fali);
+        if (!r->feat || !r->fkey || !r->fali) d->bad = true;
+        else r->nfeat = nfeat;
+    }
+    for (size_t k = 0, fi = 0; k < r->ngz && !d->bad; k++)
+        for (size_t i = 0; i < park_gazetteer_count(r->gz[k]); i++, fi++) r->feat[fi] = park_gazetteer_get(r->gz[k], i);
+    for (size_t i = 0; i < r->nfeat && !d->bad; i++) r->fkey[i] = park_snap_get_str(d), r->fali[i] = park_snap_get_str(d);
+    r->idx_feat_lo = park_snap_get_u64(d), r->idx_feat_hi = park_snap_get_u64(d);
+    if (r->idx_feat_lo > r->idx_feat_hi || r->idx_feat_hi > r->nfeat) d->bad = true;
+    if (park_snap_get_u32(d) && !d->bad) r->index_dir = park_snap_get_str(d);
+    r->index_loaded = 1; /* what it loaded is below */
+    uint32_t has_st = park_snap_get_u32(d);
+    uint64_t nst = park_snap_get_u64(d);
+    if (!d->bad && (has_st || nst)) {
+        if (!has_st || !count_ok(d, nst, 48)) d->bad = true;
+        else {
+            r->st_name = calloc(nst + 1, sizeof(char *)), r->st_key = calloc(nst + 1, sizeof(char *));
+            r->st_ali = calloc(nst + 1, sizeof(char *)), r->st_lines = calloc(nst + 1, sizeof(char *));
+            r->st_lon = calloc(nst + 1, sizeof(double)), r->st_lat = calloc(nst + 1, sizeof(double));
+            r->st_circle = calloc(nst + 1, sizeof(GEOSGeometry *));
+            if (!r->st_name || !r->st_key || !r->st_ali || !r->st_lines || !r->st_lon || !r->st_lat || !r->st_circle) d->bad = true;
+        }
+        for (uint64_t i = 0; i < nst && !d->bad; i++, r->nst++) {
+            r->st_name[i] = park_snap_get_str(d), r->st_key[i] = park_snap_get_str(d), r->st_ali[i] = park_snap_get_str(d);
+            r->st_lines[i] = park_snap_get_str(d);
+            r->st_lon[i] = park_snap_get_f64(d), r->st_lat[i] = park_snap_get_f64(d);
+        }
+    }
+    if (park_snap_get_u32(d) && !d->bad) {
+        r->admin = park_snap_get_layer(ctx, wr, d);
+        size_t na = r->admin ? park_layer_count(r->admin) : 0;
+        if (r->admin) {
+            r->admin_m = calloc(na ? na : 1, sizeof *r->admin_m);
+            r->admin_grown = calloc(na ? na : 1, sizeof *r->admin_grown);
+        }
+        if (!r->admin || !r->admin_m || !r->admin_grown) d->bad = true;
+        for (size_t i = 0; i < na && !d->bad; i++)
+            if (!is_type(ctx, r->admin_m[i] = park_snap_get_geom(ctx, wr, d), GEOS_POLYGON, GEOS_MULTIPOLYGON)) d->bad = true;
+    }
+    size_t n = park_layer_count(r->layer);
+    if (park_snap_get_u64(d) != n) d->bad = true;
+    if (!d->bad) {
+        r->obuf = calloc(n ? n : 1, sizeof *r->obuf);
+        r->obuf_prep = calloc(n ? n : 1, sizeof *r->obuf_prep);
+        if (!r->obuf || !r->obuf_prep) d->bad = true;
+    }
+    for (size_t i = 0; i < n && !d->bad; i++) {
+        r->obuf[i] = park_snap_get_geom(ctx, wr, d);
+        if (!is_type(ctx, r->obuf[i], GEOS_POLYGON, GEOS_MULTIPOLYGON) || !(r->obuf_prep[i] = GEOSPrepare_r(g, r->obuf[i])))
+            d->bad = true;
+    }
+    if (!d->bad) r->obuf_all = park_snap_get_geom(ctx, wr, d);
+    if (!d->bad) r->bb_all = park_snap_get_geom(ctx, wr, d);
+    if (!d->bad) r->parcels_all = park_snap_get_geom(ctx, wr, d);
+    if (!d->bad && (!r->obuf_all || !r->bb_all || !r->parcels_all)) d->bad = true;
+    if (park_snap_get_u32(d) && !d->bad) {
+        uint64_t hn = park_snap_get_u64(d);
+        park_ar_houses *h = count_ok(d, hn, 40) ? calloc(1, sizeof *h) : NULL;
+        if (h) {
+            r->houses = h;
+            h->key = calloc(hn + 1, sizeof *h->key), h->num = calloc(hn + 1, sizeof *h->num);
+            h->x = calloc(hn + 1, sizeof *h->x), h->y = calloc(hn + 1, sizeof *h->y), h->err = calloc(hn + 1, sizeof *h->err);
+            h->order = calloc(hn + 1, sizeof *h->order);
+        }
+        unsigned char *seen = h ? calloc(hn + 1, 1) : NULL;
+        if (!h || !h->key || !h->num || !h->x || !h->y || !h->err || !h->order || !seen) d->bad = true;
+        for (uint64_t i = 0; i < hn && !d->bad; i++, h->n++) {
+            h->key[i] = park_snap_get_str(d);
+            h->num[i] = (long)(int64_t)park_snap_get_u64(d);
+            h->x[i] = park_snap_get_f64(d), h->y[i] = park_snap_get_f64(d), h->err[i] = park_snap_get_f64(d);
+            uint64_t o = park_snap_get_u64(d);
+            /* order is a permutation of 0..n-1 */
+            if (o >= hn || seen[o]) d->bad = true;
+            else seen[o] = 1, h->order[i] = (size_t)o;
+        }
+        free(seen);
+        if (h) h->spacing = park_snap_get_f64(d);
+    }
+    if (park_snap_get_u32(d) && !d->bad) {
+        uint64_t pn = park_snap_get_u64(d);
+        park_ar_places *p = count_ok(d, pn, 48) ? calloc(1, sizeof *p) : NULL;
+        if (p) {
+            r->places = p;
+            p->name = calloc(pn + 1, sizeof(char *)), p->kind = calloc(pn + 1, sizeof(char *));
+            p->method = calloc(pn + 1, sizeof(char *)), p->len = calloc(pn + 1, sizeof(size_t));
+            p->x = calloc(pn + 1, sizeof(double)), p->y = calloc(pn + 1, sizeof(double)), p->sigma = calloc(pn + 1, sizeof(double));
+        }
+        if (!p || !p->name || !p->kind || !p->method || !p->len || !p->x || !p->y || !p->sigma) d->bad = true;
+        for (uint64_t i = 0; i < pn && !d->bad; i++, p->n++) {
+            p->name[i] = park_snap_get_str(d), p->kind[i] = park_snap_get_str(d), p->method[i] = park_snap_get_str(d);
+            p->len[i] = p->name[i] ? strlen(p->name[i]) : 0;
+            p->x[i] = park_snap_get_f64(d), p->y[i] = park_snap_get_f64(d), p->sigma[i] = park_snap_get_f64(d);
+        }
+        if (!d->bad) park_ar_places_index(p);
+    }
+    if (d->p != d->end) d->bad = true; /* nothing may follow */
+}
+
+park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const unsigned char *data,
+                                      size_t len, const char *key) {
+    park_snap_rd d;
+    if (!park_snap_open(&d, data, len, SNAP_KIND_RESOLVER, key)) return NULL;
+    park_resolver *r = calloc(1, sizeof *r);
+    GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
+    if (!r || !wr) {
+        free(r);
+        if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
+        return NULL;
+    }
+    r->ctx = ctx, r->layer = layer, r->ix = ix;
+    park_buf_init(&r->notes);
+    get_body(r, wr, &d);
+    GEOSWKBReader_destroy_r(ctx->geos, wr);
+    if (d.bad) {
+        park_resolver_free(r);
+        park_ctx_clear_error(ctx);
+        return NULL;
+    }
+    return r;
+}
+
+park_resolver *park_ar_snapshot_load(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const char *gazetteer_dirs) {
+    park_resolver probe = {0};
+    probe.ctx = ctx, probe.layer = layer;
+    park_buf key;
+    char *path = NULL;
+    if (!resolver_key(&probe, gazetteer_dirs, &key, &path, false)) return NULL;
+    struct stat sb;
+    size_t len = 0;
+    unsigned char *data = park_snap_slurp(path, SNAP_MAX_FILE, &len, &sb);
+    park_resolver *r = data ? park_ar_snapshot_parse(ctx, layer, ix, data, len, key.s) : NULL;
+    free(data), free(path);
+    park_buf_free(&key);
+    return r;
+}
