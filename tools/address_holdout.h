@@ -45,6 +45,20 @@ static inline int addr_is_holdout_first(const char *address) { return addr_fnv1a
 static inline bool addr_point_is_holdout(const park_address_point *p) { return addr_is_holdout(p ? p->address : ""); }
 #define ADDR_HOLDOUT_RULE "FNV-1a-32(\"" ADDR_HOLDOUT_SALT "\" + normalised address) % 5 == 0"
 
+/* Cross-validation inside the TRAINING rows (eval_address --cv K): a row not held
+ * back is in fold FNV-1a-32(ADDR_CV_SALT + normalised address) % K. A different salt
+ * from the hold-out's, so the folds are independent of it. */
+#define ADDR_CV_SALT "parkgis address cv 1:"
+static inline int addr_cv_fold(const char *address, int k) {
+    if (k <= 0) return -1;
+    char *n = park_address_normalize(address ? address : "");
+    char *s = park_asprintf("%s%s", ADDR_CV_SALT, n ? n : "");
+    int f = s ? (int)(addr_fnv1a32(s) % (uint32_t)k) : -1;
+    free(n), free(s);
+    return f;
+}
+#define ADDR_CV_RULE "FNV-1a-32(\"" ADDR_CV_SALT "\" + normalised address) % K"
+
 /* One row of the TSV, split in place (fields point into the line). */
 typedef struct addr_row {
     char *key, *road, *number, *unit, *sources, *names;

@@ -251,7 +251,14 @@ static park_status one(park_ctx *ctx, const char *data, const unit *u, park_buf 
 
 /* --exclude-holdout: leave out the rows of the evaluation's hold-out (address_holdout.h) */
 static int exclude_holdout = 0;
-static int row_held(const char *key) { return exclude_holdout && addr_is_holdout(key); }
+/* --cv-fold K:k (with --exclude-holdout): also leave out the training rows of cross-validation
+ * fold k of K (address_holdout.h, addr_cv_fold), the index eval_address --cv evaluates fold k on */
+static int cv_k = 0, cv_fold = -1;
+static int row_held(const char *key) {
+    if (!exclude_holdout) return 0;
+    return addr_is_holdout(key) || (cv_k > 0 && addr_cv_fold(key, cv_k) == cv_fold);
+}
+static bool point_excluded(const park_address_point *p) { return row_held(p ? p->address : ""); }
 static bool point_never_held(const park_address_point *p) { (void)p; return false; }
 
 /* Written to OUT/index/ (see geodata/gazetteer-address/README.md):
@@ -621,7 +628,8 @@ static park_status road_courses(park_ctx *ctx, const char *data, const char *gaz
     qsort(roads, nr, sizeof *roads, str_cmp);
     park_roadfit_opts o;
     park_roadfit_opts_default(&o);
-    if (exclude_holdout) o.is_holdout = addr_point_is_holdout, o.holdout_rule = ADDR_HOLDOUT_RULE; /* the evaluation's hold-out */
+    if (exclude_holdout && cv_k > 0) o.is_holdout = point_excluded, o.holdout_rule = ADDR_HOLDOUT_RULE " and one fold of " ADDR_CV_RULE;
+    else if (exclude_holdout) o.is_holdout = addr_point_is_holdout, o.holdout_rule = ADDR_HOLDOUT_RULE; /* the evaluation's hold-out */
     else o.is_holdout = point_never_held, o.holdout_rule = "none: the shipped index uses every row";
     park_buf b;
     park_buf_init(&b);
@@ -687,25 +695,32 @@ int main(int argc, char **argv) {
     const char *data = "../shared/data", *out = "geodata/gazetteer-address", *gzdir = "geodata/gazetteer";
     static const struct option opts[] = {{"data", required_argument, 0, 'd'}, {"out", required_argument, 0, 'o'},
                                          {"gazetteer", required_argument, 0, 'g'}, {"exclude-holdout", no_argument, 0, 'x'},
-                                         {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
+                                         {"cv-fold", required_argument, 0, 'c'}, {"help", no_argument, 0, 'h'}, {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "d:o:g:h", opts, NULL)) != -1) {
         if (c == 'd') data = optarg;
         else if (c == 'o') out = optarg;
         else if (c == 'g') gzdir = optarg;
         else if (c == 'x') exclude_holdout = 1;
+        else if (c == 'c' && sscanf(optarg, "%d:%d", &cv_k, &cv_fold) == 2 && cv_k >= 2 && cv_fold >= 0 && cv_fold < cv_k) continue;
         else {
+            if (c == 'c') fprintf(stderr, "build_address_gazetteer: --cv-fold '%s' (expected K:k, 2 <= K, 0 <= k < K)\n", optarg);
             fputs("usage: build_address_gazetteer [--data ../shared/data] [--out geodata/gazetteer-address] [--gazetteer geodata/gazetteer]\n"
-                  "                              [--exclude-holdout]\n"
+                  "                              [--exclude-holdout [--cv-fold K:k]]\n"
                   "Writes OUT/admin/towns.geojson (宝山区, 顾村镇, 杨行镇) and OUT/points/stations.geojson (metro\n"
                   "stations in and near 宝山区), OUT/index/houses.geojson and OUT/index/places.geojson (the address\n"
                   "index: known house numbers and named places) and OUT/roads-from-points.geojson (courses of the roads\n"
                   "the 四至 gazetteer in --gazetteer does not hold) from the shared source data, every address row;\n"
                   "--exclude-holdout leaves out the evaluation's hold-out (tools/address_holdout.h), the index\n"
-                  "tests/integration/address_eval.sh measures on.\n",
+                  "tests/integration/address_eval.sh measures on; --cv-fold K:k also leaves out cross-validation\n"
+                  "fold k of K of the training rows (eval_address --cv K).\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
         }
+    }
+    if (cv_k > 0 && !exclude_holdout) {
+        fputs("build_address_gazetteer: --cv-fold needs --exclude-holdout (the folds are of the training rows)\n", stderr);
+        return 2;
     }
     GDALAllRegister();
     park_ctx *ctx = park_ctx_new();

@@ -2,7 +2,16 @@
  * the address points (issue 10). One command:
  *
  *   build/eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first]
- *                      [--list-holdout] [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
+ *                      [--list-holdout] [--cv K] [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]
+ *
+ * --cv K is the DEVELOPMENT figure: a K-fold cross-validation inside the training rows
+ * (the hold-out is never used): a training row is in fold FNV-1a 32 of "parkgis address
+ * cv 1:" + the normalised address text % K (address_holdout.h, addr_cv_fold); for each k
+ * this program runs build_address_gazetteer (next to it) --exclude-holdout --cv-fold K:k
+ * into a temp dir, refuses the index if it holds a hold-out or fold-k row, and evaluates
+ * fold k's trusted rows on the 四至 gazetteer (--gazetteer, default geodata/gazetteer) +
+ * that index; the figures are pooled over the folds (tests/integration/address_cv.sh).
+ * --rows adds each answer's note (why a row failed or how it was placed).
  *
  * The held-back rows (tools/address_holdout.h: FNV-1a 32 of "parkgis address hold-out 2:"
  * + the normalised address text, % 5 == 0) are left out by build_address_gazetteer
@@ -64,7 +73,9 @@ static double pct(const double *v, size_t n, double q) {
 /* How many held-back addresses the index the resolver will use (the first directory of
  * `dirs`, or of the default list, that has index/houses.geojson) holds; -1 when none
  * is found or it cannot be read. */
-static long index_held(const char *dirs_in, int first) {
+struct ev_sel;
+static int ev_selected(const struct ev_sel *sel, const char *key);
+static long index_held(const char *dirs_in, int first, const struct ev_sel *cv) {
     char *dirs = dirs_in ? park_strdup(dirs_in)
                          : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(), park_default_data_dir());
     long held = -1;
@@ -80,7 +91,7 @@ static long index_held(const char *dirs_in, int first) {
                         !json_object_object_get_ex(pr, "address", &ad))
                         continue;
                     const char *a = json_object_get_string(ad);
-                    held += first ? addr_is_holdout_first(a) : addr_is_holdout(a);
+                    held += cv ? addr_is_holdout(a) || ev_selected(cv, a) : first ? addr_is_holdout_first(a) : addr_is_holdout(a);
                 }
             }
             json_object_put(root);
@@ -91,16 +102,91 @@ static long index_held(const char *dirs_in, int first) {
     return held;
 }
 
+/* The figures over a set of rows, pooled (several calls add up: the folds of --cv). */
+typedef struct ev_stats {
+    size_t held, truth, with_point, answered, agree, in1, in2, extra;
+    size_t lk_point, lk_answered, lk_agree; /* on a 四至 road drawn through address points */
+    double *lk_dist, *dist;
+    size_t by_match[16];
+} ev_stats;
+
+/* Which rows are evaluated: the hold-out (fresh or first rule), or (cv_k > 0) the training
+ * rows of cross-validation fold cv_fold. */
+typedef struct ev_sel {
+    int first, cv_k, cv_fold;
+} ev_sel;
+static int ev_selected(const struct ev_sel *sel, const char *key) {
+    if (sel->cv_k > 0) return !addr_is_holdout(key) && addr_cv_fold(key, sel->cv_k) == sel->cv_fold;
+    return sel->first ? addr_is_holdout_first(key) : addr_is_holdout(key);
+}
+
+/* --rows: one line per truth row (address, match, point from, distance, error radius, true
+ * parcel, answered parcel, and the answer's note: why it failed or how it was placed). */
+static void ev_rows(park_ctx *ctx, park_layer *layer, park_resolver *res, FILE *fp, const ev_sel *sel, int rows_out, ev_stats *S) {
+    char line[8192];
+    long ln = 0;
+    rewind(fp);
+    while (fgets(line, sizeof line, fp)) {
+        if (ln++ == 0) continue;
+        addr_row r;
+        if (!addr_row_split(line, &r) || !ev_selected(sel, r.key)) continue;
+        S->held++;
+        if (!addr_row_trusted(&r)) continue;
+        S->truth++;
+        park_address *a = NULL;
+        park_resolution out;
+        memset(&out, 0, sizeof out);
+        park_status s = park_address_parse(ctx, r.key, &a);
+        if (s == PARK_OK) s = park_address_resolve(ctx, res, a, PARK_DATUM_WGS84, &out);
+        else {
+            park_ctx_clear_error(ctx);
+            s = park_address_resolve_place(ctx, res, r.key, &out);
+        }
+        park_ctx_clear_error(ctx);
+        if ((size_t)out.match < 16) S->by_match[out.match]++;
+        park_locate_result lr;
+        const park_parcel *tp = NULL;
+        if (park_locate_lonlat(ctx, layer, r.lon, r.lat, PARK_DATUM_WGS84, &lr) == PARK_OK) tp = lr.inside ? lr.parcel : NULL;
+        park_ctx_clear_error(ctx);
+        double d = NAN;
+        int leak = out.feature && out.feature->source && !strcmp(out.feature->source, "address");
+        if (s == PARK_OK && out.match != PARK_MATCH_NOT_FOUND) {
+            S->answered++, S->lk_answered += leak;
+            const park_parcel *ap = out.inside ? out.parcel : NULL;
+            if (ap == tp && (out.parcel || !out.inside)) S->agree++, S->lk_agree += leak;
+        }
+        if (s == PARK_OK && out.has_point) {
+            S->with_point++;
+            d = park_geodesic_distance(ctx, out.lon, out.lat, r.lon, r.lat);
+            double *t = realloc(S->dist, S->with_point * sizeof *t);
+            if (t) S->dist = t, S->dist[S->with_point - 1] = d;
+            if (leak && (t = realloc(S->lk_dist, (S->lk_point + 1) * sizeof *t)) != NULL) S->lk_dist = t, S->lk_dist[S->lk_point++] = d;
+            if (isfinite(out.error_m)) S->in1 += d <= out.error_m, S->in2 += d <= 2 * out.error_m;
+            S->extra += out.extrapolated;
+        }
+        if (rows_out) {
+            for (char *q = out.note; q && *q; q++)
+                if (*q == '\t' || *q == '\n') *q = ' ';
+            printf("%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\t%s\n", r.key, park_match_name(out.match), out.has_point ? out.point_from : "", d,
+                   out.error_m, tp ? tp->id : "outside", out.parcel ? out.parcel->id : out.inside ? "?" : "outside",
+                   out.note ? out.note : "");
+        }
+        park_resolution_clear(&out);
+        park_address_free(a);
+    }
+}
+
 int main(int argc, char **argv) {
     const char *data = "../shared/data", *gaz = NULL;
     double min_point = -1, max_median = -1, max_p90 = -1, min_agree = -1;
-    int rows_out = 0, first = 0, list = 0, park_names = 0;
+    const char *sizhi = NULL; /* --cv: the 四至 gazetteer directory */
+    int rows_out = 0, first = 0, list = 0, park_names = 0, cv_k = 0;
     static const struct option opts[] = {{"data", required_argument, 0, 'd'},      {"gazetteer", required_argument, 0, 'g'},
                                          {"rows", no_argument, 0, 'r'},            {"min-point", required_argument, 0, 'p'},
                                          {"max-median", required_argument, 0, 'm'}, {"max-p90", required_argument, 0, 'n'},
                                          {"min-agree", required_argument, 0, 'a'},  {"help", no_argument, 0, 'h'},
                                          {"holdout", required_argument, 0, 'H'},   {"list-holdout", no_argument, 0, 'L'},
-                                         {"park-names", no_argument, 0, 'P'},
+                                         {"park-names", no_argument, 0, 'P'},      {"cv", required_argument, 0, 'C'},
                                          {0, 0, 0, 0}};
     int c;
     while ((c = getopt_long(argc, argv, "d:g:rp:m:n:a:h", opts, NULL)) != -1) {
@@ -114,6 +200,13 @@ int main(int argc, char **argv) {
         case 'a': min_agree = atof(optarg); break;
         case 'L': list = 1; break;
         case 'P': park_names = 1; break;
+        case 'C':
+            cv_k = atoi(optarg);
+            if (cv_k < 2 || cv_k > 20) {
+                fprintf(stderr, "eval_address: --cv '%s' (expected a number of folds, 2..20)\n", optarg);
+                return 2;
+            }
+            break;
         case 'H':
             if (!strcmp(optarg, "first")) first = 1;
             else if (strcmp(optarg, "fresh")) {
@@ -122,7 +215,7 @@ int main(int argc, char **argv) {
             }
             break;
         default:
-            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first] [--list-holdout] [--park-names]\n"
+            fputs("usage: eval_address [--data ../shared/data] [--gazetteer DIRS] [--rows] [--holdout fresh|first] [--list-holdout] [--park-names] [--cv K]\n"
                   "                    [--min-point PCT] [--max-median M] [--max-p90 M] [--min-agree PCT]\n",
                   c == 'h' ? stdout : stderr);
             return c == 'h' ? 0 : 2;
@@ -145,8 +238,16 @@ int main(int argc, char **argv) {
         fclose(fp), free(path);
         return 0;
     }
-    if (!park_names) {
-        long leak = index_held(gaz, first);
+    if (cv_k > 0) { /* the folds' indexes are built here; --gazetteer names the 四至 gazetteer only */
+        if (gaz && strchr(gaz, ':')) {
+            fprintf(stderr, "eval_address: with --cv, --gazetteer names the 四至 gazetteer directory only (the folds' indexes are built)\n");
+            fclose(fp), free(path);
+            return 2;
+        }
+        sizhi = gaz ? gaz : "geodata/gazetteer";
+        gaz = sizhi;
+    } else if (!park_names) {
+        long leak = index_held(gaz, first, NULL);
         if (leak != 0) {
             if (leak < 0) fprintf(stderr, "eval_address: no readable index/houses.geojson in %s\n", gaz ? gaz : "the default gazetteer directories");
             else
@@ -215,84 +316,91 @@ int main(int argc, char **argv) {
         park_resolver_free(res), park_layer_free(layer), park_ctx_free(ctx);
         return 0;
     }
-    size_t held = 0, truth = 0, with_point = 0, answered = 0, agree = 0, in1 = 0, in2 = 0, extra = 0;
-    size_t lk_point = 0, lk_answered = 0, lk_agree = 0; /* on a 四至 road drawn through address points */
-    double *lk_dist = NULL;
-    size_t by_match[16] = {0};
-    double *dist = NULL;
-    long ln = 0;
-    while (fgets(line, sizeof line, fp)) {
-        if (ln++ == 0) continue;
-        addr_row r;
-        if (!addr_row_split(line, &r) || !(first ? addr_is_holdout_first(r.key) : addr_is_holdout(r.key))) continue;
-        held++;
-        if (!addr_row_trusted(&r)) continue;
-        truth++;
-        park_address *a = NULL;
-        park_resolution out;
-        memset(&out, 0, sizeof out);
-        park_status s = park_address_parse(ctx, r.key, &a);
-        if (s == PARK_OK) s = park_address_resolve(ctx, res, a, PARK_DATUM_WGS84, &out);
-        else {
-            park_ctx_clear_error(ctx);
-            s = park_address_resolve_place(ctx, res, r.key, &out);
+    ev_stats S;
+    memset(&S, 0, sizeof S);
+    ev_sel sel = {first, 0, -1};
+    if (cv_k > 0) {
+        /* cross-validation inside the training rows: fold k's index is built by
+         * build_address_gazetteer --exclude-holdout --cv-fold K:k (next to this program) */
+        park_resolver_free(res), res = NULL;
+        char *dir = park_strdup(argv[0]), *sl = strrchr(dir, '/');
+        if (sl) *sl = 0;
+        else strcpy(dir, ".");
+        char tmpl[] = "/tmp/eval_address_cv.XXXXXX";
+        char *tmp = mkdtemp(tmpl);
+        int failed = !tmp;
+        for (int k = 0; k < cv_k && !failed; k++) {
+            char *cmd = park_asprintf("'%s/build_address_gazetteer' --data '%s' --gazetteer '%s' --out '%s/fold%d' --exclude-holdout "
+                                      "--cv-fold %d:%d >'%s/build%d.log' 2>&1",
+                                      dir, data, sizhi, tmp, k, cv_k, k, tmp, k);
+            if (system(cmd) != 0) {
+                fprintf(stderr, "eval_address: building fold %d failed: %s (see %s/build%d.log)\n", k, cmd, tmp, k);
+                failed = 1;
+            }
+            free(cmd);
+            char *dirs = park_asprintf("%s:%s/fold%d", sizhi, tmp, k);
+            ev_sel fk = {0, cv_k, k};
+            long leak = failed ? 0 : index_held(dirs, 0, &fk);
+            if (leak != 0) { /* the fold's index must hold neither the hold-out nor fold k */
+                fprintf(stderr, "eval_address: fold %d's index holds %ld held-back or fold-%d address(es)\n", k, leak, k);
+                failed = 1;
+            }
+            if (!failed && park_resolver_new(ctx, layer, dirs, &res) != PARK_OK) {
+                fprintf(stderr, "eval_address: fold %d: %s\n", k, park_ctx_errmsg(ctx));
+                failed = 1;
+            }
+            free(dirs);
+            if (!failed) {
+                sel.cv_k = cv_k, sel.cv_fold = k;
+                ev_rows(ctx, layer, res, fp, &sel, rows_out, &S);
+            }
+            park_resolver_free(res), res = NULL;
         }
-        park_ctx_clear_error(ctx);
-        if ((size_t)out.match < 16) by_match[out.match]++;
-        park_locate_result lr;
-        const park_parcel *tp = NULL;
-        if (park_locate_lonlat(ctx, layer, r.lon, r.lat, PARK_DATUM_WGS84, &lr) == PARK_OK) tp = lr.inside ? lr.parcel : NULL;
-        park_ctx_clear_error(ctx);
-        double d = NAN;
-        int leak = out.feature && out.feature->source && !strcmp(out.feature->source, "address");
-        if (s == PARK_OK && out.match != PARK_MATCH_NOT_FOUND) {
-            answered++, lk_answered += leak;
-            const park_parcel *ap = out.inside ? out.parcel : NULL;
-            if (ap == tp && (out.parcel || !out.inside)) agree++, lk_agree += leak;
+        if (tmp) {
+            char *rm = park_asprintf("rm -rf '%s'", tmp);
+            if (system(rm) != 0) fprintf(stderr, "eval_address: could not remove %s\n", tmp);
+            free(rm);
         }
-        if (s == PARK_OK && out.has_point) {
-            with_point++;
-            d = park_geodesic_distance(ctx, out.lon, out.lat, r.lon, r.lat);
-            double *t = realloc(dist, with_point * sizeof *t);
-            if (t) dist = t, dist[with_point - 1] = d;
-            if (leak && (t = realloc(lk_dist, (lk_point + 1) * sizeof *t)) != NULL) lk_dist = t, lk_dist[lk_point++] = d;
-            if (isfinite(out.error_m)) in1 += d <= out.error_m, in2 += d <= 2 * out.error_m;
-            extra += out.extrapolated;
+        free(dir);
+        if (failed) {
+            fclose(fp), free(path), park_layer_free(layer), park_ctx_free(ctx);
+            return 3;
         }
-        if (rows_out)
-            printf("%s\t%s\t%s\t%.0f\t%.0f\t%s\t%s\n", r.key, park_match_name(out.match), out.has_point ? out.point_from : "", d,
-                   out.error_m, tp ? tp->id : "outside", out.parcel ? out.parcel->id : out.inside ? "?" : "outside");
-        park_resolution_clear(&out);
-        park_address_free(a);
-    }
+    } else
+        ev_rows(ctx, layer, res, fp, &sel, rows_out, &S);
     fclose(fp);
-    qsort(dist, with_point, sizeof *dist, dcmp);
-    double share = truth ? 100.0 * (double)with_point / (double)truth : 0;
-    double med = pct(dist, with_point, 0.5), p90 = pct(dist, with_point, 0.9);
-    double agr = answered ? 100.0 * (double)agree / (double)answered : 0;
-    qsort(lk_dist, lk_point, sizeof *lk_dist, dcmp);
+    qsort(S.dist, S.with_point, sizeof *S.dist, dcmp);
+    double share = S.truth ? 100.0 * (double)S.with_point / (double)S.truth : 0;
+    double med = pct(S.dist, S.with_point, 0.5), p90 = pct(S.dist, S.with_point, 0.9);
+    double agr = S.answered ? 100.0 * (double)S.agree / (double)S.answered : 0;
+    qsort(S.lk_dist, S.lk_point, sizeof *S.lk_dist, dcmp);
+    if (cv_k > 0)
+        printf("cross-validation inside the training rows (the hold-out never used): %d folds, %s; fold k evaluated on an index built without it (build_address_gazetteer --exclude-holdout --cv-fold K:k); "
+               "figures pooled over the folds\n", cv_k, ADDR_CV_RULE);
+    else
     printf("hold-out: %s\n", first ? "first rule, FNV-1a-32(address) % 5 == 0 (looked at while developing: for comparison only)"
                                      : "fresh rule, " ADDR_HOLDOUT_RULE);
-    printf("held-back rows: %zu; trusted as truth (two geocoders within 150 m, no fall-back point): %zu\n", held, truth);
-    printf("answered with a point: %zu of %zu (%.1f %%), %zu of them extrapolated past the last known number\n", with_point, truth,
-           share, extra);
-    printf("distance from the held-back point: median %.0f m, p90 %.0f m\n", med, p90);
+    printf("%s rows: %zu; trusted as truth (two geocoders within 150 m, no fall-back point): %zu\n", cv_k > 0 ? "evaluated" : "held-back",
+           S.held, S.truth);
+    printf("answered with a point: %zu of %zu (%.1f %%), %zu of them extrapolated past the last known number\n", S.with_point, S.truth,
+           share, S.extra);
+    printf("distance from the evaluated row's point: median %.0f m, p90 %.0f m\n", med, p90);
     printf("truth within the stated error radius: %.1f %% (1 sigma), %.1f %% (2 sigma)\n",
-           with_point ? 100.0 * (double)in1 / (double)with_point : 0, with_point ? 100.0 * (double)in2 / (double)with_point : 0);
-    printf("parcel agrees with the held-back point's parcel (or both outside): %zu of %zu answered (%.1f %%)\n", agree, answered, agr);
+           S.with_point ? 100.0 * (double)S.in1 / (double)S.with_point : 0, S.with_point ? 100.0 * (double)S.in2 / (double)S.with_point : 0);
+    printf("parcel agrees with the evaluated point's parcel (or both outside): %zu of %zu answered (%.1f %%)\n", S.agree, S.answered, agr);
     printf("of them on a 四至 road drawn through address points (its course used the first rule's training rows): %zu "
            "answered, %zu with a point (median %.0f m, p90 %.0f m), parcel agrees %zu\n",
-           lk_answered, lk_point, pct(lk_dist, lk_point, 0.5), pct(lk_dist, lk_point, 0.9), lk_agree);
+           S.lk_answered, S.lk_point, pct(S.lk_dist, S.lk_point, 0.5), pct(S.lk_dist, S.lk_point, 0.9), S.lk_agree);
     printf("answers by match:");
     for (int m = 0; m < 16; m++)
-        if (by_match[m]) printf(" %s %zu", park_match_name((park_match)m), by_match[m]);
+        if (S.by_match[m]) printf(" %s %zu", park_match_name((park_match)m), S.by_match[m]);
     printf("\n");
     int bad = 0;
     if (min_point >= 0 && share < min_point) printf("RATCHET: answered with a point %.1f %% < %.1f %%\n", share, min_point), bad = 1;
     if (max_median >= 0 && !(med <= max_median)) printf("RATCHET: median %.0f m > %.0f m\n", med, max_median), bad = 1;
     if (max_p90 >= 0 && !(p90 <= max_p90)) printf("RATCHET: p90 %.0f m > %.0f m\n", p90, max_p90), bad = 1;
     if (min_agree >= 0 && agr < min_agree) printf("RATCHET: parcel agreement %.1f %% < %.1f %%\n", agr, min_agree), bad = 1;
-    free(dist), free(lk_dist), free(path);
+    free(S.dist), free(S.lk_dist), free(path);
     park_resolver_free(res);
     park_layer_free(layer);
     park_ctx_free(ctx);

@@ -57,14 +57,22 @@ int main(void) {
     snprintf(p, sizeof p, "%s/roads.geojson", gz4);
     put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"乙路\",\"aliases\":\"\","
              "\"kind\":\"road\",\"provenance\":\"osm\",\"method\":\"test\",\"error_m\":40},"
-             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.402],[121.405,31.402],[121.405,31.408]]}}]}\n");
+             "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.402],[121.405,31.402],[121.405,31.408]]}},"
+             /* 丙路: a 95 m course; its known number 30 lies 900 m past its end */
+             "{\"type\":\"Feature\",\"properties\":{\"name\":\"丙路\",\"aliases\":\"\",\"kind\":\"road\",\"provenance\":\"osm\","
+             "\"method\":\"test\",\"error_m\":10},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.402,31.403],[121.403,31.403]]}}]}\n");
     snprintf(dirs, sizeof dirs, "%s:%s", gz, gz4);
     snprintf(p, sizeof p, "%s/houses.geojson", ix);
 #define H(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"甲路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"a\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
 #define H2(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"乙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"b\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
-    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
+#define H3(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"丙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"c\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
+    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H3(10, 121.402, 31.4031, 20) "," H3(30, 121.412, 31.4031, 20) "," H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
              H(30, 121.409, 31.4051, 20) "," H2(10, 121.401, 31.4021, 20) "," H2(30, 121.4049, 31.4075, 20) "]}\n");
 
+    /* places: a numbered estate series with one member known (丁一村) */
+    snprintf(p, sizeof p, "%s/places.geojson", ix);
+    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"丁一村\",\"kind\":\"estate\","
+             "\"method\":\"test\",\"error_m\":70},\"geometry\":{\"type\":\"Point\",\"coordinates\":[121.403,31.406]}}]}\n");
     park_ctx *ctx = park_ctx_new();
     park_layer *layer = NULL;
     park_resolver *res = NULL;
@@ -101,10 +109,12 @@ int main(void) {
 
     /* a 四至 road: 20 is halfway between 10 and 30 ALONG its course (measures about 48 m and
      * 1037 m: 542 m, i.e. 115 m up the northern leg), on the course, not on the chord
-     * that cuts the bend; its error adds the course's 40 m */
+     * that cuts the bend, but on the numbers' side: both lie about 10 m to its left (11 m
+     * north of the eastward leg, 9.5 m west of the northward one), so 20 is 10.3 m west of
+     * the northern leg (1.08e-4 degrees); its error adds the course's 40 m */
     CHECK(look(ctx, res, "乙路20号", &r) == PARK_OK);
     CHECK(r.match == PARK_MATCH_NUMBER && !r.extrapolated);
-    CHECK_NEAR(r.lon, 121.405, 2e-5);
+    CHECK_NEAR(r.lon, 121.405 - 1.08e-4, 2e-5);
     CHECK(r.lat > 31.4027 && r.lat < 31.4037);
     CHECK(r.error_m > 40);
     CHECK(r.note && strstr(r.note, "along the 四至 gazetteer's course") != NULL);
@@ -114,6 +124,22 @@ int main(void) {
     CHECK(r.extrapolated == 1);
     CHECK_NEAR(r.lon, 121.405, 2e-5);
     CHECK(r.lat > 31.4075 && r.lat <= 31.408 + 1e-6);
+    park_resolution_clear(&r);
+
+    /* a 四至 course that does not run past both numbers (30 is 900 m beyond its end, where the
+     * measure is clamped): the straight line between them, not the course's end */
+    CHECK(look(ctx, res, "丙路20号", &r) == PARK_OK);
+    CHECK(r.match == PARK_MATCH_NUMBER && !r.extrapolated);
+    CHECK_NEAR(r.lon, 121.407, 2e-5);
+    CHECK(r.note && strstr(r.note, "along the 四至 gazetteer's course") == NULL);
+    park_resolution_clear(&r);
+
+    /* an estate of a numbered series of which one sibling is known: its point, ±300 m */
+    CHECK(park_address_resolve_place(ctx, res, "丁三村", &r) == PARK_OK);
+    CHECK(r.match == PARK_MATCH_PLACE && r.has_point);
+    CHECK_NEAR(r.lon, 121.403, 1e-5);
+    CHECK_NEAR(r.error_m, 300, 1);
+    CHECK(r.note && strstr(r.note, "numbered series") != NULL);
     park_resolution_clear(&r);
 
     /* a road with no known numbers: the road answer, no point */

@@ -254,6 +254,15 @@ static void course_point(const course_t *c, double m, double off, double *x, dou
     if (b) GEOSGeom_destroy_r(c->g, b);
 }
 
+#ifndef COURSE_NEAR_M
+#define COURSE_NEAR_M 150.0
+#endif
+#ifndef EXTRA_COURSE_LEVER
+#define EXTRA_COURSE_LEVER 1.0
+#endif
+#ifndef COURSE_OFFSET
+#define COURSE_OFFSET 1
+#endif
 int park_ar_number_point(park_resolver *r, const char *road, const road_info *course, long q, double *x, double *y,
                          double *sigma_m, int *extrapolated, park_buf *why) {
     *extrapolated = 0;
@@ -291,11 +300,24 @@ int park_ar_number_point(park_resolver *r, const char *road, const road_info *co
         *sigma_m = sqrt(pow((1 - t) * e1, 2) + pow(t * e2, 2) + d * d / 4 * t * (1 - t));
         course_t c;
         int along = course && course_open(r->ctx->geos, course, x1, y1, x2, y2, &c);
-        if (along) { /* a 四至 road: the point at t of the way between the two numbers along its course */
-            double m1, o1, m2, o2;
+        double m1 = 0, o1 = 0, m2 = 0, o2 = 0;
+        if (along) {
             course_measure(&c, x1, y1, &m1, &o1);
             course_measure(&c, x2, y2, &m2, &o2);
-            course_point(&c, m1 + t * (m2 - m1), 0, x, y);
+            /* the course is used only where it runs past both numbers: each lies near it (not
+             * beyond its end, where the measure is clamped) and the measure between them spans
+             * at least half their distance; else the straight line between them */
+            double px, py, qx, qy;
+            course_point(&c, m1, 0, &px, &py);
+            course_point(&c, m2, 0, &qx, &qy);
+            double near = COURSE_NEAR_M + c.err;
+            if (hypot(px - x1, py - y1) > near || hypot(qx - x2, qy - y2) > near || fabs(m2 - m1) < 0.5 * d) {
+                course_close(&c);
+                along = 0;
+            }
+        }
+        if (along) { /* a 四至 road: the point at t of the way between the two numbers along its course */
+            course_point(&c, m1 + t * (m2 - m1), COURSE_OFFSET ? (1 - t) * o1 + t * o2 : 0, x, y);
             *sigma_m = hypot(*sigma_m, c.err);
             park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart along the 四至 gazetteer's course, "
                                  "±%.0f m), ±%.0f m", road, q, n1, n2, fabs(m2 - m1), c.err, *sigma_m);
@@ -345,7 +367,7 @@ int park_ar_number_point(park_resolver *r, const char *road, const road_info *co
         course_measure(&c, xa, ya, &ma, &oa);
         course_measure(&c, xb, yb, &mb, &ob);
         if (ma != mb) {
-            double m = fmin(c.len, fmax(0, ma + (ma > mb ? 1 : -1) * full));
+            double m = fmin(c.len, fmax(0, ma + (ma > mb ? 1 : -1) * fmin(full, EXTRA_COURSE_LEVER * fmax(base, 1))));
             course_point(&c, m, 0, x, y);
             *sigma_m = hypot(*sigma_m, c.err);
             park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m along the 四至 gazetteer's course "
