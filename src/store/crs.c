@@ -277,7 +277,9 @@ int park_crs_zone_prefix_hint(const char *crs, double x, char *buf, size_t len) 
     int code = 0;
     if (!crs || (strncmp(crs, "EPSG:", 5) && strncmp(crs, "epsg:", 5))) return 0;
     code = atoi(crs + 5);
-    if (code < 4534 || code > 4554 || !(x >= 1e7)) return 0;
+    /* zones 25..45: eastings 25,xxx,xxx..45,xxx,xxx; anything else (1e300 was
+     * UB in the int conversion: fuzz_layer_features) is no hint */
+    if (code < 4534 || code > 4554 || !(x >= 1e7 && x < 1e8)) return 0;
     int zone = code - 4534 + 25; /* CM 3·zone degrees east */
     if ((int)(x / 1e6) != zone) return 0;
     snprintf(buf, len, "EPSG:%d", code - 21); /* 4513 (zone 25) .. 4533 (zone 45) */

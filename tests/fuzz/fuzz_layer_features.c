@@ -78,8 +78,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
         for (int i = 0; i < OGR_FD_GetFieldCount(defn); i++) fuzz_field(&in, f, i);
         OGRGeometryH g = fuzz_geometry(&in, base, 0);
         if (g) OGR_F_SetGeometryDirectly(f, g);
-        if (fuzz_u8(&in) % 4 == 0) OGR_F_SetFID(f, (GIntBig)(int32_t)fuzz_u32(&in)); /* numeric ids of any sign */
-        (void)OGR_L_CreateFeature(lyr, f);                                              /* a clashing FID is refused: fine */
+        /* every FID explicit (numeric ids of any sign from the input, else k):
+         * the Memory layer's own counter runs on across inputs, and the
+         * features' order (by FID) must not depend on earlier inputs */
+        GIntBig fid = fuzz_u8(&in) % 4 == 0 ? (GIntBig)(int32_t)fuzz_u32(&in) : (GIntBig)k;
+        OGRFeatureH old = fid >= 0 ? OGR_L_GetFeature(lyr, fid) : NULL;
+        OGR_F_SetFID(f, fid);
+        if (!old) (void)OGR_L_CreateFeature(lyr, f); /* a negative FID is refused: fine */
+        OGR_F_Destroy(old);
         OGR_F_Destroy(f);
     }
     park_layer *l = NULL;

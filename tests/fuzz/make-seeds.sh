@@ -84,6 +84,9 @@ put("layer_features", "wkb", bytes([0, 0, 0]) + s("w") + s("w") + b"\0" * 5 + by
 put("layer_features", "zone-prefixed", bytes([0 + NS * 4, 0, 1]) + s("z") + s("z") + b"\0" * 5 + poly(ring([(x, y, 100) for x, y, _ in sq])) + b"\1")
 put("layer_features", "nan", bytes([0, 1, 0]) + s("a") + s("a") + b"\0" * 5 + poly(ring(sq)) + b"\1" + s("n") + s("n") + b"\0" * 5
     + bytes([4, 1, 1, 4, 0, 0, 0, 0, 204, 0, 100, 0, 100, 0, 100, 0, 0, 0, 100]) + b"\1")
+# eastings of 1e300 under EPSG:4549: the zone-number hint converted x / 1e6 to int (UB; found by this target)
+put("layer_features", "zone-hint-1e300", bytes([0 + NS * 3, 0, 0]) + s("z") + s("z") + b"\0" * 5
+    + bytes([4, 1, 1, 4, 207, 0, 0, 207, 0, 0, 207, 0, 100, 207, 0, 100]) + b"\1")
 put("layer_features", "no-name", bytes([5, 0, 0]) + s("a") + b"\0" + poly(ring(sq)) + b"\1")
 put("layer_features", "bowtie", bytes([0, 0, 0]) + s("b") + s("b") + b"\0" * 5 + poly(ring([(0, 0, 0), (100, 100, 0), (100, 0, 0), (0, 100, 0)])) + b"\1")
 put("layer_features", "collection", bytes([0, 0, 0]) + s("c") + s("c") + b"\0" * 5 + bytes([9, 2]) + poly(ring(sq)) + bytes([2, 0, 0, 0, 0]) + b"\1")

@@ -1,6 +1,7 @@
 /* test_layer.c - the geometry store (store/layer.c): a layer file in, parcels and
  * WKT out; every bad layer gets PARK_ERR_INPUT and a message naming the file,
  * the feature and what was expected. Fixtures: tests/data/layer/. */
+#include <math.h>
 #include <stdlib.h>
 
 #include "parkgis.h"
@@ -131,9 +132,24 @@ static void test_multilayer(park_ctx *ctx) {
     CHECK(system(cmd) == 0);
 }
 
+/* The zone-number hint on eastings of any size (1e300 was UB: the int
+ * conversion of x / 1e6; fuzz_layer_features). */
+static void test_zone_prefix_hint(void) {
+    char buf[32] = "";
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", 40634476, buf, sizeof buf) == 1);
+    CHECK_STR(buf, "EPSG:4528");
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", 634476, buf, sizeof buf) == 0);
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", 50634476, buf, sizeof buf) == 0);
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", 1e300, buf, sizeof buf) == 0);
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", 1e10, buf, sizeof buf) == 0);
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", NAN, buf, sizeof buf) == 0);
+    CHECK(park_crs_zone_prefix_hint("EPSG:4549", INFINITY, buf, sizeof buf) == 0);
+}
+
 int main(void) {
     park_ctx *ctx = park_ctx_new();
     test_reproject_and_fields(ctx);
+    test_zone_prefix_hint();
     test_bad_layers(ctx);
     test_no_official(ctx);
     test_source_split(ctx);
