@@ -36,6 +36,7 @@ static void index_free(park_layer_index *ix) {
     free(ix->fixed), free(ix->owned), free(ix->items);
     free(ix->vx), free(ix->vy), free(ix->chunks), free(ix->chunk0), free(ix->env_m);
     park_grid_free(ix->grid);
+    park_edge_errors_free(ix->edge_err);
     if (ix->pj_to_metric) proj_destroy(ix->pj_to_metric);
     if (ix->pj_to_lonlat) proj_destroy(ix->pj_to_lonlat);
     if (ix->pj_ctx) proj_context_destroy(ix->pj_ctx);

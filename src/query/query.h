@@ -42,8 +42,26 @@ struct park_layer_index {
      * park_locate_parcel call; NULL when it cannot be built (exact test only). */
     struct park_grid *grid;
     int grid_tried;
+    /* The error of each boundary piece (edge_error.c), built on the first
+     * probability query; NULL when the layer has no compiled pieces. */
+    struct park_edge_errors *edge_err;
+    int edge_err_tried;
 };
 void park_grid_free(struct park_grid *g);
+struct park_edge_errors;
+void park_edge_errors_free(struct park_edge_errors *e);
+/* Each parcel's largest piece error from its provenance (see edge_error.c). *out
+ * NULL when the layer has no compiled pieces. */
+park_status park_edge_errors_bounds(park_ctx *ctx, const park_layer *layer, struct park_edge_errors **out);
+/* Cuts each parcel's metric boundary into the pieces its provenance names (once;
+ * loads the bundled gazetteer). No-op for e NULL. */
+park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index *ix, const park_layer *layer,
+                                   struct park_edge_errors *e);
+/* The largest piece error of parcel i (NAN: none). */
+double park_edge_error_max(const struct park_edge_errors *e, size_t i);
+/* The error of the boundary piece of parcel i nearest pt (metric), the point being d m
+ * from the boundary; `own` (the parcel's error_m) where the nearest is not on a piece. */
+double park_edge_error_at(const struct park_edge_errors *e, size_t i, const GEOSGeometry *pt, double d, double own);
 /* 1 when the grid alone answers which parcels cover lon/lat: *index is the one
  * parcel covering it, or (size_t)-1 for none (no other parcel covers or touches
  * the cell, so the covering count is exactly 0 or 1); 0: ask GEOS. */
