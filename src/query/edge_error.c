@@ -9,7 +9,14 @@
  * error of the piece nearest the point. The bounds (each parcel's largest piece
  * error, from the provenance alone) are read on the first probability query; the
  * geometry (which loads the gazetteer) only when a point is near enough to an edge
- * for the piece's error to matter. Owned by the layer index. */
+ * for the piece's error to matter. Owned by the layer index.
+ *
+ * The index snapshot (index_snap.c) stores what is made here - the bounds and
+ * the pieces' metric geometry - so a warm process reads neither the gazetteer
+ * nor GDAL: a cold build with the cache on makes the pieces at once
+ * (park_edge_errors_ensure) to write them; with the cache off they stay lazy.
+ * The snapshot's key then holds the gazetteer directory's identity (every
+ * file's path, inode, size, times and content hash). */
 #include <json-c/json.h>
 #include <math.h>
 #include <stdlib.h>
@@ -69,12 +76,7 @@ static double piece_err(json_object *pc, const char **fname) {
 park_status park_edge_errors_bounds(park_ctx *ctx, const park_layer *layer, struct park_edge_errors **out) {
     *out = NULL;
     size_t n = park_layer_count(layer);
-    int any = 0;
-    for (size_t i = 0; i < n && !any; i++) {
-        const park_parcel *pp = park_layer_get(layer, i);
-        any = pp->provenance && strstr(pp->provenance, "\"pieces\"") != NULL;
-    }
-    if (!any) return PARK_OK; /* no compiled pieces: the parcels' own error_m */
+    if (!park_edge_errors_wanted(layer)) return PARK_OK; /* no compiled pieces: the parcels' own error_m */
     struct park_edge_errors *e = calloc(1, sizeof *e);
     if (e) e->geos = ctx->geos, e->n = n, e->max_err = calloc(n + 1, sizeof *e->max_err);
     if (!e || !e->max_err) {
@@ -104,7 +106,7 @@ park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index 
     e->built = 1;
     size_t n = e->n;
     park_gazetteer *gz = NULL;
-    if (park_gazetteer_load(ctx, NULL, &gz) != PARK_OK) {
+    if (park_gazetteer_load(ctx, NULL, &gz) != PARK_OK) { /* park_edge_errors_gazetteer_dir() */
         park_ctx_clear_error(ctx); /* no gazetteer: the parcels' own error_m */
         return PARK_OK;
     }
@@ -158,6 +160,109 @@ park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index 
         for (size_t i = 0; i <= n; i++) e->p0[i] = 0;
     }
     return st;
+}
+
+int park_edge_errors_wanted(const park_layer *layer) {
+    for (size_t i = 0; i < park_layer_count(layer); i++) {
+        const park_parcel *pp = park_layer_get(layer, i);
+        if (pp->provenance && strstr(pp->provenance, "\"pieces\"")) return 1;
+    }
+    return 0;
+}
+
+char *park_edge_errors_gazetteer_dir(void) { return park_asprintf("%s/gazetteer", park_default_data_dir()); }
+
+park_status park_edge_errors_ensure(park_ctx *ctx, struct park_layer_index *ix, const park_layer *layer) {
+    if (!ix->edge_err_tried) {
+        ix->edge_err_tried = 1;
+        park_status st = park_edge_errors_bounds(ctx, layer, &ix->edge_err);
+        if (st) return st;
+    }
+    return park_edge_errors_build(ctx, ix, layer, ix->edge_err);
+}
+
+/* ---- the snapshot's section (index_snap.c)
+ * u32 1 (0: no pieces, the rest absent); u64 parcels; per parcel f64 bound
+ * (NAN: none); u32 built with the gazetteer (0: it could not be read, the
+ * parcels' own error_m); then per parcel u64 pieces and per piece f64 error_m
+ * and the metric geometry (WKB). */
+#define PIECES_MAX 4096 /* a parcel's pieces: the provenance lists tens */
+
+/* What edge_errors_build makes of a boundary: lines (points where it only touches). */
+static bool piece_shape(GEOSContextHandle_t h, const GEOSGeometry *g) {
+    int t = GEOSGeomTypeId_r(h, g);
+    if (t == GEOS_GEOMETRYCOLLECTION) {
+        int m = GEOSGetNumGeometries_r(h, g);
+        for (int k = 0; k < m; k++) {
+            const GEOSGeometry *x = GEOSGetGeometryN_r(h, g, k);
+            if (!x || GEOSGeomTypeId_r(h, x) == GEOS_GEOMETRYCOLLECTION || !piece_shape(h, x)) return false;
+        }
+        return m > 0;
+    }
+    return (t == GEOS_POINT || t == GEOS_LINESTRING || t == GEOS_MULTIPOINT || t == GEOS_MULTILINESTRING) && !GEOSisEmpty_r(h, g);
+}
+
+bool park_edge_errors_put(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const struct park_edge_errors *e) {
+    park_snap_put_u32(b, e != NULL);
+    if (!e) return true;
+    if (!e->built) return false; /* only what a warm process needs no gazetteer for */
+    park_snap_put_u64(b, e->n);
+    for (size_t i = 0; i < e->n; i++) park_snap_put_f64(b, e->max_err[i]);
+    park_snap_put_u32(b, e->p0 != NULL);
+    bool ok = true;
+    for (size_t i = 0; e->p0 && i < e->n && ok; i++) {
+        park_snap_put_u64(b, e->p0[i + 1] - e->p0[i]);
+        for (size_t k = e->p0[i]; k < e->p0[i + 1] && ok; k++) {
+            park_snap_put_f64(b, e->v[k].err);
+            ok = piece_shape(ctx->geos, e->v[k].g) && park_snap_put_geom(ctx, w, b, e->v[k].g);
+        }
+    }
+    return ok;
+}
+
+bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, const park_layer *layer,
+                          struct park_edge_errors **out) {
+    *out = NULL;
+    uint32_t has = park_snap_get_u32(d);
+    if (d->bad || has > 1 || (int)has != park_edge_errors_wanted(layer)) return false;
+    if (!has) return true;
+    size_t n = park_layer_count(layer);
+    if (park_snap_get_u64(d) != n || d->bad) return false;
+    struct park_edge_errors *e = calloc(1, sizeof *e);
+    if (e) e->geos = ctx->geos, e->n = n, e->built = 1, e->max_err = calloc(n + 1, sizeof *e->max_err);
+    bool ok = e && e->max_err;
+    for (size_t i = 0; i < n && ok; i++) {
+        double m = park_snap_get_f64(d);
+        ok = !d->bad && (isnan(m) || (isfinite(m) && m >= 0));
+        e->max_err[i] = m;
+    }
+    uint32_t built = ok ? park_snap_get_u32(d) : 2;
+    ok = ok && !d->bad && built <= 1;
+    if (ok && built) ok = (e->p0 = calloc(n + 1, sizeof *e->p0)) != NULL;
+    size_t cap = 0;
+    for (size_t i = 0; ok && built && i < n; i++) {
+        e->p0[i + 1] = e->p0[i];
+        uint64_t np = park_snap_get_u64(d);
+        /* each piece takes at least 8 + 9 bytes; a parcel without a bound has none */
+        ok = !d->bad && np <= PIECES_MAX && np * 17 <= (uint64_t)(d->end - d->p) && (np == 0 || !isnan(e->max_err[i]));
+        for (uint64_t k = 0; ok && k < np; k++) {
+            double err = park_snap_get_f64(d);
+            GEOSGeometry *g = !d->bad && isfinite(err) && err >= 0 && err <= e->max_err[i] ? park_snap_get_geom(ctx, wr, d) : NULL;
+            ok = g && !d->bad && piece_shape(ctx->geos, g);
+            if (!ok || !push(e, &cap, i, g, err)) {
+                if (g) GEOSGeom_destroy_r(ctx->geos, g);
+                ok = false;
+            }
+        }
+    }
+    if (!ok) {
+        park_edge_errors_free(e);
+        park_ctx_clear_error(ctx);
+        d->bad = true;
+        return false;
+    }
+    *out = e;
+    return true;
 }
 
 double park_edge_error_max(const struct park_edge_errors *e, size_t i) { return e && i < e->n ? e->max_err[i] : NAN; }

@@ -466,6 +466,7 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
     }
     if (st == PARK_OK && !facets_build(ctx, ix, snap)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory building the parcel index");
     if (st == PARK_OK && snap && !ix->chunk0 != !snap->facets) st = park_error(ctx, PARK_ERR_INTERNAL, "index snapshot disagrees with its parcels");
+    if (st == PARK_OK && snap) ix->edge_err = snap->edge_err, snap->edge_err = NULL, ix->edge_err_tried = 1;
     if (st == PARK_OK && !snap && *park_layer_path(layer)) park_index_snap_store(ctx, layer, ix);
     park_index_snap_free(ctx, snap);
     if (st != PARK_OK) {
