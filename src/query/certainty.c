@@ -62,7 +62,7 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
                 GEOSGeom_destroy_r(g, pt);
                 return st;
             }
-            sc = hypot(sigma_m, park_edge_error_at(ix->edge_err, i, pt, d, e));
+            sc = hypot(sigma_m, park_edge_error_at(ix->edge_err, i, x, y, pt, d, e));
         } else sc = hypot(sigma_m, e);
         p[i] = sc > 0 ? phi((c == 1 ? d : -d) / sc) : (c == 1);
         if (p[i] < 1e-4) p[i] = 0;
@@ -109,7 +109,7 @@ park_status park_locate_edge_error(park_ctx *ctx, const park_layer *layer, doubl
         if (pt) GEOSGeom_destroy_r(ctx->geos, pt);
         return park_geos_fail(ctx, "the distance to the edge");
     }
-    *error_m = park_edge_error_at(ix->edge_err, index, pt, d, e);
+    *error_m = park_edge_error_at(ix->edge_err, index, x, y, pt, d, e);
     GEOSGeom_destroy_r(ctx->geos, pt);
     return PARK_OK;
 }

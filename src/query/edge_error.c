@@ -29,6 +29,8 @@
 
 typedef struct edge_piece {
     GEOSGeometry *g; /* metric, owned */
+    const GEOSPreparedGeometry *prep; /* prepared g (indexed distances), owned */
+    double env[4];                    /* g's envelope: minx, miny, maxx, maxy */
     double err;
 } edge_piece;
 
@@ -44,7 +46,10 @@ struct park_edge_errors {
 
 void park_edge_errors_free(struct park_edge_errors *e) {
     if (!e) return;
-    for (size_t k = 0; k < e->nv; k++) GEOSGeom_destroy_r(e->geos, e->v[k].g);
+    for (size_t k = 0; k < e->nv; k++) {
+        if (e->v[k].prep) GEOSPreparedGeom_destroy_r(e->geos, e->v[k].prep);
+        GEOSGeom_destroy_r(e->geos, e->v[k].g);
+    }
     free(e->p0), free(e->v), free(e->max_err), free(e);
 }
 
@@ -57,7 +62,12 @@ static int push(struct park_edge_errors *e, size_t *cap, size_t i, GEOSGeometry 
         if (!t) return 0;
         e->v = t, *cap = nc;
     }
-    e->v[k] = (edge_piece){g, err};
+    edge_piece pc = {g, NULL, {0, 0, 0, 0}, err};
+    if (!GEOSGeom_getXMin_r(e->geos, g, &pc.env[0]) || !GEOSGeom_getYMin_r(e->geos, g, &pc.env[1]) ||
+        !GEOSGeom_getXMax_r(e->geos, g, &pc.env[2]) || !GEOSGeom_getYMax_r(e->geos, g, &pc.env[3]) ||
+        !(pc.prep = GEOSPrepare_r(e->geos, g)))
+        return 0;
+    e->v[k] = pc;
     e->nv++, e->p0[i + 1] = e->nv;
     return 1;
 }
@@ -155,7 +165,7 @@ park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index 
     }
     park_gazetteer_free(gz);
     if (st) { /* no pieces then: the parcels' own error_m */
-        for (size_t k = 0; k < e->nv; k++) GEOSGeom_destroy_r(h, e->v[k].g);
+        for (size_t k = 0; k < e->nv; k++) GEOSPreparedGeom_destroy_r(h, e->v[k].prep), GEOSGeom_destroy_r(h, e->v[k].g);
         e->nv = 0;
         for (size_t i = 0; i <= n; i++) e->p0[i] = 0;
     }
@@ -267,12 +277,17 @@ bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, con
 
 double park_edge_error_max(const struct park_edge_errors *e, size_t i) { return e && i < e->n ? e->max_err[i] : NAN; }
 
-double park_edge_error_at(const struct park_edge_errors *e, size_t i, const GEOSGeometry *pt, double d, double own) {
+double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, double y, const GEOSGeometry *pt, double d,
+                          double own) {
     if (!e || !e->p0 || i >= e->n) return own;
     double best = INFINITY, err = own;
     for (size_t k = e->p0[i]; k < e->p0[i + 1]; k++) {
+        /* a piece whose envelope is farther than d + 0.5 cannot be the one (below) */
+        const double *v = e->v[k].env;
+        double ex = fmax(0, fmax(v[0] - x, x - v[2])), ey = fmax(0, fmax(v[1] - y, y - v[3]));
+        if (hypot(ex, ey) > d + 0.5) continue;
         double dk;
-        if (GEOSDistance_r(e->geos, e->v[k].g, pt, &dk) && dk < best) best = dk, err = e->v[k].err;
+        if (GEOSPreparedDistance_r(e->geos, e->v[k].prep, pt, &dk) && dk < best) best = dk, err = e->v[k].err;
     }
     /* the nearest boundary point lies on that piece (else on the rest: the parcel's own) */
     return best <= d + 0.5 ? err : own;

@@ -71,9 +71,10 @@ bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, con
                           struct park_edge_errors **out);
 /* The largest piece error of parcel i (NAN: none). */
 double park_edge_error_max(const struct park_edge_errors *e, size_t i);
-/* The error of the boundary piece of parcel i nearest pt (metric), the point being d m
+/* The error of the boundary piece of parcel i nearest pt (metric x, y), the point being d m
  * from the boundary; `own` (the parcel's error_m) where the nearest is not on a piece. */
-double park_edge_error_at(const struct park_edge_errors *e, size_t i, const GEOSGeometry *pt, double d, double own);
+double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, double y, const GEOSGeometry *pt, double d,
+                          double own);
 /* 1 when the grid alone answers which parcels cover lon/lat: *index is the one
  * parcel covering it, or (size_t)-1 for none (no other parcel covers or touches
  * the cell, so the covering count is exactly 0 or 1); 0: ask GEOS. */
