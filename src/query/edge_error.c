@@ -275,6 +275,9 @@ bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, con
     return true;
 }
 
+size_t park_edge_errors_pieces(const struct park_edge_errors *e) { return e && e->built && e->p0 ? e->nv : 0; }
+int park_edge_errors_built(const struct park_edge_errors *e) { return e && e->built; }
+
 double park_edge_error_max(const struct park_edge_errors *e, size_t i) { return e && i < e->n ? e->max_err[i] : NAN; }
 
 double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, double y, const GEOSGeometry *pt, double d,

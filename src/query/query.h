@@ -69,6 +69,9 @@ park_status park_edge_errors_ensure(park_ctx *ctx, struct park_layer_index *ix, 
 bool park_edge_errors_put(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const struct park_edge_errors *e);
 bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, const park_layer *layer,
                           struct park_edge_errors **out);
+/* The pieces made (0 before park_edge_errors_build or without a gazetteer); 1 once built. */
+size_t park_edge_errors_pieces(const struct park_edge_errors *e);
+int park_edge_errors_built(const struct park_edge_errors *e);
 /* The largest piece error of parcel i (NAN: none). */
 double park_edge_error_max(const struct park_edge_errors *e, size_t i);
 /* The error of the boundary piece of parcel i nearest pt (metric x, y), the point being d m
