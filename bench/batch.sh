@@ -22,35 +22,24 @@
 # PostgreSQL + PostGIS are started on loopback with tools/pg-scratch.sh (installed
 # with apt-get when missing and PARKGIS_BENCH_INSTALL=1); shapely is Debian's
 # python3-shapely. Release build in build-bench/ (PARKGIS_BUILD to change).
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
 n=1000000 runs=3 pg=1 shp=1 resolve=1
+. "$(dirname "$0")/common.sh"
+bench_parse "bench/batch.sh [--10m] [-n N] [--runs R] [--no-pg] [--no-shapely] [--no-resolve]" "$@"
+set -- ${rest[@]+"${rest[@]}"}
 while [ $# -gt 0 ]; do
     case $1 in
     --10m) n=10000000 ;;
-    -n) n=$2; shift ;;
-    --runs) runs=$2; shift ;;
-    --no-pg) pg=0 ;;
+    -n) [ $# -ge 2 ] || bench_usage; n=$2; shift ;;
     --no-shapely) shp=0 ;;
     --no-resolve) resolve=0 ;;
-    *) echo "usage: bench/batch.sh [--10m] [-n N] [--runs R] [--no-pg] [--no-shapely] [--no-resolve]" >&2; exit 2 ;;
+    *) bench_usage ;;
     esac
     shift
 done
-b=${PARKGIS_BUILD:-build-bench}
-cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=Release -DPARKGIS_SANITIZE=OFF >/dev/null
-cmake --build "$b" -j"$(nproc)" --target parkgis bench_batch >/dev/null
+bench_build parkgis bench_batch
 PY=/usr/bin/python3
 parcels=$root/geodata/parcels.geojson
-tmp=$(mktemp -d /tmp/parkgis-bench.XXXXXX)
-pg_dir=""
-cleanup() {
-    rm -rf "$tmp"
-    [ -n "$pg_dir" ] && bash tools/pg-scratch.sh stop "$pg_dir" >/dev/null 2>&1
-    return 0
-}
-trap cleanup EXIT
+bench_tmp parkgis-bench
 
 echo "== generating $n points (bench_batch gen, seed 1) in the envelope of $parcels"
 "$b/bench_batch" gen "$n" 1 >"$tmp/pts.csv"
@@ -61,16 +50,14 @@ if [ $shp = 1 ] && ! $PY -c 'import shapely.vectorized, numpy' 2>/dev/null; then
     shp=0
 fi
 if [ $pg = 1 ]; then
-    env_lines=$(bash tools/pg-scratch.sh start 2>/dev/null) || rc=$?
-    if [ "${rc:-0}" = 77 ] && [ "${PARKGIS_BENCH_INSTALL:-0}" = 1 ]; then
+    rc=0
+    bench_pg_start || rc=$?
+    if [ $rc = 77 ] && [ "${PARKGIS_BENCH_INSTALL:-0}" = 1 ]; then
         SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
         DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends -o DPkg::Lock::Timeout=600 \
-            postgresql-15 postgresql-client-15 postgresql-15-postgis-3 >/dev/null && rc=0 &&
-            env_lines=$(bash tools/pg-scratch.sh start 2>/dev/null) || rc=$?
+            postgresql-15 postgresql-client-15 postgresql-15-postgis-3 >/dev/null && rc=0 && bench_pg_start || rc=$?
     fi
-    if [ "${rc:-0}" = 0 ]; then
-        eval "$env_lines"
-        pg_dir=$PG_SCRATCH_DIR
+    if [ $rc = 0 ]; then
         "$b/parkgis" export --layout parcels -f pg -o "$PG_SCRATCH_CONN" >/dev/null
         psql -X -q -c 'CREATE TABLE points (id text, lon double precision, lat double precision)'
     else

@@ -14,29 +14,12 @@
 # PostGIS are not installed, or with --no-pg). Prints median, p90 and min ms.
 # Release build in build-bench/ (PARKGIS_BUILD to change). The cache lives in a
 # temporary XDG_CACHE_HOME, removed afterwards.
-set -euo pipefail
-cd "$(dirname "$0")/.."
-root=$(pwd)
 runs=50 pg=1
-while [ $# -gt 0 ]; do
-    case $1 in
-    --runs) runs=$2; shift ;;
-    --no-pg) pg=0 ;;
-    *) echo "usage: bench/single.sh [--runs N] [--no-pg]" >&2; exit 2 ;;
-    esac
-    shift
-done
-b=${PARKGIS_BUILD:-build-bench}
-cmake -S . -B "$b" -DCMAKE_BUILD_TYPE=Release -DPARKGIS_SANITIZE=OFF >/dev/null
-cmake --build "$b" -j"$(nproc)" --target parkgis bench_exec >/dev/null
-tmp=$(mktemp -d /tmp/parkgis-single.XXXXXX)
-pg_dir=""
-cleanup() {
-    rm -rf "$tmp"
-    [ -n "$pg_dir" ] && bash tools/pg-scratch.sh stop "$pg_dir" >/dev/null 2>&1
-    return 0
-}
-trap cleanup EXIT
+. "$(dirname "$0")/common.sh"
+bench_parse "bench/single.sh [--runs N] [--no-pg]" "$@"
+[ ${#rest[@]} = 0 ] || bench_usage
+bench_build parkgis bench_exec
+bench_tmp parkgis-single
 export XDG_CACHE_HOME=$tmp/cache
 P=$root/$b/parkgis X=$root/$b/bench_exec
 LON=121.37 LAT=31.35 ADDR="上海市宝山区富联一路98弄6号"
@@ -60,10 +43,8 @@ row "parkgis locate ADDRESS (cache off)" -- env PARKGIS_CACHE=off "$P" locate "$
 row "(floor: /bin/true)" -- /bin/true
 if [ $pg = 1 ]; then
     rc=0
-    env_lines=$(bash tools/pg-scratch.sh start 2>/dev/null) || rc=$?
+    bench_pg_start || rc=$?
     if [ $rc = 0 ]; then
-        eval "$env_lines"
-        pg_dir=$PG_SCRATCH_DIR
         "$P" export --layout parcels -f pg -o "$PG_SCRATCH_CONN" >/dev/null 2>&1 || true
         q="SELECT id FROM parcels WHERE ST_Covers(geom, ST_SetSRID(ST_MakePoint($LON, $LAT), 4490)) LIMIT 1"
         if psql -X -q -c "$q" >/dev/null 2>&1; then

@@ -174,9 +174,9 @@ const char CLI_BATCH_HELP[] =
     "      a point-in-parcel test; distance_m,nearest the geodesic distance as well;\n"
     "      confidence,candidates,note the full resolution. error is added last unless listed.\n"
     "      'parkgis locate --batch - --columns help' lists them.\n"
-    "  --threads N        answer coordinate rows on N threads (the output is the same; used when\n"
-    "      no column needs the full resolution; a file with quotes goes on in one thread\n"
-    "      from its first quoted block)\n";
+    "  --threads N        answer the rows on N threads (the output is the same; each thread has\n"
+    "      its own copy of the parcels and, for addresses or the full resolution, its own\n"
+    "      resolver; a file with quotes goes on in one thread from its first quoted block)\n";
 
 static const batch_col *find_column(const char *name, size_t n) {
     for (size_t i = 0; i < NCOLUMNS; i++)
@@ -261,6 +261,7 @@ typedef struct batch_state {
     const cli_batch_opts *o;
     park_layer *layer;
     park_resolver *res; /* NULL unless some row needs it */
+    const char *gaz_dirs; /* the gazetteer directories res was loaded from (--threads: one per worker) */
     int need;           /* for coordinate rows */
     int ai, xi, yi;     /* address column, or lon/lat columns */
 } batch_state;
@@ -487,7 +488,10 @@ static park_csv_result run_rows(batch_state *b, park_csv_reader *r, park_csv_wri
 
 /* ------------------------------------------------------------------ --threads
  *
- * Coordinate rows answered without the resolver run on worker threads. The
+ * Rows are answered on worker threads (coordinate rows, and since issue 11's
+ * second round address rows and the full resolution too, each worker with a
+ * resolver of its own: the answers do not depend on what a resolver has
+ * remembered, so the output is the same; tests/cli/batch.t checks it). The
  * main thread cuts the input into blocks of whole lines (~1 MiB, at the last
  * newline) and writes the answered blocks in order; each worker has its own
  * context, its own copy of the parcels and so its own index, grid, GEOS handle
@@ -496,7 +500,7 @@ static park_csv_result run_rows(batch_state *b, park_csv_reader *r, park_csv_wri
  * rest of the input is read by one reader, as without --threads: the output is
  * the same byte for byte either way. */
 
-enum { TBLOCK = 1 << 20 };
+enum { TBLOCK = 1 << 20, TBLOCK_RESOLVE = 1 << 14 }; /* a resolved row costs ~100 times a located one */
 
 typedef struct tslot {
     char *in;
@@ -594,9 +598,28 @@ static park_status tworker_init(tworker *wk, park_cli *cli, const batch_state *b
     }
     wk->b = *b;
     wk->b.cli = &wk->cli, wk->b.layer = l, wk->b.res = NULL;
+    /* its own conversion buffers and iconv state (iconv is not shared between threads) */
+    wk->b.cv = NULL, wk->b.cl = NULL, wk->b.ncv = wk->b.cvcap = 0, wk->b.conv = false;
+    wk->b.gb = b->gb != (iconv_t)-1 ? iconv_open("UTF-8", "GB18030") : (iconv_t)-1;
+    if (b->gb != (iconv_t)-1 && wk->b.gb == (iconv_t)-1) return PARK_ERR_INTERNAL;
+    park_status st;
+    /* rows that resolve (addresses, or --columns needing the resolver): a resolver of
+     * its own, loaded from the same gazetteers (its memos are its own too) */
+    if (b->res && ((st = park_resolver_new(wk->cli.ctx, l, b->gaz_dirs, &wk->b.res)) || (st = park_resolver_load_index(wk->b.res))))
+        return st;
+    if (b->ai >= 0) return PARK_OK; /* address rows: no grid needed */
     int gw, gh;
     size_t gb;
     return park_locate_grid_stats(wk->cli.ctx, l, &gw, &gh, &gb); /* index and grid built here, not in the thread */
+}
+
+static void tworker_free(tworker *wk) {
+    park_resolver_free(wk->b.res);
+    for (size_t i = 0; i < wk->b.ncv; i++) free(wk->b.cv[i]);
+    free(wk->b.cv), free(wk->b.cl);
+    if (wk->b.gb != (iconv_t)-1) iconv_close(wk->b.gb);
+    park_layer_free(wk->cli.layer);
+    park_ctx_free(wk->cli.ctx);
 }
 
 static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, park_csv_writer *w, size_t hdr_nf,
@@ -624,6 +647,7 @@ static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, p
     const char *pre;
     size_t npre;
     park_csv_buffered(r, &pre, &npre);
+    const size_t block = b->res ? TBLOCK_RESOLVE : TBLOCK;
     size_t cap = TBLOCK * 2 > npre * 2 ? TBLOCK * 2 : npre * 2, len = npre;
     char *acc = malloc(cap);
     if (!acc) abort();
@@ -631,7 +655,7 @@ static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, p
     long line = park_csv_next_line(r), next_write = 0;
     bool eof = false, serial = false;
     while (!serial) {
-        while (!eof && len < TBLOCK) {
+        while (!eof && len < block) {
             if (len == cap) {
                 char *na = realloc(acc, cap *= 2);
                 if (!na) abort();
@@ -647,8 +671,10 @@ static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, p
             if (k == 0) eof = true;
             len += (size_t)k;
         }
-        char *nl = len ? memrchr(acc, '\n', len) : NULL;
-        size_t cut = eof ? len : nl ? (size_t)(nl - acc) + 1 : 0;
+        /* a block ends at the last newline within `block` bytes (a read may bring far more) */
+        char *nl = len ? memrchr(acc, '\n', len < block ? len : block) : NULL;
+        if (!nl && len > block) nl = memrchr(acc, '\n', len);
+        size_t cut = eof && len <= block ? len : nl ? (size_t)(nl - acc) + 1 : eof ? len : 0;
         if (!cut) {
             if (eof) break;
             if (len == cap) {
@@ -709,10 +735,7 @@ static park_csv_result run_threads(batch_state *b, park_csv_reader *r, int fd, p
     free(acc);
     for (int i = 0; i < p.nslots; i++) free(p.slots[i].in), free(p.slots[i].out);
     free(p.slots);
-    for (int i = 0; i < nw; i++) {
-        park_layer_free(wk[i].cli.layer);
-        park_ctx_free(wk[i].cli.ctx);
-    }
+    for (int i = 0; i < nw; i++) tworker_free(&wk[i]);
     free(wk);
     pthread_cond_destroy(&p.cv);
     pthread_mutex_destroy(&p.mu);
@@ -728,7 +751,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     int ncols = parse_columns(cli, o->columns ? o->columns : DEFAULT_COLUMNS, cols);
     if (ncols < 0) return 2;
     if ((o->lon_col != NULL) != (o->lat_col != NULL)) return cli_usage_error(cli, "locate", "--lon-column and --lat-column go together");
-    batch_state b = {(iconv_t)-1, 0, false, NULL, NULL, 0, 0, cli, o, NULL, NULL, NEED_NONE, -1, -1, -1};
+    batch_state b = {(iconv_t)-1, 0, false, NULL, NULL, 0, 0, cli, o, NULL, NULL, NULL, NEED_NONE, -1, -1, -1};
     if (o->encoding && (park_streq_ci(o->encoding, "UTF-8") || park_streq_ci(o->encoding, "UTF8"))) b.enc = 1;
     else if (o->encoding && !park_streq_ci(o->encoding, "auto")) b.enc = 2;
     for (int i = 0; i < ncols; i++)
@@ -742,7 +765,8 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
         if ((st = park_locate_grid_stats(cli->ctx, b.layer, &gw, &gh, &gb))) return cli_fail(cli, "locate", st);
     }
     if (!points || b.need >= NEED_RESOLVE) {
-        if ((st = park_resolver_new(cli->ctx, b.layer, o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli), &b.res))) return cli_fail(cli, "locate", st);
+        b.gaz_dirs = o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli);
+        if ((st = park_resolver_new(cli->ctx, b.layer, b.gaz_dirs, &b.res))) return cli_fail(cli, "locate", st);
         const char *notes = park_resolver_notes(b.res);
         if (*notes) fprintf(stderr, "%s locate: warning: %s", cli->prog, notes);
     }
@@ -842,7 +866,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     const char *ioerr_at = NULL;
     long ioerr_line = 0;
     int ioerr = 0;
-    if (o->threads > 1 && points && b.need < NEED_RESOLVE) {
+    if (o->threads > 1) {
         got = run_threads(&b, r, fileno(f), w, hdr.nf, cols, ncols, &n, &ioerr, &ioerr_line);
     } else {
         got = run_rows(&b, r, w, hdr.nf, cols, ncols, &n, tty);

@@ -150,6 +150,10 @@ park_status park_resolver_new(park_ctx *ctx, const park_layer *layer, const char
 void park_resolver_free(park_resolver *r);
 /* Notes gathered while loading ("" when none), e.g. a missing gazetteer directory. Borrowed. */
 const char *park_resolver_notes(const park_resolver *r);
+/* Loads the address index (house numbers, places) now rather than at the first address
+ * that needs it: `locate --batch --threads` loads each worker's before the threads start,
+ * so GDAL reads no file in two threads at once. PARK_OK also when there is no index. */
+park_status park_resolver_load_index(park_resolver *r);
 
 /* Resolves a parsed address. Coordinates in the address are taken in `datum`.
  * Returns PARK_OK with `out` filled for every answer including "outside the park";

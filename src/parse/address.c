@@ -52,15 +52,7 @@ static char *cp_utf8(const unsigned *c, size_t n) {
 }
 
 /* Does the UTF-8 literal `lit` occur at c[i..]? Returns its length in code points, 0 if not. */
-static size_t cp_at(const unsigned *c, size_t n, size_t i, const char *lit) {
-    /* the first character compared before decoding the rest: most tries fail there
-     * (the parser tries every literal at every position; issue 11) */
-    const unsigned char *u = (const unsigned char *)lit;
-    if (u[0] < 0x80) {
-        if (u[0] && (i >= n || c[i] != u[0])) return 0;
-    } else if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
-        if (i >= n || c[i] != (((unsigned)u[0] & 0x0F) << 12 | ((unsigned)u[1] & 0x3F) << 6 | ((unsigned)u[2] & 0x3F))) return 0;
-    }
+static size_t cp_at_rest(const unsigned *c, size_t n, size_t i, const char *lit) {
     size_t k = 0;
     while (*lit) {
         unsigned want = park_utf8_next(&lit);
@@ -68,6 +60,20 @@ static size_t cp_at(const unsigned *c, size_t n, size_t i, const char *lit) {
         k++;
     }
     return k;
+}
+
+/* The first character is compared before decoding the rest: most tries fail there
+ * (the parser tries every literal at every position; issue 11). Inlined, so with a
+ * literal argument the first character is a constant and a failing try is a compare
+ * (it was a call and a decode, ~50 instructions, 150 tries an address). */
+static inline __attribute__((always_inline)) size_t cp_at(const unsigned *c, size_t n, size_t i, const char *lit) {
+    const unsigned char *u = (const unsigned char *)lit;
+    if (u[0] < 0x80) {
+        if (u[0] && (i >= n || c[i] != u[0])) return 0;
+    } else if ((u[0] & 0xF0) == 0xE0 && (u[1] & 0xC0) == 0x80 && (u[2] & 0xC0) == 0x80) {
+        if (i >= n || c[i] != (((unsigned)u[0] & 0x0F) << 12 | ((unsigned)u[1] & 0x3F) << 6 | ((unsigned)u[2] & 0x3F))) return 0;
+    }
+    return cp_at_rest(c, n, i, lit);
 }
 
 /* First literal of a NULL-terminated list that occurs at i (list longest-first). */
@@ -378,13 +384,17 @@ static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not 
     /* each alias's first character, decoded once per call: a position no alias
      * starts with is passed over without trying them all (issue 11) */
     unsigned first[NPARKS * 6];
+    uint64_t seen = 0; /* bit (cp & 63) of every alias's first character: most positions fail it */
     size_t na = 0;
     for (size_t p = 0; p < NPARKS; p++)
         for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
             const char *q = PARK_ALIASES[p].aliases[k];
-            first[na++] = *q ? park_utf8_next(&q) : 0;
+            first[na] = *q ? park_utf8_next(&q) : 0;
+            seen |= first[na] ? (uint64_t)1 << (first[na] & 63) : ~(uint64_t)0;
+            na++;
         }
     for (size_t i = 0; i < n; i++) {
+        if (!(seen >> (c[i] & 63) & 1)) continue;
         int best = -1;
         size_t blen = 0, a = 0;
         for (size_t p = 0; p < NPARKS; p++)

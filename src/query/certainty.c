@@ -52,7 +52,8 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
             if (e2 > 0 && e2 > 20.25 * sc * sc) continue;
         }
         char c = GEOSPreparedCovers_r(g, ix->prep_m[i], pt); /* on the edge: d = 0, half either way */
-        if (!GEOSPreparedDistance_r(g, ix->prep_mb[i], pt, &d)) continue;
+        /* the distance to its edges by the index's facets (GEOS's value; issue 11), else GEOS */
+        if (isnan(d = park_query_edge_distance(ix, i, x, y)) && !GEOSPreparedDistance_r(g, ix->prep_mb[i], pt, &d)) continue;
         if (in) in[i] = c == 1;
         /* the error of the edge piece nearest the point (edge_error.c), else the parcel's;
          * beyond 4.5 sc of the edge either gives 0 or 1 to 4e-6, so the pieces are not built */

@@ -37,6 +37,8 @@ struct park_layer_index {
     double *env_m;                  /* 4 per parcel: metric envelope minx, miny, maxx, maxy (empty: inverted) */
     double slack_m;                 /* how far a metric polygon can reach past its lon/lat parcel (m) */
     PJ *pj_to_metric, *pj_to_lonlat; /* EPSG:4490 <-> metric_crs, owned */
+    PJ *pj_tm;                      /* the pipelines' tmerc step alone (radians <-> metres), owned:
+                                     * park_query_to_metric/_to_lonlat (locate.c) */
     PJ_CONTEXT *pj_ctx;             /* theirs: a context without proj.db (locate.c), owned */
     /* The bulk point-in-parcel grid (grid.c), built on the first
      * park_locate_parcel call; NULL when it cannot be built (exact test only). */
@@ -118,6 +120,11 @@ park_status park_query_to_lonlat(park_ctx *ctx, const struct park_layer_index *i
  * database search (test_grid checks both agree). New geometry. */
 park_status park_query_geom_to_metric(park_ctx *ctx, const struct park_layer_index *ix, const GEOSGeometry *g, GEOSGeometry **out);
 park_status park_query_to_metric(park_ctx *ctx, const struct park_layer_index *ix, double *x, double *y);
+/* The planar distance from metric (x, y) to parcel i's edges (its rings), by the
+ * facets: the value GEOSPreparedDistance gives against prep_mb[i] (the same segments,
+ * GEOS's point-to-segment arithmetic, the minimum). NAN when parcel i has no facets
+ * (an empty parcel, or a layer on the GEOS path): ask GEOS then. */
+double park_query_edge_distance(const struct park_layer_index *ix, size_t i, double x, double y);
 
 /* Geodesic distance (m) between two metric-plane geometries: the nearest
  * points are found in the plane and measured on GRS80. 0 when they meet. */

@@ -77,6 +77,14 @@ $ f=$(mktemp); { printf 'id,lon,lat\r\n'; for i in $(seq 3000); do printf '%d,12
 | 3020
 ! 3018 rows, 3012 located
 
+# --threads with addresses: each thread resolves with its own resolver, the output is that of one thread byte for
+# byte (blocks of 16 KiB: this file of 45 KiB is three; GB18030 rows are converted by each thread's own iconv; a quoted block
+# at the end goes on in one reader)
+$ f=$(mktemp); { printf 'id,address\n'; for i in $(seq 3000); do case $((i % 6)) in 0) printf '%d,甲路%d号\n' $i $i ;; 1) printf '%d,甲路丁路口\n' $i ;; 2) printf '%d,联二路\n' $i ;; 3) printf '%d,' $i; printf '\xbc\xd7\xc2\xb7\n' ;; 4) printf '%d,机器人产业园\n' $i ;; 5) printf '%d,asdf%d\n' $i $i ;; esac; done; printf '"q",甲路1号\n1,乙路5号\n'; } > $f; parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch $f > $f.1 2>/dev/null; parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch $f --threads 3 > $f.3; cmp $f.1 $f.3 && wc -l < $f.3; grep -c GB18030 $f.3; rm -f $f $f.1 $f.3
+| 3003
+| 500
+! 3002 rows
+
 $ parkgis locate --batch - --lon-column lon --lat-column lat --threads 0
 ! --threads '0' (expected a whole number 1..64)
 ? 2

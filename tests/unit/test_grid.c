@@ -11,6 +11,7 @@
  * and tests/data/adjacency.geojson (overlapping squares). */
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "parkgis.h"
 #include "internal.h"
@@ -177,6 +178,55 @@ static void test_metric_pipeline(void) {
         same += a.xy.x == b.xy.x && a.xy.y == b.xy.y && c.xy.x == d.xy.x && c.xy.y == d.xy.y;
     }
     CHECK(same == n);
+    /* park_query_to_metric / _to_lonlat (the tmerc step alone, the unit conversion done
+     * in C) give the pipelines' doubles, over China's extent and round the park */
+    same = 0, n = 400000;
+    for (long k = 0; k < n; k++) {
+        double lon = k & 1 ? 121.0 + urand() : 73 + 62 * urand(), lat = k & 1 ? 31.0 + urand() : 18 + 36 * urand();
+        double x = lon, y = lat;
+        PJ_COORD a = proj_trans(ix->pj_to_metric, PJ_FWD, proj_coord(lon, lat, 0, 0));
+        CHECK_STATUS(park_query_to_metric(ctx, ix, &x, &y), PARK_OK);
+        double mx = a.xy.x + 50 * urand(), my = a.xy.y + 50 * urand(), bx = mx, by = my;
+        PJ_COORD c = proj_trans(ix->pj_to_lonlat, PJ_FWD, proj_coord(mx, my, 0, 0));
+        CHECK_STATUS(park_query_to_lonlat(ctx, ix, &bx, &by), PARK_OK);
+        same += !memcmp(&a.xy.x, &x, sizeof x) && !memcmp(&a.xy.y, &y, sizeof y) && !memcmp(&c.xy.x, &bx, sizeof bx) &&
+                !memcmp(&c.xy.y, &by, sizeof by);
+    }
+    CHECK(same == n);
+    /* park_query_edge_distance (the facets) is GEOSPreparedDistance to the parcel's
+     * boundary, to the bit: random points round the park, its vertices, points on its
+     * edges and 1e-9 m off them */
+    {
+        GEOSContextHandle_t g = park_ctx_geos(ctx);
+        long eq = 0, tried = 0;
+        for (long k = 0; k < 20000; k++) {
+            double x, y, x0, y0, x1, y1;
+            const GEOSGeometry *ring = GEOSGetExteriorRing_r(g, GEOSGetGeometryN_r(g, ix->metric[k % ix->n], 0));
+            const GEOSCoordSequence *cs = GEOSGeom_getCoordSeq_r(g, ring);
+            unsigned nc = 0;
+            GEOSCoordSeq_getSize_r(g, cs, &nc);
+            unsigned v = (unsigned)(urand() * (nc - 1));
+            GEOSCoordSeq_getXY_r(g, cs, v, &x0, &y0);
+            GEOSCoordSeq_getXY_r(g, cs, v + 1, &x1, &y1);
+            if (k % 4 == 0) x = x0, y = y0;
+            else if (k % 4 == 1) x = (x0 + x1) / 2, y = (y0 + y1) / 2;
+            else if (k % 4 == 2) x = x0 + 1e-9, y = y0 - 1e-9;
+            else x = ix->env_m[0] - 500 + urand() * (ix->env_m[2] - ix->env_m[0] + 1000), y = ix->env_m[1] - 500 + urand() * 3000;
+            GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+            for (size_t i = 0; i < ix->n; i++) {
+                double a = park_query_edge_distance(ix, i, x, y), b = -1;
+                GEOSPreparedDistance_r(g, ix->prep_mb[i], pt, &b);
+                tried++, eq += !memcmp(&a, &b, sizeof a);
+            }
+            GEOSGeom_destroy_r(g, pt);
+        }
+        CHECK(tried > 0 && eq == tried);
+    }
+    {
+        double x = 1e300, y = 95;
+        CHECK_STATUS(park_query_to_metric(ctx, ix, &x, &y), PARK_ERR_USAGE);
+        park_ctx_clear_error(ctx);
+    }
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     for (size_t i = 0; i < ix->n; i++) {
         GEOSGeometry *m = NULL;

@@ -83,7 +83,7 @@ void park_resolver_free(park_resolver *r) {
     if (r->parcels_all) GEOSGeom_destroy_r(g, r->parcels_all);
     for (size_t i = 0; i < r->nfeat; i++) free(r->fkey[i]), free(r->fali[i]);
     free(r->fkey), free(r->fali), free(r->feat);
-    free(r->cross);
+    park_strmap_free(r->cross, free);
     for (size_t i = 0; i < r->nst; i++) {
         free(r->st_name[i]), free(r->st_key[i]), free(r->st_ali[i]), free(r->st_lines[i]);
         if (r->st_circle[i]) GEOSGeom_destroy_r(g, r->st_circle[i]);
@@ -106,13 +106,14 @@ void park_resolver_free(park_resolver *r) {
     free(r->perr), free(r->index_dir);
     free(r->parcel_geod_area), free(r->st_parcel_area), free(r->admin_parcel_area);
     park_ar_sugg_memo_free(r);
-    for (size_t i = 0; i < r->rmemo_cap; i++) free(r->rmemo[i].key);
-    free(r->rmemo);
+    park_strmap_free(r->rmemo, NULL);
     park_buf_free(&r->notes);
     free(r);
 }
 
 const char *park_resolver_notes(const park_resolver *r) { return r && r->notes.s ? r->notes.s : ""; }
+
+park_status park_resolver_load_index(park_resolver *r) { return r ? park_ar_index_load(r) : PARK_OK; }
 
 /* Union of an array of geometries (metric). NULL on GEOS failure. */
 GEOSGeometry *park_ar_union_of(GEOSContextHandle_t g, GEOSGeometry *const *parts, size_t n) {

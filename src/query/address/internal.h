@@ -17,6 +17,7 @@
 #include <ogr_api.h>
 
 #include "../query.h"
+#include "../../util/strmap.h"
 
 /* A road closer than this to a parcel edge runs "along" it. The parcel edges
  * of the 四至 compiler are built from the same centrelines, so a boundary road
@@ -35,15 +36,9 @@
  * again and again, and the intersection of two long centrelines is the costly part.
  * Bounded by the pairs of gazetteer roads, so memory does not grow with the rows. */
 typedef struct cross_memo {
-    const void *a, *b;
-    int near, npts;
+    int npts;
     double x, y, gap;
 } cross_memo;
-
-struct road_memo {
-    char *key;
-    struct road_info *ri; /* NULL: no gazetteer feature has that name */
-};
 
 typedef struct road_info {
     char *key;                  /* the lookup key that found it */
@@ -84,8 +79,7 @@ struct park_resolver {
     GEOSGeometry *parcels_all; /* union of the parcels (metric) */
     road_info **roads;
     size_t nroads, rcap;
-    struct cross_memo *cross; /* crossing points already computed, open addressing */
-    size_t ncross, cross_cap;
+    park_strmap *cross;     /* crossing points already computed: (road, road, near) -> cross_memo */
     char **sugg_name;       /* suggestion candidates: every name and alias once */
     unsigned **sugg_cp;     /* ... their keys as code points */
     size_t *sugg_len, nsugg;
@@ -112,12 +106,11 @@ struct park_resolver {
     double *parcel_geod_area;
     double *st_parcel_area, *admin_parcel_area;
     /* suggestions already made, by name key (roads.c; at most SUGG_MEMO_MAX keys) */
-    struct sugg_memo *smemo;
-    size_t nsmemo, smemo_cap;
+    park_strmap *smemo;
     size_t *sugg_nc;        /* characters of each sugg_name (made with the memo) */
-    /* road_lookup's answers by name key, found or not (roads.c; at most ROAD_MEMO_MAX) */
-    struct road_memo *rmemo;
-    size_t nrmemo, rmemo_cap;
+    /* road_lookup's answers by name key, found or not (roads.c; at most ROAD_MEMO_MAX):
+     * road_info, NULL when no gazetteer feature has that name */
+    park_strmap *rmemo;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
@@ -142,8 +135,12 @@ typedef struct park_ar_places {
      * place_find tries the names starting at each byte of the text instead of
      * strstr with every name (issue 11) */
     size_t hcap, *head, *next; /* head[h], next[i]: indices + 1, 0 ends the chain */
+    /* the answer for each name, made with the hash: the mean of the features of that
+     * name, their mean sigma and spread (place_find's answer, once per name, not a scan
+     * of every name per address; issue 11) */
+    double *gx, *gy, *gsigma;
 } park_ar_places;
-/* Makes head/next of a places table whose names are set (places.c). */
+/* Makes head/next (and gx/gy/gsigma) of a places table whose names and points are set (places.c). */
 void park_ar_places_index(park_ar_places *p);
 
 /* ---- snapshot.c (issue 11): the resolver as park_resolver_new and

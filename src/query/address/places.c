@@ -29,6 +29,48 @@ static size_t pkey_hash(const char *s, size_t n) {
     return h;
 }
 
+/* The features named like feature `best` (in index order): their mean point and
+ * sigma = hypot(mean sigma, largest distance from the mean). */
+static void place_group(const park_ar_places *p, size_t best, double *x, double *y, double *sigma_m) {
+    double sx = 0, sy = 0, ss = 0;
+    int k = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], p->name[best])) sx += p->x[i], sy += p->y[i], ss += p->sigma[i], k++;
+    *x = sx / k, *y = sy / k;
+    double spread = 0;
+    for (size_t i = 0; i < p->n; i++)
+        if (!strcmp(p->name[i], p->name[best])) spread = fmax(spread, hypot(p->x[i] - *x, p->y[i] - *y));
+    *sigma_m = hypot(ss / k, spread);
+}
+
+/* place_group for every feature, by the hash chains (features of one name share a
+ * chain, in index order): the same sums in the same order, so the same doubles. */
+static void places_group(park_ar_places *p) {
+    p->gx = malloc((p->n + 1) * sizeof *p->gx), p->gy = malloc((p->n + 1) * sizeof *p->gy);
+    p->gsigma = malloc((p->n + 1) * sizeof *p->gsigma);
+    char *done = calloc(p->n + 1, 1);
+    if (!p->gx || !p->gy || !p->gsigma || !done) {
+        free(p->gx), free(p->gy), free(p->gsigma), free(done);
+        p->gx = p->gy = p->gsigma = NULL;
+        return;
+    }
+    for (size_t b = 0; b < p->n; b++) {
+        if (done[b]) continue;
+        size_t h = pkey_hash(p->name[b], p->len[b] < PKEY ? p->len[b] : PKEY) & (p->hcap - 1);
+        double sx = 0, sy = 0, ss = 0, x, y, spread = 0;
+        int k = 0;
+        for (size_t c = p->head[h]; c; c = p->next[c - 1])
+            if (!strcmp(p->name[c - 1], p->name[b])) sx += p->x[c - 1], sy += p->y[c - 1], ss += p->sigma[c - 1], k++;
+        x = sx / k, y = sy / k;
+        for (size_t c = p->head[h]; c; c = p->next[c - 1])
+            if (!strcmp(p->name[c - 1], p->name[b])) spread = fmax(spread, hypot(p->x[c - 1] - x, p->y[c - 1] - y));
+        double s = hypot(ss / k, spread);
+        for (size_t c = p->head[h]; c; c = p->next[c - 1])
+            if (!strcmp(p->name[c - 1], p->name[b])) p->gx[c - 1] = x, p->gy[c - 1] = y, p->gsigma[c - 1] = s, done[c - 1] = 1;
+    }
+    free(done);
+}
+
 static void places_hash(park_ar_places *p) {
     size_t cap = 64;
     while (cap < 2 * p->n) cap *= 2;
@@ -42,6 +84,7 @@ static void places_hash(park_ar_places *p) {
         size_t h = pkey_hash(p->name[i], p->len[i] < PKEY ? p->len[i] : PKEY) & (cap - 1);
         p->next[i] = p->head[h], p->head[h] = i + 1;
     }
+    places_group(p);
 }
 
 park_status park_ar_houses_load(park_resolver *r, const char *path, struct park_ar_houses **out);
@@ -53,7 +96,7 @@ void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
     if (!p) return;
     for (size_t i = 0; i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
     free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma);
-    free(p->head), free(p->next), free(p);
+    free(p->head), free(p->next), free(p->gx), free(p->gy), free(p->gsigma), free(p);
 }
 
 park_status park_ar_reader_open(park_ctx *ctx, const char *path, const char *expected, park_ar_reader *rd) {
@@ -235,15 +278,8 @@ int park_ar_place_find(park_resolver *r, const char *text, double *x, double *y,
     }
     free(t);
     /* several features of one name (an estate's phases, a campus in pieces): their mean, the spread added */
-    double sx = 0, sy = 0, ss = 0;
-    int k = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (!strcmp(p->name[i], p->name[best])) sx += p->x[i], sy += p->y[i], ss += p->sigma[i], k++;
-    *x = sx / k, *y = sy / k;
-    double spread = 0;
-    for (size_t i = 0; i < p->n; i++)
-        if (!strcmp(p->name[i], p->name[best])) spread = fmax(spread, hypot(p->x[i] - *x, p->y[i] - *y));
-    *sigma_m = hypot(ss / k, spread);
+    if (p->gx) *x = p->gx[best], *y = p->gy[best], *sigma_m = p->gsigma[best];
+    else place_group(p, (size_t)best, x, y, sigma_m);
     *name = p->name[best], *kind = p->kind[best], *method = p->method[best];
     return best;
 }

@@ -257,34 +257,29 @@ static park_status crossing(park_resolver *r, const road_info *r1, const road_in
     return PARK_OK;
 }
 
-static size_t cross_slot(const cross_memo *t, size_t cap, const void *a, const void *b, int near) {
-    uintptr_t h = ((uintptr_t)a * 31u) ^ ((uintptr_t)b * 17u) ^ (uintptr_t)near;
-    h ^= h >> 15;
-    size_t i = (size_t)h & (cap - 1);
-    while (t[i].a && !(t[i].a == a && t[i].b == b && t[i].near == near)) i = (i + 1) & (cap - 1);
-    return i;
-}
-
+/* crossing(), remembered per (road, road, near) in r->cross. */
 static park_status crossing_memo(park_resolver *r, const road_info *r1, const road_info *r2, bool near, double *x,
                                  double *y, double *gap, int *npoints) {
-    if (r->cross_cap == 0 || 2 * (r->ncross + 1) > r->cross_cap) {
-        size_t cap = r->cross_cap ? r->cross_cap * 2 : 64;
-        cross_memo *t = calloc(cap, sizeof *t);
-        if (!t) return crossing(r, r1, r2, near, x, y, gap, npoints); /* no memo, still an answer */
-        for (size_t i = 0; i < r->cross_cap; i++)
-            if (r->cross[i].a) t[cross_slot(t, cap, r->cross[i].a, r->cross[i].b, r->cross[i].near)] = r->cross[i];
-        free(r->cross);
-        r->cross = t, r->cross_cap = cap;
+    struct {
+        const void *a, *b;
+        intptr_t near;
+    } key = {r1, r2, near};
+    void *hit;
+    if (park_strmap_get(r->cross, &key, sizeof key, &hit)) {
+        const cross_memo *m = hit;
+        *x = m->x, *y = m->y, *gap = m->gap, *npoints = m->npts;
+        return PARK_OK;
     }
-    size_t i = cross_slot(r->cross, r->cross_cap, r1, r2, near);
-    cross_memo *m = &r->cross[i];
-    if (!m->a) {
-        park_status st = crossing(r, r1, r2, near, &m->x, &m->y, &m->gap, &m->npts);
-        if (st) return st;
-        m->a = r1, m->b = r2, m->near = near;
-        r->ncross++;
+    cross_memo c = {0, 0, 0, 0};
+    park_status st = crossing(r, r1, r2, near, &c.x, &c.y, &c.gap, &c.npts);
+    if (st) return st;
+    *x = c.x, *y = c.y, *gap = c.gap, *npoints = c.npts;
+    if (!r->cross) r->cross = park_strmap_new(0);
+    cross_memo *m = malloc(sizeof *m);
+    if (m) {
+        *m = c;
+        if (!park_strmap_put(r->cross, &key, sizeof key, m)) free(m); /* no memo, still an answer */
     }
-    *x = m->x, *y = m->y, *gap = m->gap, *npoints = m->npts;
     return PARK_OK;
 }
 

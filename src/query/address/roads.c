@@ -38,28 +38,10 @@ static double prov_factor(const char *prov) {
  * key) are not remembered, so a clip made later is still found as before. */
 #define ROAD_MEMO_MAX 16384
 
-static size_t rmemo_slot(const struct road_memo *t, size_t cap, const char *key) {
-    size_t h = 5381;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = h * 33 ^ *p;
-    size_t i = h & (cap - 1);
-    while (t[i].key && strcmp(t[i].key, key)) i = (i + 1) & (cap - 1);
-    return i;
-}
-
 static void rmemo_put(park_resolver *r, const char *key, road_info *ri) {
-    if (strchr(key, '@') || r->nrmemo >= ROAD_MEMO_MAX) return;
-    if (2 * (r->nrmemo + 1) > r->rmemo_cap) {
-        size_t cap = r->rmemo_cap ? 2 * r->rmemo_cap : 256;
-        struct road_memo *t = calloc(cap, sizeof *t);
-        if (!t) return;
-        for (size_t i = 0; i < r->rmemo_cap; i++)
-            if (r->rmemo[i].key) t[rmemo_slot(t, cap, r->rmemo[i].key)] = r->rmemo[i];
-        free(r->rmemo);
-        r->rmemo = t, r->rmemo_cap = cap;
-    }
-    struct road_memo *m = &r->rmemo[rmemo_slot(r->rmemo, r->rmemo_cap, key)];
-    if (m->key) return;
-    if ((m->key = park_strdup(key)) != NULL) m->ri = ri, r->nrmemo++;
+    if (strchr(key, '@')) return;
+    if (!r->rmemo) r->rmemo = park_strmap_new(ROAD_MEMO_MAX);
+    park_strmap_put(r->rmemo, key, strlen(key), ri);
 }
 
 static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st);
@@ -71,12 +53,10 @@ static road_info *road_lookup(park_resolver *r, const char *name, park_status *s
         *st = park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
         return NULL;
     }
-    if (r->rmemo_cap) {
-        const struct road_memo *m = &r->rmemo[rmemo_slot(r->rmemo, r->rmemo_cap, key)];
-        if (m->key) {
-            free(key);
-            return m->ri;
-        }
+    void *hit;
+    if (park_strmap_get(r->rmemo, key, strlen(key), &hit)) {
+        free(key);
+        return hit;
     }
     char *k2 = park_strdup(key);
     road_info *ri = road_lookup_scan(r, key, st);
@@ -258,27 +238,19 @@ static size_t lev(const unsigned *x, size_t nx, const unsigned *y, size_t ny, si
  * kept, so memory stays bounded on a file of ever new names. */
 #define SUGG_MEMO_MAX 4096
 struct sugg_memo {
-    char *key;
-    char **names;
     size_t n;
+    char *names[]; /* n of them */
 };
 
-void park_ar_sugg_memo_free(park_resolver *r) {
-    for (size_t i = 0; i < r->smemo_cap; i++) {
-        struct sugg_memo *m = &r->smemo[i];
-        if (!m->key) continue;
-        for (size_t k = 0; k < m->n; k++) free(m->names[k]);
-        free(m->names), free(m->key);
-    }
-    free(r->smemo), free(r->sugg_nc);
+static void sugg_memo_free1(void *v) {
+    struct sugg_memo *m = v;
+    for (size_t k = 0; k < m->n; k++) free(m->names[k]);
+    free(m);
 }
 
-static size_t smemo_slot(const struct sugg_memo *t, size_t cap, const char *key) {
-    size_t h = 5381;
-    for (const unsigned char *p = (const unsigned char *)key; *p; p++) h = h * 33 ^ *p;
-    size_t i = h & (cap - 1);
-    while (t[i].key && strcmp(t[i].key, key)) i = (i + 1) & (cap - 1);
-    return i;
+void park_ar_sugg_memo_free(park_resolver *r) {
+    park_strmap_free(r->smemo, sugg_memo_free1);
+    free(r->sugg_nc);
 }
 
 static void suggest_compute(park_resolver *r, const char *key, park_resolution *out);
@@ -286,21 +258,21 @@ static void suggest_compute(park_resolver *r, const char *key, park_resolution *
 void park_ar_suggest(park_resolver *r, const char *name, park_resolution *out) {
     char *key = park_ar_name_key(name);
     if (!key) return;
-    if (r->smemo_cap == 0) {
-        r->smemo = calloc(2 * SUGG_MEMO_MAX, sizeof *r->smemo);
-        r->smemo_cap = r->smemo ? 2 * SUGG_MEMO_MAX : 0;
-    }
-    struct sugg_memo *m = r->smemo_cap ? &r->smemo[smemo_slot(r->smemo, r->smemo_cap, key)] : NULL;
-    if (m && m->key) {
+    if (!r->smemo) r->smemo = park_strmap_new(SUGG_MEMO_MAX);
+    void *hit;
+    if (park_strmap_get(r->smemo, key, strlen(key), &hit)) {
+        const struct sugg_memo *m = hit;
         free(key);
         out->suggestions = calloc(m->n ? m->n : 1, sizeof *out->suggestions);
         for (size_t i = 0; out->suggestions && i < m->n; i++) out->suggestions[out->nsuggestions++] = park_strdup(m->names[i]);
         return;
     }
     suggest_compute(r, key, out);
-    if (m && r->nsmemo < SUGG_MEMO_MAX && (m->names = calloc(out->nsuggestions + 1, sizeof *m->names)) != NULL) {
-        m->key = key, key = NULL, r->nsmemo++;
+    struct sugg_memo *m = park_strmap_count(r->smemo) < SUGG_MEMO_MAX ? malloc(sizeof *m + (out->nsuggestions + 1) * sizeof(char *)) : NULL;
+    if (m) {
+        m->n = 0;
         for (size_t i = 0; i < out->nsuggestions; i++) m->names[m->n++] = park_strdup(out->suggestions[i]);
+        if (!park_strmap_put(r->smemo, key, strlen(key), m)) sugg_memo_free1(m);
     }
     free(key);
 }
