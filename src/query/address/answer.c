@@ -123,7 +123,8 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
             park_buf_printf(&why, "; the %s -> WGS84 conversion is taken as ±%.0f m (the data README's 17 m median on 290 metro "
                                   "stations, which holds geocoder offsets too: an upper bound)",
                             datum == PARK_DATUM_GCJ02 ? "GCJ-02" : "BD-09", se);
-        if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = park_ar_point_answer(r, x, y, se, out, &sub);
+        const double ll[2] = {out->lon, out->lat};
+        if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = park_ar_point_answer(r, x, y, ll, se, out, &sub);
         const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
         if (model) park_buf_append(&why, model);
         park_buf_free(&sub);
@@ -153,11 +154,15 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri) {
 /* The model is src/query/certainty.c's (park_query_probabilities), the same for
  * coordinates: a Gaussian of the point's error s, each parcel edge's own error_m e,
  * Phi(+-d / sqrt(s^2 + e^2)) on each side of the nearest edge. */
-park_status park_ar_point_answer(park_resolver *r, double x, double y, double sigma_m, park_resolution *out, park_buf *why) {
+park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
+                                 park_resolution *out, park_buf *why) {
     park_ctx *ctx = r->ctx;
     double lon = x, lat = y;
-    park_status st = park_query_to_lonlat(ctx, r->ix, &lon, &lat);
-    if (st) return st;
+    park_status st = PARK_OK;
+    /* given coordinates are located as given: the metric round trip may move a point lying
+     * within rounding of an edge to its other side (2 of 10 M random points did) */
+    if (lonlat) lon = lonlat[0], lat = lonlat[1];
+    else if ((st = park_query_to_lonlat(ctx, r->ix, &lon, &lat))) return st;
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
     if ((st = park_ar_answer_point(r, lon, lat, PARK_DATUM_WGS84, out, why))) return st;
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;

@@ -227,5 +227,8 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri);
  * replaces out->candidates, sets out->parcel (the parcel containing the point),
  * out->confidence (its probability, or that of "outside"), the point and error_m,
  * and appends the model to `why`. See answer.c for the model. */
-park_status park_ar_point_answer(park_resolver *r, double x, double y, double sigma_m, park_resolution *out, park_buf *why);
+/* The answer at metric point (x, y) with error sigma_m; lonlat (WGS84, may be NULL: then from x, y)
+ * is where it is located, so given coordinates are not moved by the metric round trip. */
+park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
+                                 park_resolution *out, park_buf *why);
 #endif

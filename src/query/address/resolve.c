@@ -316,7 +316,7 @@ static park_status answer_intersection(park_resolver *r, const park_address *a, 
     else if (gap > 0) sigma = hypot(sigma, gap / 2);
     park_buf sub;
     park_buf_init(&sub);
-    if ((st = park_ar_point_answer(r, x, y, sigma, out, &sub))) {
+    if ((st = park_ar_point_answer(r, x, y, NULL, sigma, out, &sub))) {
         park_buf_free(&sub);
         return st;
     }
@@ -434,7 +434,7 @@ static int answer_place(park_resolver *r, const char *text, park_resolution *out
     else park_buf_printf(why, "%s is a named place (%s; %s), ±%.0f m", name, kind, method, s);
     park_buf sub;
     park_buf_init(&sub);
-    *st = park_ar_point_answer(r, x, y, s, out, &sub);
+    *st = park_ar_point_answer(r, x, y, NULL, s, out, &sub);
     if (!*st) park_buf_printf(why, ": %s", sub.s);
     park_buf_free(&sub);
     out->match = PARK_MATCH_PLACE;
@@ -464,7 +464,7 @@ static int answer_number(park_resolver *r, const park_address *a, const road_inf
     }
     park_buf sub;
     park_buf_init(&sub);
-    *st = park_ar_point_answer(r, x, y, s, out, &sub);
+    *st = park_ar_point_answer(r, x, y, NULL, s, out, &sub);
     if (!*st) park_buf_printf(why, "%s: %s", how.s, sub.s);
     if (!*st && a->lane[0] && a->number[0])
         park_buf_printf(why, "; %s弄 is the lane's number on %s (%s号 is a building inside the lane)", a->lane, a->road, a->number);
