@@ -200,11 +200,15 @@ int cmd_locate_point(park_cli *cli, int argc, char **argv) {
     }
     if (prob < 0.95) {
         const park_parcel *ep = r.inside ? r.parcel : r.nearest;
+        double ee = ep && ep->has_error_m ? ep->error_m : PARK_EDGE_ERROR_UNSTATED_M;
+        for (size_t i = 0; ep && i < n; i++) /* the error of the edge piece nearest the point */
+            if (park_layer_get(l, i) == ep && park_locate_edge_error(cli->ctx, l, r.wgs84_lon, r.wgs84_lat, i, &ee) != PARK_OK)
+                park_ctx_clear_error(cli->ctx), ee = ep->has_error_m ? ep->error_m : PARK_EDGE_ERROR_UNSTATED_M;
         fprintf(stderr, "%s locate: note: probability %.2f that the point is %s%s: it is %.0f m %s the edge of %s, whose position is "
                         "uncertain by ±%.0f m%s; the point's own ±%.0f m; candidates %s\n",
                 cli->prog, prob, r.inside ? "in " : "", r.inside ? r.parcel->id : "outside every parcel", r.distance_m,
                 r.inside ? "inside" : "from", ep ? ep->id : "?",
-                ep && ep->has_error_m ? ep->error_m : PARK_EDGE_ERROR_UNSTATED_M,
+                ee,
                 ep && !ep->has_error_m ? " (the parcel states no error_m: assumed, unverified)" : "", sigma, cands.s);
     }
 

@@ -44,6 +44,11 @@ park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *c
 #define PARK_EDGE_ERROR_UNSTATED_M 30.0 /* a parcel's edge error when it states none (unverified) */
 park_status park_locate_probability(park_ctx *ctx, const park_layer *layer, double lon, double lat, double sigma_m, double *p,
                                     int *unverified);
+/* The edge error (m) park_locate_probability uses for parcel `index` at lon/lat
+ * (WGS84/CGCS2000): the error_m of the compiled boundary piece nearest the point
+ * (the parcel's provenance `pieces`, on the bundled gazetteer's features), else the
+ * parcel's own error_m (PARK_EDGE_ERROR_UNSTATED_M when it states none). */
+park_status park_locate_edge_error(park_ctx *ctx, const park_layer *layer, double lon, double lat, size_t index, double *error_m);
 /* The 1-sigma error (m) a conversion from `datum` to WGS84 adds to a point: 14.4 for
  * GCJ-02 and BD-09 (from the 17 m median of the data README's check on 290 metro
  * stations, an upper bound), 0 for WGS84 and CGCS2000. */

@@ -30,13 +30,20 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
     for (size_t i = 0; i <= n; i++) p[i] = 0;
     if (in)
         for (size_t i = 0; i < n; i++) in[i] = 0;
+    struct park_layer_index *mix = (struct park_layer_index *)ix; /* the lazily built edge errors are its cache */
+    if (!mix->edge_err_tried) {
+        mix->edge_err_tried = 1;
+        park_status st = park_edge_errors_bounds(ctx, layer, &mix->edge_err);
+        if (st) return st;
+    }
     GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
     if (!pt) return park_geos_fail(ctx, "making a point");
     for (size_t i = 0; i < n; i++) {
         const park_parcel *pp = park_layer_get(layer, i);
         double e = pp->has_error_m && isfinite(pp->error_m) ? pp->error_m : NAN;
         if (!isfinite(e)) e = PARK_EDGE_ERROR_UNSTATED_M, unv = 1;
-        double sc = hypot(sigma_m, e), d = 0;
+        double emax = fmax(e, park_edge_error_max(ix->edge_err, i)); /* fmax ignores NAN */
+        double sc = hypot(sigma_m, emax), d = 0;
         if (ix->chunk0 && ix->env_m) {
             /* outside the parcel's metric envelope by more than 4.5 sc: it does not cover the
              * point and Phi(-d / sc) < 4e-6 is below the 1e-4 cut, so GEOS is not asked (issue 11) */
@@ -48,6 +55,16 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
         /* the distance to its edges by the index's facets (GEOS's value; issue 11), else GEOS */
         if (isnan(d = park_query_edge_distance(ix, i, x, y)) && !GEOSPreparedDistance_r(g, ix->prep_mb[i], pt, &d)) continue;
         if (in) in[i] = c == 1;
+        /* the error of the edge piece nearest the point (edge_error.c), else the parcel's;
+         * beyond 4.5 sc of the edge either gives 0 or 1 to 4e-6, so the pieces are not built */
+        if (sc > 0 && d < 4.5 * sc && isfinite(park_edge_error_max(ix->edge_err, i))) {
+            park_status st = park_edge_errors_build(ctx, ix, layer, mix->edge_err);
+            if (st) {
+                GEOSGeom_destroy_r(g, pt);
+                return st;
+            }
+            sc = hypot(sigma_m, park_edge_error_at(ix->edge_err, i, x, y, pt, d, e));
+        } else sc = hypot(sigma_m, e);
         p[i] = sc > 0 ? phi((c == 1 ? d : -d) / sc) : (c == 1);
         if (p[i] < 1e-4) p[i] = 0;
         sum += p[i];
@@ -69,6 +86,33 @@ park_status park_locate_probability(park_ctx *ctx, const park_layer *layer, doub
     if (!st) st = park_query_to_metric(ctx, ix, &x, &y);
     if (!st) st = park_query_probabilities(ctx, ix, layer, x, y, sigma_m, p, NULL, unverified);
     return st;
+}
+
+park_status park_locate_edge_error(park_ctx *ctx, const park_layer *layer, double lon, double lat, size_t index, double *error_m) {
+    struct park_layer_index *ix = NULL;
+    park_status st = park_query_index(ctx, layer, &ix);
+    double x = lon, y = lat;
+    if (!st && index >= park_layer_count(layer)) st = park_error(ctx, PARK_ERR_USAGE, "parcel index %zu out of range", index);
+    if (!st) st = park_query_to_metric(ctx, ix, &x, &y);
+    if (st) return st;
+    const park_parcel *pp = park_layer_get(layer, index);
+    double e = pp->has_error_m && isfinite(pp->error_m) ? pp->error_m : PARK_EDGE_ERROR_UNSTATED_M;
+    if (!ix->edge_err_tried) {
+        ix->edge_err_tried = 1;
+        if ((st = park_edge_errors_bounds(ctx, layer, &ix->edge_err))) return st;
+    }
+    *error_m = e;
+    if (!isfinite(park_edge_error_max(ix->edge_err, index))) return PARK_OK;
+    if ((st = park_edge_errors_build(ctx, ix, layer, ix->edge_err))) return st;
+    GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(ctx->geos, x, y);
+    double d = 0;
+    if (!pt || !GEOSPreparedDistance_r(ctx->geos, ix->prep_mb[index], pt, &d)) {
+        if (pt) GEOSGeom_destroy_r(ctx->geos, pt);
+        return park_geos_fail(ctx, "the distance to the edge");
+    }
+    *error_m = park_edge_error_at(ix->edge_err, index, x, y, pt, d, e);
+    GEOSGeom_destroy_r(ctx->geos, pt);
+    return PARK_OK;
 }
 
 double park_datum_error_m(park_datum datum) {

@@ -18,7 +18,17 @@
  * whole content (every string, number and WKB). Checked on read: magic,
  * checksum, key, one entry per parcel, each metric geometry of the type and
  * coordinate count of its lon/lat geometry; anything else is a miss and the
- * index is built from scratch (and the snapshot rewritten atomically). */
+ * index is built from scratch (and the snapshot rewritten atomically).
+ *
+ * Issue 10: the errors of the parcels' boundary pieces (edge_error.c: each
+ * parcel's bound from its provenance, each piece's error_m and metric geometry,
+ * cut on the gazetteer's features) follow, so a warm probability near an edge
+ * needs neither the gazetteer nor GDAL. For a layer whose provenance lists
+ * pieces the key adds the gazetteer directory's identity (every file's path,
+ * real path, inode, size, times and content hash, as the address resolver's
+ * snapshot does); read back, each count is checked against the bytes left,
+ * each error is finite and within its parcel's bound and each piece is lines
+ * or points. */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -41,6 +51,15 @@ static bool index_key(park_ctx *ctx, const park_layer *layer, const char *metric
     if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(layer), lb.len,
                             (unsigned long long)park_snap_hash(lb.s, lb.len));
     park_buf_free(&lb);
+    /* the boundary pieces' errors (edge_error.c) are cut on the gazetteer's features */
+    if (ok && park_edge_errors_wanted(layer)) {
+        char *gd = park_edge_errors_gazetteer_dir();
+        size_t nfiles = 0;
+        if (gd) park_buf_printf(key, "edges on gazetteer %s\n", gd);
+        ok = gd && park_snap_dir_id(key, gd, &nfiles);
+        free(gd);
+    } else if (ok)
+        park_buf_printf(key, "edges none\n");
     char *dir = ok && key->s ? park_snap_dir(create_dir) : NULL;
     if (dir) {
         const char *lp = park_layer_path(layer);
@@ -54,14 +73,17 @@ static bool index_key(park_ctx *ctx, const park_layer *layer, const char *metric
     return *snap_path != NULL;
 }
 
-void park_index_snap_store(park_ctx *ctx, const park_layer *layer, const park_layer_index *ix) {
+void park_index_snap_store(park_ctx *ctx, const park_layer *layer, park_layer_index *ix) {
     park_buf key;
     char *path = NULL;
     if (!index_key(ctx, layer, ix->metric_crs, &key, &path, true)) return;
+    /* what a warm process would otherwise read the gazetteer for */
+    bool ok = park_edge_errors_ensure(ctx, ix, layer) == PARK_OK;
+    if (!ok) park_ctx_clear_error(ctx);
     GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
     park_buf b;
     park_snap_begin(&b, SNAP_KIND_INDEX, key.s);
-    bool ok = w != NULL;
+    ok = ok && w != NULL;
     park_snap_put_u64(&b, ix->n);
     for (size_t i = 0; i < ix->n && ok; i++) {
         park_snap_put_u32(&b, ix->owned[i]);
@@ -70,6 +92,7 @@ void park_index_snap_store(park_ctx *ctx, const park_layer *layer, const park_la
     }
     park_snap_put_u32(&b, ix->chunk0 != NULL);
     park_snap_put_f64(&b, ix->slack_m);
+    ok = ok && park_edge_errors_put(ctx, w, &b, ix->edge_err);
     if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
     park_snap_commit(ctx, &b, path, ok);
     park_buf_free(&key), free(path);
@@ -81,6 +104,7 @@ void park_index_snap_free(park_ctx *ctx, park_index_snap *s) {
         if (s->fixed && s->fixed[i]) GEOSGeom_destroy_r(ctx->geos, s->fixed[i]);
         if (s->metric && s->metric[i]) GEOSGeom_destroy_r(ctx->geos, s->metric[i]);
     }
+    park_edge_errors_free(s->edge_err);
     free(s->fixed), free(s->metric), free(s);
 }
 
@@ -112,6 +136,7 @@ park_index_snap *park_index_snap_parse(park_ctx *ctx, const park_layer *layer, c
     uint32_t facets = park_snap_get_u32(&d);
     if (s) s->facets = facets == 1, s->slack_m = park_snap_get_f64(&d);
     if (facets > 1 || (s && !(s->slack_m >= 0))) d.bad = true;
+    if (s && !d.bad && !park_edge_errors_get(ctx, wr, &d, layer, &s->edge_err)) d.bad = true;
     if (d.p != d.end) d.bad = true;
     if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
     if (d.bad) {

@@ -36,6 +36,7 @@ static void index_free(park_layer_index *ix) {
     free(ix->fixed), free(ix->owned), free(ix->items);
     free(ix->vx), free(ix->vy), free(ix->chunks), free(ix->chunk0), free(ix->env_m);
     park_grid_free(ix->grid);
+    park_edge_errors_free(ix->edge_err);
     if (ix->pj_to_metric) proj_destroy(ix->pj_to_metric);
     if (ix->pj_to_lonlat) proj_destroy(ix->pj_to_lonlat);
     if (ix->pj_tm) proj_destroy(ix->pj_tm);
@@ -478,6 +479,7 @@ park_status park_query_index(park_ctx *ctx, const park_layer *layer, park_layer_
     }
     if (st == PARK_OK && !facets_build(ctx, ix, snap)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory building the parcel index");
     if (st == PARK_OK && snap && !ix->chunk0 != !snap->facets) st = park_error(ctx, PARK_ERR_INTERNAL, "index snapshot disagrees with its parcels");
+    if (st == PARK_OK && snap) ix->edge_err = snap->edge_err, snap->edge_err = NULL, ix->edge_err_tried = 1;
     if (st == PARK_OK && !snap && *park_layer_path(layer)) park_index_snap_store(ctx, layer, ix);
     park_index_snap_free(ctx, snap);
     if (st != PARK_OK) {

@@ -44,8 +44,42 @@ struct park_layer_index {
      * park_locate_parcel call; NULL when it cannot be built (exact test only). */
     struct park_grid *grid;
     int grid_tried;
+    /* The error of each boundary piece (edge_error.c), built on the first
+     * probability query; NULL when the layer has no compiled pieces. */
+    struct park_edge_errors *edge_err;
+    int edge_err_tried;
 };
 void park_grid_free(struct park_grid *g);
+struct park_edge_errors;
+void park_edge_errors_free(struct park_edge_errors *e);
+/* Each parcel's largest piece error from its provenance (see edge_error.c). *out
+ * NULL when the layer has no compiled pieces. */
+park_status park_edge_errors_bounds(park_ctx *ctx, const park_layer *layer, struct park_edge_errors **out);
+/* Cuts each parcel's metric boundary into the pieces its provenance names (once;
+ * loads the bundled gazetteer). No-op for e NULL. */
+park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index *ix, const park_layer *layer,
+                                   struct park_edge_errors *e);
+/* 1 when the layer's provenance lists boundary pieces (then the pieces are made). */
+int park_edge_errors_wanted(const park_layer *layer);
+/* The gazetteer directory the pieces are cut on (the bundled one: <data dir>/gazetteer). */
+char *park_edge_errors_gazetteer_dir(void);
+/* The bounds and the pieces of ix's layer, made now if they were not (ix->edge_err). */
+park_status park_edge_errors_ensure(park_ctx *ctx, struct park_layer_index *ix, const park_layer *layer);
+/* The index snapshot's section of edge errors (index_snap.c): e as made (NULL: the
+ * layer has no pieces; else built); read back checked against the layer (every
+ * count, error and geometry type), *out NULL for a layer without pieces. */
+bool park_edge_errors_put(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const struct park_edge_errors *e);
+bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, const park_layer *layer,
+                          struct park_edge_errors **out);
+/* The pieces made (0 before park_edge_errors_build or without a gazetteer); 1 once built. */
+size_t park_edge_errors_pieces(const struct park_edge_errors *e);
+int park_edge_errors_built(const struct park_edge_errors *e);
+/* The largest piece error of parcel i (NAN: none). */
+double park_edge_error_max(const struct park_edge_errors *e, size_t i);
+/* The error of the boundary piece of parcel i nearest pt (metric x, y), the point being d m
+ * from the boundary; `own` (the parcel's error_m) where the nearest is not on a piece. */
+double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, double y, const GEOSGeometry *pt, double d,
+                          double own);
 /* 1 when the grid alone answers which parcels cover lon/lat: *index is the one
  * parcel covering it, or (size_t)-1 for none (no other parcel covers or touches
  * the cell, so the covering count is exactly 0 or 1); 0: ask GEOS. */
@@ -63,14 +97,16 @@ typedef struct park_index_snap {
     GEOSGeometry **fixed, **metric;
     int facets;      /* the build had facets (every parcel polygonal) */
     double slack_m;
+    struct park_edge_errors *edge_err; /* the boundary pieces' errors (NULL: the layer has none) */
 } park_index_snap;
 park_index_snap *park_index_snap_load(park_ctx *ctx, const park_layer *layer, const char *metric_crs);
 /* The snapshot in `data` when it is a sound one of `key` for `layer`; for the fuzzer. */
 park_index_snap *park_index_snap_parse(park_ctx *ctx, const park_layer *layer, const unsigned char *data, size_t len,
                                        const char *key);
 void park_index_snap_free(park_ctx *ctx, park_index_snap *s);
-/* After a build from scratch (best effort). */
-void park_index_snap_store(park_ctx *ctx, const park_layer *layer, const struct park_layer_index *ix);
+/* After a build from scratch (best effort): makes the edge errors first
+ * (park_edge_errors_ensure) so that the snapshot holds them. */
+void park_index_snap_store(park_ctx *ctx, const park_layer *layer, struct park_layer_index *ix);
 
 /* A polygonal repair of g (GEOSMakeValid, then only the polygonal parts kept).
  * New geometry; NULL after recording the GEOS error. */

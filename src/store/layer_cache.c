@@ -24,6 +24,7 @@
  * Only single-file layers (.geojson, .json) are snapshotted: a Shapefile's
  * answer depends on its .dbf, .prj and .cpg too. PARKGIS_CACHE=off (or 0, no)
  * turns the cache off; a layer name or an --encoding also bypasses it. */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gdal_version.h>
@@ -144,6 +145,49 @@ bool park_snap_file_id(park_buf *key, const char *path) {
                     (unsigned long long)h);
     return true;
 }
+
+#define SNAP_DIR_MAX_FILES 4096
+#define SNAP_DIR_MAX_DEPTH 4
+
+static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
+
+static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
+    DIR *dh = opendir(dir);
+    if (!dh) {
+        if (errno != ENOENT && errno != ENOTDIR) return false;
+        park_buf_printf(key, "absent %s\n", dir);
+        return true;
+    }
+    char **names = NULL;
+    size_t n = 0, cap = 0;
+    bool ok = true;
+    for (struct dirent *de; ok && (de = readdir(dh)) != NULL;) {
+        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
+        if (n == cap) {
+            cap = cap ? 2 * cap : 32;
+            char **t = realloc(names, cap * sizeof *t);
+            if (!t) ok = false;
+            else names = t;
+        }
+        if (ok && !(names[n++] = park_strdup(de->d_name))) ok = false;
+    }
+    closedir(dh);
+    if (ok && n) qsort(names, n, sizeof *names, cmp_name);
+    park_buf_printf(key, "dir %s %zu\n", dir, n);
+    for (size_t i = 0; i < n && ok; i++) {
+        char *p = park_asprintf("%s/%s", dir, names[i]);
+        struct stat sb;
+        if (!p) ok = false;
+        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < SNAP_DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles);
+        else ok = ++*nfiles <= SNAP_DIR_MAX_FILES && park_snap_file_id(key, p);
+        free(p);
+    }
+    for (size_t i = 0; i < n; i++) free(names[i]);
+    free(names);
+    return ok;
+}
+
+bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles) { return dir_id(key, dir, 0, nfiles); }
 
 void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind) {
     park_buf_init(key);

@@ -64,6 +64,11 @@ void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind);
  * size, mtime, ctime and content hash; "absent PATH" when it does not exist.
  * False when it exists but cannot be read (then nothing may be cached). */
 bool park_snap_file_id(park_buf *key, const char *path);
+/* Appends the identity of every file under `dir` (sorted, recursively, at most
+ * 4 levels and 4096 files, counted in *nfiles) with park_snap_file_id: the whole
+ * directory, so a file added or removed is a change too; "absent DIR" when it is
+ * not there. False when one cannot be read or there are too many. */
+bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles);
 /* Writing: header (magic, format, kind, key), the body with the put functions,
  * then park_snap_commit appends the checksum and writes `path` atomically when
  * `ok` (best effort: no error is left in ctx); it frees b. */

@@ -89,6 +89,13 @@ $ parkgis locate --batch - --lon-column lon --lat-column lat --threads 0
 ! --threads '0' (expected a whole number 1..64)
 ? 2
 
+# the batch's confidence uses the same per-edge error as `locate LON LAT` (locate.t, issue 10):
+# 机器人产业园 by 宝安公路 (±22 m) 0.99, not 0.52; outside 文化产业示范基地 by a ±200 m piece 0.75, not 0.88
+$ printf 'id,lon,lat\n1,121.41928,31.37201\n2,121.4057731,31.304311\n' | parkgis locate --batch - --lon-column lon --lat-column lat --columns parcel_id,confidence,candidates
+| id,lon,lat,parcel_id,confidence,candidates,error
+| 1,121.41928,31.37201,robot-park,0.99,robot-park:0.99;outside:0.01,
+| 2,121.4057731,31.304311,,0.75,outside:0.75;culture-industry:0.25,
+
 # coordinates within rounding of an edge keep the parcel the parcel-only answer gives when the
 # confidence columns are asked for too (2 of 10 M random points in the shipped parcels' envelope
 # moved across the edge in the metric round trip; bench/batch.sh --10m counted them)

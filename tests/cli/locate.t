@@ -70,6 +70,18 @@ $ parkgis --data locate-error.geojson locate --crs EPSG:4549 633060 3478000 --er
 $ parkgis --data locate-error.geojson locate 121.3992912 31.4165 --error-m 100 --format csv
 ~ ,sq,方园,
 
+# the error of the edge the point is near (issue 10, src/query/edge_error.c), not one figure per
+# parcel: 52.5 m inside 机器人产业园 where it follows 宝安公路 (OSM, ±22 m in its provenance
+# pieces): Phi(52.54/22) = Phi(2.388) = 0.992; with the parcel's ±1032 m it was Phi(0.051) = 0.52
+$ parkgis locate 121.41928 31.37201 --format json
+| {"wgs84":[121.41928,31.37201],"inside":true,"parcel":{"id":"robot-park","name":"机器人产业园"},"distance_m":52.54,"nearest":{"id":"robot-park","name":"机器人产业园","distance_m":0},"layout":["sanyuan-robot"],"error_m":0,"probability":0.992,"candidates":[{"id":"robot-park","name":"机器人产业园","probability":0.992},{"id":null,"name":"outside every parcel","probability":0.008}]}
+
+# and the other way: 135 m outside 文化产业示范基地 by a piece rated ±200 m, the parcel's own ±115 m:
+# outside Phi(134.94/200) = Phi(0.675) = 0.750 (0.88 with ±115 m); the note names the piece's figure
+$ parkgis locate 121.4057731 31.304311 --format json
+| {"wgs84":[121.4057731,31.304311],"inside":false,"parcel":null,"distance_m":134.94,"nearest":{"id":"culture-industry","name":"文化产业示范基地","distance_m":134.94},"layout":[],"error_m":0,"probability":0.75,"candidates":[{"id":null,"name":"outside every parcel","probability":0.75},{"id":"culture-industry","name":"文化产业示范基地","probability":0.25}]}
+! it is 135 m from the edge of culture-industry, whose position is uncertain by ±200 m
+
 # 10 m inside b from the edge it shares with a (both e = 30 m, unverified): b Phi(10/30) = 0.631,
 # a Phi(-10/30) = 0.369, adding to 1: nothing left for outside
 $ parkgis --data adjacency.geojson locate --crs EPSG:4549 634010 3476500 --format csv

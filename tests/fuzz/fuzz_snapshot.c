@@ -1,7 +1,9 @@
 /* fuzz_snapshot.c - the snapshot readers (src/store/layer_cache.c: a parcel
  * layer; src/query/address/snapshot.c: the address resolver; src/query/index_snap.c:
- * the parcel index). The first byte picks the reader (% 3: 0 layer, 1 resolver,
- * 2 index), the rest is a snapshot body,
+ * the parcel index). The first byte picks the reader (% 4: 0 layer, 1 resolver,
+ * 2 index of the synthetic map, 3 index of the bundled parcels, whose
+ * provenance lists boundary pieces: the body's edge errors, issue 10), the rest
+ * is a snapshot body,
  * wrapped here in a valid header, key and checksum so the fuzzer reaches the
  * body's counts, lengths, strings, numbers and WKB. Raw bytes are tried too
  * (the header and checksum checks). Whatever a reader accepts must be whole:
@@ -22,6 +24,7 @@
 static park_ctx *rctx;
 static park_layer *rlayer;
 static park_layer_index *rix;
+static park_layer *blayer; /* the bundled parcels (boundary pieces in their provenance) */
 
 int LLVMFuzzerInitialize(int *argc, char ***argv) {
     (void)argc, (void)argv;
@@ -29,6 +32,10 @@ int LLVMFuzzerInitialize(int *argc, char ***argv) {
     if (!rctx || park_layer_read(rctx, PARKGIS_SOURCE_DIR "/tests/data/address/parcels.geojson", NULL, NULL, &rlayer) != PARK_OK ||
         park_query_index(rctx, rlayer, &rix) != PARK_OK) {
         fprintf(stderr, "fuzz_snapshot: setup: %s\n", rctx ? park_ctx_errmsg(rctx) : "no context");
+        abort();
+    }
+    if (park_layer_read(rctx, PARKGIS_SOURCE_DIR "/geodata/parcels.geojson", NULL, NULL, &blayer) != PARK_OK) {
+        fprintf(stderr, "fuzz_snapshot: setup: %s\n", park_ctx_errmsg(rctx));
         abort();
     }
     return 0;
@@ -72,13 +79,14 @@ static park_resolver *resolver_parse(const unsigned char *b, size_t n) {
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (size == 0) return 0;
-    int mode = data[0] % 3, resolver = mode == 1;
+    int mode = data[0] % 4, resolver = mode == 1, index = mode >= 2;
+    park_layer *il = mode == 3 ? blayer : rlayer;
     data++, size--;
     park_ctx *ctx = park_ctx_new();
     if (!ctx) abort();
     /* as it is */
-    if (mode == 2)
-        park_index_snap_free(rctx, park_index_snap_parse(rctx, rlayer, data, size, "fuzz"));
+    if (index)
+        park_index_snap_free(rctx, park_index_snap_parse(rctx, il, data, size, "fuzz"));
     else if (resolver) {
         park_resolver *r = resolver_parse(data, size);
         check_resolver(r);
@@ -89,16 +97,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     size_t n = 8 + 4 + 4 + 8 + 4 + size + 8;
     unsigned char *b = malloc(n);
     if (!b) abort();
-    uint32_t fmt = SNAP_FORMAT, kind = mode == 2 ? SNAP_KIND_INDEX : resolver ? SNAP_KIND_RESOLVER : SNAP_KIND_LAYER;
+    uint32_t fmt = SNAP_FORMAT, kind = index ? SNAP_KIND_INDEX : resolver ? SNAP_KIND_RESOLVER : SNAP_KIND_LAYER;
     uint64_t kl = 4;
     memcpy(b, SNAP_MAGIC, 8), memcpy(b + 8, &fmt, 4), memcpy(b + 12, &kind, 4), memcpy(b + 16, &kl, 8), memcpy(b + 24, "fuzz", 4);
     if (size) memcpy(b + 28, data, size);
     uint64_t sum = park_snap_hash(b, n - 8);
     memcpy(b + n - 8, &sum, 8);
-    if (mode == 2) {
-        park_index_snap *x = park_index_snap_parse(rctx, rlayer, b, n, "fuzz");
+    if (index) {
+        park_index_snap *x = park_index_snap_parse(rctx, il, b, n, "fuzz");
         for (size_t i = 0; x && i < x->n; i++)
             if (!x->metric[i]) abort();
+        /* the pieces: there exactly when the layer lists them, built, each of a parcel with a bound */
+        if (x && !x->edge_err != !park_edge_errors_wanted(il)) abort();
+        if (x && x->edge_err && !park_edge_errors_built(x->edge_err)) abort();
         park_index_snap_free(rctx, x);
     } else if (resolver) {
         park_resolver *r = resolver_parse(b, n);

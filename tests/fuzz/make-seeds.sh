@@ -111,6 +111,7 @@ PY
 # snapshot (issue 11): first byte 0 = a layer body: the snapshot parkgis writes of
 # tests/data/square-1km.geojson; 1 = a resolver body: the address resolver's snapshot
 # over the synthetic test map (tests/data/address); 2 = that map's parcel index body;
+# 3 = the bundled parcels' index body (with their boundary pieces' errors);
 # header, key and checksum stripped
 # (fuzz_snapshot adds valid ones)
 if [ -x "$top/build/parkgis" ]; then
@@ -134,6 +135,10 @@ if [ -x "$top/build/parkgis" ]; then
     (cd "$top/tests/data/address" && PARKGIS_DATA=$t/data XDG_CACHE_HOME=$t "$top/build/parkgis" --data parcels.geojson locate "乙路5号" >/dev/null 2>&1) || true
     body "$(ls "$t"/parkgis/resolver-*.snap)" 1 > "$c/snapshot/resolver-address"
     body "$(ls "$t"/parkgis/index-*.snap)" 2 > "$c/snapshot/index-address"
+    # 3 = the bundled parcels' index body: with the boundary pieces' errors (issue 10)
+    rm -rf "$t"/parkgis
+    (cd "$top/tests/data" && XDG_CACHE_HOME=$t "$top/build/parkgis" locate 121.41928 31.37201 >/dev/null 2>&1) || true
+    body "$(ls "$t"/parkgis/index-*.snap)" 3 > "$c/snapshot/index-parcels"
     rm -rf "$t"
 fi
 du -sh "$c"

@@ -20,6 +20,9 @@
 #     libgdal; damaged resolver snapshots are rebuilt as they were; a house
 #     number edited with size and mtime kept, and a gazetteer file added, are
 #     seen at once.
+#  7. The parcel index snapshot holds the boundary pieces' errors (issue 10): a
+#     warm lookup near an edge loads no GDAL, and a gazetteer edited with size
+#     and mtime kept is seen (the pieces are cut again).
 set -uo pipefail
 b=$(cd "$1" && pwd); here=$(cd "$(dirname "$0")/.." && pwd)
 bin=$b/parkgis
@@ -186,6 +189,27 @@ rc=$?
 PARKGIS_DATA=$d PARKGIS_CACHE=off "$bin" --data "$d/parcels.geojson" locate "甲测试路" >"$tmp/c4.off" 2>&1
 [ $rc = 0 ] || bad "a gazetteer file added was not seen (exit $rc): $(head -3 "$tmp/c4")"
 cmp -s "$tmp/c4" "$tmp/c4.off" || bad "after adding a file, warm and off differ"
+
+# ---- 7. the parcel index snapshot's boundary pieces (issue 10, src/query/edge_error.c)
+# 52.5 m inside 机器人产业园 by 宝安公路 (OSM, ±22 m): 0.99 from the pieces; warm, no GDAL;
+# 宝安公路 renamed in the gazetteer with size and mtime kept: the piece is not found, the
+# parcel's own ±1032 m (0.52), warm as off - the gazetteer's content is in the key
+P="121.41928 31.37201"
+rm -rf "$XDG_CACHE_HOME"
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate $P --format csv >"$tmp/g1" 2>&1
+LD_DEBUG=files PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate $P --format csv >"$tmp/g2" 2>"$tmp/ld.g2"
+cmp -s "$tmp/g1" "$tmp/g2" || bad "edge pieces: cold and warm differ"
+grep -q 'robot-park:0.99' "$tmp/g1" || bad "edge pieces: expected robot-park:0.99 in $(cat "$tmp/g1")"
+grep -q 'libgdal' "$tmp/ld.g2" && bad "a warm locate LON LAT near an edge loaded libgdal"
+grep -q 'libgeos_c' "$tmp/ld.g2" || bad "LD_DEBUG=files printed nothing for the lookup near an edge"
+g=$d/gazetteer/roads.geojson
+touch -r "$g" "$tmp/g.ref"
+sed -i 's/"宝安公路"/"宝安公道"/g' "$g"                # same length in UTF-8
+touch -r "$tmp/g.ref" "$g"
+PARKGIS_DATA=$d "$bin" --data "$d/parcels.geojson" locate $P --format csv >"$tmp/g3" 2>&1
+PARKGIS_DATA=$d PARKGIS_CACHE=off "$bin" --data "$d/parcels.geojson" locate $P --format csv >"$tmp/g3.off" 2>&1
+cmp -s "$tmp/g3" "$tmp/g3.off" || { bad "edge pieces: after the gazetteer edit, warm and off differ"; diff "$tmp/g3" "$tmp/g3.off" | head; }
+grep -q 'robot-park:0.52' "$tmp/g3" || bad "edge pieces: a gazetteer edited with size and mtime kept was answered from the old snapshot: $(cat "$tmp/g3")"
 
 [ $fail = 0 ] && echo "locate cache: all checks passed"
 exit $fail

@@ -5,7 +5,12 @@
  * covering count, distances to the bit). A damaged snapshot is not used: the
  * index is built from scratch again and the snapshot rewritten as it was.
  * Layers: the bundled parcels, tests/data/adjacency.geojson (overlapping
- * squares) and tests/data/validate-bad.geojson (invalid parcels: repairs). */
+ * squares) and tests/data/validate-bad.geojson (invalid parcels: repairs).
+ * Issue 10: the boundary pieces' errors (edge_error.c) come with the snapshot:
+ * a warm index of the bundled parcels has them before any probability is asked
+ * (no gazetteer read), as many as a build from scratch makes, and the
+ * probabilities and edge errors of NPROB points near the edges are the same
+ * to the bit; a layer without pieces has none. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,7 +27,7 @@ static double urand(void) { /* xorshift64*: [0, 1) */
     return (double)((rng * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-enum { NPTS = 100000 };
+enum { NPTS = 100000, NPROB = 3000 };
 
 typedef struct answer {
     int inside;
@@ -82,6 +87,26 @@ static void answers(built *b, const double *pts, answer *out) {
     }
 }
 
+/* The probabilities (park_locate_probability, sigma 10 m) and the edge error of
+ * the nearest parcel (park_locate_edge_error) at the first NPROB points: out[k *
+ * (n + 2) ...] = p[0..n], edge error. */
+static double *probabilities(built *b, const double *pts) {
+    size_t n = park_layer_count(b->layer);
+    double *out = calloc((size_t)NPROB * (n + 2), sizeof *out);
+    if (!out) abort();
+    for (size_t k = 0; k < NPROB; k++) {
+        double *o = out + k * (n + 2);
+        if (park_locate_probability(b->ctx, b->layer, pts[2 * k], pts[2 * k + 1], 10, o, NULL)) park_ctx_clear_error(b->ctx);
+        park_locate_result r;
+        if (park_locate_lonlat(b->ctx, b->layer, pts[2 * k], pts[2 * k + 1], PARK_DATUM_WGS84, &r) == PARK_OK && r.nearest)
+            for (size_t i = 0; i < n; i++)
+                if (park_layer_get(b->layer, i) == r.nearest && park_locate_edge_error(b->ctx, b->layer, pts[2 * k], pts[2 * k + 1], i, &o[n + 1]))
+                    park_ctx_clear_error(b->ctx);
+        park_ctx_clear_error(b->ctx);
+    }
+    return out;
+}
+
 static char *snap_file(const char *cache) {
     char *cmd = park_asprintf("ls %s/parkgis/index-*.snap 2>/dev/null | head -1", cache);
     FILE *p = popen(cmd, "r");
@@ -135,17 +160,32 @@ static void check_layer(const char *path) {
     for (size_t k = 0; k < NPTS; k++)
         pts[2 * k] = minx - 0.2 * wx + 1.4 * wx * urand(), pts[2 * k + 1] = miny - 0.2 * wy + 1.4 * wy * urand();
     answers(&off, pts, a0);
-    /* cold: built from scratch, the snapshot written */
+    /* near the edges (pts over the parcels' envelopes, most within 4.5 sigma of an edge) */
+    double *p0 = probabilities(&off, pts);
+    int pieces = park_edge_errors_wanted(off.layer);
+    /* cold: built from scratch, the snapshot written (the pieces made at once to be in it) */
     built cold;
     CHECK(build(path, &cold));
     char *snap = snap_file(cache);
     CHECK(snap != NULL);
     CHECK(cold.ix && same_index(&off, &cold));
+    size_t npieces = cold.ix ? park_edge_errors_pieces(cold.ix->edge_err) : 0;
+    CHECK(!pieces || npieces > 0);
     unbuild(&cold);
     /* warm: from the snapshot */
     built warm;
     CHECK(build(path, &warm));
     CHECK(warm.ix && same_index(&off, &warm));
+    if (warm.ix) {
+        /* the pieces are there before any probability is asked: no gazetteer read */
+        CHECK(warm.ix->edge_err_tried && park_edge_errors_built(warm.ix->edge_err) == pieces);
+        CHECK(park_edge_errors_pieces(warm.ix->edge_err) == npieces);
+        double *p1 = probabilities(&warm, pts);
+        size_t m = (size_t)NPROB * (park_layer_count(warm.layer) + 2);
+        CHECK(memcmp(p0, p1, m * sizeof *p0) == 0);
+        CHECK(park_edge_errors_pieces(off.ix->edge_err) == npieces); /* made lazily, the same pieces */
+        free(p1);
+    }
     if (warm.ix) {
         answers(&warm, pts, a1);
         size_t same = 0;
@@ -177,7 +217,7 @@ static void check_layer(const char *path) {
     free(good);
     char *rm = park_asprintf("rm -rf %s", cache);
     if (system(rm) != 0) fprintf(stderr, "cannot remove %s\n", cache);
-    free(rm), free(snap), free(pts), free(a0), free(a1);
+    free(rm), free(snap), free(pts), free(a0), free(a1), free(p0);
     unbuild(&off);
 }
 

@@ -29,7 +29,6 @@
  * A field added to the resolver's build must be added here too (the
  * integration test tests/integration/locate_cache.sh compares every address
  * case with the cache off, cold and warm). */
-#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
@@ -39,48 +38,6 @@
 #include "internal.h"
 
 #define SNAP_MAX_FILE (256u << 20)
-#define DIR_MAX_FILES 4096
-#define DIR_MAX_DEPTH 4
-
-static int cmp_str(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
-
-/* Every file under `dir` (sorted, recursively) into the key; false when one
- * cannot be read or there are too many. */
-static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
-    DIR *dh = opendir(dir);
-    if (!dh) {
-        if (errno != ENOENT && errno != ENOTDIR) return false;
-        park_buf_printf(key, "absent %s\n", dir);
-        return true;
-    }
-    char **names = NULL;
-    size_t n = 0, cap = 0;
-    bool ok = true;
-    for (struct dirent *de; ok && (de = readdir(dh)) != NULL;) {
-        if (!strcmp(de->d_name, ".") || !strcmp(de->d_name, "..")) continue;
-        if (n == cap) {
-            cap = cap ? 2 * cap : 32;
-            char **t = realloc(names, cap * sizeof *t);
-            if (!t) ok = false;
-            else names = t;
-        }
-        if (ok && !(names[n++] = park_strdup(de->d_name))) ok = false;
-    }
-    closedir(dh);
-    if (ok && n) qsort(names, n, sizeof *names, cmp_str);
-    park_buf_printf(key, "dir %s %zu\n", dir, n);
-    for (size_t i = 0; i < n && ok; i++) {
-        char *p = park_asprintf("%s/%s", dir, names[i]);
-        struct stat sb;
-        if (!p) ok = false;
-        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles);
-        else ok = ++*nfiles <= DIR_MAX_FILES && park_snap_file_id(key, p);
-        free(p);
-    }
-    for (size_t i = 0; i < n; i++) free(names[i]);
-    free(names);
-    return ok;
-}
 
 static char *dirs_of(const char *gazetteer_dirs) {
     return gazetteer_dirs ? park_strdup(gazetteer_dirs)
@@ -108,7 +65,7 @@ static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf 
     park_buf_free(&lb);
     size_t nfiles = 0;
     char *save = NULL;
-    for (char *d = strtok_r(dirs, ":", &save); d && ok; d = strtok_r(NULL, ":", &save)) ok = dir_id(key, d, 0, &nfiles);
+    for (char *d = strtok_r(dirs, ":", &save); d && ok; d = strtok_r(NULL, ":", &save)) ok = park_snap_dir_id(key, d, &nfiles);
     char *dir = ok && key->s ? park_snap_dir(create_dir) : NULL;
     if (dir) {
         uint64_t name = park_fnv1a(PARK_FNV_INIT, gazetteer_dirs ? gazetteer_dirs : "", gazetteer_dirs ? strlen(gazetteer_dirs) + 1 : 0);
