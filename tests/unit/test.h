@@ -5,6 +5,7 @@
 #define PARKGIS_TEST_H
 #include <math.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 static int test_pass, test_fail;
@@ -50,6 +51,17 @@ static int test_pass, test_fail;
                     (int)(want));                                                                    \
         }                                                                                            \
     } while (0)
+
+/* write text to path (test fixtures); aborts on failure */
+static inline void test_put_file(const char *path, const char *text) {
+    FILE *f = fopen(path, "w");
+    if (!f) abort();
+    fputs(text, f);
+    if (fclose(f) != 0) abort();
+}
+
+/* the standard normal CDF, as the certainty model uses it */
+static inline double test_phi(double z) { return 0.5 * erfc(-z / M_SQRT2); }
 
 static inline int test_summary(void) {
     printf("%d passed, %d failed\n", test_pass, test_fail);

@@ -14,15 +14,6 @@
 #include "parkgis_address.h"
 #include "test.h"
 
-static void put_file(const char *path, const char *text) {
-    FILE *f = fopen(path, "w");
-    if (!f) abort();
-    fputs(text, f);
-    fclose(f);
-}
-
-static double phi(double z) { return 0.5 * erfc(-z / M_SQRT2); }
-
 static park_status look(park_ctx *ctx, park_resolver *res, const char *text, park_resolution *r) {
     park_address *a = NULL;
     park_status st = park_address_parse(ctx, text, &a);
@@ -37,7 +28,7 @@ int main(void) {
     if (!mkdtemp(dir)) return 1;
     char p[1024];
     snprintf(p, sizeof p, "%s/parcels.geojson", dir);
-    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":["
+    test_put_file(p, "{\"type\":\"FeatureCollection\",\"features\":["
              "{\"type\":\"Feature\",\"properties\":{\"id\":\"robot\",\"name\":\"机器人产业园\",\"error_m\":100},"
              "\"geometry\":{\"type\":\"Polygon\",\"coordinates\":[[[121.4,31.4],[121.41,31.4],[121.41,31.41],[121.4,31.41],[121.4,31.4]]]}},"
              "{\"type\":\"Feature\",\"properties\":{\"id\":\"baoshan-industrial\",\"name\":\"宝山工业园区\",\"error_m\":100},"
@@ -47,7 +38,7 @@ int main(void) {
     snprintf(ix, sizeof ix, "%s/index", gz);
     mkdir(gz, 0777), mkdir(ix, 0777);
     snprintf(p, sizeof p, "%s/roads.geojson", gz);
-    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"甲路\",\"aliases\":\"\","
+    test_put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"甲路\",\"aliases\":\"\","
              "\"kind\":\"road\",\"provenance\":\"osm\",\"method\":\"test\",\"error_m\":5},"
              "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.405],[121.4195,31.405]]}}]}\n");
     /* a 四至 gazetteer beside the index's: 乙路 runs east 427 m, then north 610 m (error 40 m) */
@@ -55,7 +46,7 @@ int main(void) {
     snprintf(gz4, sizeof gz4, "%s/gz4", dir);
     mkdir(gz4, 0777);
     snprintf(p, sizeof p, "%s/roads.geojson", gz4);
-    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"乙路\",\"aliases\":\"\","
+    test_put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"乙路\",\"aliases\":\"\","
              "\"kind\":\"road\",\"provenance\":\"osm\",\"method\":\"test\",\"error_m\":40},"
              "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.402],[121.405,31.402],[121.405,31.408]]}},"
              /* 丙路: a 95 m course; its known number 30 lies 900 m past its end */
@@ -66,12 +57,12 @@ int main(void) {
 #define H(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"甲路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"a\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
 #define H2(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"乙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"b\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
 #define H3(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"丙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"c\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
-    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H3(10, 121.402, 31.4031, 20) "," H3(30, 121.412, 31.4031, 20) "," H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
+    test_put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H3(10, 121.402, 31.4031, 20) "," H3(30, 121.412, 31.4031, 20) "," H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
              H(30, 121.409, 31.4051, 20) "," H2(10, 121.401, 31.4021, 20) "," H2(30, 121.4049, 31.4075, 20) "]}\n");
 
     /* places: a numbered estate series with one member known (丁一村) */
     snprintf(p, sizeof p, "%s/places.geojson", ix);
-    put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"丁一村\",\"kind\":\"estate\","
+    test_put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[{\"type\":\"Feature\",\"properties\":{\"name\":\"丁一村\",\"kind\":\"estate\","
              "\"method\":\"test\",\"error_m\":70},\"geometry\":{\"type\":\"Point\",\"coordinates\":[121.403,31.406]}}]}\n");
     park_ctx *ctx = park_ctx_new();
     park_layer *layer = NULL;
@@ -151,7 +142,7 @@ int main(void) {
     CHECK(park_address_resolve_point(ctx, res, 121.401, 31.405, PARK_DATUM_WGS84, &r) == PARK_OK);
     CHECK(r.parcel && !strcmp(r.parcel->id, "robot"));
     CHECK(r.distance_m > 80 && r.distance_m < 110);
-    CHECK_NEAR(r.confidence, phi(r.distance_m / 100), 0.01);
+    CHECK_NEAR(r.confidence, test_phi(r.distance_m / 100), 0.01);
     CHECK(r.ncandidates == 2); /* robot and outside */
     CHECK_NEAR(r.error_m, 0, 1e-9);
     park_resolution_clear(&r);
