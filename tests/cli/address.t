@@ -127,8 +127,9 @@ $ printf 'address\n甲路\n' | parkgis --data address/parcels.geojson locate --g
 $ coproc P { parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - --columns parcel_id,parcel,layout,match,confidence,candidates,error 2>/dev/null; }; printf 'address\n甲路\n' >&"${P[1]}"; read -t 20 -r h <&"${P[0]}"; read -t 20 -r l <&"${P[0]}"; echo "$l"; eval "exec ${P[1]}>&-"; wait
 | 甲路,robot,机器人产业园,,road,0.90,robot:1.00,
 
-# a progress line when stderr is a terminal (script gives it one); rows arrive over about 1.3 s
-$ script -qec '(echo address; for i in $(seq 130); do echo 甲路; sleep 0.01; done) | parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch - >/dev/null' /dev/null | grep -q 'rows/s' && echo progress
+# a progress line when stderr is a terminal (script gives it one): the first answer is awaited (the
+# resolver is loaded), then 130 rows arrive over at least 1.3 s, each after the answer to the one before
+$ SHELL=/bin/bash script -qec 'coproc P { parkgis --data address/parcels.geojson locate --gazetteer=address/gazetteer --batch -; }; printf "address\n甲路\n" >&"${P[1]}"; read -t 60 -r h <&"${P[0]}"; read -t 60 -r l <&"${P[0]}"; for i in $(seq 130); do echo 甲路 >&"${P[1]}"; read -t 60 -r l <&"${P[0]}"; sleep 0.01; done; eval "exec ${P[1]}>&-"; wait' /dev/null | grep -q 'rows/s' && echo progress
 | progress
 
 # the default columns (issue 10): the estimated point, its error and the note in the row
