@@ -274,6 +274,13 @@ static bool point_never_held(const park_address_point *p) { (void)p; return fals
  *                   --exclude-holdout).
  * A name that appears at places more than 1 km apart is ambiguous and left out (counted). */
 #define PLACE_MARGIN_DEG 0.01
+/* A row whose two geocoders disagree by 300..WEAK_MAX_M is not a position, but one of
+ * them is likely on the right road: it is kept as a known number, error_m = the whole
+ * disagreement, for a road that has no other known number and no course in the 四至
+ * gazetteer (there the road's own answer, shares of its length, stands) (issue 10; in the training
+ * rows such a point lies a median 442 m from the nearest trusted number within 30 of
+ * it on its road, 12 rows). */
+#define WEAK_MAX_M 1000.0
 /* A single-source geocoder point has no measured disagreement: it gets the median of the
  * measured ones (computed below, written into each feature's method). */
 
@@ -438,7 +445,30 @@ static park_status write_text(park_ctx *ctx, const char *path, const park_buf *b
     return st;
 }
 
-static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH district, const char *out) {
+/* Whether the 四至 gazetteer has a feature of this road's name or alias (by the
+ * parser's normalisation, park_address_normalize). */
+static bool gz_has_road(const park_gazetteer *gz, const char *road) {
+    char *key = park_address_normalize(road);
+    bool hit = false;
+    for (size_t k = 0; gz && key && k < park_gazetteer_count(gz) && !hit; k++) {
+        const park_feature *f = park_gazetteer_get(gz, k);
+        char *fk = park_address_normalize(f->name);
+        hit = fk && !strcmp(fk, key);
+        free(fk);
+        for (const char *p = f->aliases; !hit && p && *p;) {
+            const char *e = strchr(p, ';');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char *one = park_strndup(p, len), *ak = one ? park_address_normalize(one) : NULL;
+            hit = ak && *ak && !strcmp(ak, key);
+            free(one), free(ak);
+            p += len + (e ? 1 : 0);
+        }
+    }
+    free(key);
+    return hit;
+}
+
+static park_status address_index(park_ctx *ctx, const char *data, const park_gazetteer *gz, OGRGeometryH district, const char *out) {
     char *path = park_asprintf("%s/address-points/baoshan-address-points.wgs84.tsv", data);
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -446,7 +476,8 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         free(path);
         return st;
     }
-    house *hv = NULL;
+    house *hv = NULL, *wv = NULL; /* wv: the weak rows (WEAK_MAX_M) */
+    size_t nw = 0;
     place *pv = NULL;
     size_t nh = 0, np = 0, rows = 0, held = 0, shared = 0, nodis = 0, far = 0;
     char line[8192];
@@ -490,6 +521,19 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         }
         if (!isnan(r.disagree_m) && r.disagree_m > 300) { /* two geocoders 300+ m apart: neither is a position */
             far++;
+            /* ... but up to WEAK_MAX_M apart, a hint for a road that has no other known number
+             * (added below, error_m = the whole disagreement) */
+            park_address *a = NULL;
+            if (r.disagree_m <= WEAK_MAX_M && park_address_parse(ctx, r.key, &a) == PARK_OK && a->road[0] && !a->road2[0]) {
+                const char *num = a->lane[0] ? a->lane : a->number;
+                long number = *num ? strtol(num, NULL, 10) : 0;
+                house *t = number > 0 ? realloc(wv, (nw + 1) * sizeof *t) : NULL;
+                if (t)
+                    wv = t, wv[nw++] = (house){park_strdup(a->road), park_strdup(a->lane[0] ? "弄" : "号"), park_strdup(r.key),
+                                               park_strdup(r.sources), number, r.lon, r.lat, r.disagree_m, r.n_sources, 0};
+            }
+            park_ctx_clear_error(ctx);
+            park_address_free(a);
             continue;
         }
         double sigma = isnan(r.disagree_m) ? single_sigma : fmax(15, r.disagree_m / 2);
@@ -511,6 +555,17 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         park_address_free(a);
     }
     fclose(fp);
+    /* the weak rows of roads that have no other known number */
+    size_t nh0 = nh, weak = 0;
+    for (size_t w = 0; w < nw; w++) {
+        bool known = false;
+        for (size_t i = 0; i < nh0 && !known; i++) known = !strcmp(hv[i].road, wv[w].road);
+        known = known || gz_has_road(gz, wv[w].road); /* a road with a course answers as a road (its shares) */
+        house *t = known || st ? NULL : realloc(hv, (nh + 1) * sizeof *t);
+        if (t) hv = t, hv[nh++] = wv[w], weak++;
+        else free(wv[w].road), free(wv[w].unit), free(wv[w].address), free(wv[w].sources);
+    }
+    free(wv);
     if (st) goto done;
     qsort(hv, nh, sizeof *hv, house_cmp);
     park_buf b;
@@ -534,8 +589,9 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
     st = write_text(ctx, hp, &b);
     if (!st)
         printf("wrote %s (%zu house numbers from %zu rows: %zu held back for evaluation, %zu fall-back points and %zu rows "
-               "whose geocoders disagree by more than 300 m left out; single-source error %.0f m = median disagreement)\n",
-               hp, nh, rows, held, shared, far, single_sigma);
+               "whose geocoders disagree by more than 300 m left out, %zu of these kept as weak numbers of roads with no other; "
+               "single-source error %.0f m = median disagreement)\n",
+               hp, nh, rows, held, shared, far, weak, single_sigma);
     free(hp);
     park_buf_free(&b);
     if (st) goto done;
@@ -747,7 +803,10 @@ int main(int argc, char **argv) {
         if (!st) printf("wrote %s\n", tpath);
     }
     if (!st && district) st = stations(ctx, data, district, spath);
-    if (!st && district) st = address_index(ctx, data, district, out);
+    park_gazetteer *gz = NULL;
+    if (!st && district) st = park_gazetteer_load(ctx, gzdir, &gz);
+    if (!st && district) st = address_index(ctx, data, gz, district, out);
+    park_gazetteer_free(gz);
     if (!st) st = road_courses(ctx, data, gzdir, out);
     if (district) OGR_G_DestroyGeometry(district);
     park_buf_free(&b);
