@@ -333,7 +333,12 @@ static bool place_name_ok(const char *s) {
     size_t l = strlen(s);
     if (l < 6) return false;
     /* a road name is not a place ("上海宝山区泰和西路"): the road index answers those */
-    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || !strcmp(s + l - 3, "区") || !strcmp(s + l - 3, "镇") ||
+    /* ... nor a district ("宝山区"), but a part of an estate or campus is ("宝祁雅苑北区", "XX小区"); not
+     * "XX园区", which may be a park's own name (宝山工业园区: the park answer, not an OSM node) */
+    static const char *const PART[] = {"东区", "西区", "南区", "北区", "中区", "小区", "校区", "社区", NULL};
+    bool part = false;
+    for (int i = 0; PART[i] && !part; i++) part = l > 6 + 6 && !strcmp(s + l - 6, PART[i]);
+    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || (!strcmp(s + l - 3, "区") && !part) || !strcmp(s + l - 3, "镇") ||
         !strcmp(s + l - 3, "市") || (l >= 6 && !strcmp(s + l - 6, "街道")) || strstr(s, "东侧") || strstr(s, "西侧") || strstr(s, "附近"))
         return false;
     for (size_t i = 0; i < sizeof GENERIC / sizeof GENERIC[0]; i++)
