@@ -288,8 +288,39 @@ typedef struct house {
     char *road, *unit, *address, *sources;
     long number;
     double lon, lat, sigma_m;
-    int n_sources, trusted;
+    int n_sources, trusted, spike;
 } house;
+
+/* An entry lying off the road its neighbours in number order run along (issue 10): with
+ * a the best-placed entry of the next lower known number of its road and b of the next
+ * higher one, the entry i is a spike when the detour a -> i -> b is more than twice the
+ * direct a -> b and longer than it by SPIKE_M (so i lies some 500 m or more off the line
+ * between its neighbours): one geocoder's misplaced guess, not the road's course. It would
+ * drag every number between a and b towards it; it is left out (counted). */
+#define SPIKE_M 1000.0
+static size_t mark_spikes(park_ctx *ctx, house *hv, size_t nh) {
+    size_t n = 0;
+    for (size_t s = 0, e; s < nh; s = e) {
+        for (e = s; e < nh && !strcmp(hv[e].road, hv[s].road); e++) {}
+        for (size_t i = s; i < e; i++) {
+            long lo = -1, hi = -1; /* the best entries of the next lower and higher number */
+            for (size_t k = s; k < e; k++) {
+                if (hv[k].number < hv[i].number && (lo < 0 || hv[k].number > hv[lo].number ||
+                                                    (hv[k].number == hv[lo].number && hv[k].sigma_m < hv[lo].sigma_m)))
+                    lo = (long)k;
+                if (hv[k].number > hv[i].number && (hi < 0 || hv[k].number < hv[hi].number ||
+                                                    (hv[k].number == hv[hi].number && hv[k].sigma_m < hv[hi].sigma_m)))
+                    hi = (long)k;
+            }
+            if (lo < 0 || hi < 0) continue;
+            double ab = park_geodesic_distance(ctx, hv[lo].lon, hv[lo].lat, hv[hi].lon, hv[hi].lat);
+            double ai = park_geodesic_distance(ctx, hv[lo].lon, hv[lo].lat, hv[i].lon, hv[i].lat);
+            double ib = park_geodesic_distance(ctx, hv[i].lon, hv[i].lat, hv[hi].lon, hv[hi].lat);
+            if (ai + ib > 2 * ab && ai + ib - ab > SPIKE_M) hv[i].spike = 1, n++;
+        }
+    }
+    return n;
+}
 typedef struct place {
     char *name, *kind, *method, *geom; /* geom: GeoJSON text */
     double lon, lat, error_m;          /* a representative point (for the ambiguity test) */
@@ -535,7 +566,7 @@ static park_status address_index(park_ctx *ctx, const char *data, const park_gaz
                 house *t = number > 0 ? realloc(wv, (nw + 1) * sizeof *t) : NULL;
                 if (t)
                     wv = t, wv[nw++] = (house){park_strdup(a->road), park_strdup(a->lane[0] ? "弄" : "号"), park_strdup(r.key),
-                                               park_strdup(r.sources), number, r.lon, r.lat, r.disagree_m, r.n_sources, 0};
+                                               park_strdup(r.sources), number, r.lon, r.lat, r.disagree_m, r.n_sources, 0, 0};
             }
             park_ctx_clear_error(ctx);
             park_address_free(a);
@@ -553,7 +584,7 @@ static park_status address_index(park_ctx *ctx, const char *data, const park_gaz
             if (t) {
                 hv = t;
                 hv[nh++] = (house){park_strdup(road), park_strdup(a->lane[0] ? "弄" : "号"), park_strdup(r.key),
-                                   park_strdup(r.sources), number, r.lon, r.lat, sigma, r.n_sources, addr_row_trusted(&r)};
+                                   park_strdup(r.sources), number, r.lon, r.lat, sigma, r.n_sources, addr_row_trusted(&r), 0};
             }
         }
         places_from_row(ctx, &r, a, sigma, &pv, &np);
@@ -573,30 +604,37 @@ static park_status address_index(park_ctx *ctx, const char *data, const park_gaz
     free(wv);
     if (st) goto done;
     qsort(hv, nh, sizeof *hv, house_cmp);
-    park_buf b;
-    park_buf_init(&b);
+    size_t spikes = mark_spikes(ctx, hv, nh);
+    park_buf b, sb; /* houses.geojson, spikes.geojson (the entries left out, for review) */
+    park_buf_init(&b), park_buf_init(&sb);
     park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"houses\",\"features\":[\n");
-    for (size_t i = 0; i < nh; i++) {
-        park_buf_append(&b, i ? ",\n" : "");
-        park_buf_append(&b, "{\"type\":\"Feature\",\"properties\":{\"road\":");
-        park_json_escape(&b, hv[i].road);
-        park_buf_printf(&b, ",\"number\":%ld,\"unit\":", hv[i].number);
-        park_json_escape(&b, hv[i].unit);
-        park_buf_append(&b, ",\"address\":");
-        park_json_escape(&b, hv[i].address);
-        park_buf_append(&b, ",\"sources\":");
-        park_json_escape(&b, hv[i].sources);
-        park_buf_printf(&b, ",\"trusted\":%d,\"error_m\":%.0f},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}}",
+    park_buf_append(&sb, "{\"type\":\"FeatureCollection\",\"name\":\"spikes\",\"features\":[\n");
+    for (size_t i = 0, w = 0, ws = 0; i < nh; i++) {
+        park_buf *o = hv[i].spike ? &sb : &b;
+        park_buf_append(o, (hv[i].spike ? ws++ : w++) ? ",\n" : "");
+        park_buf_append(o, "{\"type\":\"Feature\",\"properties\":{\"road\":");
+        park_json_escape(o, hv[i].road);
+        park_buf_printf(o, ",\"number\":%ld,\"unit\":", hv[i].number);
+        park_json_escape(o, hv[i].unit);
+        park_buf_append(o, ",\"address\":");
+        park_json_escape(o, hv[i].address);
+        park_buf_append(o, ",\"sources\":");
+        park_json_escape(o, hv[i].sources);
+        park_buf_printf(o, ",\"trusted\":%d,\"error_m\":%.0f},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}}",
                         hv[i].trusted, hv[i].sigma_m, hv[i].lon, hv[i].lat);
     }
     park_buf_append(&b, "\n]}\n");
-    char *hp = park_asprintf("%s/index/houses.geojson", out);
+    park_buf_append(&sb, "\n]}\n");
+    char *hp = park_asprintf("%s/index/houses.geojson", out), *sp = park_asprintf("%s/index/spikes.geojson", out);
     st = write_text(ctx, hp, &b);
+    if (!st) st = write_text(ctx, sp, &sb);
+    free(sp);
+    park_buf_free(&sb);
     if (!st)
         printf("wrote %s (%zu house numbers from %zu rows: %zu held back for evaluation, %zu fall-back points and %zu rows "
                "whose geocoders disagree by more than 300 m left out, %zu of these kept as weak numbers of roads with no other; "
-               "single-source error %.0f m = median disagreement)\n",
-               hp, nh, rows, held, shared, far, weak, single_sigma);
+               "%zu spikes left out; single-source error %.0f m = median disagreement)\n",
+               hp, nh - spikes, rows, held, shared, far, weak, spikes, single_sigma);
     free(hp);
     park_buf_free(&b);
     if (st) goto done;

@@ -61,9 +61,12 @@ want = Counter({a: n for a, n in shipped.items() if a not in held})
 # road with no other known number: in the excluded build also for a road whose other numbers are
 # all held back (the build sees only the training rows); any other difference is a leak or a loss
 weak = {f['properties']['address'] for f in fx if f['properties']['trusted'] == 0 and f['properties']['error_m'] > 300}
+# a spike (an entry far off the line between its neighbours in number order, index/spikes.geojson)
+# is judged among the rows each build sees: one build may leave out an entry the other keeps
+spikes = {f['properties']['address'] for p in (sys.argv[2], sys.argv[4]) for f in feats(p.replace('houses.geojson', 'spikes.geojson'))}
 extra, lost = excluded - want, want - excluded
-if lost or any(a in held or a not in weak for a in extra):
-    print('FAIL: the --exclude-holdout build is not the shipped house numbers minus the held-back rows (plus weak rows):',
+if any(a not in spikes for a in lost) or any(a in held or (a not in weak and a not in spikes) for a in extra):
+    print('FAIL: the --exclude-holdout build is not the shipped house numbers minus the held-back rows (weak rows and spikes aside):',
           sorted(lost + extra)[:5]); sys.exit(1)
 in_shipped = sum(n for a, n in shipped.items() if a in held)
 if not in_shipped:
