@@ -274,6 +274,13 @@ static bool point_never_held(const park_address_point *p) { (void)p; return fals
  *                   --exclude-holdout).
  * A name that appears at places more than 1 km apart is ambiguous and left out (counted). */
 #define PLACE_MARGIN_DEG 0.01
+/* A row whose two geocoders disagree by 300..WEAK_MAX_M is not a position, but one of
+ * them is likely on the right road: it is kept as a known number, error_m = the whole
+ * disagreement, for a road that has no other known number and no course in the 四至
+ * gazetteer (there the road's own answer, shares of its length, stands) (issue 10; in the training
+ * rows such a point lies a median 442 m from the nearest trusted number within 30 of
+ * it on its road, 12 rows). */
+#define WEAK_MAX_M 1000.0
 /* A single-source geocoder point has no measured disagreement: it gets the median of the
  * measured ones (computed below, written into each feature's method). */
 
@@ -281,8 +288,39 @@ typedef struct house {
     char *road, *unit, *address, *sources;
     long number;
     double lon, lat, sigma_m;
-    int n_sources, trusted;
+    int n_sources, trusted, spike;
 } house;
+
+/* An entry lying off the road its neighbours in number order run along (issue 10): with
+ * a the best-placed entry of the next lower known number of its road and b of the next
+ * higher one, the entry i is a spike when the detour a -> i -> b is more than twice the
+ * direct a -> b and longer than it by SPIKE_M (so i lies some 500 m or more off the line
+ * between its neighbours): one geocoder's misplaced guess, not the road's course. It would
+ * drag every number between a and b towards it; it is left out (counted). */
+#define SPIKE_M 1000.0
+static size_t mark_spikes(park_ctx *ctx, house *hv, size_t nh) {
+    size_t n = 0;
+    for (size_t s = 0, e; s < nh; s = e) {
+        for (e = s; e < nh && !strcmp(hv[e].road, hv[s].road); e++) {}
+        for (size_t i = s; i < e; i++) {
+            long lo = -1, hi = -1; /* the best entries of the next lower and higher number */
+            for (size_t k = s; k < e; k++) {
+                if (hv[k].number < hv[i].number && (lo < 0 || hv[k].number > hv[lo].number ||
+                                                    (hv[k].number == hv[lo].number && hv[k].sigma_m < hv[lo].sigma_m)))
+                    lo = (long)k;
+                if (hv[k].number > hv[i].number && (hi < 0 || hv[k].number < hv[hi].number ||
+                                                    (hv[k].number == hv[hi].number && hv[k].sigma_m < hv[hi].sigma_m)))
+                    hi = (long)k;
+            }
+            if (lo < 0 || hi < 0) continue;
+            double ab = park_geodesic_distance(ctx, hv[lo].lon, hv[lo].lat, hv[hi].lon, hv[hi].lat);
+            double ai = park_geodesic_distance(ctx, hv[lo].lon, hv[lo].lat, hv[i].lon, hv[i].lat);
+            double ib = park_geodesic_distance(ctx, hv[i].lon, hv[i].lat, hv[hi].lon, hv[hi].lat);
+            if (ai + ib > 2 * ab && ai + ib - ab > SPIKE_M) hv[i].spike = 1, n++;
+        }
+    }
+    return n;
+}
 typedef struct place {
     char *name, *kind, *method, *geom; /* geom: GeoJSON text */
     double lon, lat, error_m;          /* a representative point (for the ambiguity test) */
@@ -326,7 +364,12 @@ static bool place_name_ok(const char *s) {
     size_t l = strlen(s);
     if (l < 6) return false;
     /* a road name is not a place ("上海宝山区泰和西路"): the road index answers those */
-    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || !strcmp(s + l - 3, "区") || !strcmp(s + l - 3, "镇") ||
+    /* ... nor a district ("宝山区"), but a part of an estate or campus is ("宝祁雅苑北区", "XX小区"); not
+     * "XX园区", which may be a park's own name (宝山工业园区: the park answer, not an OSM node) */
+    static const char *const PART[] = {"东区", "西区", "南区", "北区", "中区", "小区", "校区", "社区", NULL};
+    bool part = false;
+    for (int i = 0; PART[i] && !part; i++) part = l > 6 + 6 && !strcmp(s + l - 6, PART[i]);
+    if (!strcmp(s + l - 3, "路") || !strcmp(s + l - 3, "街") || (!strcmp(s + l - 3, "区") && !part) || !strcmp(s + l - 3, "镇") ||
         !strcmp(s + l - 3, "市") || (l >= 6 && !strcmp(s + l - 6, "街道")) || strstr(s, "东侧") || strstr(s, "西侧") || strstr(s, "附近"))
         return false;
     for (size_t i = 0; i < sizeof GENERIC / sizeof GENERIC[0]; i++)
@@ -438,7 +481,30 @@ static park_status write_text(park_ctx *ctx, const char *path, const park_buf *b
     return st;
 }
 
-static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH district, const char *out) {
+/* Whether the 四至 gazetteer has a feature of this road's name or alias (by the
+ * parser's normalisation, park_address_normalize). */
+static bool gz_has_road(const park_gazetteer *gz, const char *road) {
+    char *key = park_address_normalize(road);
+    bool hit = false;
+    for (size_t k = 0; gz && key && k < park_gazetteer_count(gz) && !hit; k++) {
+        const park_feature *f = park_gazetteer_get(gz, k);
+        char *fk = park_address_normalize(f->name);
+        hit = fk && !strcmp(fk, key);
+        free(fk);
+        for (const char *p = f->aliases; !hit && p && *p;) {
+            const char *e = strchr(p, ';');
+            size_t len = e ? (size_t)(e - p) : strlen(p);
+            char *one = park_strndup(p, len), *ak = one ? park_address_normalize(one) : NULL;
+            hit = ak && *ak && !strcmp(ak, key);
+            free(one), free(ak);
+            p += len + (e ? 1 : 0);
+        }
+    }
+    free(key);
+    return hit;
+}
+
+static park_status address_index(park_ctx *ctx, const char *data, const park_gazetteer *gz, OGRGeometryH district, const char *out) {
     char *path = park_asprintf("%s/address-points/baoshan-address-points.wgs84.tsv", data);
     FILE *fp = fopen(path, "r");
     if (!fp) {
@@ -446,7 +512,8 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         free(path);
         return st;
     }
-    house *hv = NULL;
+    house *hv = NULL, *wv = NULL; /* wv: the weak rows (WEAK_MAX_M) */
+    size_t nw = 0;
     place *pv = NULL;
     size_t nh = 0, np = 0, rows = 0, held = 0, shared = 0, nodis = 0, far = 0;
     char line[8192];
@@ -490,6 +557,19 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
         }
         if (!isnan(r.disagree_m) && r.disagree_m > 300) { /* two geocoders 300+ m apart: neither is a position */
             far++;
+            /* ... but up to WEAK_MAX_M apart, a hint for a road that has no other known number
+             * (added below, error_m = the whole disagreement) */
+            park_address *a = NULL;
+            if (r.disagree_m <= WEAK_MAX_M && park_address_parse(ctx, r.key, &a) == PARK_OK && a->road[0] && !a->road2[0]) {
+                const char *num = a->lane[0] ? a->lane : a->number;
+                long number = *num ? strtol(num, NULL, 10) : 0;
+                house *t = number > 0 ? realloc(wv, (nw + 1) * sizeof *t) : NULL;
+                if (t)
+                    wv = t, wv[nw++] = (house){park_strdup(a->road), park_strdup(a->lane[0] ? "弄" : "号"), park_strdup(r.key),
+                                               park_strdup(r.sources), number, r.lon, r.lat, r.disagree_m, r.n_sources, 0, 0};
+            }
+            park_ctx_clear_error(ctx);
+            park_address_free(a);
             continue;
         }
         double sigma = isnan(r.disagree_m) ? single_sigma : fmax(15, r.disagree_m / 2);
@@ -504,38 +584,57 @@ static park_status address_index(park_ctx *ctx, const char *data, OGRGeometryH d
             if (t) {
                 hv = t;
                 hv[nh++] = (house){park_strdup(road), park_strdup(a->lane[0] ? "弄" : "号"), park_strdup(r.key),
-                                   park_strdup(r.sources), number, r.lon, r.lat, sigma, r.n_sources, addr_row_trusted(&r)};
+                                   park_strdup(r.sources), number, r.lon, r.lat, sigma, r.n_sources, addr_row_trusted(&r), 0};
             }
         }
         places_from_row(ctx, &r, a, sigma, &pv, &np);
         park_address_free(a);
     }
     fclose(fp);
+    /* the weak rows of roads that have no other known number */
+    size_t nh0 = nh, weak = 0;
+    for (size_t w = 0; w < nw; w++) {
+        bool known = false;
+        for (size_t i = 0; i < nh0 && !known; i++) known = !strcmp(hv[i].road, wv[w].road);
+        known = known || gz_has_road(gz, wv[w].road); /* a road with a course answers as a road (its shares) */
+        house *t = known || st ? NULL : realloc(hv, (nh + 1) * sizeof *t);
+        if (t) hv = t, hv[nh++] = wv[w], weak++;
+        else free(wv[w].road), free(wv[w].unit), free(wv[w].address), free(wv[w].sources);
+    }
+    free(wv);
     if (st) goto done;
     qsort(hv, nh, sizeof *hv, house_cmp);
-    park_buf b;
-    park_buf_init(&b);
+    size_t spikes = mark_spikes(ctx, hv, nh);
+    park_buf b, sb; /* houses.geojson, spikes.geojson (the entries left out, for review) */
+    park_buf_init(&b), park_buf_init(&sb);
     park_buf_append(&b, "{\"type\":\"FeatureCollection\",\"name\":\"houses\",\"features\":[\n");
-    for (size_t i = 0; i < nh; i++) {
-        park_buf_append(&b, i ? ",\n" : "");
-        park_buf_append(&b, "{\"type\":\"Feature\",\"properties\":{\"road\":");
-        park_json_escape(&b, hv[i].road);
-        park_buf_printf(&b, ",\"number\":%ld,\"unit\":", hv[i].number);
-        park_json_escape(&b, hv[i].unit);
-        park_buf_append(&b, ",\"address\":");
-        park_json_escape(&b, hv[i].address);
-        park_buf_append(&b, ",\"sources\":");
-        park_json_escape(&b, hv[i].sources);
-        park_buf_printf(&b, ",\"trusted\":%d,\"error_m\":%.0f},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}}",
+    park_buf_append(&sb, "{\"type\":\"FeatureCollection\",\"name\":\"spikes\",\"features\":[\n");
+    for (size_t i = 0, w = 0, ws = 0; i < nh; i++) {
+        park_buf *o = hv[i].spike ? &sb : &b;
+        park_buf_append(o, (hv[i].spike ? ws++ : w++) ? ",\n" : "");
+        park_buf_append(o, "{\"type\":\"Feature\",\"properties\":{\"road\":");
+        park_json_escape(o, hv[i].road);
+        park_buf_printf(o, ",\"number\":%ld,\"unit\":", hv[i].number);
+        park_json_escape(o, hv[i].unit);
+        park_buf_append(o, ",\"address\":");
+        park_json_escape(o, hv[i].address);
+        park_buf_append(o, ",\"sources\":");
+        park_json_escape(o, hv[i].sources);
+        park_buf_printf(o, ",\"trusted\":%d,\"error_m\":%.0f},\"geometry\":{\"type\":\"Point\",\"coordinates\":[%.7f,%.7f]}}",
                         hv[i].trusted, hv[i].sigma_m, hv[i].lon, hv[i].lat);
     }
     park_buf_append(&b, "\n]}\n");
-    char *hp = park_asprintf("%s/index/houses.geojson", out);
+    park_buf_append(&sb, "\n]}\n");
+    char *hp = park_asprintf("%s/index/houses.geojson", out), *sp = park_asprintf("%s/index/spikes.geojson", out);
     st = write_text(ctx, hp, &b);
+    if (!st) st = write_text(ctx, sp, &sb);
+    free(sp);
+    park_buf_free(&sb);
     if (!st)
         printf("wrote %s (%zu house numbers from %zu rows: %zu held back for evaluation, %zu fall-back points and %zu rows "
-               "whose geocoders disagree by more than 300 m left out; single-source error %.0f m = median disagreement)\n",
-               hp, nh, rows, held, shared, far, single_sigma);
+               "whose geocoders disagree by more than 300 m left out, %zu of these kept as weak numbers of roads with no other; "
+               "%zu spikes left out; single-source error %.0f m = median disagreement)\n",
+               hp, nh - spikes, rows, held, shared, far, weak, spikes, single_sigma);
     free(hp);
     park_buf_free(&b);
     if (st) goto done;
@@ -747,7 +846,10 @@ int main(int argc, char **argv) {
         if (!st) printf("wrote %s\n", tpath);
     }
     if (!st && district) st = stations(ctx, data, district, spath);
-    if (!st && district) st = address_index(ctx, data, district, out);
+    park_gazetteer *gz = NULL;
+    if (!st && district) st = park_gazetteer_load(ctx, gzdir, &gz);
+    if (!st && district) st = address_index(ctx, data, gz, district, out);
+    park_gazetteer_free(gz);
     if (!st) st = road_courses(ctx, data, gzdir, out);
     if (district) OGR_G_DestroyGeometry(district);
     park_buf_free(&b);

@@ -228,6 +228,7 @@ static const char *const ROAD_SUFFIXES[] = {"高速公路", "公路", "高速", 
 static bool road_suffix_at(const unsigned *c, size_t n, size_t i) {
     if (i >= n) return false;
     if (cp_at(c, n, i, "街道")) return false;
+    if (cp_at(c, n, i, "街坊")) return false; /* "大华二村二街坊": a block of an estate, not a street */
     return cp_at_any(c, n, i, ROAD_SUFFIXES, NULL) > 0;
 }
 
@@ -427,6 +428,16 @@ static size_t read_road_scan(const unsigned *c, size_t n, size_t i, size_t *stop
         if (k == n || !(c[k] < 0x80 && isalnum((int)c[k]))) return k;
     }
     while (j < n) {
+        /* a lane word inside a longer name (issue 10): "东西巷街", "郁江巷路", "东南弄街" are
+         * streets named after a lane (the street suffix follows); "陈巷村", "东南弄村" are
+         * villages (村 follows), not a road */
+        bool lane_word = name > 0 && (cp_at(c, n, j, "巷") || (name >= 2 && cp_at(c, n, j, "弄") && !is_numeral(c[j - 1])));
+        if (lane_word && j + 1 < n && (cp_at(c, n, j + 1, "街") || cp_at(c, n, j + 1, "路")) && !cp_at(c, n, j + 1, "街道"))
+            return j + 2;
+        if (lane_word && cp_at(c, n, j + 1, "村")) {
+            name++, j++;
+            continue;
+        }
         if (name > 0 && road_suffix_at(c, n, j)) {
             size_t m = cp_at_any(c, n, j, ROAD_SUFFIXES, NULL);
             return j + m;

@@ -18,6 +18,13 @@
 # parcel agreement 161 of 176 (91.5 %). The agreement SHARE fell by 0.5 points (two more rows
 # answered, one of them agreeing), so its limit went from 91.5 to 91.4 %: said here, not hidden;
 # the method was kept because the CV (the development figure) has it at 93.3 -> 94.3 %.
+# Branch addrcv (2026-12-02) changed the builder (parser: 巷/弄 names; weak numbers; estate parts
+# ending 区; spikes left out, index/spikes.geojson) and replaced the sums below with the new
+# excluded build's, as its brief asked, WITHOUT re-measuring: that helper was barred from the
+# hold-out (it developed on the CV only: tests/integration/address_cv.sh, 88.1 %, 129 m, 535 m,
+# 94.4 %). The limits below are still the ones measured at addr10; this test passing says only that
+# the hold-out is no worse than them. Re-measure once with this test's eval_address command and
+# reset the ratchet to the figures, saying so in the commit and the README.
 # Skipped (exit 0, with a message) when the source data directory is absent.
 set -euo pipefail
 build=${1:?usage: address_eval.sh BUILD_DIR}
@@ -35,8 +42,9 @@ cd "$root"
   >"$tmp/build.log" 2>&1 || { cat "$tmp/build.log"; echo "FAIL: build_address_gazetteer --exclude-holdout exited"; exit 1; }
 # the index measured at cab3145 (its geodata/gazetteer-address, then built without the hold-out)
 ( cd "$tmp/excluded" && sha256sum -c --quiet ) >"$tmp/sums.log" 2>&1 <<'SUMS' || {
-a48d5f7b67e3a8c1142d0a187542c31090d90e6f061098d428a0c1b6403df09a  index/houses.geojson
-b719dcc2863faa374eeab950dab3278fc48a1aa1a48a2e09a5c0a97c899bb862  index/places.geojson
+4503f345c5cf0424199f69e4d12f77d8c475a8ac64351aedbb9afc67fd8b0771  index/houses.geojson
+3dafa02b2f1e4a0f6298aac380aace34123ea5edf03b9eebbae908c512216c14  index/places.geojson
+99cdd45f6e1f39758857ff247d96341608bd6d56e4030afa794ab7b20d27c4a7  index/spikes.geojson
 49be941f53ffadc102bf9b29e21d934c57f2bd7802893f19ff701704778d1121  roads-from-points.geojson
 SUMS
   cat "$tmp/sums.log"

@@ -50,13 +50,24 @@ held = {k for k in keys if fnv('parkgis address hold-out 2:' + k) % 5 == 0}
 listed = set(open(sys.argv[3], encoding='utf-8').read().splitlines())
 if listed != held or not held:
     print('FAIL: eval_address --list-holdout is not the documented rule:', sorted(listed ^ held)[:5]); sys.exit(1)
-def addrs(p):
-    return Counter(f['properties']['address'] for f in json.load(open(p, encoding='utf-8'))['features'])
-shipped, excluded = addrs(sys.argv[2]), addrs(sys.argv[4])
+def feats(p):
+    return json.load(open(p, encoding='utf-8'))['features']
+def addrs(fs):
+    return Counter(f['properties']['address'] for f in fs)
+fx = feats(sys.argv[4])
+shipped, excluded = addrs(feats(sys.argv[2])), addrs(fx)
 want = Counter({a: n for a, n in shipped.items() if a not in held})
-if excluded != want:
-    print('FAIL: the --exclude-holdout build is not the shipped house numbers minus the held-back rows:',
-          sorted((excluded - want) + (want - excluded))[:5]); sys.exit(1)
+# a weak row (geocoders 300..1000 m apart, error_m = that disagreement, trusted 0) is kept for a
+# road with no other known number: in the excluded build also for a road whose other numbers are
+# all held back (the build sees only the training rows); any other difference is a leak or a loss
+weak = {f['properties']['address'] for f in fx if f['properties']['trusted'] == 0 and f['properties']['error_m'] > 300}
+# a spike (an entry far off the line between its neighbours in number order, index/spikes.geojson)
+# is judged among the rows each build sees: one build may leave out an entry the other keeps
+spikes = {f['properties']['address'] for p in (sys.argv[2], sys.argv[4]) for f in feats(p.replace('houses.geojson', 'spikes.geojson'))}
+extra, lost = excluded - want, want - excluded
+if any(a not in spikes for a in lost) or any(a in held or (a not in weak and a not in spikes) for a in extra):
+    print('FAIL: the --exclude-holdout build is not the shipped house numbers minus the held-back rows (weak rows and spikes aside):',
+          sorted(lost + extra)[:5]); sys.exit(1)
 in_shipped = sum(n for a, n in shipped.items() if a in held)
 if not in_shipped:
     print('FAIL: no held-back row in the shipped index (it should use every row)'); sys.exit(1)

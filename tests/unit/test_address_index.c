@@ -51,14 +51,18 @@ int main(void) {
              "\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.402],[121.405,31.402],[121.405,31.408]]}},"
              /* 丙路: a 95 m course; its known number 30 lies 900 m past its end */
              "{\"type\":\"Feature\",\"properties\":{\"name\":\"丙路\",\"aliases\":\"\",\"kind\":\"road\",\"provenance\":\"osm\","
-             "\"method\":\"test\",\"error_m\":10},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.402,31.403],[121.403,31.403]]}}]}\n");
+             "\"method\":\"test\",\"error_m\":10},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.402,31.403],[121.403,31.403]]}},"
+             /* 丁路: 1.8 km east-west; its known numbers 10 and 20 lie 95 m apart near its middle */
+             "{\"type\":\"Feature\",\"properties\":{\"name\":\"丁路\",\"aliases\":\"\",\"kind\":\"road\",\"provenance\":\"osm\","
+             "\"method\":\"test\",\"error_m\":10},\"geometry\":{\"type\":\"LineString\",\"coordinates\":[[121.4005,31.409],[121.4195,31.409]]}}]}\n");
     snprintf(dirs, sizeof dirs, "%s:%s", gz, gz4);
     snprintf(p, sizeof p, "%s/houses.geojson", ix);
 #define H(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"甲路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"a\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
 #define H2(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"乙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"b\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
+#define H4(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"丁路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"d\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
 #define H3(n, x, y, e) "{\"type\":\"Feature\",\"properties\":{\"road\":\"丙路\",\"number\":" #n ",\"unit\":\"号\",\"address\":\"c\",\"sources\":\"s\",\"trusted\":1,\"error_m\":" #e "},\"geometry\":{\"type\":\"Point\",\"coordinates\":[" #x "," #y "]}}"
     test_put_file(p, "{\"type\":\"FeatureCollection\",\"features\":[" H3(10, 121.402, 31.4031, 20) "," H3(30, 121.412, 31.4031, 20) "," H(10, 121.401, 31.4051, 20) "," H(10, 121.415, 31.4051, 80) "," H(11, 121.401, 31.4049, 20) ","
-             H(30, 121.409, 31.4051, 20) "," H2(10, 121.401, 31.4021, 20) "," H2(30, 121.4049, 31.4075, 20) "]}\n");
+             H(30, 121.409, 31.4051, 20) "," H2(10, 121.401, 31.4021, 20) "," H2(30, 121.4049, 31.4075, 20) "," H4(10, 121.405, 31.4091, 20) "," H4(20, 121.406, 31.4091, 20) "]}\n");
 
     /* places: a numbered estate series with one member known (丁一村) */
     snprintf(p, sizeof p, "%s/places.geojson", ix);
@@ -110,11 +114,19 @@ int main(void) {
     CHECK(r.error_m > 40);
     CHECK(r.note && strstr(r.note, "along the 四至 gazetteer's course") != NULL);
     park_resolution_clear(&r);
-    /* past 30 along it: further north on the course, not beyond its end */
+    /* past 30, where the course ends 55 m on (its spacing implies about 350 m): not clamped to
+     * the course's end but continued straight along 10 -> 30 (north-east), beyond it (issue 10) */
     CHECK(look(ctx, res, "乙路40号", &r) == PARK_OK);
     CHECK(r.extrapolated == 1);
-    CHECK_NEAR(r.lon, 121.405, 2e-5);
-    CHECK(r.lat > 31.4075 && r.lat <= 31.408 + 1e-6);
+    CHECK(r.lon > 121.4055 && r.lat > 31.4085);
+    CHECK(r.note && strstr(r.note, "along the 四至 gazetteer's course") == NULL);
+    park_resolution_clear(&r);
+    /* 丁路: the course runs on 1.2 km past 20: 30 is continued ALONG it (95 m east, on it) */
+    CHECK(look(ctx, res, "丁路30号", &r) == PARK_OK);
+    CHECK(r.extrapolated == 1);
+    CHECK_NEAR(r.lon, 121.407, 2e-5);
+    CHECK_NEAR(r.lat, 31.409, 2e-5);
+    CHECK(r.note && strstr(r.note, "along the 四至 gazetteer's course") != NULL);
     park_resolution_clear(&r);
 
     /* a 四至 course that does not run past both numbers (30 is 900 m beyond its end, where the

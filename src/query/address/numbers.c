@@ -24,7 +24,10 @@
  *              road_info.gz_course): the road's course is the gazetteer's, as the
  *              parcels were compiled on it. Both known numbers are projected onto it
  *              (GEOSProject), the number's measure is interpolated (or continued past
- *              the last one, the whole implied distance, at most to the course's end)
+ *              the last one, the whole implied distance, at most to the course's end;
+ *              where the course runs on less than COURSE_ROOM of that distance past
+ *              the last number, the straight continuation below is used instead: a
+ *              clamped point stayed at the last number, issue 10)
  *              and the point is ON the course (GEOSInterpolate); its error adds the
  *              course's own error_m: sqrt(s^2 + e_course^2). Where the two numbers lie
  *              nearest to different pieces of the course the chain above is used.
@@ -260,6 +263,9 @@ static void course_point(const course_t *c, double m, double off, double *x, dou
 #ifndef EXTRA_COURSE_LEVER
 #define EXTRA_COURSE_LEVER 1.0
 #endif
+#ifndef COURSE_ROOM
+#define COURSE_ROOM 0.5
+#endif
 #ifndef COURSE_OFFSET
 #define COURSE_OFFSET 1
 #endif
@@ -366,8 +372,11 @@ int park_ar_number_point(park_resolver *r, const char *road, const road_info *co
         double ma, oa, mb, ob;
         course_measure(&c, xa, ya, &ma, &oa);
         course_measure(&c, xb, yb, &mb, &ob);
-        if (ma != mb) {
-            double m = fmin(c.len, fmax(0, ma + (ma > mb ? 1 : -1) * fmin(full, EXTRA_COURSE_LEVER * fmax(base, 1))));
+        /* the course must run on past the last number: where it ends there (a 四至 course is
+         * often only the piece along a park), the straight continuation below is used */
+        double want = fmin(full, EXTRA_COURSE_LEVER * fmax(base, 1)), room = ma > mb ? c.len - ma : ma;
+        if (ma != mb && room >= COURSE_ROOM * want) {
+            double m = fmin(c.len, fmax(0, ma + (ma > mb ? 1 : -1) * want));
             course_point(&c, m, 0, x, y);
             *sigma_m = hypot(*sigma_m, c.err);
             park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m along the 四至 gazetteer's course "

@@ -125,8 +125,21 @@ static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st)
     return ri;
 }
 
+/* Whether the character ending just before `p` (p > s) is a word that makes another
+ * road of the name after it: 东电台路 is not 电台路, 老蕰川路 not 蕰川路 (issue 10: those
+ * tails borrowed the other road's house numbers, 3.9 and 10.6 km away). */
+static bool modifier_before(const char *s, const char *p) {
+    static const char *const MOD[] = {"东", "西", "南", "北", "中", "老", "新", "小", NULL};
+    for (int i = 0; MOD[i]; i++) {
+        size_t l = strlen(MOD[i]);
+        if ((size_t)(p - s) >= l && !memcmp(p - l, MOD[i], l)) return true;
+    }
+    return false;
+}
+
 /* The road as written, else the longest tail of it that is a known road (the
- * parser keeps text glued before a road name: "某某公司富联路"). */
+ * parser keeps text glued before a road name: "某某公司富联路"), but not a tail that
+ * sheds a 东/西/南/北/中/老/新/小 just before it (modifier_before). */
 road_info *park_ar_road_find(park_resolver *r, const char *name, park_status *st) {
     road_info *ri = road_lookup(r, name, st);
     if (ri || *st) return ri;
@@ -137,6 +150,7 @@ road_info *park_ar_road_find(park_resolver *r, const char *name, park_status *st
         int left = 0;
         while (*q) park_utf8_next(&q), left++;
         if (left < 3) break;
+        if (modifier_before(name, p)) continue;
         if ((ri = road_lookup(r, p, st)) || *st) return ri;
     }
     return NULL;
