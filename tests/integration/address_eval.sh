@@ -22,9 +22,13 @@
 # ending 区; spikes left out, index/spikes.geojson) and replaced the sums below with the new
 # excluded build's, as its brief asked, WITHOUT re-measuring: that helper was barred from the
 # hold-out (it developed on the CV only: tests/integration/address_cv.sh, 88.1 %, 129 m, 535 m,
-# 94.4 %). The limits below are still the ones measured at addr10; this test passing says only that
-# the hold-out is no worse than them. Re-measure once with this test's eval_address command and
-# reset the ratchet to the figures, saying so in the commit and the README.
+# 94.4 %). Measured a third time by the coordinator (its method frozen on the CV; the helper had
+# seen these figures in a failing run and changed nothing after): 175 of 198 (88.4 %) with a point,
+# median 130 m, p90 707 m, parcel agreement 164 of 178 (92.1 %). Point share and agreement rose,
+# p90 rose from 620 to 707 m against the CV's 611 -> 535 m (a bootstrap of the 175 distances puts
+# the hold-out p90's 95 % interval at 524-963 m). The p90 limit was LOOSENED from 625 to 710 m:
+# said here and in the README, not hidden; the alternative, choosing among the CV-kept steps by
+# the hold-out, would tune on it. The other limits were tightened.
 # Skipped (exit 0, with a message) when the source data directory is absent.
 set -euo pipefail
 build=${1:?usage: address_eval.sh BUILD_DIR}
@@ -55,4 +59,4 @@ SUMS
   exit 1
 }
 "$build/eval_address" --data "$data" --gazetteer "$root/geodata/gazetteer:$tmp/excluded" \
-  --min-point 87.3 --max-median 135 --max-p90 625 --min-agree 91.4
+  --min-point 88.3 --max-median 135 --max-p90 710 --min-agree 92.0
