@@ -4,7 +4,8 @@
  * are placed with them, and a batch's answers must not move).
  *
  * Lines: every LineString of the bundled gazetteer (merged, as numbers.c merges a
- * road's course), in lon/lat and scaled to metres, and random polylines with
+ * road's course), in lon/lat and scaled to metres, their MultiLineStrings whole
+ * (GEOSPreparedDistance_r, as edge_error.c's pieces are measured), and random polylines with
  * repeated vertices, zero-length and collinear segments. Points: each vertex,
  * points interpolated on segments, random points around the line and far off it.
  * Measures: 0, the length, beyond both ends, negative, each vertex's running
@@ -26,21 +27,44 @@ static double urand(void) { /* xorshift64*: [0, 1) */
     return (double)((rng * 2685821657736338717ULL) >> 11) * (1.0 / 9007199254740992.0);
 }
 
-static long ncmp, nbad;
+static long ncmp, nbad, nmulti;
 
 static int same(double a, double b) { return (isnan(a) && isnan(b)) || memcmp(&a, &b, sizeof a) == 0; }
 
-static void cmp_point(GEOSContextHandle_t h, const GEOSGeometry *line, const park_line *l, double px, double py) {
+static void cmp_point(GEOSContextHandle_t h, const GEOSGeometry *line, const GEOSPreparedGeometry *prep, const park_line *l, double px,
+                      double py) {
     GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, px, py);
-    double gp = GEOSProject_r(h, line, p), gd = -1;
+    double gp = GEOSProject_r(h, line, p), gd = -1, gpd = -1;
     GEOSDistance_r(h, line, p, &gd);
+    GEOSPreparedDistance_r(h, prep, p, &gpd); /* edge_error.c's pieces */
     GEOSGeom_destroy_r(h, p);
     double mp = park_line_project(l, px, py), md = park_line_distance(l, px, py);
-    ncmp += 2;
-    if (!same(gp, mp) || !same(gd, md)) {
+    ncmp += 3;
+    if (!same(gp, mp) || !same(gd, md) || !same(gpd, md)) {
         if (nbad++ < 10)
-            fprintf(stderr, "point %.17g %.17g: project %.17g vs GEOS %.17g, distance %.17g vs %.17g\n", px, py, mp, gp, md, gd);
+            fprintf(stderr, "point %.17g %.17g: project %.17g vs GEOS %.17g, distance %.17g vs %.17g (prepared %.17g)\n", px, py, mp, gp,
+                    md, gd, gpd);
     }
+}
+
+/* A MultiLineString's distance as edge_error.c takes it (the least of its lines')
+ * against GEOSPreparedDistance_r on the whole. */
+static void cmp_multi(park_ctx *ctx, const GEOSGeometry *m, double px, double py) {
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
+    const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, m);
+    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(h, px, py);
+    double gpd = -1, md = INFINITY;
+    GEOSPreparedDistance_r(h, prep, p, &gpd);
+    for (int k = 0; k < GEOSGetNumGeometries_r(h, m); k++) {
+        park_line l;
+        if (park_line_from_geos(ctx, GEOSGetGeometryN_r(h, m, k), &l)) continue;
+        md = fmin(md, park_line_distance(&l, px, py));
+        park_line_free(&l);
+    }
+    GEOSGeom_destroy_r(h, p);
+    GEOSPreparedGeom_destroy_r(h, prep);
+    ncmp++, nmulti++;
+    if (!same(gpd, md) && nbad++ < 10) fprintf(stderr, "multi: point %.17g %.17g: %.17g vs GEOS prepared %.17g\n", px, py, md, gpd);
 }
 
 static void cmp_measure(GEOSContextHandle_t h, const GEOSGeometry *line, const park_line *l, double d) {
@@ -60,29 +84,31 @@ static void check_line(park_ctx *ctx, const GEOSGeometry *line) {
     park_line l;
     CHECK_STATUS(park_line_from_geos(ctx, line, &l), PARK_OK);
     if (!l.n) return;
+    const GEOSPreparedGeometry *prep = GEOSPrepare_r(h, line);
     double span = 0;
     for (size_t i = 0; i + 1 < l.n; i++) span = fmax(span, fmax(fabs(l.x[i + 1] - l.x[i]), fabs(l.y[i + 1] - l.y[i])));
     if (span == 0) span = 1;
     for (size_t i = 0; i < l.n; i++) {
-        cmp_point(h, line, &l, l.x[i], l.y[i]);
+        cmp_point(h, line, prep, &l, l.x[i], l.y[i]);
         cmp_measure(h, line, &l, l.cum[i]);
         cmp_measure(h, line, &l, nextafter(l.cum[i], INFINITY));
         cmp_measure(h, line, &l, nextafter(l.cum[i], -INFINITY));
         if (i + 1 < l.n) {
             double t = urand();
-            cmp_point(h, line, &l, l.x[i] + t * (l.x[i + 1] - l.x[i]), l.y[i] + t * (l.y[i + 1] - l.y[i]));
-            cmp_point(h, line, &l, (l.x[i] + l.x[i + 1]) / 2, (l.y[i] + l.y[i + 1]) / 2);
+            cmp_point(h, line, prep, &l, l.x[i] + t * (l.x[i + 1] - l.x[i]), l.y[i] + t * (l.y[i + 1] - l.y[i]));
+            cmp_point(h, line, prep, &l, (l.x[i] + l.x[i + 1]) / 2, (l.y[i] + l.y[i + 1]) / 2);
             cmp_measure(h, line, &l, l.cum[i] + t * l.seg[i]);
         }
-        cmp_point(h, line, &l, l.x[i] + (urand() - 0.5) * span, l.y[i] + (urand() - 0.5) * span);
+        cmp_point(h, line, prep, &l, l.x[i] + (urand() - 0.5) * span, l.y[i] + (urand() - 0.5) * span);
     }
     const double ends[] = {0, -0.0, l.len, nextafter(l.len, INFINITY), nextafter(l.len, -INFINITY), 2 * l.len + 1, -1, -l.len / 3,
                            -2 * l.len, 1e-300};
     for (size_t k = 0; k < sizeof ends / sizeof ends[0]; k++) cmp_measure(h, line, &l, ends[k]);
     for (int k = 0; k < 20; k++) {
         cmp_measure(h, line, &l, (urand() * 1.2 - 0.1) * l.len);
-        cmp_point(h, line, &l, l.x[0] + (urand() - 0.5) * 50 * span, l.y[0] + (urand() - 0.5) * 50 * span);
+        cmp_point(h, line, prep, &l, l.x[0] + (urand() - 0.5) * 50 * span, l.y[0] + (urand() - 0.5) * 50 * span);
     }
+    GEOSPreparedGeom_destroy_r(h, prep);
     park_line_free(&l);
 }
 
@@ -91,6 +117,11 @@ static void check_geom(park_ctx *ctx, const GEOSGeometry *g, double scale) {
     GEOSContextHandle_t h = park_ctx_geos(ctx);
     GEOSGeometry *m = GEOSLineMerge_r(h, g);
     if (!m) return;
+    if (GEOSGeomTypeId_r(h, m) == GEOS_MULTILINESTRING) {
+        double x0, y0, x1, y1;
+        GEOSGeom_getXMin_r(h, m, &x0), GEOSGeom_getYMin_r(h, m, &y0), GEOSGeom_getXMax_r(h, m, &x1), GEOSGeom_getYMax_r(h, m, &y1);
+        for (int k = 0; k < 200; k++) cmp_multi(ctx, m, x0 + (urand() * 1.4 - 0.2) * (x1 - x0), y0 + (urand() * 1.4 - 0.2) * (y1 - y0));
+    }
     int n = GEOSGeomTypeId_r(h, m) == GEOS_LINESTRING ? 1 : GEOSGetNumGeometries_r(h, m);
     for (int k = 0; k < n; k++) {
         const GEOSGeometry *part = GEOSGeomTypeId_r(h, m) == GEOS_LINESTRING ? m : GEOSGetGeometryN_r(h, m, k);
@@ -116,15 +147,28 @@ static void check_geom(park_ctx *ctx, const GEOSGeometry *g, double scale) {
 
 static void test_gazetteer_lines(void) {
     park_ctx *ctx = park_ctx_new();
+    GEOSContextHandle_t h = park_ctx_geos(ctx);
     park_gazetteer *gz = NULL;
     CHECK_STATUS(park_gazetteer_load(ctx, NULL, &gz), PARK_OK);
     size_t lines = 0;
+    const GEOSGeometry *prev[2] = {NULL, NULL};
     for (size_t i = 0; gz && i < park_gazetteer_count(gz); i++) {
         const park_feature *f = park_gazetteer_get(gz, i);
-        int t = f->geom ? GEOSGeomTypeId_r(park_ctx_geos(ctx), f->geom) : -1;
+        int t = f->geom ? GEOSGeomTypeId_r(h, f->geom) : -1;
         if (t != GEOS_LINESTRING && t != GEOS_MULTILINESTRING) continue;
         check_geom(ctx, f->geom, 1.1e5);
         lines++;
+        /* a MultiLineString of this road and the two before it (pieces that cross,
+         * touch or lie apart), as a boundary piece may be */
+        if (t == GEOS_LINESTRING && prev[0] && prev[1]) {
+            GEOSGeometry *parts[3] = {GEOSGeom_clone_r(h, prev[0]), GEOSGeom_clone_r(h, prev[1]), GEOSGeom_clone_r(h, f->geom)};
+            GEOSGeometry *m = GEOSGeom_createCollection_r(h, GEOS_MULTILINESTRING, parts, 3);
+            double x0, y0, x1, y1;
+            GEOSGeom_getXMin_r(h, m, &x0), GEOSGeom_getYMin_r(h, m, &y0), GEOSGeom_getXMax_r(h, m, &x1), GEOSGeom_getYMax_r(h, m, &y1);
+            for (int k = 0; k < 30; k++) cmp_multi(ctx, m, x0 + (urand() * 1.4 - 0.2) * (x1 - x0), y0 + (urand() * 1.4 - 0.2) * (y1 - y0));
+            GEOSGeom_destroy_r(h, m);
+        }
+        if (t == GEOS_LINESTRING) prev[0] = prev[1], prev[1] = f->geom;
     }
     CHECK(lines > 50); /* the bundled gazetteer's roads were read */
     park_gazetteer_free(gz);
@@ -158,8 +202,9 @@ static void test_random_lines(void) {
 int main(void) {
     test_gazetteer_lines();
     test_random_lines();
-    printf("%ld comparisons with GEOS, %ld differ\n", ncmp, nbad);
+    printf("%ld comparisons with GEOS (%ld on MultiLineStrings), %ld differ\n", ncmp, nmulti, nbad);
     CHECK(ncmp > 20000);
+    CHECK(nmulti > 1000); /* the gazetteer has roads of several pieces */
     CHECK(nbad == 0);
     return test_summary();
 }
