@@ -76,10 +76,27 @@ static inline __attribute__((always_inline)) size_t cp_at(const unsigned *c, siz
     return cp_at_rest(c, n, i, lit);
 }
 
-/* First literal of a NULL-terminated list that occurs at i (list longest-first). */
+/* First literal of a NULL-terminated list that occurs at i (list longest-first).
+ * c[i] is encoded as UTF-8 once and a literal is tried only when its leading bytes
+ * are c[i]'s: most tries fail there, with a byte compare instead of decoding the
+ * literal's first character (issue 11). */
 static size_t cp_at_any(const unsigned *c, size_t n, size_t i, const char *const *lits, int *which) {
+    if (i >= n) return 0; /* no literal of a list is empty */
+    unsigned char u[4] = {0, 0, 0, 0};
+    unsigned cp = c[i];
+    size_t ul;
+    if (cp < 0x80) u[0] = (unsigned char)cp, ul = 1;
+    else if (cp < 0x800) u[0] = (unsigned char)(0xC0 | (cp >> 6)), u[1] = (unsigned char)(0x80 | (cp & 0x3F)), ul = 2;
+    else if (cp < 0x10000)
+        u[0] = (unsigned char)(0xE0 | (cp >> 12)), u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)),
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F)), ul = 3;
+    else
+        u[0] = (unsigned char)(0xF0 | (cp >> 18)), u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F)),
+        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (unsigned char)(0x80 | (cp & 0x3F)), ul = 4;
     for (int k = 0; lits[k]; k++) {
-        size_t m = cp_at(c, n, i, lits[k]);
+        const unsigned char *l = (const unsigned char *)lits[k];
+        if (l[0] != u[0] || (ul > 1 && (l[1] != u[1] || (ul > 2 && (l[2] != u[2] || (ul > 3 && l[3] != u[3])))))) continue;
+        size_t m = cp_at_rest(c, n, i, lits[k]);
         if (m) {
             if (which) *which = k;
             return m;
@@ -227,6 +244,8 @@ static const char *const ROAD_SUFFIXES[] = {"高速公路", "公路", "高速", 
 
 static bool road_suffix_at(const unsigned *c, size_t n, size_t i) {
     if (i >= n) return false;
+    /* the suffixes' first characters: 高 公 大 路 街 巷 (most positions are none of them) */
+    if (c[i] != 0x9AD8 && c[i] != 0x516C && c[i] != 0x5927 && c[i] != 0x8DEF && c[i] != 0x8857 && c[i] != 0x5DF7) return false;
     if (cp_at(c, n, i, "街道")) return false;
     return cp_at_any(c, n, i, ROAD_SUFFIXES, NULL) > 0;
 }
