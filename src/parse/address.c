@@ -9,6 +9,7 @@
  * (src/query/address/), which knows the gazetteer. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -399,19 +400,33 @@ static void set(char **field, char *v) {
 }
 
 /* Recognises a park alias anywhere in c[0..n); returns its index and span. */
-static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not const: GCC 12 warns (falsely) on a const view of t.c */
-    /* each alias's first character, decoded once per call: a position no alias
-     * starts with is passed over without trying them all (issue 11) */
-    unsigned first[NPARKS * 6];
-    uint64_t seen = 0; /* bit (cp & 63) of every alias's first character: most positions fail it */
+/* find_park's table: each alias's first code point (0 for an empty alias) and a
+ * bit (cp & 63) per first character; made once (park_first_init). */
+static unsigned park_first[NPARKS * 6];
+static size_t park_first_n;
+static uint64_t park_first_seen;
+static pthread_once_t park_first_once = PTHREAD_ONCE_INIT;
+static void park_first_init(void) {
     size_t na = 0;
+    uint64_t seen = 0;
     for (size_t p = 0; p < NPARKS; p++)
-        for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
+        for (int k = 0; PARK_ALIASES[p].aliases[k] && na < NPARKS * 6; k++) {
             const char *q = PARK_ALIASES[p].aliases[k];
-            first[na] = *q ? park_utf8_next(&q) : 0;
-            seen |= first[na] ? (uint64_t)1 << (first[na] & 63) : ~(uint64_t)0;
+            park_first[na] = *q ? park_utf8_next(&q) : 0;
+            seen |= park_first[na] ? (uint64_t)1 << (park_first[na] & 63) : ~(uint64_t)0;
             na++;
         }
+    park_first_n = na, park_first_seen = seen;
+}
+
+static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not const: GCC 12 warns (falsely) on a const view of t.c */
+    /* each alias's first character, decoded once for the process (pthread_once: the
+     * batch's threads parse at once): a position no alias starts with is passed over
+     * without trying them all (issue 11) */
+    pthread_once(&park_first_once, park_first_init);
+    const unsigned *first = park_first;
+    const uint64_t seen = park_first_seen;
+    const size_t na = park_first_n;
     for (size_t i = 0; i < n; i++) {
         if (!(seen >> (c[i] & 63) & 1)) continue;
         int best = -1;
