@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # bench/batch.sh [--10m] [-n N] [--runs R] [--no-pg] [--no-shapely] [--no-resolve]
+#                [--addresses-only | --no-addresses] [--addr-n N]
 #
 # End-to-end batch point-in-parcel (issue 11): N random points (default 1,000,000;
 # --10m: 10,000,000) uniform in the parcels' lon/lat envelope, CSV id,lon,lat, each
@@ -22,13 +23,27 @@
 # PostgreSQL + PostGIS are started on loopback with tools/pg-scratch.sh (installed
 # with apt-get when missing and PARKGIS_BENCH_INSTALL=1); shapely is Debian's
 # python3-shapely. Release build in build-bench/ (PARKGIS_BUILD to change).
-n=1000000 runs=3 pg=1 shp=1 resolve=1
+#
+# Addresses (issue 11), after the points unless --no-addresses (--addresses-only: only
+# them): `bench_batch addr` writes --addr-n (default 100,000) distinct addresses, the
+# 4,289 of ../shared/data/address-points once and then variants of them with another
+# house or lane number within the road's known range (seed 1); R interleaved rounds of
+#   parkgis addresses           locate --batch FILE (the default columns, the full answer)
+#   parkgis header only         the same with the header row alone: the start-up
+#   CSV floor                   bench_batch floor on the same file
+# print CPU s, max RSS and addresses/s of one core's CPU (rows / CPU s, start-up
+# included) and beyond the start-up ((rows) / (CPU s - header-only CPU s)); the
+# answers are checked to be those of the first round, byte for byte.
+n=1000000 runs=3 pg=1 shp=1 resolve=1 points=1 addrs=1 addr_n=100000
 . "$(dirname "$0")/common.sh"
-bench_parse "bench/batch.sh [--10m] [-n N] [--runs R] [--no-pg] [--no-shapely] [--no-resolve]" "$@"
+bench_parse "bench/batch.sh [--10m] [-n N] [--runs R] [--no-pg] [--no-shapely] [--no-resolve] [--addresses-only | --no-addresses] [--addr-n N]" "$@"
 set -- ${rest[@]+"${rest[@]}"}
 while [ $# -gt 0 ]; do
     case $1 in
     --10m) n=10000000 ;;
+    --addresses-only) points=0 ;;
+    --no-addresses) addrs=0 ;;
+    --addr-n) [ $# -ge 2 ] || bench_usage; addr_n=$2; shift ;;
     -n) [ $# -ge 2 ] || bench_usage; n=$2; shift ;;
     --no-shapely) shp=0 ;;
     --no-resolve) resolve=0 ;;
@@ -40,6 +55,9 @@ bench_build parkgis bench_batch
 PY=/usr/bin/python3
 parcels=$root/geodata/parcels.geojson
 bench_tmp parkgis-bench
+median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
+
+points_part() {
 
 echo "== generating $n points (bench_batch gen, seed 1) in the envelope of $parcels"
 "$b/bench_batch" gen "$n" 1 >"$tmp/pts.csv"
@@ -96,7 +114,6 @@ done
 # agreement of the parcel column with parkgis's (by id)
 key() { tail -n +2 "$1" | awk -F, -v c="$2" '{print $1 "," $c}' | sort; }
 key "$tmp/out.parkgis.csv" 4 >"$tmp/ref.key"
-median() { tr ' ' '\n' | grep . | sort -g | awk '{a[NR]=$1} END {print a[int((NR+1)/2)]}'; }
 ref_wall=$(echo "${walls[parkgis]}" | median)
 echo
 echo "== $n points, median of $runs interleaved rounds (wall s; rows/s = $n / wall)"
@@ -115,3 +132,54 @@ for name in "${names[@]}"; do
     printf '%-26s %9s %12s %10sx %9s  %s\n' "$name" "$w" "$rate" "$ratio" "$c" "$agree"
 done
 echo "(vs parkgis > 1: faster than parkgis; PostGIS cpu is psql's alone)"
+}
+
+addresses_part() {
+    local tsv=$root/../shared/data/address-points/baoshan-address-points.wgs84.tsv
+    if [ ! -r "$tsv" ]; then
+        echo "(addresses skipped: $tsv not found)"
+        return 0
+    fi
+    echo "== generating $addr_n distinct addresses (bench_batch addr, seed 1) from $tsv"
+    "$b/bench_batch" addr "$tsv" "$addr_n" 1 >"$tmp/addr.csv"
+    head -1 "$tmp/addr.csv" >"$tmp/addr-hdr.csv"
+    local rows=$(($(wc -l <"$tmp/addr.csv") - 1))
+    echo "   machine: $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
+    local an=("parkgis addresses" "parkgis header only" "CSV floor")
+    local ac=("$b/parkgis locate --batch $tmp/addr.csv > $tmp/addr.out 2>/dev/null"
+        "$b/parkgis locate --batch $tmp/addr-hdr.csv > /dev/null 2>/dev/null"
+        "$b/bench_batch floor < $tmp/addr.csv > $tmp/addr.floor")
+    declare -A acpu arss
+    local r i e u s m
+    for ((r = 1; r <= runs; r++)); do
+        for i in "${!an[@]}"; do
+            /usr/bin/time -f "%e %U %S %M" -o "$tmp/time" bash -c "${ac[$i]}" || { echo "FAIL: ${an[$i]}"; exit 1; }
+            read -r e u s m <"$tmp/time"
+            acpu[${an[$i]}]+="$(echo "$u + $s" | bc | xargs printf '%.2f') "
+            arss[${an[$i]}]+="$m "
+        done
+        if [ $r = 1 ]; then cp "$tmp/addr.out" "$tmp/addr.first"; elif ! cmp -s "$tmp/addr.out" "$tmp/addr.first"; then
+            echo "FAIL: the answers of round $r differ from round 1"
+            exit 1
+        fi
+        echo "   round $r of $runs done"
+    done
+    local base=$(echo "${acpu[parkgis header only]}" | median)
+    echo
+    echo "== $rows distinct addresses, median of $runs interleaved rounds (CPU s = user + sys; max RSS)"
+    printf '%-22s %8s %10s %16s %18s\n' method "cpu s" "max RSS" "addresses/s" "beyond start-up/s"
+    for i in "${!an[@]}"; do
+        local c=$(echo "${acpu[${an[$i]}]}" | median) k=$(echo "${arss[${an[$i]}]}" | median)
+        local rate="-" net="-"
+        if [ "${an[$i]}" != "parkgis header only" ]; then
+            rate=$(echo "$c > 0" | bc -l | grep -q 1 && echo "$rows / $c" | bc || echo "-")
+            if [ "${an[$i]}" = "parkgis addresses" ] && [ "$(echo "$c > $base" | bc -l)" = 1 ]; then net=$(echo "$rows / ($c - $base)" | bc); fi
+        fi
+        printf '%-22s %8s %8s MB %16s %18s\n' "${an[$i]}" "$c" "$((k / 1024))" "$rate" "$net"
+    done
+    echo "   ($(tail -n +2 "$tmp/addr.first" | wc -l) answers, the same in every round; CPU s carry 10 ms timer steps)"
+}
+
+[ $points = 1 ] && points_part
+[ $addrs = 1 ] && addresses_part
+exit 0

@@ -9,6 +9,7 @@
  * (src/query/address/), which knows the gazetteer. */
 #include <ctype.h>
 #include <math.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,10 +77,27 @@ static inline __attribute__((always_inline)) size_t cp_at(const unsigned *c, siz
     return cp_at_rest(c, n, i, lit);
 }
 
-/* First literal of a NULL-terminated list that occurs at i (list longest-first). */
+/* First literal of a NULL-terminated list that occurs at i (list longest-first).
+ * c[i] is encoded as UTF-8 once and a literal is tried only when its leading bytes
+ * are c[i]'s: most tries fail there, with a byte compare instead of decoding the
+ * literal's first character (issue 11). */
 static size_t cp_at_any(const unsigned *c, size_t n, size_t i, const char *const *lits, int *which) {
+    if (i >= n) return 0; /* no literal of a list is empty */
+    unsigned char u[4] = {0, 0, 0, 0};
+    unsigned cp = c[i];
+    size_t ul;
+    if (cp < 0x80) u[0] = (unsigned char)cp, ul = 1;
+    else if (cp < 0x800) u[0] = (unsigned char)(0xC0 | (cp >> 6)), u[1] = (unsigned char)(0x80 | (cp & 0x3F)), ul = 2;
+    else if (cp < 0x10000)
+        u[0] = (unsigned char)(0xE0 | (cp >> 12)), u[1] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)),
+        u[2] = (unsigned char)(0x80 | (cp & 0x3F)), ul = 3;
+    else
+        u[0] = (unsigned char)(0xF0 | (cp >> 18)), u[1] = (unsigned char)(0x80 | ((cp >> 12) & 0x3F)),
+        u[2] = (unsigned char)(0x80 | ((cp >> 6) & 0x3F)), u[3] = (unsigned char)(0x80 | (cp & 0x3F)), ul = 4;
     for (int k = 0; lits[k]; k++) {
-        size_t m = cp_at(c, n, i, lits[k]);
+        const unsigned char *l = (const unsigned char *)lits[k];
+        if (l[0] != u[0] || (ul > 1 && (l[1] != u[1] || (ul > 2 && (l[2] != u[2] || (ul > 3 && l[3] != u[3])))))) continue;
+        size_t m = cp_at_rest(c, n, i, lits[k]);
         if (m) {
             if (which) *which = k;
             return m;
@@ -227,6 +245,8 @@ static const char *const ROAD_SUFFIXES[] = {"高速公路", "公路", "高速", 
 
 static bool road_suffix_at(const unsigned *c, size_t n, size_t i) {
     if (i >= n) return false;
+    /* the suffixes' first characters: 高 公 大 路 街 巷 (most positions are none of them) */
+    if (c[i] != 0x9AD8 && c[i] != 0x516C && c[i] != 0x5927 && c[i] != 0x8DEF && c[i] != 0x8857 && c[i] != 0x5DF7) return false;
     if (cp_at(c, n, i, "街道")) return false;
     if (cp_at(c, n, i, "街坊")) return false; /* "大华二村二街坊": a block of an estate, not a street */
     return cp_at_any(c, n, i, ROAD_SUFFIXES, NULL) > 0;
@@ -381,19 +401,33 @@ static void set(char **field, char *v) {
 }
 
 /* Recognises a park alias anywhere in c[0..n); returns its index and span. */
-static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not const: GCC 12 warns (falsely) on a const view of t.c */
-    /* each alias's first character, decoded once per call: a position no alias
-     * starts with is passed over without trying them all (issue 11) */
-    unsigned first[NPARKS * 6];
-    uint64_t seen = 0; /* bit (cp & 63) of every alias's first character: most positions fail it */
+/* find_park's table: each alias's first code point (0 for an empty alias) and a
+ * bit (cp & 63) per first character; made once (park_first_init). */
+static unsigned park_first[NPARKS * 6];
+static size_t park_first_n;
+static uint64_t park_first_seen;
+static pthread_once_t park_first_once = PTHREAD_ONCE_INIT;
+static void park_first_init(void) {
     size_t na = 0;
+    uint64_t seen = 0;
     for (size_t p = 0; p < NPARKS; p++)
-        for (int k = 0; PARK_ALIASES[p].aliases[k]; k++) {
+        for (int k = 0; PARK_ALIASES[p].aliases[k] && na < NPARKS * 6; k++) {
             const char *q = PARK_ALIASES[p].aliases[k];
-            first[na] = *q ? park_utf8_next(&q) : 0;
-            seen |= first[na] ? (uint64_t)1 << (first[na] & 63) : ~(uint64_t)0;
+            park_first[na] = *q ? park_utf8_next(&q) : 0;
+            seen |= park_first[na] ? (uint64_t)1 << (park_first[na] & 63) : ~(uint64_t)0;
             na++;
         }
+    park_first_n = na, park_first_seen = seen;
+}
+
+static int find_park(unsigned *c, size_t n, size_t *at, size_t *len) { /* c not const: GCC 12 warns (falsely) on a const view of t.c */
+    /* each alias's first character, decoded once for the process (pthread_once: the
+     * batch's threads parse at once): a position no alias starts with is passed over
+     * without trying them all (issue 11) */
+    pthread_once(&park_first_once, park_first_init);
+    const unsigned *first = park_first;
+    const uint64_t seen = park_first_seen;
+    const size_t na = park_first_n;
     for (size_t i = 0; i < n; i++) {
         if (!(seen >> (c[i] & 63) & 1)) continue;
         int best = -1;

@@ -32,6 +32,11 @@ typedef struct edge_piece {
     const GEOSPreparedGeometry *prep; /* prepared g (indexed distances), owned */
     double env[4];                    /* g's envelope: minx, miny, maxx, maxy */
     double err;
+    /* g's LineStrings as arrays when g is a (Multi)LineString: the distance to a point
+     * is then the least of theirs, GEOSPreparedDistance's value without building a
+     * facet tree for the point on every call (issue 11); nlines 0: GEOS is asked */
+    park_line *lines;
+    size_t nlines;
 } edge_piece;
 
 struct park_edge_errors {
@@ -44,17 +49,38 @@ struct park_edge_errors {
     double *max_err; /* per parcel: the largest piece error (NAN: no pieces) */
 };
 
+static void piece_lines_free(edge_piece *pc) {
+    for (size_t j = 0; j < pc->nlines; j++) park_line_free(&pc->lines[j]);
+    free(pc->lines), pc->lines = NULL, pc->nlines = 0;
+}
+
+/* pc->lines from pc->g when it is a LineString or MultiLineString (else none). */
+static void piece_lines(park_ctx *ctx, edge_piece *pc) {
+    GEOSContextHandle_t h = ctx->geos;
+    int t = GEOSGeomTypeId_r(h, pc->g), m = t == GEOS_LINESTRING ? 1 : t == GEOS_MULTILINESTRING ? GEOSGetNumGeometries_r(h, pc->g) : 0;
+    if (m <= 0 || GEOSisEmpty_r(h, pc->g) || !(pc->lines = calloc((size_t)m, sizeof *pc->lines))) return;
+    for (int j = 0; j < m; j++, pc->nlines++) {
+        const GEOSGeometry *l = t == GEOS_LINESTRING ? pc->g : GEOSGetGeometryN_r(h, pc->g, j);
+        if (GEOSisEmpty_r(h, l) || park_line_from_geos(ctx, l, &pc->lines[j])) {
+            park_ctx_clear_error(ctx);
+            piece_lines_free(pc); /* GEOS then */
+            return;
+        }
+    }
+}
+
 void park_edge_errors_free(struct park_edge_errors *e) {
     if (!e) return;
     for (size_t k = 0; k < e->nv; k++) {
         if (e->v[k].prep) GEOSPreparedGeom_destroy_r(e->geos, e->v[k].prep);
         GEOSGeom_destroy_r(e->geos, e->v[k].g);
+        piece_lines_free(&e->v[k]);
     }
     free(e->p0), free(e->v), free(e->max_err), free(e);
 }
 
 /* appends a piece to parcel i, the last one being built */
-static int push(struct park_edge_errors *e, size_t *cap, size_t i, GEOSGeometry *g, double err) {
+static int push(park_ctx *ctx, struct park_edge_errors *e, size_t *cap, size_t i, GEOSGeometry *g, double err) {
     size_t k = e->nv;
     if (k == *cap) {
         size_t nc = *cap ? 2 * *cap : 32;
@@ -62,11 +88,12 @@ static int push(struct park_edge_errors *e, size_t *cap, size_t i, GEOSGeometry 
         if (!t) return 0;
         e->v = t, *cap = nc;
     }
-    edge_piece pc = {g, NULL, {0, 0, 0, 0}, err};
+    edge_piece pc = {g, NULL, {0, 0, 0, 0}, err, NULL, 0};
     if (!GEOSGeom_getXMin_r(e->geos, g, &pc.env[0]) || !GEOSGeom_getYMin_r(e->geos, g, &pc.env[1]) ||
         !GEOSGeom_getXMax_r(e->geos, g, &pc.env[2]) || !GEOSGeom_getYMax_r(e->geos, g, &pc.env[3]) ||
         !(pc.prep = GEOSPrepare_r(e->geos, g)))
         return 0;
+    piece_lines(ctx, &pc);
     e->v[k] = pc;
     e->nv++, e->p0[i + 1] = e->nv;
     return 1;
@@ -152,7 +179,7 @@ park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index 
             GEOSGeometry *on = zone ? GEOSIntersection_r(h, rest, zone) : NULL;
             if (on && !GEOSisEmpty_r(h, on)) {
                 GEOSGeometry *left = GEOSDifference_r(h, rest, zone);
-                if (!push(e, &cap, i, on, err)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+                if (!push(ctx, e, &cap, i, on, err)) st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
                 else on = NULL;
                 if (left) GEOSGeom_destroy_r(h, rest), rest = left;
             }
@@ -165,7 +192,7 @@ park_status park_edge_errors_build(park_ctx *ctx, const struct park_layer_index 
     }
     park_gazetteer_free(gz);
     if (st) { /* no pieces then: the parcels' own error_m */
-        for (size_t k = 0; k < e->nv; k++) GEOSPreparedGeom_destroy_r(h, e->v[k].prep), GEOSGeom_destroy_r(h, e->v[k].g);
+        for (size_t k = 0; k < e->nv; k++) GEOSPreparedGeom_destroy_r(h, e->v[k].prep), GEOSGeom_destroy_r(h, e->v[k].g), piece_lines_free(&e->v[k]);
         e->nv = 0;
         for (size_t i = 0; i <= n; i++) e->p0[i] = 0;
     }
@@ -259,7 +286,7 @@ bool park_edge_errors_get(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, con
             double err = park_snap_get_f64(d);
             GEOSGeometry *g = !d->bad && isfinite(err) && err >= 0 && err <= e->max_err[i] ? park_snap_get_geom(ctx, wr, d) : NULL;
             ok = g && !d->bad && piece_shape(ctx->geos, g);
-            if (!ok || !push(e, &cap, i, g, err)) {
+            if (!ok || !push(ctx, e, &cap, i, g, err)) {
                 if (g) GEOSGeom_destroy_r(ctx->geos, g);
                 ok = false;
             }
@@ -289,8 +316,11 @@ double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, 
         const double *v = e->v[k].env;
         double ex = fmax(0, fmax(v[0] - x, x - v[2])), ey = fmax(0, fmax(v[1] - y, y - v[3]));
         if (hypot(ex, ey) > d + 0.5) continue;
-        double dk;
-        if (GEOSPreparedDistance_r(e->geos, e->v[k].prep, pt, &dk) && dk < best) best = dk, err = e->v[k].err;
+        double dk = INFINITY;
+        if (e->v[k].nlines)
+            for (size_t j = 0; j < e->v[k].nlines; j++) dk = fmin(dk, park_line_distance(&e->v[k].lines[j], x, y));
+        else if (!GEOSPreparedDistance_r(e->geos, e->v[k].prep, pt, &dk)) continue;
+        if (dk < best) best = dk, err = e->v[k].err;
     }
     /* the nearest boundary point lies on that piece (else on the rest: the parcel's own) */
     return best <= d + 0.5 ? err : own;

@@ -140,4 +140,22 @@ park_status park_query_distance_prep(park_ctx *ctx, const struct park_layer_inde
  * *unverified (may be NULL) 1 when a parcel's edge error is not stated. */
 park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_index *ix, const park_layer *layer, double x, double y,
                                      double sigma_m, double *p, signed char *in, int *unverified);
+/* linref.c: a LineString's vertices as arrays, for measures along it that give
+ * GEOS's linear-referencing numbers to the bit without a GEOS call (issue 11). */
+typedef struct park_line {
+    size_t n;        /* vertices */
+    double *x, *y;   /* the vertices */
+    double *seg;     /* seg[i]: length of segment i (i + 1 < n) */
+    double *cum;     /* cum[i]: running length at vertex i (cum[0] = 0) */
+    double len;      /* GEOSLength_r of the line */
+} park_line;
+/* Copies a LineString (else PARK_ERR_INTERNAL) into *out; park_line_free frees it. */
+park_status park_line_from_geos(park_ctx *ctx, const GEOSGeometry *line, park_line *out);
+void park_line_free(park_line *l);
+/* = GEOSProject_r(line, point(px, py)): the measure of the nearest point of the line. */
+double park_line_project(const park_line *l, double px, double py);
+/* = GEOSInterpolate_r(line, d): the point at measure d (negative: from the end; clamped). */
+void park_line_interpolate(const park_line *l, double d, double *x, double *y);
+/* = GEOSDistance_r(line, point(px, py)). */
+double park_line_distance(const park_line *l, double px, double py);
 #endif

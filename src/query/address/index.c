@@ -54,6 +54,7 @@ void park_ar_road_info_free(GEOSContextHandle_t g, road_info *ri) {
     if (!ri) return;
     free(ri->key), free(ri->names), free(ri->cand), free(ri->note);
     if (ri->m) GEOSGeom_destroy_r(g, ri->m);
+    park_ar_course_free(ri->course);
     free(ri);
 }
 

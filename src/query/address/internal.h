@@ -60,7 +60,10 @@ typedef struct road_info {
     park_candidate *cand;
     size_t ncand;
     char *note;
+    struct park_ar_course *course; /* the course merged and as arrays (numbers.c), made on first use */
+    int course_tried;
 } road_info;
+void park_ar_course_free(struct park_ar_course *c);
 
 struct park_resolver {
     park_ctx *ctx;
@@ -162,7 +165,7 @@ void park_ar_snapshot_store(park_resolver *r, const char *gazetteer_dirs);
  * road has no known numbers, -1 on error (ctx). *extrapolated set. */
 /* `course` (may be NULL): a road of the 四至 gazetteer (road_info.gz_course): a
  * number between or past known numbers is placed along its course (see numbers.c). */
-int park_ar_number_point(park_resolver *r, const char *road, const struct road_info *course, long q, double *x, double *y,
+int park_ar_number_point(park_resolver *r, const char *road, struct road_info *course, long q, double *x, double *y,
                          double *sigma_m, int *extrapolated, park_buf *why);
 /* The number of known house numbers of a road (0 when none). */
 size_t park_ar_number_count(park_resolver *r, const char *road);

@@ -187,74 +187,86 @@ static int at_number(const park_ar_houses *h, size_t lo, size_t hi, long n, doub
 /* ---- along a 四至 road's course */
 
 typedef struct course_t {
-    GEOSContextHandle_t g;
-    GEOSGeometry *line; /* one LineString (owned) */
-    double len, err;    /* its length, the course's error_m */
+    const park_line *line; /* one LineString of the road's cached course (park_ar_course_of) */
+    double len, err;       /* its length, the course's error_m */
 } course_t;
+
+/* The road's course merged (GEOSLineMerge) and copied into arrays, made on first
+ * use and kept with the road (issue 11: it was merged, cloned and walked through
+ * GEOS on every row). NULL when it cannot be made. */
+struct park_ar_course {
+    int single;       /* the merged course is one LineString */
+    size_t nparts;
+    park_line *parts; /* its LineStrings */
+};
+
+void park_ar_course_free(struct park_ar_course *c) {
+    if (!c) return;
+    for (size_t k = 0; k < c->nparts; k++) park_line_free(&c->parts[k]);
+    free(c->parts), free(c);
+}
+
+static const struct park_ar_course *course_of(park_ctx *ctx, road_info *ri) {
+    if (ri->course_tried) return ri->course;
+    ri->course_tried = 1;
+    GEOSContextHandle_t g = ctx->geos;
+    GEOSGeometry *mg = GEOSLineMerge_r(g, ri->m);
+    if (!mg) return NULL;
+    struct park_ar_course *c = calloc(1, sizeof *c);
+    int n = GEOSGetNumGeometries_r(g, mg);
+    if (c) c->single = GEOSGeomTypeId_r(g, mg) == GEOS_LINESTRING, n = c->single ? 1 : n;
+    if (c && n > 0 && !(c->parts = calloc((size_t)n, sizeof *c->parts))) n = -1;
+    for (int k = 0; c && k < n; k++, c->nparts++)
+        if (park_line_from_geos(ctx, c->single ? mg : GEOSGetGeometryN_r(g, mg, k), &c->parts[k])) n = -1;
+    GEOSGeom_destroy_r(g, mg);
+    if (!c || n < 0) {
+        park_ctx_clear_error(ctx);
+        park_ar_course_free(c);
+        return NULL;
+    }
+    return ri->course = c;
+}
 
 /* The piece of the course that both anchors lie nearest to, as one LineString
  * (the merged course when it is one line). 0 when they lie nearest to different
  * pieces (the measure along the road would jump a gap). */
-static int course_open(GEOSContextHandle_t g, const road_info *ri, double x1, double y1, double x2, double y2, course_t *c) {
+static int course_open(park_ctx *ctx, road_info *ri, double x1, double y1, double x2, double y2, course_t *c) {
     memset(c, 0, sizeof *c);
-    c->g = g, c->err = ri->error_m;
-    GEOSGeometry *mg = GEOSLineMerge_r(g, ri->m);
-    if (!mg) return 0;
-    int n = GEOSGetNumGeometries_r(g, mg), best = -1;
-    if (GEOSGeomTypeId_r(g, mg) == GEOS_LINESTRING) best = 0, n = 1;
-    GEOSGeometry *p1 = GEOSGeom_createPointFromXY_r(g, x1, y1), *p2 = GEOSGeom_createPointFromXY_r(g, x2, y2);
-    int b1 = -1, b2 = -1;
+    c->err = ri->error_m;
+    const struct park_ar_course *co = course_of(ctx, ri);
+    if (!co) return 0;
+    int best = co->single ? 0 : -1, b1 = -1, b2 = -1;
     double d1 = INFINITY, d2 = INFINITY;
-    for (int k = 0; best < 0 && p1 && p2 && k < n; k++) {
-        const GEOSGeometry *part = GEOSGetGeometryN_r(g, mg, k);
-        double a, b;
-        if (GEOSDistance_r(g, part, p1, &a) && a < d1) d1 = a, b1 = k;
-        if (GEOSDistance_r(g, part, p2, &b) && b < d2) d2 = b, b2 = k;
+    for (size_t k = 0; best < 0 && k < co->nparts; k++) {
+        double a = park_line_distance(&co->parts[k], x1, y1), b = park_line_distance(&co->parts[k], x2, y2);
+        if (a < d1) d1 = a, b1 = (int)k;
+        if (b < d2) d2 = b, b2 = (int)k;
     }
     if (best < 0 && b1 >= 0 && b1 == b2) best = b1;
-    if (p1) GEOSGeom_destroy_r(g, p1);
-    if (p2) GEOSGeom_destroy_r(g, p2);
-    if (best >= 0) {
-        const GEOSGeometry *part = n == 1 && GEOSGeomTypeId_r(g, mg) == GEOS_LINESTRING ? mg : GEOSGetGeometryN_r(g, mg, best);
-        c->line = GEOSGeom_clone_r(g, part);
-        if (c->line) GEOSLength_r(g, c->line, &c->len);
-    }
-    GEOSGeom_destroy_r(g, mg);
+    if (best >= 0 && (size_t)best < co->nparts) c->line = &co->parts[best], c->len = c->line->len;
     return c->line && c->len > 0;
 }
-static void course_close(course_t *c) {
-    if (c->line) GEOSGeom_destroy_r(c->g, c->line);
-    c->line = NULL;
-}
+static void course_close(course_t *c) { c->line = NULL; }
 /* The measure (m along the course) of x, y and its signed distance from it (left +). */
 static void course_measure(const course_t *c, double x, double y, double *m, double *off) {
-    GEOSGeometry *p = GEOSGeom_createPointFromXY_r(c->g, x, y);
-    *m = p ? GEOSProject_r(c->g, c->line, p) : 0, *off = 0;
-    if (p) GEOSGeom_destroy_r(c->g, p);
+    *m = park_line_project(c->line, x, y), *off = 0;
     double ax, ay, bx, by;
-    GEOSGeometry *a = GEOSInterpolate_r(c->g, c->line, fmax(0, *m - 1)), *b = GEOSInterpolate_r(c->g, c->line, fmin(c->len, *m + 1));
-    if (a && b && GEOSGeomGetX_r(c->g, a, &ax) && GEOSGeomGetY_r(c->g, a, &ay) && GEOSGeomGetX_r(c->g, b, &bx) && GEOSGeomGetY_r(c->g, b, &by)) {
-        double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty), px = (ax + bx) / 2, py = (ay + by) / 2;
-        if (tl > 0) *off = (tx * (y - py) - ty * (x - px)) / tl;
-    }
-    if (a) GEOSGeom_destroy_r(c->g, a);
-    if (b) GEOSGeom_destroy_r(c->g, b);
+    park_line_interpolate(c->line, fmax(0, *m - 1), &ax, &ay);
+    park_line_interpolate(c->line, fmin(c->len, *m + 1), &bx, &by);
+    double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty), px = (ax + bx) / 2, py = (ay + by) / 2;
+    if (tl > 0) *off = (tx * (y - py) - ty * (x - px)) / tl;
 }
 /* The point at measure m (clamped to the course), moved `off` metres to its left. */
 static void course_point(const course_t *c, double m, double off, double *x, double *y) {
     m = fmin(c->len, fmax(0, m));
-    double ax, ay, bx, by;
-    GEOSGeometry *p = GEOSInterpolate_r(c->g, c->line, m);
-    GEOSGeometry *a = GEOSInterpolate_r(c->g, c->line, fmax(0, m - 1)), *b = GEOSInterpolate_r(c->g, c->line, fmin(c->len, m + 1));
-    if (p) GEOSGeomGetX_r(c->g, p, x), GEOSGeomGetY_r(c->g, p, y);
-    if (off != 0 && a && b && GEOSGeomGetX_r(c->g, a, &ax) && GEOSGeomGetY_r(c->g, a, &ay) && GEOSGeomGetX_r(c->g, b, &bx) &&
-        GEOSGeomGetY_r(c->g, b, &by)) {
+    park_line_interpolate(c->line, m, x, y);
+    if (off != 0) {
+        double ax, ay, bx, by;
+        park_line_interpolate(c->line, fmax(0, m - 1), &ax, &ay);
+        park_line_interpolate(c->line, fmin(c->len, m + 1), &bx, &by);
         double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty);
         if (tl > 0) *x += -ty / tl * off, *y += tx / tl * off;
     }
-    if (p) GEOSGeom_destroy_r(c->g, p);
-    if (a) GEOSGeom_destroy_r(c->g, a);
-    if (b) GEOSGeom_destroy_r(c->g, b);
 }
 
 #ifndef COURSE_NEAR_M
@@ -269,7 +281,7 @@ static void course_point(const course_t *c, double m, double off, double *x, dou
 #ifndef COURSE_OFFSET
 #define COURSE_OFFSET 1
 #endif
-int park_ar_number_point(park_resolver *r, const char *road, const road_info *course, long q, double *x, double *y,
+int park_ar_number_point(park_resolver *r, const char *road, road_info *course, long q, double *x, double *y,
                          double *sigma_m, int *extrapolated, park_buf *why) {
     *extrapolated = 0;
     if (park_ar_index_load(r)) return -1;
@@ -305,7 +317,7 @@ int park_ar_number_point(park_resolver *r, const char *road, const road_info *co
         *x = x1 + t * (x2 - x1), *y = y1 + t * (y2 - y1);
         *sigma_m = sqrt(pow((1 - t) * e1, 2) + pow(t * e2, 2) + d * d / 4 * t * (1 - t));
         course_t c;
-        int along = course && course_open(r->ctx->geos, course, x1, y1, x2, y2, &c);
+        int along = course && course_open(r->ctx, course, x1, y1, x2, y2, &c);
         double m1 = 0, o1 = 0, m2 = 0, o2 = 0;
         if (along) {
             course_measure(&c, x1, y1, &m1, &o1);
@@ -366,7 +378,7 @@ int park_ar_number_point(park_resolver *r, const char *road, const road_info *co
     *x = xa + dx * ex, *y = ya + dy * ex;
     *sigma_m = sqrt(ea * ea + full * full / 4 + 50.0 * 50.0);
     course_t c;
-    if ((dx != 0 || dy != 0) && course && course_open(r->ctx->geos, course, xa, ya, xb, yb, &c)) {
+    if ((dx != 0 || dy != 0) && course && course_open(r->ctx, course, xa, ya, xb, yb, &c)) {
         /* a 四至 road: continued along its course (its direction is the road's, not that of
          * two noisy points, so the whole distance is taken), at most to its end */
         double ma, oa, mb, ob;

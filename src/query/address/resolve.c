@@ -443,7 +443,7 @@ static int answer_place(park_resolver *r, const char *text, park_resolution *out
 }
 
 /* A house number placed along its road from the index. 1 answered, 0 the road has no known numbers. */
-static int answer_number(park_resolver *r, const park_address *a, const road_info *ri, park_resolution *out, park_buf *why,
+static int answer_number(park_resolver *r, const park_address *a, road_info *ri, park_resolution *out, park_buf *why,
                          park_status *st) {
     *st = PARK_OK;
     const char *num = a->lane[0] ? a->lane : a->number;
@@ -453,7 +453,7 @@ static int answer_number(park_resolver *r, const park_address *a, const road_inf
     int extra = 0;
     park_buf how;
     park_buf_init(&how);
-    const road_info *course = ri && ri->gz_course ? ri : NULL; /* a 四至 road: its numbers along its course */
+    road_info *course = ri && ri->gz_course ? ri : NULL; /* a 四至 road: its numbers along its course */
     int k = park_ar_number_point(r, a->road, course, q, &x, &y, &s, &extra, &how);
     if (k == 0 && ri && strcmp(ri->first->name, a->road))
         k = park_ar_number_point(r, ri->first->name, course, q, &x, &y, &s, &extra, &how);
