@@ -10,11 +10,14 @@
  * and a later read of the same input takes it from there.
  *
  * The snapshot is keyed by the identity of the input, checked in full on
- * every read, never trusted: the path as given and its real path, device,
- * inode, size, mtime and ctime (ns), an FNV-1a hash of the whole file (so an
- * edit within one mtime tick is still seen), the field mapping in effect
+ * every read: the path as given and its real path, device, inode, size, mtime
+ * and ctime (ns), a hash of the whole file, the field mapping in effect
  * (--field), the parkgis version, the snapshot format and the GEOS, PROJ and
- * GDAL versions built against. The file starts with a magic and the format
+ * GDAL versions built against. The content hash is taken again only when the
+ * stat identity is not the one the snapshot recorded (or was recorded within
+ * SNAP_RACY_NS of the file's ctime): ctime changes with every write and cannot
+ * be set back, so an edit keeping size and mtime is still seen, and a warm
+ * lookup reads no input in full (park_snap_file_id). The file starts with a magic and the format
  * version and ends with an FNV-1a checksum of everything before it; every
  * length is checked against the bytes left. Anything that does not match -
  * another input, a truncated or corrupt file, another version - is a miss:
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../internal.h"
@@ -124,25 +128,79 @@ unsigned char *park_snap_slurp(const char *path, size_t max, size_t *len, struct
 }
 #define slurp park_snap_slurp
 
-bool park_snap_file_id(park_buf *key, const char *path) {
+/* A file whose ctime is this close to the moment its content was hashed (or
+ * later) could be written again within the same timestamp tick (the kernel's
+ * coarse clock, or a filesystem's seconds) without a change of ctime: its
+ * recorded hash is not trusted on the strength of its stat identity ("racy",
+ * as git calls the same case of its index). */
+#define SNAP_RACY_NS 2000000000LL
+
+char *park_snap_stored_key(const unsigned char *data, size_t len) {
+    uint64_t kl;
+    if (!data || len < 24 + 8 || memcmp(data, SNAP_MAGIC, 8)) return NULL;
+    memcpy(&kl, data + 16, 8);
+    if (kl > len - 24 - 8 || memchr(data + 24, 0, (size_t)kl)) return NULL;
+    return park_strndup((const char *)data + 24, (size_t)kl);
+}
+
+/* The recorded "hash H[ racy]\n" that follows `prefix` in the hint, or NULL. The
+ * lines come in the order they were written: tried at the cursor first. */
+static const char *hint_find(park_snap_hint *hint, const char *prefix, size_t plen) {
+    if (!hint || !hint->s) return NULL;
+    const char *at = hint->cur && !strncmp(hint->cur, prefix, plen) ? hint->cur : strstr(hint->s, prefix);
+    if (!at) {
+        hint->s = NULL; /* the snapshot is of other inputs: nothing more to reuse */
+        return NULL;
+    }
+    at += plen;
+    const char *nl = strchr(at, '\n');
+    if (!nl) return NULL;
+    hint->cur = nl + 1;
+    return at;
+}
+
+bool park_snap_file_id(park_buf *key, const char *path, park_snap_hint *hint) {
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT && errno != ENOTDIR) return false;
         park_buf_printf(key, "absent %s\n", path);
         return true;
     }
-    size_t len = 0;
-    unsigned char *data = slurp(path, SNAP_MAX_INPUT, &len, &sb);
-    if (!data) return false;
-    uint64_t h = park_snap_hash(data, len);
-    free(data);
     char real[PATH_MAX];
     if (!realpath(path, real)) return false;
-    park_buf_printf(key, "file %s\nreal %s\n", path, real);
-    park_buf_printf(key, "dev %llu ino %llu size %llu mtime %lld.%09ld ctime %lld.%09ld hash %016llx\n",
-                    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, (unsigned long long)sb.st_size,
-                    (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec,
-                    (unsigned long long)h);
+    char *id = park_asprintf("file %s\nreal %s\ndev %llu ino %llu size %llu mtime %lld.%09ld ctime %lld.%09ld hash ", path,
+                             real, (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+                             (unsigned long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
+                             (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+    if (!id) return false;
+    /* The same file (device, inode), size, mtime and ctime as when the snapshot
+     * was written: its content hash then is its content hash now, unless it was
+     * racy. ctime cannot be set from user space and changes with every write, so
+     * an edit that keeps size and mtime (touch -r, touch -d) still shows. */
+    const char *rec = hint_find(hint, id, strlen(id));
+    char hex[17] = "";
+    unsigned long long rh = 0;
+    int nc = 0;
+    bool racy = rec && sscanf(rec, "%16[0-9a-f]%n", hex, &nc) == 1 && nc == 16 && !strncmp(rec + 16, " racy\n", 6);
+    bool trusted = rec && nc == 16 && rec[16] == '\n' && sscanf(hex, "%llx", &rh) == 1;
+    uint64_t h = rh;
+    if (!trusted) {
+        struct stat sb2;
+        size_t len = 0;
+        unsigned char *data = slurp(path, SNAP_MAX_INPUT, &len, &sb2);
+        if (!data) return free(id), false;
+        h = park_snap_hash(data, len);
+        free(data);
+        if (!rec) { /* a new record: racy when ctime is not well before now */
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            long long ct = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+            long long nw = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+            racy = ct >= nw - SNAP_RACY_NS;
+        }
+    }
+    park_buf_printf(key, "%s%016llx%s\n", id, (unsigned long long)h, racy ? " racy" : "");
+    free(id);
     return true;
 }
 
@@ -151,7 +209,7 @@ bool park_snap_file_id(park_buf *key, const char *path) {
 
 static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
+static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles, park_snap_hint *hint) {
     DIR *dh = opendir(dir);
     if (!dh) {
         if (errno != ENOENT && errno != ENOTDIR) return false;
@@ -178,8 +236,8 @@ static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
         char *p = park_asprintf("%s/%s", dir, names[i]);
         struct stat sb;
         if (!p) ok = false;
-        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < SNAP_DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles);
-        else ok = ++*nfiles <= SNAP_DIR_MAX_FILES && park_snap_file_id(key, p);
+        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < SNAP_DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles, hint);
+        else ok = ++*nfiles <= SNAP_DIR_MAX_FILES && park_snap_file_id(key, p, hint);
         free(p);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
@@ -187,7 +245,9 @@ static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
     return ok;
 }
 
-bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles) { return dir_id(key, dir, 0, nfiles); }
+bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles, park_snap_hint *hint) {
+    return dir_id(key, dir, 0, nfiles, hint);
+}
 
 void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind) {
     park_buf_init(key);
@@ -204,29 +264,32 @@ static bool single_file_layer(const char *path) {
 }
 
 /* The key of `source` as it is now, and the snapshot's file name; false when
- * this source is not cached. */
-static bool layer_key(park_ctx *ctx, const char *source, park_buf *key, char **snap_path, bool create_dir) {
-    if (!park_cache_enabled() || !single_file_layer(source)) return false;
-    char real[PATH_MAX];
-    if (!realpath(source, real)) return false;
+ * this source is not cached. `hint`: the key stored in the snapshot there (may
+ * be NULL; park_snap_file_id). */
+static bool layer_key(park_ctx *ctx, const char *source, park_buf *key, const char *hint) {
     park_snap_key_begin(ctx, key, "layer");
-    if (!park_snap_file_id(key, source) || !key->s) {
+    park_snap_hint h = {hint, NULL};
+    if (!park_snap_file_id(key, source, &h) || !key->s) {
         park_buf_free(key);
         return false;
     }
+    return true;
+}
+
+/* The snapshot's file name for `source` (new string), NULL when this source is not cached. */
+static char *layer_snap_path(park_ctx *ctx, const char *source, bool create_dir) {
+    if (!park_cache_enabled() || !single_file_layer(source)) return NULL;
+    char real[PATH_MAX];
+    if (!realpath(source, real)) return NULL;
     char *dir = cache_dir(create_dir);
-    if (!dir) {
-        park_buf_free(key);
-        return false;
-    }
+    if (!dir) return NULL;
     /* one snapshot per input (and mapping): a changed file replaces its own */
     uint64_t name = fnv1a(FNV_INIT, real, strlen(real));
     for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
         name = fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
-    *snap_path = park_asprintf("%s/layer-%016llx.snap", dir, (unsigned long long)name);
+    char *path = park_asprintf("%s/layer-%016llx.snap", dir, (unsigned long long)name);
     free(dir);
-    if (!*snap_path) park_buf_free(key);
-    return *snap_path != NULL;
+    return path;
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -301,8 +364,11 @@ bool park_snap_put_layer(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const par
 
 void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer *l) {
     park_buf key;
-    char *path = NULL;
-    if (!layer_key(ctx, source, &key, &path, true)) return;
+    char *path = layer_snap_path(ctx, source, true);
+    if (!path || !layer_key(ctx, source, &key, NULL)) {
+        free(path);
+        return;
+    }
     GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
     park_buf b;
     park_snap_begin(&b, SNAP_KIND_LAYER, key.s);
@@ -347,6 +413,25 @@ char *park_snap_get_str(park_snap_rd *r) {
     char *s = park_strndup((const char *)q, (size_t)n);
     if (!s) r->bad = true;
     return s;
+}
+
+bool park_snap_get_str_at(park_snap_rd *r, park_buf *arena, size_t *off) {
+    uint64_t n = park_snap_get_u64(r);
+    if (r->bad || n > (uint64_t)(r->end - r->p)) return r->bad = true, false;
+    const unsigned char *q = take(r, (size_t)n);
+    if (!q || memchr(q, 0, (size_t)n)) return r->bad = true, false;
+    if (arena->len + (size_t)n + 1 > arena->cap) {
+        size_t cap = arena->cap ? arena->cap : 4096;
+        while (cap < arena->len + (size_t)n + 1) cap *= 2;
+        char *t = realloc(arena->s, cap);
+        if (!t) return r->bad = true, false;
+        arena->s = t, arena->cap = cap;
+    }
+    *off = arena->len;
+    memcpy(arena->s + arena->len, q, (size_t)n);
+    arena->s[arena->len + (size_t)n] = 0;
+    arena->len += (size_t)n + 1;
+    return true;
 }
 
 GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r) {
@@ -429,14 +514,18 @@ park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, 
 }
 
 park_layer *park_layer_cache_load(park_ctx *ctx, const char *source) {
-    park_buf key;
-    char *path = NULL;
-    if (!layer_key(ctx, source, &key, &path, false)) return NULL;
+    char *path = layer_snap_path(ctx, source, false);
+    if (!path) return NULL;
     struct stat sb;
     size_t len = 0;
     unsigned char *data = slurp(path, SNAP_MAX_FILE, &len, &sb);
-    park_layer *l = data ? park_layer_snapshot_parse(ctx, data, len, key.s) : NULL;
-    free(data), free(path);
+    free(path);
+    if (!data) return NULL;
+    /* the key as it is now, with the stored one's hashes of files unchanged since */
+    char *hint = park_snap_stored_key(data, len);
+    park_buf key;
+    park_layer *l = layer_key(ctx, source, &key, hint) ? park_layer_snapshot_parse(ctx, data, len, key.s) : NULL;
     park_buf_free(&key);
+    free(data), free(hint);
     return l;
 }

@@ -60,15 +60,27 @@ unsigned char *park_snap_slurp(const char *path, size_t max, size_t *len, struct
 /* The key's first lines: parkgis, snapshot format, `kind`, library versions, the
  * field mapping in effect. Initialises `key`. */
 void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind);
+/* The key a snapshot file holds (new string; NULL when it has none that can be
+ * read): a hint for the key of the inputs as they are now, never trusted. */
+char *park_snap_stored_key(const unsigned char *data, size_t len);
+/* The content hashes an existing snapshot recorded: s its key (or NULL), cur
+ * where the next file's line is expected (start with NULL). */
+typedef struct park_snap_hint {
+    const char *s, *cur;
+} park_snap_hint;
 /* Appends the identity of `path` to key: the path, its real path, device, inode,
- * size, mtime, ctime and content hash; "absent PATH" when it does not exist.
- * False when it exists but cannot be read (then nothing may be cached). */
-bool park_snap_file_id(park_buf *key, const char *path);
+ * size, mtime, ctime and content hash ("racy" after it when the ctime was within
+ * 2 s of the hashing); "absent PATH" when it does not exist. The content is read
+ * and hashed only when `hint` (may be NULL) holds no line of the same path, real
+ * path, device, inode, size, mtime and ctime, or holds it marked racy; else its
+ * hash is the one recorded. False when it exists but cannot be read (then
+ * nothing may be cached). */
+bool park_snap_file_id(park_buf *key, const char *path, park_snap_hint *hint);
 /* Appends the identity of every file under `dir` (sorted, recursively, at most
  * 4 levels and 4096 files, counted in *nfiles) with park_snap_file_id: the whole
  * directory, so a file added or removed is a change too; "absent DIR" when it is
- * not there. False when one cannot be read or there are too many. */
-bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles);
+ * not there. False when one cannot be read or there are too many. `hint` as above. */
+bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles, park_snap_hint *hint);
 /* Writing: header (magic, format, kind, key), the body with the put functions,
  * then park_snap_commit appends the checksum and writes `path` atomically when
  * `ok` (best effort: no error is left in ctx); it frees b. */
@@ -99,6 +111,11 @@ static inline uint64_t park_snap_get_u64(park_snap_rd *r) { uint64_t v; park_sna
 static inline double park_snap_get_f64(park_snap_rd *r) { double v; park_snap_get_bytes(r, &v, sizeof v); return v; }
 /* A new string (NULL and bad when short or holding a NUL). */
 char *park_snap_get_str(park_snap_rd *r);
+/* The same string appended, with its NUL, to `arena` (grown as needed; the
+ * caller frees arena->s), its offset in *off: one allocation for a table's
+ * strings instead of one each. False (and bad) when short, holding a NUL or out
+ * of memory. */
+bool park_snap_get_str_at(park_snap_rd *r, park_buf *arena, size_t *off);
 /* A new geometry; NULL for length 0 (not bad) or unreadable WKB (bad). */
 GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
 /* A layer as park_snap_put_layer wrote it (every parcel a (Multi)Polygon); NULL and bad otherwise. */

@@ -125,6 +125,7 @@ typedef struct park_ar_houses {
     double *x, *y, *err;
     size_t *order;  /* indices sorted by (key, num) */
     double spacing; /* median metres per number between consecutive known numbers */
+    char *strs;     /* when set, every key points into it (one block: snapshot.c) */
 } park_ar_houses;
 typedef struct park_ar_places {
     size_t n;
@@ -139,6 +140,7 @@ typedef struct park_ar_places {
      * name, their mean sigma and spread (place_find's answer, once per name, not a scan
      * of every name per address; issue 11) */
     double *gx, *gy, *gsigma;
+    char *strs; /* when set, every name, kind and method points into it (one block: snapshot.c) */
 } park_ar_places;
 /* Makes head/next (and gx/gy/gsigma) of a places table whose names and points are set (places.c). */
 void park_ar_places_index(park_ar_places *p);

@@ -94,8 +94,8 @@ void park_ar_places_index(park_ar_places *p) { places_hash(p); }
 void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
     (void)g;
     if (!p) return;
-    for (size_t i = 0; i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
-    free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma);
+    for (size_t i = 0; !p->strs && i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
+    free(p->strs), free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma);
     free(p->head), free(p->next), free(p->gx), free(p->gy), free(p->gsigma), free(p);
 }
 

@@ -44,12 +44,27 @@ static char *dirs_of(const char *gazetteer_dirs) {
                           : park_asprintf("%s/gazetteer:%s/gazetteer-address", park_default_data_dir(), park_default_data_dir());
 }
 
-/* The key of this resolver's inputs as they are now and the snapshot's name. */
-static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf *key, char **snap_path, bool create_dir) {
+/* The snapshot's file name (new string), NULL when this resolver is not cached. */
+static char *resolver_snap_path(park_resolver *r, const char *gazetteer_dirs, bool create_dir) {
     park_ctx *ctx = r->ctx;
-    *snap_path = NULL;
     /* a layer made in memory (no path) is not snapshotted */
-    if (!park_cache_enabled() || !*park_layer_path(r->layer)) return false;
+    if (!park_cache_enabled() || !*park_layer_path(r->layer)) return NULL;
+    char *dir = park_snap_dir(create_dir);
+    if (!dir) return NULL;
+    uint64_t name = park_fnv1a(PARK_FNV_INIT, gazetteer_dirs ? gazetteer_dirs : "", gazetteer_dirs ? strlen(gazetteer_dirs) + 1 : 0);
+    const char *lp = park_layer_path(r->layer);
+    name = park_fnv1a(name, lp, strlen(lp) + 1);
+    for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
+        name = park_fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
+    char *path = park_asprintf("%s/resolver-%016llx.snap", dir, (unsigned long long)name);
+    free(dir);
+    return path;
+}
+
+/* The key of this resolver's inputs as they are now (false: not cached; key is
+ * then freed). `hint`: the key stored in the snapshot there, or NULL (store.h). */
+static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf *key, const char *hint) {
+    park_ctx *ctx = r->ctx;
     char *dirs = dirs_of(gazetteer_dirs);
     if (!dirs) return false;
     park_snap_key_begin(ctx, key, "resolver");
@@ -65,19 +80,11 @@ static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf 
     park_buf_free(&lb);
     size_t nfiles = 0;
     char *save = NULL;
-    for (char *d = strtok_r(dirs, ":", &save); d && ok; d = strtok_r(NULL, ":", &save)) ok = park_snap_dir_id(key, d, &nfiles);
-    char *dir = ok && key->s ? park_snap_dir(create_dir) : NULL;
-    if (dir) {
-        uint64_t name = park_fnv1a(PARK_FNV_INIT, gazetteer_dirs ? gazetteer_dirs : "", gazetteer_dirs ? strlen(gazetteer_dirs) + 1 : 0);
-        const char *lp = park_layer_path(r->layer);
-        name = park_fnv1a(name, lp, strlen(lp) + 1);
-        for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
-            name = park_fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
-        *snap_path = park_asprintf("%s/resolver-%016llx.snap", dir, (unsigned long long)name);
-    }
-    free(dir), free(dirs);
-    if (!*snap_path) park_buf_free(key);
-    return *snap_path != NULL;
+    park_snap_hint h = {hint, NULL};
+    for (char *d = strtok_r(dirs, ":", &save); d && ok; d = strtok_r(NULL, ":", &save)) ok = park_snap_dir_id(key, d, &nfiles, &h);
+    free(dirs);
+    if (!ok || !key->s) park_buf_free(key);
+    return ok && key->s;
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -150,8 +157,11 @@ static bool put_body(park_resolver *r, GEOSWKBWriter *w, park_buf *b) {
 void park_ar_snapshot_store(park_resolver *r, const char *gazetteer_dirs) {
     park_ctx *ctx = r->ctx;
     park_buf key;
-    char *path = NULL;
-    if (!resolver_key(r, gazetteer_dirs, &key, &path, true)) return;
+    char *path = resolver_snap_path(r, gazetteer_dirs, true);
+    if (!path || !resolver_key(r, gazetteer_dirs, &key, NULL)) {
+        free(path);
+        return;
+    }
     /* the address index is loaded on first use: a snapshot holds it, as a lookup
      * needing it would load it; one that fails to load is left to that lookup */
     if (park_ar_index_load(r) != PARK_OK) {
@@ -296,8 +306,13 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
         }
         unsigned char *seen = h ? calloc(hn + 1, 1) : NULL;
         if (!h || !h->key || !h->num || !h->x || !h->y || !h->err || !h->order || !seen) d->bad = true;
+        /* the keys in one block: offsets into it first, pointers once it stops growing */
+        park_buf arena;
+        park_buf_init(&arena);
+        size_t *off = h ? calloc(hn + 1, sizeof *off) : NULL;
+        if (!off) d->bad = true;
         for (uint64_t i = 0; i < hn && !d->bad; i++, h->n++) {
-            h->key[i] = park_snap_get_str(d);
+            park_snap_get_str_at(d, &arena, &off[i]);
             h->num[i] = (long)(int64_t)park_snap_get_u64(d);
             h->x[i] = park_snap_get_f64(d), h->y[i] = park_snap_get_f64(d), h->err[i] = park_snap_get_f64(d);
             uint64_t o = park_snap_get_u64(d);
@@ -306,7 +321,14 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
             else seen[o] = 1, h->order[i] = (size_t)o;
         }
         free(seen);
-        if (h) h->spacing = park_snap_get_f64(d);
+        if (h) {
+            h->strs = arena.s ? arena.s : park_strdup("");
+            if (!h->strs) d->bad = true;
+            for (size_t i = 0; i < h->n; i++) h->key[i] = d->bad ? NULL : h->strs + off[i];
+            h->spacing = park_snap_get_f64(d);
+        } else
+            free(arena.s);
+        free(off);
     }
     if (park_snap_get_u32(d) && !d->bad) {
         uint64_t pn = park_snap_get_u64(d);
@@ -318,11 +340,26 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
             p->x = calloc(pn + 1, sizeof(double)), p->y = calloc(pn + 1, sizeof(double)), p->sigma = calloc(pn + 1, sizeof(double));
         }
         if (!p || !p->name || !p->kind || !p->method || !p->len || !p->x || !p->y || !p->sigma) d->bad = true;
+        /* the strings in one block, as the houses' keys */
+        park_buf arena;
+        park_buf_init(&arena);
+        size_t *off = p ? calloc(3 * pn + 1, sizeof *off) : NULL;
+        if (!off) d->bad = true;
         for (uint64_t i = 0; i < pn && !d->bad; i++, p->n++) {
-            p->name[i] = park_snap_get_str(d), p->kind[i] = park_snap_get_str(d), p->method[i] = park_snap_get_str(d);
-            p->len[i] = p->name[i] ? strlen(p->name[i]) : 0;
+            park_snap_get_str_at(d, &arena, &off[3 * i]);
+            park_snap_get_str_at(d, &arena, &off[3 * i + 1]), park_snap_get_str_at(d, &arena, &off[3 * i + 2]);
             p->x[i] = park_snap_get_f64(d), p->y[i] = park_snap_get_f64(d), p->sigma[i] = park_snap_get_f64(d);
         }
+        if (p) {
+            p->strs = arena.s ? arena.s : park_strdup("");
+            if (!p->strs) d->bad = true;
+            for (size_t i = 0; i < p->n && !d->bad; i++) {
+                p->name[i] = p->strs + off[3 * i], p->kind[i] = p->strs + off[3 * i + 1], p->method[i] = p->strs + off[3 * i + 2];
+                p->len[i] = strlen(p->name[i]);
+            }
+        } else
+            free(arena.s);
+        free(off);
         if (!d->bad) park_ar_places_index(p);
     }
     if (d->p != d->end) d->bad = true; /* nothing may follow */
@@ -354,14 +391,19 @@ park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, pa
 park_resolver *park_ar_snapshot_load(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const char *gazetteer_dirs) {
     park_resolver probe = {0};
     probe.ctx = ctx, probe.layer = layer;
-    park_buf key;
-    char *path = NULL;
-    if (!resolver_key(&probe, gazetteer_dirs, &key, &path, false)) return NULL;
+    char *path = resolver_snap_path(&probe, gazetteer_dirs, false);
+    if (!path) return NULL;
     struct stat sb;
     size_t len = 0;
     unsigned char *data = park_snap_slurp(path, SNAP_MAX_FILE, &len, &sb);
-    park_resolver *r = data ? park_ar_snapshot_parse(ctx, layer, ix, data, len, key.s) : NULL;
-    free(data), free(path);
+    free(path);
+    if (!data) return NULL;
+    /* the key as it is now, with the stored one's hashes of files unchanged since */
+    char *hint = park_snap_stored_key(data, len);
+    park_buf key;
+    park_buf_init(&key);
+    park_resolver *r = resolver_key(&probe, gazetteer_dirs, &key, hint) ? park_ar_snapshot_parse(ctx, layer, ix, data, len, key.s) : NULL;
+    free(data), free(hint);
     park_buf_free(&key);
     return r;
 }
