@@ -142,8 +142,10 @@ typedef struct park_ar_places {
     double *gx, *gy, *gsigma;
     char *strs; /* when set, every name, kind and method points into it (one block: snapshot.c) */
 } park_ar_places;
-/* Makes head/next (and gx/gy/gsigma) of a places table whose names and points are set (places.c). */
-void park_ar_places_index(park_ar_places *p);
+/* Makes head/next of a places table whose names and points are set, and gx/gy/gsigma
+ * when `group` (else the caller sets them, as the snapshot stores them, or leaves them
+ * NULL: then each answer is grouped when asked) (places.c). */
+void park_ar_places_index(park_ar_places *p, bool group);
 
 /* ---- snapshot.c (issue 11): the resolver as park_resolver_new and
  * park_ar_index_load made it, from a checked snapshot of the same inputs; NULL

@@ -33,6 +33,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <stdint.h>
 #include <sys/stat.h>
 
 #include "internal.h"
@@ -98,6 +99,31 @@ static bool put_feature(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const park
     return park_snap_put_geom(ctx, w, b, f->geom);
 }
 
+/* A column of strings with few distinct values (the houses' road keys, the
+ * places' kinds and methods) as a table of the distinct ones, in order of first
+ * appearance, and a u32 index per row: one string read per distinct value. */
+static bool put_str_column(park_buf *b, char *const *col, size_t n) {
+    park_strmap *m = park_strmap_new(0);
+    uint32_t *idx = malloc((n ? n : 1) * sizeof *idx);
+    size_t *first = malloc((n ? n : 1) * sizeof *first), nd = 0;
+    bool ok = m && idx && first && n < UINT32_MAX;
+    for (size_t i = 0; i < n && ok; i++) {
+        const char *s = col[i] ? col[i] : "";
+        void *v = NULL;
+        if (park_strmap_get(m, s, strlen(s), &v)) idx[i] = (uint32_t)(uintptr_t)v;
+        else if (park_strmap_put(m, s, strlen(s), (void *)(uintptr_t)nd)) first[nd] = i, idx[i] = (uint32_t)nd++;
+        else ok = false;
+    }
+    if (ok) {
+        park_snap_put_u64(b, nd);
+        for (size_t j = 0; j < nd; j++) park_snap_put_str(b, col[first[j]]);
+        for (size_t i = 0; i < n; i++) park_snap_put_u32(b, idx[i]);
+    }
+    park_strmap_free(m, NULL);
+    free(idx), free(first);
+    return ok;
+}
+
 static bool put_body(park_resolver *r, GEOSWKBWriter *w, park_buf *b) {
     park_ctx *ctx = r->ctx;
     bool ok = true;
@@ -134,8 +160,8 @@ static bool put_body(park_resolver *r, GEOSWKBWriter *w, park_buf *b) {
     park_snap_put_u32(b, h != NULL);
     if (h) {
         park_snap_put_u64(b, h->n);
+        ok = ok && put_str_column(b, h->key, h->n);
         for (size_t i = 0; i < h->n; i++) {
-            park_snap_put_str(b, h->key[i]);
             park_snap_put_u64(b, (uint64_t)(int64_t)h->num[i]);
             park_snap_put_f64(b, h->x[i]), park_snap_put_f64(b, h->y[i]), park_snap_put_f64(b, h->err[i]);
             park_snap_put_u64(b, h->order[i]);
@@ -146,10 +172,15 @@ static bool put_body(park_resolver *r, GEOSWKBWriter *w, park_buf *b) {
     park_snap_put_u32(b, p != NULL);
     if (p) {
         park_snap_put_u64(b, p->n);
+        ok = ok && put_str_column(b, p->kind, p->n) && put_str_column(b, p->method, p->n);
         for (size_t i = 0; i < p->n; i++) {
-            park_snap_put_str(b, p->name[i]), park_snap_put_str(b, p->kind[i]), park_snap_put_str(b, p->method[i]);
+            park_snap_put_str(b, p->name[i]);
             park_snap_put_f64(b, p->x[i]), park_snap_put_f64(b, p->y[i]), park_snap_put_f64(b, p->sigma[i]);
         }
+        /* each name's answer (places.c's groups: 1 M instructions to make again) */
+        park_snap_put_u32(b, p->gx != NULL);
+        for (size_t i = 0; p->gx && i < p->n; i++)
+            park_snap_put_f64(b, p->gx[i]), park_snap_put_f64(b, p->gy[i]), park_snap_put_f64(b, p->gsigma[i]);
     }
     return ok;
 }
@@ -186,6 +217,27 @@ void park_ar_snapshot_store(park_resolver *r, const char *gazetteer_dirs) {
 static bool count_ok(park_snap_rd *d, uint64_t n, size_t min) {
     if (d->bad || n > (uint64_t)(d->end - d->p) / min) d->bad = true;
     return !d->bad;
+}
+
+/* A column put_str_column wrote, of n rows: the distinct strings appended to
+ * `arena`, each row's offset in off[i * stride]. */
+static void get_str_column(park_snap_rd *d, park_buf *arena, size_t n, size_t *off, size_t stride) {
+    uint64_t nd = park_snap_get_u64(d);
+    /* each distinct string was first used by a row */
+    if (!count_ok(d, nd, 8) || nd > n || (n && !nd)) {
+        d->bad = true;
+        return;
+    }
+    size_t *doff = malloc((nd ? nd : 1) * sizeof *doff);
+    if (!doff) d->bad = true;
+    for (uint64_t j = 0; j < nd && !d->bad; j++) park_snap_get_str_at(d, arena, &doff[j]);
+    if (!count_ok(d, n, 4)) n = 0;
+    for (size_t i = 0; i < n && !d->bad; i++) {
+        uint32_t k = park_snap_get_u32(d);
+        if (k >= nd) d->bad = true;
+        else off[i * stride] = doff[k];
+    }
+    free(doff);
 }
 
 static bool is_type(park_ctx *ctx, const GEOSGeometry *g, int t1, int t2) {
@@ -297,7 +349,8 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
     if (!d->bad && (!r->obuf_all || !r->bb_all || !r->parcels_all)) d->bad = true;
     if (park_snap_get_u32(d) && !d->bad) {
         uint64_t hn = park_snap_get_u64(d);
-        park_ar_houses *h = count_ok(d, hn, 40) ? calloc(1, sizeof *h) : NULL;
+        /* a house: a key index, a number, three doubles, its place in the order */
+        park_ar_houses *h = count_ok(d, hn, 44) ? calloc(1, sizeof *h) : NULL;
         if (h) {
             r->houses = h;
             h->key = calloc(hn + 1, sizeof *h->key), h->num = calloc(hn + 1, sizeof *h->num);
@@ -311,8 +364,8 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
         park_buf_init(&arena);
         size_t *off = h ? calloc(hn + 1, sizeof *off) : NULL;
         if (!off) d->bad = true;
+        else get_str_column(d, &arena, hn, off, 1);
         for (uint64_t i = 0; i < hn && !d->bad; i++, h->n++) {
-            park_snap_get_str_at(d, &arena, &off[i]);
             h->num[i] = (long)(int64_t)park_snap_get_u64(d);
             h->x[i] = park_snap_get_f64(d), h->y[i] = park_snap_get_f64(d), h->err[i] = park_snap_get_f64(d);
             uint64_t o = park_snap_get_u64(d);
@@ -332,7 +385,7 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
     }
     if (park_snap_get_u32(d) && !d->bad) {
         uint64_t pn = park_snap_get_u64(d);
-        park_ar_places *p = count_ok(d, pn, 48) ? calloc(1, sizeof *p) : NULL;
+        park_ar_places *p = count_ok(d, pn, 40) ? calloc(1, sizeof *p) : NULL;
         if (p) {
             r->places = p;
             p->name = calloc(pn + 1, sizeof(char *)), p->kind = calloc(pn + 1, sizeof(char *));
@@ -345,9 +398,9 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
         park_buf_init(&arena);
         size_t *off = p ? calloc(3 * pn + 1, sizeof *off) : NULL;
         if (!off) d->bad = true;
+        else get_str_column(d, &arena, pn, off + 1, 3), get_str_column(d, &arena, pn, off + 2, 3);
         for (uint64_t i = 0; i < pn && !d->bad; i++, p->n++) {
             park_snap_get_str_at(d, &arena, &off[3 * i]);
-            park_snap_get_str_at(d, &arena, &off[3 * i + 1]), park_snap_get_str_at(d, &arena, &off[3 * i + 2]);
             p->x[i] = park_snap_get_f64(d), p->y[i] = park_snap_get_f64(d), p->sigma[i] = park_snap_get_f64(d);
         }
         if (p) {
@@ -360,7 +413,16 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
         } else
             free(arena.s);
         free(off);
-        if (!d->bad) park_ar_places_index(p);
+        uint32_t has_g = park_snap_get_u32(d);
+        if (has_g > 1 || (has_g && !count_ok(d, pn, 24))) d->bad = true;
+        if (has_g && !d->bad) {
+            p->gx = malloc((pn + 1) * sizeof *p->gx), p->gy = malloc((pn + 1) * sizeof *p->gy);
+            p->gsigma = malloc((pn + 1) * sizeof *p->gsigma);
+            if (!p->gx || !p->gy || !p->gsigma) d->bad = true;
+            for (uint64_t i = 0; i < pn && !d->bad; i++)
+                p->gx[i] = park_snap_get_f64(d), p->gy[i] = park_snap_get_f64(d), p->gsigma[i] = park_snap_get_f64(d);
+        }
+        if (!d->bad) park_ar_places_index(p, false);
     }
     if (d->p != d->end) d->bad = true; /* nothing may follow */
 }
