@@ -447,6 +447,99 @@ GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd 
     return g;
 }
 
+/* ---- WKB checked without decoding it (park_snap_get_wkb) */
+
+typedef struct wkb_walk {
+    const unsigned char *p, *end;
+    bool lonlat;
+    size_t ncoord;
+} wkb_walk;
+
+static bool ww_u32(wkb_walk *w, uint32_t *v) {
+    if ((size_t)(w->end - w->p) < 4) return false;
+    memcpy(v, w->p, 4);
+    w->p += 4;
+    return true;
+}
+
+/* npts points of `dims` doubles; a ring must be 0 or >= 4 points and closed, a
+ * line 0 or >= 2 points (what GEOS's LinearRing / LineString accept). */
+static bool ww_points(wkb_walk *w, int dims, bool ring) {
+    uint32_t n;
+    if (!ww_u32(w, &n) || (uint64_t)n * (uint64_t)dims * 8 > (uint64_t)(w->end - w->p)) return false;
+    if (n && n < (ring ? 4u : 2u)) return false;
+    double first[2] = {0, 0}, c[3] = {0, 0, 0};
+    for (uint32_t i = 0; i < n; i++) {
+        memcpy(c, w->p, (size_t)dims * 8);
+        w->p += (size_t)dims * 8;
+        if (w->lonlat ? !(c[0] >= -180 && c[0] <= 180 && c[1] >= -90 && c[1] <= 90) : !(isfinite(c[0]) && isfinite(c[1])))
+            return false;
+        if (i == 0) first[0] = c[0], first[1] = c[1];
+    }
+    if (ring && n && !(c[0] == first[0] && c[1] == first[1])) return false;
+    w->ncoord += n;
+    return true;
+}
+
+/* One geometry of WKB type `want` (2 LineString, 3 Polygon, 5/6 their Multi): the
+ * machine's byte order (as GEOSWKBWriter writes it), EWKB flags Z and SRID only. */
+static bool ww_geom(wkb_walk *w, uint32_t want, int depth) {
+    static const uint16_t one = 1;
+    uint32_t t;
+    if (w->p >= w->end || *w->p != *(const unsigned char *)&one) return false;
+    w->p++;
+    if (!ww_u32(w, &t) || (t & 0x1fffffffu) != want || (t & 0x40000000u)) return false;
+    int dims = t & 0x80000000u ? 3 : 2;
+    if (t & 0x20000000u) {
+        uint32_t srid;
+        if (!ww_u32(w, &srid)) return false;
+    }
+    uint32_t n;
+    switch (want) {
+    case 2: return ww_points(w, dims, false);
+    case 3: {
+        if (!ww_u32(w, &n) || n > (size_t)(w->end - w->p) / 4) return false;
+        size_t before = w->ncoord;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!ww_points(w, dims, true)) return false;
+            /* GEOS refuses holes in an empty shell */
+            if (i == 0 && w->ncoord == before && n > 1) return false;
+        }
+        return true;
+    }
+    case 5:
+    case 6:
+        if (depth || !ww_u32(w, &n) || n > (size_t)(w->end - w->p) / 9) return false;
+        for (uint32_t i = 0; i < n; i++)
+            if (!ww_geom(w, want - 3, 1)) return false;
+        return true;
+    }
+    return false;
+}
+
+bool park_snap_get_wkb(park_snap_rd *r, park_snap_wkb *out, int single, bool lonlat) {
+    uint64_t wl = park_snap_get_u64(r);
+    out->p = NULL, out->n = 0;
+    if (r->bad || wl == 0 || wl > (uint64_t)(r->end - r->p)) return r->bad = true, false;
+    wkb_walk w = {r->p, r->p + wl, lonlat, 0};
+    uint32_t t = 0;
+    if (wl >= 5) memcpy(&t, r->p + 1, 4);
+    uint32_t base = t & 0x1fffffffu;
+    bool ok = (base == (uint32_t)single || base == (uint32_t)single + 3) && ww_geom(&w, base, 0) && w.p == w.end && w.ncoord > 0;
+    if (!ok) return r->bad = true, false;
+    out->p = r->p, out->n = (size_t)wl;
+    r->p += wl;
+    return true;
+}
+
+GEOSGeometry *park_snap_wkb_decode(park_ctx *ctx, const park_snap_wkb *w) {
+    GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
+    GEOSGeometry *g = wr && w->p ? GEOSWKBReader_read_r(ctx->geos, wr, w->p, w->n) : NULL;
+    if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
+    if (!g) park_error(ctx, PARK_ERR_INTERNAL, "a snapshot's geometry could not be decoded (%zu bytes of WKB)", w->n);
+    return g;
+}
+
 bool park_snap_open(park_snap_rd *r, const unsigned char *data, size_t len, uint32_t kind, const char *key) {
     r->p = r->end = data, r->bad = true;
     if (len < 8 + 4 + 4 + 8 + 8 || memcmp(data, SNAP_MAGIC, 8)) return false;

@@ -129,6 +129,19 @@ char *park_snap_get_str(park_snap_rd *r);
 bool park_snap_get_str_at(park_snap_rd *r, park_buf *arena, size_t *off);
 /* A new geometry; NULL for length 0 (not bad) or unreadable WKB (bad). */
 GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
+/* WKB kept in the snapshot's bytes, decoded when first needed. */
+typedef struct park_snap_wkb {
+    const unsigned char *p;
+    size_t n;
+} park_snap_wkb;
+/* A geometry as park_snap_put_geom wrote it, checked but not decoded: of WKB type
+ * `single` (2 LineString, 3 Polygon) or its Multi, non-empty, every ring closed
+ * with 0 or >= 4 points, every line 0 or >= 2, every coordinate finite (in lon/lat
+ * range when `lonlat`): what GEOS's reader accepts. *out points into r's bytes.
+ * False (and bad) otherwise, and for length 0. */
+bool park_snap_get_wkb(park_snap_rd *r, park_snap_wkb *out, int single, bool lonlat);
+/* The geometry of w (new; NULL with an error in ctx when GEOS cannot read it). */
+GEOSGeometry *park_snap_wkb_decode(park_ctx *ctx, const park_snap_wkb *w);
 /* A layer as park_snap_put_layer wrote it (every parcel a (Multi)Polygon); NULL and bad otherwise. */
 park_layer *park_snap_get_layer(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
 

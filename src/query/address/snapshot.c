@@ -245,25 +245,16 @@ static bool is_type(park_ctx *ctx, const GEOSGeometry *g, int t1, int t2) {
     return (t == t1 || t == t2) && GEOSisEmpty_r(ctx->geos, g) == 0;
 }
 
-/* Every coordinate finite and in lon/lat range (what gazetteer.c checks). */
-static bool in_lonlat(park_ctx *ctx, const GEOSGeometry *g) {
-    double minx, miny, maxx, maxy;
-    if (!GEOSGeom_getXMin_r(ctx->geos, g, &minx) || !GEOSGeom_getYMin_r(ctx->geos, g, &miny) ||
-        !GEOSGeom_getXMax_r(ctx->geos, g, &maxx) || !GEOSGeom_getYMax_r(ctx->geos, g, &maxy))
-        return false;
-    return minx >= -180 && maxx <= 180 && miny >= -90 && maxy <= 90;
-}
-
-static void get_feature(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, park_gazetteer *gz) {
+/* A feature, its line left as WKB in *wkb (decoded on first use: park_ar_feat_geom). */
+static void get_feature(park_ctx *ctx, park_snap_rd *d, park_gazetteer *gz, park_snap_wkb *wkb) {
     park_feature f = {0};
     f.name = park_snap_get_str(d), f.aliases = park_snap_get_str(d), f.kind = park_snap_get_str(d);
     f.provenance = park_snap_get_str(d), f.method = park_snap_get_str(d);
     f.error_m = park_snap_get_f64(d);
     f.source = park_snap_get_str(d), f.error_basis = park_snap_get_str(d);
     f.evidence_n = (long)(int64_t)park_snap_get_u64(d);
-    f.geom = park_snap_get_geom(ctx, wr, d);
     /* the gazetteer reader makes only non-empty (Multi)LineStrings in lon/lat */
-    if (!d->bad && (!is_type(ctx, f.geom, GEOS_LINESTRING, GEOS_MULTILINESTRING) || !in_lonlat(ctx, f.geom))) d->bad = true;
+    park_snap_get_wkb(d, wkb, 2, true);
     if (!d->bad && park_gazetteer_push(gz, &f) == PARK_OK) return;
     d->bad = true;
     park_ctx_clear_error(ctx);
@@ -273,18 +264,24 @@ static void get_feature(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *d, park_
 
 static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
     park_ctx *ctx = r->ctx;
-    GEOSContextHandle_t g = ctx->geos;
     char *notes = park_snap_get_str(d);
     if (notes && *notes) park_buf_append(&r->notes, notes);
     free(notes);
     uint64_t ngz = park_snap_get_u64(d);
     if (!count_ok(d, ngz, 8) || !(r->gz = calloc(ngz ? ngz : 1, sizeof *r->gz))) d->bad = true;
+    size_t nw = 0, wcap = 0;
     for (uint64_t k = 0; k < ngz && !d->bad; k++) {
         uint64_t n = park_snap_get_u64(d);
         /* a feature: 7 strings, 2 numbers, a geometry */
         if (!count_ok(d, n, 80) || !(r->gz[k] = park_gazetteer_new(ctx))) d->bad = true;
         else r->ngz++;
-        for (uint64_t i = 0; i < n && !d->bad; i++) get_feature(ctx, wr, d, r->gz[k]);
+        if (!d->bad && nw + n > wcap) {
+            size_t cap = nw + (size_t)n + 1;
+            park_snap_wkb *t = realloc(r->feat_wkb, cap * sizeof *t);
+            if (!t) d->bad = true;
+            else r->feat_wkb = t, wcap = cap;
+        }
+        for (uint64_t i = 0; i < n && !d->bad; i++) get_feature(ctx, d, r->gz[k], &r->feat_wkb[nw++]);
     }
     uint64_t nfeat = park_snap_get_u64(d), total = 0;
     for (size_t k = 0; k < r->ngz; k++) total += park_gazetteer_count(r->gz[k]);
@@ -338,15 +335,14 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
         r->obuf_prep = calloc(n ? n : 1, sizeof *r->obuf_prep);
         if (!r->obuf || !r->obuf_prep) d->bad = true;
     }
-    for (size_t i = 0; i < n && !d->bad; i++) {
-        r->obuf[i] = park_snap_get_geom(ctx, wr, d);
-        if (!is_type(ctx, r->obuf[i], GEOS_POLYGON, GEOS_MULTIPOLYGON) || !(r->obuf_prep[i] = GEOSPrepare_r(g, r->obuf[i])))
-            d->bad = true;
-    }
-    if (!d->bad) r->obuf_all = park_snap_get_geom(ctx, wr, d);
-    if (!d->bad) r->bb_all = park_snap_get_geom(ctx, wr, d);
+    /* the buffers and their unions are decoded on first use (park_ar_obuf_prep, ...) */
+    if (!d->bad && !(r->obuf_wkb = calloc(n ? n : 1, sizeof *r->obuf_wkb))) d->bad = true;
+    for (size_t i = 0; i < n && !d->bad; i++) park_snap_get_wkb(d, &r->obuf_wkb[i], 3, false);
+    park_snap_get_wkb(d, &r->obuf_all_wkb, 3, false);
+    park_snap_get_wkb(d, &r->bb_all_wkb, 3, false);
+    /* every point answer asks for this one */
     if (!d->bad) r->parcels_all = park_snap_get_geom(ctx, wr, d);
-    if (!d->bad && (!r->obuf_all || !r->bb_all || !r->parcels_all)) d->bad = true;
+    if (!d->bad && !is_type(ctx, r->parcels_all, GEOS_POLYGON, GEOS_MULTIPOLYGON)) d->bad = true;
     if (park_snap_get_u32(d) && !d->bad) {
         uint64_t hn = park_snap_get_u64(d);
         /* a house: a key index, a number, three doubles, its place in the order */
@@ -427,18 +423,19 @@ static void get_body(park_resolver *r, GEOSWKBReader *wr, park_snap_rd *d) {
     if (d->p != d->end) d->bad = true; /* nothing may follow */
 }
 
-park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const unsigned char *data,
+park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, unsigned char *data,
                                       size_t len, const char *key) {
     park_snap_rd d;
-    if (!park_snap_open(&d, data, len, SNAP_KIND_RESOLVER, key)) return NULL;
+    if (!park_snap_open(&d, data, len, SNAP_KIND_RESOLVER, key)) return free(data), NULL;
     park_resolver *r = calloc(1, sizeof *r);
     GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
     if (!r || !wr) {
-        free(r);
+        free(r), free(data);
         if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
         return NULL;
     }
     r->ctx = ctx, r->layer = layer, r->ix = ix;
+    r->snap = data; /* the lazy geometries point into it; freed with r */
     park_buf_init(&r->notes);
     get_body(r, wr, &d);
     GEOSWKBReader_destroy_r(ctx->geos, wr);
@@ -464,8 +461,34 @@ park_resolver *park_ar_snapshot_load(park_ctx *ctx, const park_layer *layer, par
     char *hint = park_snap_stored_key(data, len);
     park_buf key;
     park_buf_init(&key);
-    park_resolver *r = resolver_key(&probe, gazetteer_dirs, &key, hint) ? park_ar_snapshot_parse(ctx, layer, ix, data, len, key.s) : NULL;
-    free(data), free(hint);
+    park_resolver *r = NULL;
+    if (resolver_key(&probe, gazetteer_dirs, &key, hint)) r = park_ar_snapshot_parse(ctx, layer, ix, data, len, key.s);
+    else free(data);
+    free(hint);
     park_buf_free(&key);
     return r;
 }
+
+/* ------------------------------------------------------------------ decoded on first use */
+
+static GEOSGeometry *lazy(park_resolver *r, GEOSGeometry **slot, const park_snap_wkb *w) {
+    if (!*slot && r->snap && w) *slot = park_snap_wkb_decode(r->ctx, w);
+    else if (!*slot) park_error(r->ctx, PARK_ERR_INTERNAL, "address resolver: a geometry is missing");
+    return *slot;
+}
+
+const GEOSGeometry *park_ar_feat_geom(park_resolver *r, size_t i) {
+    /* the gazetteer holding the feature owns what is decoded (park_gazetteer_free) */
+    park_feature *f = (park_feature *)r->feat[i];
+    return lazy(r, &f->geom, r->feat_wkb ? &r->feat_wkb[i] : NULL);
+}
+
+const GEOSPreparedGeometry *park_ar_obuf_prep(park_resolver *r, size_t i) {
+    if (!r->obuf_prep[i] && lazy(r, &r->obuf[i], r->obuf_wkb ? &r->obuf_wkb[i] : NULL) &&
+        !(r->obuf_prep[i] = GEOSPrepare_r(r->ctx->geos, r->obuf[i])))
+        park_geos_fail(r->ctx, "preparing a parcel's buffer");
+    return r->obuf_prep[i];
+}
+
+const GEOSGeometry *park_ar_obuf_all(park_resolver *r) { return lazy(r, &r->obuf_all, &r->obuf_all_wkb); }
+const GEOSGeometry *park_ar_bb_all(park_resolver *r) { return lazy(r, &r->bb_all, &r->bb_all_wkb); }
