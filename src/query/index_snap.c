@@ -56,14 +56,10 @@ static char *index_snap_path(park_ctx *ctx, const park_layer *layer, bool create
 static bool index_key(park_ctx *ctx, const park_layer *layer, const char *metric_crs, park_buf *key, const char *hint) {
     park_snap_key_begin(ctx, key, "index");
     park_buf_printf(key, "metric %s\n", metric_crs);
-    park_buf lb;
-    park_buf_init(&lb);
-    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
-    bool ok = w && park_snap_put_layer(ctx, w, &lb, layer) && lb.s;
-    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
-    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(layer), lb.len,
-                            (unsigned long long)park_snap_hash(lb.s, lb.len));
-    park_buf_free(&lb);
+    size_t ll = 0;
+    uint64_t lh = 0;
+    bool ok = park_snap_layer_id(ctx, layer, &ll, &lh);
+    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(layer), ll, (unsigned long long)lh);
     /* the boundary pieces' errors (edge_error.c) are cut on the gazetteer's features */
     if (ok && park_edge_errors_wanted(layer)) {
         char *gd = park_edge_errors_gazetteer_dir();

@@ -362,6 +362,18 @@ bool park_snap_put_layer(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const par
     return ok;
 }
 
+bool park_snap_layer_id(park_ctx *ctx, const park_layer *l, size_t *len, uint64_t *hash) {
+    if (park_layer_content_id(l, len, hash)) return true;
+    park_buf lb;
+    park_buf_init(&lb);
+    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
+    bool ok = w && park_snap_put_layer(ctx, w, &lb, l) && lb.s;
+    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
+    if (ok) *len = lb.len, *hash = park_snap_hash(lb.s, lb.len), park_layer_set_content_id(l, *len, *hash);
+    park_buf_free(&lb);
+    return ok;
+}
+
 void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer *l) {
     park_buf key;
     char *path = layer_snap_path(ctx, source, true);
@@ -597,12 +609,15 @@ park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, 
     park_snap_rd r;
     if (!park_snap_open(&r, data, len, SNAP_KIND_LAYER, key)) return NULL;
     GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
+    const unsigned char *body = r.p;
     park_layer *l = wr ? park_snap_get_layer(ctx, wr, &r) : NULL;
     if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
     if (l && r.p != r.end) { /* nothing may follow the last parcel */
         park_layer_free(l);
         l = NULL;
     }
+    /* the body is park_snap_put_layer's bytes of the layer it was written from */
+    if (l) park_layer_set_content_id(l, (size_t)(r.end - body), park_snap_hash(body, (size_t)(r.end - body)));
     return l;
 }
 

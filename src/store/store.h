@@ -145,6 +145,15 @@ GEOSGeometry *park_snap_wkb_decode(park_ctx *ctx, const park_snap_wkb *w);
 /* A layer as park_snap_put_layer wrote it (every parcel a (Multi)Polygon); NULL and bad otherwise. */
 park_layer *park_snap_get_layer(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
 
+/* The length and hash of the bytes park_snap_put_layer writes of l (what a
+ * snapshot key says of the parcel layer's content), computed once and kept with
+ * the layer until it changes; false when GEOS cannot write a geometry. */
+bool park_snap_layer_id(park_ctx *ctx, const park_layer *l, size_t *len, uint64_t *hash);
+/* The memo behind it (layer.c): false when not known; set by park_snap_layer_id
+ * and by the layer snapshot's reader (its body is those bytes). */
+bool park_layer_content_id(const park_layer *l, size_t *len, uint64_t *hash);
+void park_layer_set_content_id(const park_layer *l, size_t len, uint64_t hash);
+
 /* Sets the path and the reading notes of a layer rebuilt from a snapshot. */
 void park_layer_restore_read(park_layer *l, const char *path, const char *notes);
 

@@ -71,14 +71,10 @@ static bool resolver_key(park_resolver *r, const char *gazetteer_dirs, park_buf 
     park_snap_key_begin(ctx, key, "resolver");
     park_buf_printf(key, "gazetteer %s %s\n", gazetteer_dirs ? "given" : "default", dirs);
     /* the parcel layer's content */
-    park_buf lb;
-    park_buf_init(&lb);
-    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
-    bool ok = w && park_snap_put_layer(ctx, w, &lb, r->layer) && lb.s;
-    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
-    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(r->layer), lb.len,
-                            (unsigned long long)park_snap_hash(lb.s, lb.len));
-    park_buf_free(&lb);
+    size_t ll = 0;
+    uint64_t lh = 0;
+    bool ok = park_snap_layer_id(ctx, r->layer, &ll, &lh);
+    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(r->layer), ll, (unsigned long long)lh);
     size_t nfiles = 0;
     char *save = NULL;
     park_snap_hint h = {hint, NULL};
