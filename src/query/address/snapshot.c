@@ -26,6 +26,11 @@
  * What is stored: everything park_resolver_new sets and park_ar_index_load
  * adds, in the same order, the geometries as WKB (exact doubles); what is
  * derived cheaply (prepared buffers, the places' name hash, perr) is rebuilt.
+ * The resolver keeps the snapshot's bytes: the gazetteer lines, the parcels'
+ * buffers and their unions are checked as WKB at load (park_snap_get_wkb) and
+ * decoded by GEOS only when a lookup asks for them (park_ar_feat_geom, ...).
+ * A file of the key whose stat identity is the recorded one is not hashed
+ * again (store.h, park_snap_file_id).
  * A field added to the resolver's build must be added here too (the
  * integration test tests/integration/locate_cache.sh compares every address
  * case with the cache off, cold and warm). */
