@@ -37,46 +37,50 @@
 
 #define SNAP_MAX_FILE (64u << 20)
 
-static bool index_key(park_ctx *ctx, const park_layer *layer, const char *metric_crs, park_buf *key, char **snap_path,
-                      bool create_dir) {
-    *snap_path = NULL;
-    if (!park_cache_enabled()) return false;
+/* The snapshot's file name (new string), NULL when the index is not cached. */
+static char *index_snap_path(park_ctx *ctx, const park_layer *layer, bool create_dir) {
+    if (!park_cache_enabled()) return NULL;
+    char *dir = park_snap_dir(create_dir);
+    if (!dir) return NULL;
+    const char *lp = park_layer_path(layer);
+    uint64_t name = park_fnv1a(PARK_FNV_INIT, lp, strlen(lp) + 1);
+    for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
+        name = park_fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
+    char *path = park_asprintf("%s/index-%016llx.snap", dir, (unsigned long long)name);
+    free(dir);
+    return path;
+}
+
+/* The key of the index's inputs as they are now (false: not cached, key freed).
+ * `hint`: the key stored in the snapshot there, or NULL (store.h). */
+static bool index_key(park_ctx *ctx, const park_layer *layer, const char *metric_crs, park_buf *key, const char *hint) {
     park_snap_key_begin(ctx, key, "index");
     park_buf_printf(key, "metric %s\n", metric_crs);
-    park_buf lb;
-    park_buf_init(&lb);
-    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
-    bool ok = w && park_snap_put_layer(ctx, w, &lb, layer) && lb.s;
-    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
-    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(layer), lb.len,
-                            (unsigned long long)park_snap_hash(lb.s, lb.len));
-    park_buf_free(&lb);
+    size_t ll = 0;
+    uint64_t lh = 0;
+    bool ok = park_snap_layer_id(ctx, layer, &ll, &lh);
+    if (ok) park_buf_printf(key, "layer %zu parcels %zu bytes hash %016llx\n", park_layer_count(layer), ll, (unsigned long long)lh);
     /* the boundary pieces' errors (edge_error.c) are cut on the gazetteer's features */
     if (ok && park_edge_errors_wanted(layer)) {
         char *gd = park_edge_errors_gazetteer_dir();
         size_t nfiles = 0;
+        park_snap_hint h = {hint, NULL};
         if (gd) park_buf_printf(key, "edges on gazetteer %s\n", gd);
-        ok = gd && park_snap_dir_id(key, gd, &nfiles);
+        ok = gd && park_snap_dir_id(key, gd, &nfiles, &h);
         free(gd);
     } else if (ok)
         park_buf_printf(key, "edges none\n");
-    char *dir = ok && key->s ? park_snap_dir(create_dir) : NULL;
-    if (dir) {
-        const char *lp = park_layer_path(layer);
-        uint64_t name = park_fnv1a(PARK_FNV_INIT, lp, strlen(lp) + 1);
-        for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
-            name = park_fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
-        *snap_path = park_asprintf("%s/index-%016llx.snap", dir, (unsigned long long)name);
-    }
-    free(dir);
-    if (!*snap_path) park_buf_free(key);
-    return *snap_path != NULL;
+    if (!ok || !key->s) park_buf_free(key);
+    return ok && key->s;
 }
 
 void park_index_snap_store(park_ctx *ctx, const park_layer *layer, park_layer_index *ix) {
     park_buf key;
-    char *path = NULL;
-    if (!index_key(ctx, layer, ix->metric_crs, &key, &path, true)) return;
+    char *path = index_snap_path(ctx, layer, true);
+    if (!path || !index_key(ctx, layer, ix->metric_crs, &key, NULL)) {
+        free(path);
+        return;
+    }
     /* what a warm process would otherwise read the gazetteer for */
     bool ok = park_edge_errors_ensure(ctx, ix, layer) == PARK_OK;
     if (!ok) park_ctx_clear_error(ctx);
@@ -148,14 +152,18 @@ park_index_snap *park_index_snap_parse(park_ctx *ctx, const park_layer *layer, c
 }
 
 park_index_snap *park_index_snap_load(park_ctx *ctx, const park_layer *layer, const char *metric_crs) {
-    park_buf key;
-    char *path = NULL;
-    if (!index_key(ctx, layer, metric_crs, &key, &path, false)) return NULL;
+    char *path = index_snap_path(ctx, layer, false);
+    if (!path) return NULL;
     struct stat sb;
     size_t len = 0;
     unsigned char *data = park_snap_slurp(path, SNAP_MAX_FILE, &len, &sb);
-    park_index_snap *s = data ? park_index_snap_parse(ctx, layer, data, len, key.s) : NULL;
-    free(data), free(path);
+    free(path);
+    if (!data) return NULL;
+    /* the key as it is now, with the stored one's hashes of files unchanged since */
+    char *hint = park_snap_stored_key(data, len);
+    park_buf key;
+    park_index_snap *s = index_key(ctx, layer, metric_crs, &key, hint) ? park_index_snap_parse(ctx, layer, data, len, key.s) : NULL;
+    free(data), free(hint);
     park_buf_free(&key);
     return s;
 }

@@ -27,6 +27,11 @@ struct park_layer {
     park_buf notes; /* warnings gathered while reading, one per line */
     park_layer_index *index; /* lazily built by query code; freed with the layer */
     void (*index_free)(park_layer_index *);
+    /* the length and hash of park_snap_put_layer's bytes of this layer, once known
+     * (park_layer_content_id); forgotten on every change */
+    bool id_known;
+    size_t id_len;
+    uint64_t id_hash;
 };
 
 park_layer *park_layer_new(park_ctx *ctx) {
@@ -72,15 +77,26 @@ park_status park_layer_add(park_ctx *ctx, park_layer *l, const park_parcel *p) {
     d->has_error_m = p->has_error_m && isfinite(p->error_m) && p->error_m >= 0;
     d->error_m = d->has_error_m ? p->error_m : NAN;
     if (l->index && l->index_free) l->index_free(l->index), l->index = NULL;
+    l->id_known = false;
     return PARK_OK;
 }
 
 void park_layer_restore_read(park_layer *l, const char *path, const char *notes) {
+    l->id_known = false;
     free(l->path);
     l->path = park_strdup(path);
     park_buf_free(&l->notes);
     park_buf_init(&l->notes);
     if (notes && *notes) park_buf_append(&l->notes, notes);
+}
+
+bool park_layer_content_id(const park_layer *l, size_t *len, uint64_t *hash) {
+    if (l->id_known) *len = l->id_len, *hash = l->id_hash;
+    return l->id_known;
+}
+void park_layer_set_content_id(const park_layer *l, size_t len, uint64_t hash) {
+    park_layer *m = (park_layer *)l; /* a memo, as the index hung on a const layer */
+    m->id_known = true, m->id_len = len, m->id_hash = hash;
 }
 
 size_t park_layer_count(const park_layer *l) { return l->n; }
@@ -374,6 +390,7 @@ static void feature_error_m(OGRFeatureH f, const field_idx *fx, const char *prov
  * given back whole; an id the sidecar lacks (a parcel added in QGIS) keeps
  * what the DBF holds. Returns how many were restored. */
 static size_t restore_provenance(park_ctx *ctx, park_layer *l, const char *path, park_buf *notes) {
+    l->id_known = false; /* provenance rewritten in place below */
     size_t n = strlen(path);
     if (n < 4 || !park_streq_ci(path + n - 4, ".shp")) return 0;
     char *side = park_asprintf("%.*s.provenance.csv", (int)(n - 4), path);

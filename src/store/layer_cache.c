@@ -10,11 +10,14 @@
  * and a later read of the same input takes it from there.
  *
  * The snapshot is keyed by the identity of the input, checked in full on
- * every read, never trusted: the path as given and its real path, device,
- * inode, size, mtime and ctime (ns), an FNV-1a hash of the whole file (so an
- * edit within one mtime tick is still seen), the field mapping in effect
+ * every read: the path as given and its real path, device, inode, size, mtime
+ * and ctime (ns), a hash of the whole file, the field mapping in effect
  * (--field), the parkgis version, the snapshot format and the GEOS, PROJ and
- * GDAL versions built against. The file starts with a magic and the format
+ * GDAL versions built against. The content hash is taken again only when the
+ * stat identity is not the one the snapshot recorded (or was recorded within
+ * SNAP_RACY_NS of the file's ctime): ctime changes with every write and cannot
+ * be set back, so an edit keeping size and mtime is still seen, and a warm
+ * lookup reads no input in full (park_snap_file_id). The file starts with a magic and the format
  * version and ends with an FNV-1a checksum of everything before it; every
  * length is checked against the bytes left. Anything that does not match -
  * another input, a truncated or corrupt file, another version - is a miss:
@@ -35,6 +38,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "../internal.h"
@@ -124,25 +128,79 @@ unsigned char *park_snap_slurp(const char *path, size_t max, size_t *len, struct
 }
 #define slurp park_snap_slurp
 
-bool park_snap_file_id(park_buf *key, const char *path) {
+/* A file whose ctime is this close to the moment its content was hashed (or
+ * later) could be written again within the same timestamp tick (the kernel's
+ * coarse clock, or a filesystem's seconds) without a change of ctime: its
+ * recorded hash is not trusted on the strength of its stat identity ("racy",
+ * as git calls the same case of its index). */
+#define SNAP_RACY_NS 2000000000LL
+
+char *park_snap_stored_key(const unsigned char *data, size_t len) {
+    uint64_t kl;
+    if (!data || len < 24 + 8 || memcmp(data, SNAP_MAGIC, 8)) return NULL;
+    memcpy(&kl, data + 16, 8);
+    if (kl > len - 24 - 8 || memchr(data + 24, 0, (size_t)kl)) return NULL;
+    return park_strndup((const char *)data + 24, (size_t)kl);
+}
+
+/* The recorded "hash H[ racy]\n" that follows `prefix` in the hint, or NULL. The
+ * lines come in the order they were written: tried at the cursor first. */
+static const char *hint_find(park_snap_hint *hint, const char *prefix, size_t plen) {
+    if (!hint || !hint->s) return NULL;
+    const char *at = hint->cur && !strncmp(hint->cur, prefix, plen) ? hint->cur : strstr(hint->s, prefix);
+    if (!at) {
+        hint->s = NULL; /* the snapshot is of other inputs: nothing more to reuse */
+        return NULL;
+    }
+    at += plen;
+    const char *nl = strchr(at, '\n');
+    if (!nl) return NULL;
+    hint->cur = nl + 1;
+    return at;
+}
+
+bool park_snap_file_id(park_buf *key, const char *path, park_snap_hint *hint) {
     struct stat sb;
     if (stat(path, &sb) != 0) {
         if (errno != ENOENT && errno != ENOTDIR) return false;
         park_buf_printf(key, "absent %s\n", path);
         return true;
     }
-    size_t len = 0;
-    unsigned char *data = slurp(path, SNAP_MAX_INPUT, &len, &sb);
-    if (!data) return false;
-    uint64_t h = park_snap_hash(data, len);
-    free(data);
     char real[PATH_MAX];
     if (!realpath(path, real)) return false;
-    park_buf_printf(key, "file %s\nreal %s\n", path, real);
-    park_buf_printf(key, "dev %llu ino %llu size %llu mtime %lld.%09ld ctime %lld.%09ld hash %016llx\n",
-                    (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino, (unsigned long long)sb.st_size,
-                    (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec, (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec,
-                    (unsigned long long)h);
+    char *id = park_asprintf("file %s\nreal %s\ndev %llu ino %llu size %llu mtime %lld.%09ld ctime %lld.%09ld hash ", path,
+                             real, (unsigned long long)sb.st_dev, (unsigned long long)sb.st_ino,
+                             (unsigned long long)sb.st_size, (long long)sb.st_mtim.tv_sec, sb.st_mtim.tv_nsec,
+                             (long long)sb.st_ctim.tv_sec, sb.st_ctim.tv_nsec);
+    if (!id) return false;
+    /* The same file (device, inode), size, mtime and ctime as when the snapshot
+     * was written: its content hash then is its content hash now, unless it was
+     * racy. ctime cannot be set from user space and changes with every write, so
+     * an edit that keeps size and mtime (touch -r, touch -d) still shows. */
+    const char *rec = hint_find(hint, id, strlen(id));
+    char hex[17] = "";
+    unsigned long long rh = 0;
+    int nc = 0;
+    bool racy = rec && sscanf(rec, "%16[0-9a-f]%n", hex, &nc) == 1 && nc == 16 && !strncmp(rec + 16, " racy\n", 6);
+    bool trusted = rec && nc == 16 && rec[16] == '\n' && sscanf(hex, "%llx", &rh) == 1;
+    uint64_t h = rh;
+    if (!trusted) {
+        struct stat sb2;
+        size_t len = 0;
+        unsigned char *data = slurp(path, SNAP_MAX_INPUT, &len, &sb2);
+        if (!data) return free(id), false;
+        h = park_snap_hash(data, len);
+        free(data);
+        if (!rec) { /* a new record: racy when ctime is not well before now */
+            struct timespec now;
+            clock_gettime(CLOCK_REALTIME, &now);
+            long long ct = (long long)sb.st_ctim.tv_sec * 1000000000LL + sb.st_ctim.tv_nsec;
+            long long nw = (long long)now.tv_sec * 1000000000LL + now.tv_nsec;
+            racy = ct >= nw - SNAP_RACY_NS;
+        }
+    }
+    park_buf_printf(key, "%s%016llx%s\n", id, (unsigned long long)h, racy ? " racy" : "");
+    free(id);
     return true;
 }
 
@@ -151,7 +209,7 @@ bool park_snap_file_id(park_buf *key, const char *path) {
 
 static int cmp_name(const void *a, const void *b) { return strcmp(*(char *const *)a, *(char *const *)b); }
 
-static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
+static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles, park_snap_hint *hint) {
     DIR *dh = opendir(dir);
     if (!dh) {
         if (errno != ENOENT && errno != ENOTDIR) return false;
@@ -178,8 +236,8 @@ static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
         char *p = park_asprintf("%s/%s", dir, names[i]);
         struct stat sb;
         if (!p) ok = false;
-        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < SNAP_DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles);
-        else ok = ++*nfiles <= SNAP_DIR_MAX_FILES && park_snap_file_id(key, p);
+        else if (stat(p, &sb) == 0 && S_ISDIR(sb.st_mode)) ok = depth < SNAP_DIR_MAX_DEPTH && dir_id(key, p, depth + 1, nfiles, hint);
+        else ok = ++*nfiles <= SNAP_DIR_MAX_FILES && park_snap_file_id(key, p, hint);
         free(p);
     }
     for (size_t i = 0; i < n; i++) free(names[i]);
@@ -187,7 +245,9 @@ static bool dir_id(park_buf *key, const char *dir, int depth, size_t *nfiles) {
     return ok;
 }
 
-bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles) { return dir_id(key, dir, 0, nfiles); }
+bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles, park_snap_hint *hint) {
+    return dir_id(key, dir, 0, nfiles, hint);
+}
 
 void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind) {
     park_buf_init(key);
@@ -204,29 +264,32 @@ static bool single_file_layer(const char *path) {
 }
 
 /* The key of `source` as it is now, and the snapshot's file name; false when
- * this source is not cached. */
-static bool layer_key(park_ctx *ctx, const char *source, park_buf *key, char **snap_path, bool create_dir) {
-    if (!park_cache_enabled() || !single_file_layer(source)) return false;
-    char real[PATH_MAX];
-    if (!realpath(source, real)) return false;
+ * this source is not cached. `hint`: the key stored in the snapshot there (may
+ * be NULL; park_snap_file_id). */
+static bool layer_key(park_ctx *ctx, const char *source, park_buf *key, const char *hint) {
     park_snap_key_begin(ctx, key, "layer");
-    if (!park_snap_file_id(key, source) || !key->s) {
+    park_snap_hint h = {hint, NULL};
+    if (!park_snap_file_id(key, source, &h) || !key->s) {
         park_buf_free(key);
         return false;
     }
+    return true;
+}
+
+/* The snapshot's file name for `source` (new string), NULL when this source is not cached. */
+static char *layer_snap_path(park_ctx *ctx, const char *source, bool create_dir) {
+    if (!park_cache_enabled() || !single_file_layer(source)) return NULL;
+    char real[PATH_MAX];
+    if (!realpath(source, real)) return NULL;
     char *dir = cache_dir(create_dir);
-    if (!dir) {
-        park_buf_free(key);
-        return false;
-    }
+    if (!dir) return NULL;
     /* one snapshot per input (and mapping): a changed file replaces its own */
     uint64_t name = fnv1a(FNV_INIT, real, strlen(real));
     for (size_t k = 0; k < sizeof ctx->field_src / sizeof ctx->field_src[0]; k++)
         name = fnv1a(name, ctx->field_src[k], strlen(ctx->field_src[k]) + 1);
-    *snap_path = park_asprintf("%s/layer-%016llx.snap", dir, (unsigned long long)name);
+    char *path = park_asprintf("%s/layer-%016llx.snap", dir, (unsigned long long)name);
     free(dir);
-    if (!*snap_path) park_buf_free(key);
-    return *snap_path != NULL;
+    return path;
 }
 
 /* ------------------------------------------------------------------ writing */
@@ -299,10 +362,25 @@ bool park_snap_put_layer(park_ctx *ctx, GEOSWKBWriter *w, park_buf *b, const par
     return ok;
 }
 
+bool park_snap_layer_id(park_ctx *ctx, const park_layer *l, size_t *len, uint64_t *hash) {
+    if (park_layer_content_id(l, len, hash)) return true;
+    park_buf lb;
+    park_buf_init(&lb);
+    GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
+    bool ok = w && park_snap_put_layer(ctx, w, &lb, l) && lb.s;
+    if (w) GEOSWKBWriter_destroy_r(ctx->geos, w);
+    if (ok) *len = lb.len, *hash = park_snap_hash(lb.s, lb.len), park_layer_set_content_id(l, *len, *hash);
+    park_buf_free(&lb);
+    return ok;
+}
+
 void park_layer_cache_store(park_ctx *ctx, const char *source, const park_layer *l) {
     park_buf key;
-    char *path = NULL;
-    if (!layer_key(ctx, source, &key, &path, true)) return;
+    char *path = layer_snap_path(ctx, source, true);
+    if (!path || !layer_key(ctx, source, &key, NULL)) {
+        free(path);
+        return;
+    }
     GEOSWKBWriter *w = park_snap_wkb_writer(ctx);
     park_buf b;
     park_snap_begin(&b, SNAP_KIND_LAYER, key.s);
@@ -349,6 +427,25 @@ char *park_snap_get_str(park_snap_rd *r) {
     return s;
 }
 
+bool park_snap_get_str_at(park_snap_rd *r, park_buf *arena, size_t *off) {
+    uint64_t n = park_snap_get_u64(r);
+    if (r->bad || n > (uint64_t)(r->end - r->p)) return r->bad = true, false;
+    const unsigned char *q = take(r, (size_t)n);
+    if (!q || memchr(q, 0, (size_t)n)) return r->bad = true, false;
+    if (arena->len + (size_t)n + 1 > arena->cap) {
+        size_t cap = arena->cap ? arena->cap : 4096;
+        while (cap < arena->len + (size_t)n + 1) cap *= 2;
+        char *t = realloc(arena->s, cap);
+        if (!t) return r->bad = true, false;
+        arena->s = t, arena->cap = cap;
+    }
+    *off = arena->len;
+    memcpy(arena->s + arena->len, q, (size_t)n);
+    arena->s[arena->len + (size_t)n] = 0;
+    arena->len += (size_t)n + 1;
+    return true;
+}
+
 GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r) {
     uint64_t wl = park_snap_get_u64(r);
     if (r->bad || wl > (uint64_t)(r->end - r->p)) {
@@ -359,6 +456,99 @@ GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd 
     const unsigned char *wkb = take(r, (size_t)wl);
     GEOSGeometry *g = wkb ? GEOSWKBReader_read_r(ctx->geos, wr, wkb, (size_t)wl) : NULL;
     if (!g) r->bad = true, park_ctx_clear_error(ctx);
+    return g;
+}
+
+/* ---- WKB checked without decoding it (park_snap_get_wkb) */
+
+typedef struct wkb_walk {
+    const unsigned char *p, *end;
+    bool lonlat;
+    size_t ncoord;
+} wkb_walk;
+
+static bool ww_u32(wkb_walk *w, uint32_t *v) {
+    if ((size_t)(w->end - w->p) < 4) return false;
+    memcpy(v, w->p, 4);
+    w->p += 4;
+    return true;
+}
+
+/* npts points of `dims` doubles; a ring must be 0 or >= 4 points and closed, a
+ * line 0 or >= 2 points (what GEOS's LinearRing / LineString accept). */
+static bool ww_points(wkb_walk *w, int dims, bool ring) {
+    uint32_t n;
+    if (!ww_u32(w, &n) || (uint64_t)n * (uint64_t)dims * 8 > (uint64_t)(w->end - w->p)) return false;
+    if (n && n < (ring ? 4u : 2u)) return false;
+    double first[2] = {0, 0}, c[3] = {0, 0, 0};
+    for (uint32_t i = 0; i < n; i++) {
+        memcpy(c, w->p, (size_t)dims * 8);
+        w->p += (size_t)dims * 8;
+        if (w->lonlat ? !(c[0] >= -180 && c[0] <= 180 && c[1] >= -90 && c[1] <= 90) : !(isfinite(c[0]) && isfinite(c[1])))
+            return false;
+        if (i == 0) first[0] = c[0], first[1] = c[1];
+    }
+    if (ring && n && !(c[0] == first[0] && c[1] == first[1])) return false;
+    w->ncoord += n;
+    return true;
+}
+
+/* One geometry of WKB type `want` (2 LineString, 3 Polygon, 5/6 their Multi): the
+ * machine's byte order (as GEOSWKBWriter writes it), EWKB flags Z and SRID only. */
+static bool ww_geom(wkb_walk *w, uint32_t want, int depth) {
+    static const uint16_t one = 1;
+    uint32_t t;
+    if (w->p >= w->end || *w->p != *(const unsigned char *)&one) return false;
+    w->p++;
+    if (!ww_u32(w, &t) || (t & 0x1fffffffu) != want || (t & 0x40000000u)) return false;
+    int dims = t & 0x80000000u ? 3 : 2;
+    if (t & 0x20000000u) {
+        uint32_t srid;
+        if (!ww_u32(w, &srid)) return false;
+    }
+    uint32_t n;
+    switch (want) {
+    case 2: return ww_points(w, dims, false);
+    case 3: {
+        if (!ww_u32(w, &n) || n > (size_t)(w->end - w->p) / 4) return false;
+        size_t before = w->ncoord;
+        for (uint32_t i = 0; i < n; i++) {
+            if (!ww_points(w, dims, true)) return false;
+            /* GEOS refuses holes in an empty shell */
+            if (i == 0 && w->ncoord == before && n > 1) return false;
+        }
+        return true;
+    }
+    case 5:
+    case 6:
+        if (depth || !ww_u32(w, &n) || n > (size_t)(w->end - w->p) / 9) return false;
+        for (uint32_t i = 0; i < n; i++)
+            if (!ww_geom(w, want - 3, 1)) return false;
+        return true;
+    }
+    return false;
+}
+
+bool park_snap_get_wkb(park_snap_rd *r, park_snap_wkb *out, int single, bool lonlat) {
+    uint64_t wl = park_snap_get_u64(r);
+    out->p = NULL, out->n = 0;
+    if (r->bad || wl == 0 || wl > (uint64_t)(r->end - r->p)) return r->bad = true, false;
+    wkb_walk w = {r->p, r->p + wl, lonlat, 0};
+    uint32_t t = 0;
+    if (wl >= 5) memcpy(&t, r->p + 1, 4);
+    uint32_t base = t & 0x1fffffffu;
+    bool ok = (base == (uint32_t)single || base == (uint32_t)single + 3) && ww_geom(&w, base, 0) && w.p == w.end && w.ncoord > 0;
+    if (!ok) return r->bad = true, false;
+    out->p = r->p, out->n = (size_t)wl;
+    r->p += wl;
+    return true;
+}
+
+GEOSGeometry *park_snap_wkb_decode(park_ctx *ctx, const park_snap_wkb *w) {
+    GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
+    GEOSGeometry *g = wr && w->p ? GEOSWKBReader_read_r(ctx->geos, wr, w->p, w->n) : NULL;
+    if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
+    if (!g) park_error(ctx, PARK_ERR_INTERNAL, "a snapshot's geometry could not be decoded (%zu bytes of WKB)", w->n);
     return g;
 }
 
@@ -419,24 +609,31 @@ park_layer *park_layer_snapshot_parse(park_ctx *ctx, const unsigned char *data, 
     park_snap_rd r;
     if (!park_snap_open(&r, data, len, SNAP_KIND_LAYER, key)) return NULL;
     GEOSWKBReader *wr = GEOSWKBReader_create_r(ctx->geos);
+    const unsigned char *body = r.p;
     park_layer *l = wr ? park_snap_get_layer(ctx, wr, &r) : NULL;
     if (wr) GEOSWKBReader_destroy_r(ctx->geos, wr);
     if (l && r.p != r.end) { /* nothing may follow the last parcel */
         park_layer_free(l);
         l = NULL;
     }
+    /* the body is park_snap_put_layer's bytes of the layer it was written from */
+    if (l) park_layer_set_content_id(l, (size_t)(r.end - body), park_snap_hash(body, (size_t)(r.end - body)));
     return l;
 }
 
 park_layer *park_layer_cache_load(park_ctx *ctx, const char *source) {
-    park_buf key;
-    char *path = NULL;
-    if (!layer_key(ctx, source, &key, &path, false)) return NULL;
+    char *path = layer_snap_path(ctx, source, false);
+    if (!path) return NULL;
     struct stat sb;
     size_t len = 0;
     unsigned char *data = slurp(path, SNAP_MAX_FILE, &len, &sb);
-    park_layer *l = data ? park_layer_snapshot_parse(ctx, data, len, key.s) : NULL;
-    free(data), free(path);
+    free(path);
+    if (!data) return NULL;
+    /* the key as it is now, with the stored one's hashes of files unchanged since */
+    char *hint = park_snap_stored_key(data, len);
+    park_buf key;
+    park_layer *l = layer_key(ctx, source, &key, hint) ? park_layer_snapshot_parse(ctx, data, len, key.s) : NULL;
     park_buf_free(&key);
+    free(data), free(hint);
     return l;
 }

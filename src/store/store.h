@@ -3,6 +3,7 @@
 #define PARKGIS_STORE_H
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <ogr_api.h>
 
@@ -30,7 +31,7 @@ void park_layer_index_set(const park_layer *l, park_layer_index *ix, void (*free
  * bytes), the body, u64 FNV-1a of everything before it. Numbers are the
  * machine's (little-endian x86-64/arm64); the key names the build. */
 #define SNAP_MAGIC "PKGSNAP\x01"
-#define SNAP_FORMAT 2u
+#define SNAP_FORMAT 3u
 #define SNAP_KIND_LAYER 1u
 #define SNAP_KIND_RESOLVER 2u
 #define SNAP_KIND_INDEX 3u
@@ -60,15 +61,27 @@ unsigned char *park_snap_slurp(const char *path, size_t max, size_t *len, struct
 /* The key's first lines: parkgis, snapshot format, `kind`, library versions, the
  * field mapping in effect. Initialises `key`. */
 void park_snap_key_begin(park_ctx *ctx, park_buf *key, const char *kind);
+/* The key a snapshot file holds (new string; NULL when it has none that can be
+ * read): a hint for the key of the inputs as they are now, never trusted. */
+char *park_snap_stored_key(const unsigned char *data, size_t len);
+/* The content hashes an existing snapshot recorded: s its key (or NULL), cur
+ * where the next file's line is expected (start with NULL). */
+typedef struct park_snap_hint {
+    const char *s, *cur;
+} park_snap_hint;
 /* Appends the identity of `path` to key: the path, its real path, device, inode,
- * size, mtime, ctime and content hash; "absent PATH" when it does not exist.
- * False when it exists but cannot be read (then nothing may be cached). */
-bool park_snap_file_id(park_buf *key, const char *path);
+ * size, mtime, ctime and content hash ("racy" after it when the ctime was within
+ * 2 s of the hashing); "absent PATH" when it does not exist. The content is read
+ * and hashed only when `hint` (may be NULL) holds no line of the same path, real
+ * path, device, inode, size, mtime and ctime, or holds it marked racy; else its
+ * hash is the one recorded. False when it exists but cannot be read (then
+ * nothing may be cached). */
+bool park_snap_file_id(park_buf *key, const char *path, park_snap_hint *hint);
 /* Appends the identity of every file under `dir` (sorted, recursively, at most
  * 4 levels and 4096 files, counted in *nfiles) with park_snap_file_id: the whole
  * directory, so a file added or removed is a change too; "absent DIR" when it is
- * not there. False when one cannot be read or there are too many. */
-bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles);
+ * not there. False when one cannot be read or there are too many. `hint` as above. */
+bool park_snap_dir_id(park_buf *key, const char *dir, size_t *nfiles, park_snap_hint *hint);
 /* Writing: header (magic, format, kind, key), the body with the put functions,
  * then park_snap_commit appends the checksum and writes `path` atomically when
  * `ok` (best effort: no error is left in ctx); it frees b. */
@@ -94,15 +107,52 @@ typedef struct park_snap_rd {
  * r is then at the start of the body, which ends at r->end. */
 bool park_snap_open(park_snap_rd *r, const unsigned char *data, size_t len, uint32_t kind, const char *key);
 void park_snap_get_bytes(park_snap_rd *r, void *v, size_t n);
-static inline uint32_t park_snap_get_u32(park_snap_rd *r) { uint32_t v; park_snap_get_bytes(r, &v, sizeof v); return v; }
-static inline uint64_t park_snap_get_u64(park_snap_rd *r) { uint64_t v; park_snap_get_bytes(r, &v, sizeof v); return v; }
-static inline double park_snap_get_f64(park_snap_rd *r) { double v; park_snap_get_bytes(r, &v, sizeof v); return v; }
+/* The fixed-size numbers inline (a snapshot holds some 50,000 of them: a call
+ * and a variable-length memcpy each was 1 M instructions of a warm lookup). */
+#define PARK_SNAP_GET_FIXED(T, r)                                        \
+    T v = 0;                                                             \
+    if (!(r)->bad && (size_t)((r)->end - (r)->p) >= sizeof v) {          \
+        memcpy(&v, (r)->p, sizeof v);                                    \
+        (r)->p += sizeof v;                                              \
+    } else                                                               \
+        (r)->bad = true;                                                 \
+    return v
+static inline uint32_t park_snap_get_u32(park_snap_rd *r) { PARK_SNAP_GET_FIXED(uint32_t, r); }
+static inline uint64_t park_snap_get_u64(park_snap_rd *r) { PARK_SNAP_GET_FIXED(uint64_t, r); }
+static inline double park_snap_get_f64(park_snap_rd *r) { PARK_SNAP_GET_FIXED(double, r); }
 /* A new string (NULL and bad when short or holding a NUL). */
 char *park_snap_get_str(park_snap_rd *r);
+/* The same string appended, with its NUL, to `arena` (grown as needed; the
+ * caller frees arena->s), its offset in *off: one allocation for a table's
+ * strings instead of one each. False (and bad) when short, holding a NUL or out
+ * of memory. */
+bool park_snap_get_str_at(park_snap_rd *r, park_buf *arena, size_t *off);
 /* A new geometry; NULL for length 0 (not bad) or unreadable WKB (bad). */
 GEOSGeometry *park_snap_get_geom(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
+/* WKB kept in the snapshot's bytes, decoded when first needed. */
+typedef struct park_snap_wkb {
+    const unsigned char *p;
+    size_t n;
+} park_snap_wkb;
+/* A geometry as park_snap_put_geom wrote it, checked but not decoded: of WKB type
+ * `single` (2 LineString, 3 Polygon) or its Multi, non-empty, every ring closed
+ * with 0 or >= 4 points, every line 0 or >= 2, every coordinate finite (in lon/lat
+ * range when `lonlat`): what GEOS's reader accepts. *out points into r's bytes.
+ * False (and bad) otherwise, and for length 0. */
+bool park_snap_get_wkb(park_snap_rd *r, park_snap_wkb *out, int single, bool lonlat);
+/* The geometry of w (new; NULL with an error in ctx when GEOS cannot read it). */
+GEOSGeometry *park_snap_wkb_decode(park_ctx *ctx, const park_snap_wkb *w);
 /* A layer as park_snap_put_layer wrote it (every parcel a (Multi)Polygon); NULL and bad otherwise. */
 park_layer *park_snap_get_layer(park_ctx *ctx, GEOSWKBReader *wr, park_snap_rd *r);
+
+/* The length and hash of the bytes park_snap_put_layer writes of l (what a
+ * snapshot key says of the parcel layer's content), computed once and kept with
+ * the layer until it changes; false when GEOS cannot write a geometry. */
+bool park_snap_layer_id(park_ctx *ctx, const park_layer *l, size_t *len, uint64_t *hash);
+/* The memo behind it (layer.c): false when not known; set by park_snap_layer_id
+ * and by the layer snapshot's reader (its body is those bytes). */
+bool park_layer_content_id(const park_layer *l, size_t *len, uint64_t *hash);
+void park_layer_set_content_id(const park_layer *l, size_t len, uint64_t hash);
 
 /* Sets the path and the reading notes of a layer rebuilt from a snapshot. */
 void park_layer_restore_read(park_layer *l, const char *path, const char *notes);

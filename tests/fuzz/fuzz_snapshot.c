@@ -8,7 +8,9 @@
  * body's counts, lengths, strings, numbers and WKB. Raw bytes are tried too
  * (the header and checksum checks). Whatever a reader accepts must be whole:
  * a layer whose every parcel has strings and a geometry; a resolver whose
- * every table has its strings, buffers and unions; an index whose every
+ * every table has its strings, buffers and unions (the geometries it keeps as
+ * WKB, decoded on first use, are all decoded here and must come out of the
+ * type the reader checked); an index whose every
  * parcel has a metric geometry. (Answering addresses is fuzz_address's job,
  * over a sound map: a mutated geometry sent through GEOS's overlay finds GEOS
  * 3.11's leak on exceptions in its SnappingNoder, not ours.) Never a crash,
@@ -50,15 +52,29 @@ static void check_layer(park_layer *l) {
     if (!park_layer_path(l) || !park_layer_notes(l)) abort();
 }
 
+/* Every geometry a lookup may ask for is decoded here (the reader only checks
+ * their WKB, park_snap_get_wkb): what it accepted GEOS must read, of the type. */
 static void check_resolver(park_resolver *r) {
     if (!r) return;
-    for (size_t i = 0; i < r->nfeat; i++)
-        if (!r->feat[i] || !r->feat[i]->geom || !r->fkey[i] || !r->fali[i]) abort();
+    GEOSContextHandle_t g = rctx->geos;
+    for (size_t i = 0; i < r->nfeat; i++) {
+        if (!r->feat[i] || !r->fkey[i] || !r->fali[i]) abort();
+        const GEOSGeometry *f = park_ar_feat_geom(r, i);
+        int t = f ? GEOSGeomTypeId_r(g, f) : -1;
+        if (t != GEOS_LINESTRING && t != GEOS_MULTILINESTRING) abort();
+    }
     for (size_t i = 0; i < r->nst; i++)
         if (!r->st_name[i] || !r->st_key[i] || !r->st_ali[i] || !r->st_lines[i]) abort();
     for (size_t i = 0; i < park_layer_count(r->layer); i++)
-        if (!r->obuf[i] || !r->obuf_prep[i]) abort();
-    if (!r->obuf_all || !r->bb_all || !r->parcels_all || !r->perr) abort();
+        if (!park_ar_obuf_prep(r, i)) abort();
+    const GEOSGeometry *oa = park_ar_obuf_all(r), *bb = park_ar_bb_all(r);
+    if (!oa || !bb || !r->parcels_all || !r->perr) abort();
+    for (size_t i = 0; i < park_layer_count(r->layer); i++) {
+        int t = GEOSGeomTypeId_r(g, r->obuf[i]);
+        if (t != GEOS_POLYGON && t != GEOS_MULTIPOLYGON) abort();
+    }
+    int ta = GEOSGeomTypeId_r(g, oa), tb = GEOSGeomTypeId_r(g, bb);
+    if ((ta != GEOS_POLYGON && ta != GEOS_MULTIPOLYGON) || (tb != GEOS_POLYGON && tb != GEOS_MULTIPOLYGON)) abort();
     for (size_t i = 0; r->houses && i < r->houses->n; i++)
         if (!r->houses->key[i] || r->houses->order[i] >= r->houses->n) abort();
     for (size_t i = 0; r->places && i < r->places->n; i++)
@@ -67,7 +83,10 @@ static void check_resolver(park_resolver *r) {
 
 /* Fills perr as park_resolver_new does after a snapshot load. */
 static park_resolver *resolver_parse(const unsigned char *b, size_t n) {
-    park_resolver *r = park_ar_snapshot_parse(rctx, rlayer, rix, b, n, "fuzz");
+    unsigned char *own = malloc(n ? n : 1); /* the parser takes its bytes */
+    if (!own) abort();
+    if (n) memcpy(own, b, n);
+    park_resolver *r = park_ar_snapshot_parse(rctx, rlayer, rix, own, n, "fuzz");
     if (r) {
         size_t np = park_layer_count(rlayer);
         r->perr = calloc(np ? np : 1, sizeof *r->perr);

@@ -105,6 +105,7 @@ void park_resolver_free(park_resolver *r) {
     park_ar_houses_free(r->houses);
     park_ar_places_free(g, r->places);
     free(r->perr), free(r->index_dir);
+    free(r->feat_wkb), free(r->obuf_wkb), free(r->snap);
     free(r->parcel_geod_area), free(r->st_parcel_area), free(r->admin_parcel_area);
     park_ar_sugg_memo_free(r);
     park_strmap_free(r->rmemo, NULL);

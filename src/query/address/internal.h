@@ -75,10 +75,16 @@ struct park_resolver {
     char **fkey;  /* normalised name per feature */
     char **fali;  /* ";alias;alias;" normalised */
     size_t nfeat;
+    /* obuf, obuf_prep, obuf_all, bb_all and each feature's geometry: of a resolver
+     * read from a snapshot, NULL until first asked for through park_ar_obuf_prep,
+     * park_ar_obuf_all, park_ar_bb_all, park_ar_feat_geom (snapshot.c), which decode
+     * them from the snapshot's bytes: use those, not the fields */
     GEOSGeometry **obuf;   /* parcel grown by BOUNDARY_TOL_M (metric) */
     const GEOSPreparedGeometry **obuf_prep;
     GEOSGeometry *obuf_all; /* union of obuf */
     GEOSGeometry *bb_all;   /* union of the parcel boundaries grown by BOUNDARY_TOL_M */
+    unsigned char *snap;    /* the snapshot's bytes (owned) when read from one, else NULL */
+    park_snap_wkb *feat_wkb, *obuf_wkb, obuf_all_wkb, bb_all_wkb; /* their WKB in snap */
     GEOSGeometry *parcels_all; /* union of the parcels (metric) */
     road_info **roads;
     size_t nroads, rcap;
@@ -128,6 +134,7 @@ typedef struct park_ar_houses {
     double *x, *y, *err;
     size_t *order;  /* indices sorted by (key, num) */
     double spacing; /* median metres per number between consecutive known numbers */
+    char *strs;     /* when set, every key points into it (one block: snapshot.c) */
 } park_ar_houses;
 typedef struct park_ar_places {
     size_t n;
@@ -142,18 +149,30 @@ typedef struct park_ar_places {
      * name, their mean sigma and spread (place_find's answer, once per name, not a scan
      * of every name per address; issue 11) */
     double *gx, *gy, *gsigma;
+    char *strs; /* when set, every name, kind and method points into it (one block: snapshot.c) */
 } park_ar_places;
-/* Makes head/next (and gx/gy/gsigma) of a places table whose names and points are set (places.c). */
-void park_ar_places_index(park_ar_places *p);
+/* Makes head/next of a places table whose names and points are set, and gx/gy/gsigma
+ * when `group` (else the caller sets them, as the snapshot stores them, or leaves them
+ * NULL: then each answer is grouped when asked) (places.c). */
+void park_ar_places_index(park_ar_places *p, bool group);
 
 /* ---- snapshot.c (issue 11): the resolver as park_resolver_new and
  * park_ar_index_load made it, from a checked snapshot of the same inputs; NULL
  * when there is none (perr is left to the caller). */
 park_resolver *park_ar_snapshot_load(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const char *gazetteer_dirs);
-/* The resolver in snapshot bytes `data` when they hold one for `key` (every
- * count, length and geometry checked); NULL otherwise. For the fuzzer. */
-park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, const unsigned char *data,
+/* The resolver in snapshot bytes `data` (malloc'd; taken: kept by the resolver,
+ * or freed here when NULL is returned) when they hold one for `key` (every
+ * count, length and geometry checked, the geometries' WKB without decoding it);
+ * NULL otherwise. For the fuzzer. */
+park_resolver *park_ar_snapshot_parse(park_ctx *ctx, const park_layer *layer, park_layer_index *ix, unsigned char *data,
                                       size_t len, const char *key);
+/* The geometries a snapshot's resolver decodes on first use (a lookup needs a
+ * few of them; decoding all was half the snapshot's read). Borrowed; NULL with
+ * an error in ctx (status PARK_ERR_INTERNAL) when GEOS cannot make it (out of memory). */
+const GEOSGeometry *park_ar_feat_geom(park_resolver *r, size_t i);
+const GEOSPreparedGeometry *park_ar_obuf_prep(park_resolver *r, size_t i);
+const GEOSGeometry *park_ar_obuf_all(park_resolver *r);
+const GEOSGeometry *park_ar_bb_all(park_resolver *r);
 /* After a build: loads the address index (as a lookup would) and writes the
  * snapshot; best effort, never an error; r answers as before. */
 void park_ar_snapshot_store(park_resolver *r, const char *gazetteer_dirs);

@@ -53,8 +53,8 @@
 
 void park_ar_houses_free(park_ar_houses *h) {
     if (!h) return;
-    for (size_t i = 0; i < h->n; i++) free(h->key[i]);
-    free(h->key), free(h->num), free(h->x), free(h->y), free(h->err), free(h->order), free(h);
+    for (size_t i = 0; !h->strs && i < h->n; i++) free(h->key[i]);
+    free(h->strs), free(h->key), free(h->num), free(h->x), free(h->y), free(h->err), free(h->order), free(h);
 }
 
 static const park_ar_houses *sort_ctx;

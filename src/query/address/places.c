@@ -71,7 +71,7 @@ static void places_group(park_ar_places *p) {
     free(done);
 }
 
-static void places_hash(park_ar_places *p) {
+static void places_hash(park_ar_places *p, bool group) {
     size_t cap = 64;
     while (cap < 2 * p->n) cap *= 2;
     p->head = calloc(cap, sizeof *p->head), p->next = calloc(p->n + 1, sizeof *p->next);
@@ -84,18 +84,18 @@ static void places_hash(park_ar_places *p) {
         size_t h = pkey_hash(p->name[i], p->len[i] < PKEY ? p->len[i] : PKEY) & (cap - 1);
         p->next[i] = p->head[h], p->head[h] = i + 1;
     }
-    places_group(p);
+    if (group) places_group(p);
 }
 
 park_status park_ar_houses_load(park_resolver *r, const char *path, struct park_ar_houses **out);
 
-void park_ar_places_index(park_ar_places *p) { places_hash(p); }
+void park_ar_places_index(park_ar_places *p, bool group) { places_hash(p, group); }
 
 void park_ar_places_free(GEOSContextHandle_t g, park_ar_places *p) {
     (void)g;
     if (!p) return;
-    for (size_t i = 0; i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
-    free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma);
+    for (size_t i = 0; !p->strs && i < p->n; i++) free(p->name[i]), free(p->kind[i]), free(p->method[i]);
+    free(p->strs), free(p->name), free(p->kind), free(p->method), free(p->len), free(p->x), free(p->y), free(p->sigma);
     free(p->head), free(p->next), free(p->gx), free(p->gy), free(p->gsigma), free(p);
 }
 
@@ -185,7 +185,7 @@ static park_status places_load(park_resolver *r, const char *path, park_ar_place
         park_ar_places_free(g, p);
         return st;
     }
-    places_hash(p);
+    places_hash(p, true);
     *out = p;
     return PARK_OK;
 }

@@ -174,7 +174,8 @@ static void apply_park_hint(park_resolver *r, const park_address *a, park_resolu
         if ((ri = park_ar_road_find(r, a->road, &st)) != NULL) {
             size_t pi = 0;
             while (pi < park_layer_count(r->layer) && park_layer_get(r->layer, pi) != hits[0]) pi++;
-            among = pi < park_layer_count(r->layer) && GEOSPreparedIntersects_r(r->ctx->geos, r->obuf_prep[pi], ri->m) == 1;
+            const GEOSPreparedGeometry *op = pi < park_layer_count(r->layer) ? park_ar_obuf_prep(r, pi) : NULL;
+            among = op && GEOSPreparedIntersects_r(r->ctx->geos, op, ri->m) == 1;
         }
         park_ctx_clear_error(r->ctx);
     }

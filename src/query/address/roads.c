@@ -85,17 +85,23 @@ static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st)
     }
     ri->prov_factor = 1;
     ri->gz_course = 1;
+    bool undecoded = false; /* a snapshot's line GEOS could not read (park_ar_feat_geom) */
     for (int pass = 0; pass < 2 && !nhit; pass++) /* names first, then aliases */
-        for (size_t i = 0; i < r->nfeat; i++) {
+        for (size_t i = 0; i < r->nfeat && !undecoded; i++) {
             if (pass == 0 ? strcmp(r->fkey[i], key) != 0 : !strstr(r->fali[i], framed)) continue;
             const park_feature *f = r->feat[i];
             if (!ri->first) ri->first = f;
             if (i >= r->idx_feat_lo && i < r->idx_feat_hi) ri->gz_course = 0;
             ri->error_m = fmax(ri->error_m, f->error_m);
             ri->prov_factor = fmin(ri->prov_factor, prov_factor(f->provenance));
-            parts[nhit++] = f->geom;
+            undecoded = !(parts[nhit++] = (GEOSGeometry *)park_ar_feat_geom(r, i));
         }
     free(framed);
+    if (undecoded) {
+        free(parts), free(ri), free(key);
+        *st = PARK_ERR_INTERNAL;
+        return NULL;
+    }
     if (!nhit) {
         free(parts), free(ri), free(key);
         return NULL;
@@ -427,8 +433,10 @@ static park_status road_shares(park_resolver *r, const road_info *ri, double *sh
     park_ctx *ctx = r->ctx;
     GEOSContextHandle_t g = ctx->geos;
     size_t n = park_layer_count(r->layer);
-    GEOSGeometry *away = GEOSDifference_r(g, ri->m, r->bb_all);
-    GEOSGeometry *near = GEOSIntersection_r(g, ri->m, r->bb_all);
+    const GEOSGeometry *bb_all = park_ar_bb_all(r);
+    if (!bb_all) return PARK_ERR_INTERNAL;
+    GEOSGeometry *away = GEOSDifference_r(g, ri->m, bb_all);
+    GEOSGeometry *near = GEOSIntersection_r(g, ri->m, bb_all);
     GEOSGeometry *merged = near ? GEOSLineMerge_r(g, near) : NULL;
     if (!away || !near || !merged) {
         if (away) GEOSGeom_destroy_r(g, away);
@@ -505,8 +513,10 @@ park_status park_ar_road_analyse(park_resolver *r, road_info *ri) {
     double L = 0;
     GEOSLength_r(g, ri->m, &L);
     ri->length_m = L;
-    double nearl = park_ar_len_in(g, ri->m, r->obuf_all);
-    double bd = park_ar_len_in(g, ri->m, r->bb_all);
+    const GEOSGeometry *obuf_all = park_ar_obuf_all(r), *bb_all = obuf_all ? park_ar_bb_all(r) : NULL;
+    if (!bb_all) return PARK_ERR_INTERNAL;
+    double nearl = park_ar_len_in(g, ri->m, obuf_all);
+    double bd = park_ar_len_in(g, ri->m, bb_all);
     if (!isfinite(nearl) || !isfinite(bd) || L <= 0) return park_geos_fail(ctx, "measuring a road against the parcels");
     park_buf why;
     park_buf_init(&why);
@@ -520,8 +530,14 @@ park_status park_ar_road_analyse(park_resolver *r, road_info *ri) {
     park_status st = PARK_OK;
     const park_parcel *within = NULL;
     if (nearl >= 20 && bd < 0.5 * nearl) /* not mainly along edges: wholly within one parcel? */
-        for (size_t i = 0; i < n && !within; i++)
-            if (GEOSPreparedCovers_r(g, r->obuf_prep[i], ri->m) == 1) within = park_layer_get(r->layer, i);
+        for (size_t i = 0; i < n && !within; i++) {
+            const GEOSPreparedGeometry *op = park_ar_obuf_prep(r, i);
+            if (!op) {
+                free(share), free(along);
+                return PARK_ERR_INTERNAL;
+            }
+            if (GEOSPreparedCovers_r(g, op, ri->m) == 1) within = park_layer_get(r->layer, i);
+        }
     if (nearl < 20) {
         /* wholly outside the park (at most touching a corner): the nearest parcel */
         road_outside(r, ri, L, &why);
