@@ -246,14 +246,19 @@ static int course_open(park_ctx *ctx, road_info *ri, double x1, double y1, doubl
     if (best >= 0 && (size_t)best < co->nparts) c->line = &co->parts[best], c->len = c->line->len;
     return c->line && c->len > 0;
 }
-static void course_close(course_t *c) { c->line = NULL; }
+/* The course's direction at measure m: the chord from m - 1 to m + 1 m (clamped to the
+ * course) as (*tx, *ty), its midpoint (*px, *py); returns the chord's length. */
+static double course_tangent(const course_t *c, double m, double *px, double *py, double *tx, double *ty) {
+    double ax, ay, bx, by;
+    park_line_interpolate(c->line, fmax(0, m - 1), &ax, &ay);
+    park_line_interpolate(c->line, fmin(c->len, m + 1), &bx, &by);
+    *tx = bx - ax, *ty = by - ay, *px = (ax + bx) / 2, *py = (ay + by) / 2;
+    return hypot(*tx, *ty);
+}
 /* The measure (m along the course) of x, y and its signed distance from it (left +). */
 static void course_measure(const course_t *c, double x, double y, double *m, double *off) {
     *m = park_line_project(c->line, x, y), *off = 0;
-    double ax, ay, bx, by;
-    park_line_interpolate(c->line, fmax(0, *m - 1), &ax, &ay);
-    park_line_interpolate(c->line, fmin(c->len, *m + 1), &bx, &by);
-    double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty), px = (ax + bx) / 2, py = (ay + by) / 2;
+    double px, py, tx, ty, tl = course_tangent(c, *m, &px, &py, &tx, &ty);
     if (tl > 0) *off = (tx * (y - py) - ty * (x - px)) / tl;
 }
 /* The point at measure m (clamped to the course), moved `off` metres to its left. */
@@ -261,10 +266,7 @@ static void course_point(const course_t *c, double m, double off, double *x, dou
     m = fmin(c->len, fmax(0, m));
     park_line_interpolate(c->line, m, x, y);
     if (off != 0) {
-        double ax, ay, bx, by;
-        park_line_interpolate(c->line, fmax(0, m - 1), &ax, &ay);
-        park_line_interpolate(c->line, fmin(c->len, m + 1), &bx, &by);
-        double tx = bx - ax, ty = by - ay, tl = hypot(tx, ty);
+        double px, py, tx, ty, tl = course_tangent(c, m, &px, &py, &tx, &ty);
         if (tl > 0) *x += -ty / tl * off, *y += tx / tl * off;
     }
 }
@@ -329,17 +331,13 @@ int park_ar_number_point(park_resolver *r, const char *road, road_info *course, 
             course_point(&c, m1, 0, &px, &py);
             course_point(&c, m2, 0, &qx, &qy);
             double near = COURSE_NEAR_M + c.err;
-            if (hypot(px - x1, py - y1) > near || hypot(qx - x2, qy - y2) > near || fabs(m2 - m1) < 0.5 * d) {
-                course_close(&c);
-                along = 0;
-            }
+            if (hypot(px - x1, py - y1) > near || hypot(qx - x2, qy - y2) > near || fabs(m2 - m1) < 0.5 * d) along = 0;
         }
         if (along) { /* a 四至 road: the point at t of the way between the two numbers along its course */
             course_point(&c, m1 + t * (m2 - m1), COURSE_OFFSET ? (1 - t) * o1 + t * o2 : 0, x, y);
             *sigma_m = hypot(*sigma_m, c.err);
             park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart along the 四至 gazetteer's course, "
                                  "±%.0f m), ±%.0f m", road, q, n1, n2, fabs(m2 - m1), c.err, *sigma_m);
-            course_close(&c);
             return 1;
         }
         park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart%s), ±%.0f m", road, q, n1, n2, d,
@@ -394,10 +392,8 @@ int park_ar_number_point(park_resolver *r, const char *road, road_info *course, 
             park_buf_printf(why, "%s %ld is past the %s known number %ld: extrapolated %.0f m along the 四至 gazetteer's course "
                                  "(±%.0f m) in the direction of the last two known numbers (%.0f m implied by their spacing), ±%.0f m",
                             road, q, above ? "highest" : "lowest", na, fabs(m - ma), c.err, full, *sigma_m);
-            course_close(&c);
             return 1;
         }
-        course_close(&c);
     }
     if (dx == 0 && dy == 0)
         park_buf_printf(why, "%s %ld is past the only known number %ld: its point, the radius widened for the %.0f m the median "
