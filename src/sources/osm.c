@@ -352,7 +352,15 @@ park_status park_osm_select(park_ctx *ctx, park_osm *o, int themes, const char *
         if (!same) variant = true;
         gs = realloc(gs, (n + 1) * sizeof *gs), ids = realloc(ids, (n + 1) * sizeof *ids);
         names = realloc(names, (n + 1) * sizeof *names), cls = realloc(cls, (n + 1) * sizeof *cls);
-        gs[n] = GEOSClipByRect_r(h, f->g, lon0, lat0, lon1, lat1);
+        /* An invalid polygon that the box cuts is made valid first: GEOS 3.11's
+         * rectangle clipping can build a ring of 3 points from it, throw, and leak
+         * what it had built (fuzz_osm_features); one wholly inside is kept as it is. */
+        GEOSGeometry *fixed = NULL;
+        int poly = GEOSGeomTypeId_r(h, f->g) == GEOS_POLYGON || GEOSGeomTypeId_r(h, f->g) == GEOS_MULTIPOLYGON;
+        bool cut = f->x0 < lon0 || f->x1 > lon1 || f->y0 < lat0 || f->y1 > lat1;
+        if (poly && cut && GEOSisValid_r(h, f->g) != 1) fixed = GEOSMakeValid_r(h, f->g);
+        gs[n] = GEOSClipByRect_r(h, fixed ? fixed : f->g, lon0, lat0, lon1, lat1);
+        if (fixed) GEOSGeom_destroy_r(h, fixed);
         ids[n] = f->id, names[n] = f->name, cls[n] = f->cls;
         if (!gs[n]) { /* GEOS refused it (an invalid ring, a non-finite coordinate; fuzz_osm_features) */
             st = park_error(ctx, PARK_ERR_INPUT, "%s: OSM %s (%.80s): its geometry cannot be clipped to %.3f,%.3f..%.3f,%.3f: %s (GEOS; a damaged extract?)",

@@ -91,6 +91,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
             else fuzz_field(&in, f, i);
         }
         OGRGeometryH g = fuzz_geometry(&in, base, 0);
+        if (g && getenv("PARKGIS_FUZZ_VERBOSE")) {
+            char *wkt = NULL;
+            OGR_G_ExportToWkt(g, &wkt);
+            fprintf(stderr, "feature %u in %s: %s\n", k, OGR_L_GetName(lyr), wkt ? wkt : "?");
+            VSIFree(wkt);
+        }
         if (g) OGR_F_SetGeometryDirectly(f, g);
         /* FIDs 1..8 again for every input: left to CreateFeature they grow by one
          * a feature for the life of the process, and the Memory layer walks every
