@@ -124,6 +124,10 @@ static void put_lon(park_csv_writer *w, const batch_row *r) { put_coord(w, r, fa
 static void put_lat(park_csv_writer *w, const batch_row *r) { put_coord(w, r, true); }
 static void put_note(park_csv_writer *w, const batch_row *r) {
     if (!(r->has_res && r->answered) && !r->converted && !r->controls) return;
+    if (!r->converted && !r->controls) { /* the resolver's note alone: written as it is, not copied (issue 11) */
+        park_csv_put_field(w, r->res.note ? r->res.note : "");
+        return;
+    }
     park_buf b;
     park_buf_init(&b);
     if (r->has_res && r->answered) park_buf_append(&b, r->res.note);

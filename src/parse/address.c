@@ -115,14 +115,38 @@ static bool is_alnum(unsigned cp) { return cp < 0x80 && isalnum((int)cp); }
 
 /* ------------------------------------------------------------------ normalisation */
 
-char *park_address_normalize(const char *text) {
-    park_buf b;
-    park_buf_init(&b);
+/* UTF-8 of cp at o; returns the bytes written (1..4). */
+static size_t cp_enc(char *o, unsigned cp) {
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6)), o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* park_address_normalize into out, which has room for 3 * strlen(text) + 1 bytes
+ * (no code point grows: an invalid byte, read as U+FFFD, is the one that becomes 3
+ * bytes); returns the length written (NUL-terminated). Written in place rather than
+ * through a park_buf, a call per character (issue 11). */
+size_t park_address_normalize_into(const char *text, char *out) {
     const char *s = text ? text : "";
+    char *o = out;
     unsigned prev = 0; /* last code point written */
     bool pending_space = false, pending_comma = false;
     while (*s) {
-        unsigned cp = park_utf8_next(&s);
+        unsigned cp;
+        if ((unsigned char)*s < 0x80) cp = (unsigned char)*s++;
+        else cp = park_utf8_next(&s);
         if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0; /* full-width ASCII */
         if (cp == 0x3000 || cp == 0xA0 || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x2002 || cp == 0x2003 ||
             cp == 0x2009)
@@ -133,7 +157,7 @@ char *park_address_normalize(const char *text) {
             cp = '-';
         if (cp == 0x3010 || cp == 0x3014 || cp == 0x300C || cp == 0x300E) cp = '(';
         if (cp == 0x3011 || cp == 0x3015 || cp == 0x300D || cp == 0x300F) cp = ')';
-        if (cp == 0x3001) cp = 0x3001; /* 、 kept: it separates intersection roads */
+        /* 、 (U+3001) is kept: it separates intersection roads */
         if (cp == 0x3002) cp = ' ';    /* 。 */
         if (cp == 0x865F) cp = 0x53F7; /* 號 -> 号: the one traditional form seen in house numbers */
         if (cp == ' ') {
@@ -148,13 +172,22 @@ char *park_address_normalize(const char *text) {
             pending_comma = true;
             continue;
         }
-        if (pending_comma && prev && prev < 0x80 && cp < 0x80) cp_put(&b, ',');
-        else if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) cp_put(&b, ' ');
+        if (pending_comma && prev && prev < 0x80 && cp < 0x80) *o++ = ',';
+        else if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) *o++ = ' ';
         pending_space = pending_comma = false;
-        cp_put(&b, cp);
+        o += cp_enc(o, cp);
         prev = cp;
     }
-    return park_buf_take(&b);
+    *o = 0;
+    return (size_t)(o - out);
+}
+
+char *park_address_normalize(const char *text) {
+    size_t len = text ? strlen(text) : 0;
+    char *out = malloc(3 * len + 1);
+    if (!out) abort(); /* as park_buf did: the one allocation a string function cannot report */
+    park_address_normalize_into(text, out);
+    return out;
 }
 
 /* ------------------------------------------------------------------ edit distance */
