@@ -84,6 +84,10 @@ bool park_streq_ci(const char *a, const char *b) {
     return *a == *b;
 }
 
+/* A buffer's first allocation: a batch row's note (~400 bytes) and its parts grew
+ * 64 -> 128 -> 256 -> 512 through a realloc each (issue 11). */
+#define PARK_BUF_FIRST 256
+
 void park_buf_init(park_buf *b) { b->s = NULL, b->len = b->cap = 0; }
 void park_buf_free(park_buf *b) {
     free(b->s);
@@ -91,7 +95,7 @@ void park_buf_free(park_buf *b) {
 }
 void park_buf_appendn(park_buf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
+        size_t cap = b->cap ? b->cap : PARK_BUF_FIRST;
         while (cap < b->len + n + 1) cap *= 2;
         char *ns = realloc(b->s, cap);
         if (!ns) abort(); /* the only allocation we cannot report: a 64-byte string */
@@ -104,7 +108,7 @@ void park_buf_appendn(park_buf *b, const char *s, size_t n) {
 /* Room for n more bytes and the NUL. */
 static void park_buf_reserve(park_buf *b, size_t n) {
     if (b->len + n + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 64;
+    size_t cap = b->cap ? b->cap : PARK_BUF_FIRST;
     while (cap < b->len + n + 1) cap *= 2;
     char *ns = realloc(b->s, cap);
     if (!ns) abort();
