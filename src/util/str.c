@@ -118,47 +118,25 @@ void park_buf_append(park_buf *b, const char *s) { park_buf_appendn(b, s, strlen
 /* The conversions park_buf_printf formats itself (no printf on the hot paths:
  * batch notes, issue 11): %s %d %i %u %ld %lu %zu %c %% and %f / %.Nf (N <= 9), no
  * flags or widths. Anything else goes to vsnprintf, so the text is the same either way. */
-static bool fast_fmt(const char *f) {
-    for (; *f; f++) {
-        if (*f != '%') continue;
-        f++;
-        if (*f == '.') {
-            f++;
-            if (*f < '0' || *f > '9') return false;
-            f++;
-            if (*f != 'f') return false;
-            continue;
-        }
-        if (*f == 'l' || *f == 'z') {
-            f++;
-            if (*f != 'd' && *f != 'u' && *f != 'i') return false;
-            continue;
-        }
-        if (!*f || !strchr("sdiucf%", *f)) return false;
-    }
-    return true;
-}
-
 static void put_ulong(park_buf *b, unsigned long long u, bool neg) {
     char t[24];
-    int k = 0;
-    do t[k++] = (char)('0' + u % 10), u /= 10;
+    int k = 24;
+    do t[--k] = (char)('0' + u % 10), u /= 10;
     while (u);
-    if (neg) t[k++] = '-';
-    char o[24];
-    for (int i = 0; i < k; i++) o[i] = t[k - 1 - i];
-    park_buf_appendn(b, o, (size_t)k);
+    if (neg) t[--k] = '-';
+    park_buf_appendn(b, t + k, (size_t)(24 - k));
 }
 static void put_slong(park_buf *b, long long v) { put_ulong(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0); }
 
-static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
-    while (*f) {
-        const char *p = strchr(f, '%');
-        if (!p) {
-            park_buf_append(b, f);
-            return;
-        }
+/* Formats fmt into b when every conversion is one of the above; returns false at the
+ * first that is not (b then holds a partial text the caller cuts off). The format is
+ * read once: it was scanned for the conversions first, then again to format (issue 11). */
+static bool buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
+    for (;;) {
+        const char *p = f;
+        while (*p && *p != '%') p++;
         if (p > f) park_buf_appendn(b, f, (size_t)(p - f));
+        if (!*p) return true;
         f = p + 1;
         int dec = 6;
         switch (*f) {
@@ -176,16 +154,16 @@ static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
         case 'd': case 'i': put_slong(b, va_arg(ap, int)); break;
         case 'u': put_ulong(b, va_arg(ap, unsigned), false); break;
         case 'l':
-            f++;
-            if (*f == 'u') put_ulong(b, va_arg(ap, unsigned long), false);
-            else put_slong(b, va_arg(ap, long));
+        case 'z': {
+            char sz = *f++;
+            if (*f == 'u') put_ulong(b, sz == 'l' ? va_arg(ap, unsigned long) : va_arg(ap, size_t), false);
+            else if (*f == 'd' || *f == 'i') put_slong(b, sz == 'l' ? va_arg(ap, long) : (long long)va_arg(ap, ssize_t));
+            else return false;
             break;
-        case 'z':
-            f++;
-            if (*f == 'u') put_ulong(b, va_arg(ap, size_t), false);
-            else put_slong(b, (long long)va_arg(ap, ssize_t));
-            break;
-        case '.': dec = f[1] - '0', f += 2; /* fall through: f is at 'f' */
+        }
+        case '.':
+            if (f[1] < '0' || f[1] > '9' || f[2] != 'f') return false;
+            dec = f[1] - '0', f += 2; /* fall through: f is at 'f' */
         /* FALLTHROUGH */
         case 'f': {
             char t[400];
@@ -193,6 +171,7 @@ static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
             park_buf_appendn(b, t, n);
             break;
         }
+        default: return false;
         }
         f++;
     }
@@ -201,20 +180,27 @@ static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
 void park_buf_printf(park_buf *b, const char *fmt, ...) {
     va_list ap, ap2;
     va_start(ap, fmt);
-    if (fast_fmt(fmt)) {
-        buf_vprintf_fast(b, fmt, ap);
-        va_end(ap);
+    va_copy(ap2, ap);
+    size_t len0 = b->len;
+    bool done = buf_vprintf_fast(b, fmt, ap);
+    va_end(ap);
+    if (done) {
+        va_end(ap2);
         return;
     }
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    /* a conversion of its own: the text from vsnprintf, from where this call began */
+    b->len = len0;
+    if (b->s) b->s[len0] = 0;
+    va_list ap3;
+    va_copy(ap3, ap2);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
     if (n > 0) {
         park_buf_reserve(b, (size_t)n);
-        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap2);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap3);
         b->len += (size_t)n;
     }
-    va_end(ap2);
+    va_end(ap3);
 }
 char *park_buf_take(park_buf *b) {
     char *s = b->s ? b->s : park_strdup("");
