@@ -634,9 +634,21 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         park_address_free(a);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     }
-    for (const char *q = text; *q;) {
-        unsigned cp = park_utf8_next(&q);
-        a->controls += (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+    /* control characters: ASCII ones byte by byte; a sequence is decoded only when its lead
+     * byte can start one (C0-C3, and the overlong forms' E0/F0: U+0080-U+009F, or a
+     * control written overlong, which park_utf8_valid lets through), the rest skipped by
+     * their length: the text is valid here, so every sequence is whole (issue 11) */
+    for (const unsigned char *q = (const unsigned char *)text; *q;) {
+        unsigned b0 = *q;
+        if (b0 < 0x80) {
+            a->controls += (b0 < 0x20 && b0 != '\t' && b0 != '\n' && b0 != '\r') || b0 == 0x7F;
+            q++;
+        } else if (b0 < 0xC4 || b0 == 0xE0 || b0 == 0xF0) {
+            const char *p = (const char *)q;
+            unsigned cp = park_utf8_next(&p);
+            q = (const unsigned char *)p;
+            a->controls += (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+        } else q += b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : 2;
     }
     a->lon = a->lat = NAN;
     if (!a->normalized[0]) {

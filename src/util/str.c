@@ -228,13 +228,30 @@ unsigned park_utf8_next(const char **p) {
     return cp;
 }
 
+/* What park_utf8_next reads without a U+FFFD it made itself: whole sequences (a lead
+ * byte and its continuation bytes; overlong forms pass, as they decode), a U+FFFD only as
+ * its 3-byte form EF BF BD (its 4-byte overlong form is refused, as before). Checked
+ * byte by byte rather than by decoding each character (issue 11). */
 bool park_utf8_valid(const char *s) {
-    while (*s) {
-        const char *before = s;
-        unsigned cp = park_utf8_next(&s);
-        if (cp == 0xFFFD && !(s - before == 3 && (unsigned char)before[0] == 0xEF)) return false;
+    const unsigned char *u = (const unsigned char *)s;
+    for (;;) {
+        unsigned c = u[0];
+        if (c < 0x80) {
+            if (!c) return true;
+            u++;
+        } else if ((c & 0xE0) == 0xC0) {
+            if ((u[1] & 0xC0) != 0x80) return false;
+            u += 2;
+        } else if ((c & 0xF0) == 0xE0) {
+            if ((u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80) return false;
+            u += 3;
+        } else if ((c & 0xF8) == 0xF0) {
+            if ((u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80) return false;
+            unsigned cp = (c & 0x07) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 | (u[3] & 0x3Fu);
+            if (cp == 0xFFFD) return false;
+            u += 4;
+        } else return false;
     }
-    return true;
 }
 
 static bool wide(unsigned cp) {
