@@ -281,16 +281,31 @@ size_t park_fmt_fixed(char *out, size_t len, double v, int d) {
         return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
     }
     uint64_t q = (uint64_t)fl + (s - fl > 0.5);
+    /* written from the end, two digits at a time (issue 11: a digit a step, then reversed) */
+    static const char D2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                             "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                             "8081828384858687888990919293949596979899";
     char t[32];
-    int k = 0;
-    for (int i = 0; i < d; i++) t[k++] = (char)('0' + q % 10), q /= 10;
-    if (d) t[k++] = '.';
-    do t[k++] = (char)('0' + q % 10), q /= 10;
-    while (q);
-    if (signbit(v)) t[k++] = '-';
-    for (int i = 0; i < k; i++) out[i] = t[k - 1 - i];
-    out[k] = 0;
-    return (size_t)k;
+    int k = 32, f = d;
+    for (; f >= 2; f -= 2) {
+        unsigned r = (unsigned)(q % 100);
+        q /= 100, k -= 2;
+        t[k] = D2[2 * r], t[k + 1] = D2[2 * r + 1];
+    }
+    if (f) t[--k] = (char)('0' + q % 10), q /= 10;
+    if (d) t[--k] = '.';
+    while (q >= 100) {
+        unsigned r = (unsigned)(q % 100);
+        q /= 100, k -= 2;
+        t[k] = D2[2 * r], t[k + 1] = D2[2 * r + 1];
+    }
+    if (q >= 10) k -= 2, t[k] = D2[2 * q], t[k + 1] = D2[2 * q + 1];
+    else t[--k] = (char)('0' + q);
+    if (signbit(v)) t[--k] = '-';
+    size_t n = (size_t)(32 - k);
+    memcpy(out, t + k, n);
+    out[n] = 0;
+    return n;
 }
 
 void park_fmt_num(char *buf, size_t len, double v, int decimals) {
