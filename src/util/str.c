@@ -118,60 +118,100 @@ void park_buf_append(park_buf *b, const char *s) { park_buf_appendn(b, s, strlen
 /* The conversions park_buf_printf formats itself (no printf on the hot paths:
  * batch notes, issue 11): %s %d %i %u %ld %lu %zu %c %% and %f / %.Nf (N <= 9), no
  * flags or widths. Anything else goes to vsnprintf, so the text is the same either way. */
-static void put_ulong(park_buf *b, unsigned long long u, bool neg) {
+/* The fast path's text is gathered in a block on the stack and appended to the
+ * buffer a block at a time (issue 11: an append per piece was most of a note's cost). */
+typedef struct fmt_out {
+    park_buf *b;
+    size_t n;
+    char t[1024];
+} fmt_out;
+static void fo_flush(fmt_out *o) {
+    if (o->n) park_buf_appendn(o->b, o->t, o->n);
+    o->n = 0;
+}
+static void fo_put(fmt_out *o, const char *s, size_t n) {
+    if (n > sizeof o->t - o->n) {
+        fo_flush(o);
+        if (n > sizeof o->t) {
+            park_buf_appendn(o->b, s, n);
+            return;
+        }
+    }
+    memcpy(o->t + o->n, s, n);
+    o->n += n;
+}
+/* room for r more bytes at o->t + o->n (r <= sizeof o->t) */
+static char *fo_room(fmt_out *o, size_t r) {
+    if (r > sizeof o->t - o->n) fo_flush(o);
+    return o->t + o->n;
+}
+
+static void put_ulong(fmt_out *o, unsigned long long u, bool neg) {
     char t[24];
     int k = 24;
     do t[--k] = (char)('0' + u % 10), u /= 10;
     while (u);
     if (neg) t[--k] = '-';
-    park_buf_appendn(b, t + k, (size_t)(24 - k));
+    fo_put(o, t + k, (size_t)(24 - k));
 }
-static void put_slong(park_buf *b, long long v) { put_ulong(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0); }
+static void put_slong(fmt_out *o, long long v) { put_ulong(o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0); }
 
 /* Formats fmt into b when every conversion is one of the above; returns false at the
  * first that is not (b then holds a partial text the caller cuts off). The format is
  * read once: it was scanned for the conversions first, then again to format (issue 11). */
 static bool buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
+    fmt_out o;
+    o.b = b, o.n = 0;
     for (;;) {
         const char *p = f;
         while (*p && *p != '%') p++;
-        if (p > f) park_buf_appendn(b, f, (size_t)(p - f));
-        if (!*p) return true;
+        if (p > f) fo_put(&o, f, (size_t)(p - f));
+        if (!*p) {
+            fo_flush(&o);
+            return true;
+        }
         f = p + 1;
         int dec = 6;
         switch (*f) {
-        case '%': park_buf_appendn(b, "%", 1); break;
+        case '%': fo_put(&o, "%", 1); break;
         case 's': {
             const char *s = va_arg(ap, const char *);
-            park_buf_append(b, s ? s : "(null)");
+            if (!s) s = "(null)";
+            fo_put(&o, s, strlen(s));
             break;
         }
         case 'c': {
             char c = (char)va_arg(ap, int);
-            park_buf_appendn(b, &c, 1);
+            fo_put(&o, &c, 1);
             break;
         }
-        case 'd': case 'i': put_slong(b, va_arg(ap, int)); break;
-        case 'u': put_ulong(b, va_arg(ap, unsigned), false); break;
+        case 'd': case 'i': put_slong(&o, va_arg(ap, int)); break;
+        case 'u': put_ulong(&o, va_arg(ap, unsigned), false); break;
         case 'l':
         case 'z': {
             char sz = *f++;
-            if (*f == 'u') put_ulong(b, sz == 'l' ? va_arg(ap, unsigned long) : va_arg(ap, size_t), false);
-            else if (*f == 'd' || *f == 'i') put_slong(b, sz == 'l' ? va_arg(ap, long) : (long long)va_arg(ap, ssize_t));
-            else return false;
+            if (*f == 'u') put_ulong(&o, sz == 'l' ? va_arg(ap, unsigned long) : va_arg(ap, size_t), false);
+            else if (*f == 'd' || *f == 'i') put_slong(&o, sz == 'l' ? va_arg(ap, long) : (long long)va_arg(ap, ssize_t));
+            else {
+                fo_flush(&o);
+                return false;
+            }
             break;
         }
         case '.':
-            if (f[1] < '0' || f[1] > '9' || f[2] != 'f') return false;
+            if (f[1] < '0' || f[1] > '9' || f[2] != 'f') {
+                fo_flush(&o);
+                return false;
+            }
             dec = f[1] - '0', f += 2; /* fall through: f is at 'f' */
         /* FALLTHROUGH */
         case 'f': {
-            char t[400];
-            size_t n = park_fmt_fixed(t, sizeof t, va_arg(ap, double), dec);
-            park_buf_appendn(b, t, n);
+            /* park_fmt_fixed writes at most 400 bytes here (snprintf's %.9f of 1e308) */
+            char *t = fo_room(&o, 400);
+            o.n += park_fmt_fixed(t, 400, va_arg(ap, double), dec);
             break;
         }
-        default: return false;
+        default: fo_flush(&o); return false;
         }
         f++;
     }
