@@ -681,8 +681,14 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         return PARK_OK;
     }
 
-    cpstr t;
-    if (cp_decode(a->normalized, &t)) {
+    /* the code points on the stack: the normalised text of a valid address is no longer
+     * than the input (at most PARK_ADDRESS_MAX_BYTES), so no more code points (issue 11:
+     * a malloc a parse); anything longer, which cannot happen, from the heap */
+    unsigned cstack[PARK_ADDRESS_MAX_BYTES + 1];
+    cpstr t = {cstack, 0};
+    if (strlen(a->normalized) <= PARK_ADDRESS_MAX_BYTES) {
+        for (const char *q = a->normalized; *q;) t.c[t.n++] = (unsigned char)*q < 0x80 ? (unsigned char)*q++ : park_utf8_next(&q);
+    } else if (cp_decode(a->normalized, &t)) {
         park_address_free(a);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     }
@@ -1016,7 +1022,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         }
         *w = 0;
     }
-    free(t.c);
+    if (t.c != cstack) free(t.c);
 
     if (ab->oom) {
         park_address_free(a);

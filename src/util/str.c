@@ -1,4 +1,5 @@
 /* str.c - strings, buffers, UTF-8, number formatting. */
+#define _GNU_SOURCE /* strchrnul */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
@@ -163,8 +164,7 @@ static bool buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
     fmt_out o;
     o.b = b, o.n = 0;
     for (;;) {
-        const char *p = f;
-        while (*p && *p != '%') p++;
+        const char *p = strchrnul(f, '%'); /* the literal up to the next conversion (glibc's scan) */
         if (p > f) fo_put(&o, f, (size_t)(p - f));
         if (!*p) {
             fo_flush(&o);
