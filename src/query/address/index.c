@@ -114,6 +114,7 @@ void park_resolver_free(park_resolver *r) {
     free(r->parcel_geod_area), free(r->st_parcel_area), free(r->admin_parcel_area);
     park_ar_sugg_memo_free(r);
     park_strmap_free(r->rmemo, NULL);
+    park_strmap_free(r->rawmemo, NULL);
     park_strmap_free(r->nrange, free);
     park_strmap_free(r->nbracket, free);
     park_buf_free(&r->notes);

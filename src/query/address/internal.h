@@ -120,6 +120,7 @@ struct park_resolver {
     /* road_lookup's answers by name key, found or not (roads.c; at most ROAD_MEMO_MAX):
      * road_info, NULL when no gazetteer feature has that name */
     park_strmap *rmemo;
+    park_strmap *rawmemo; /* the same answers by the name as written (roads.c) */
     /* numbers.c (issue 11), both freed with free(): a road name's range of known numbers
      * (its key's [lo, hi) in houses->order; at most NUM_MEMO_MAX names), and the placement
      * between two known numbers as far as it does not depend on the number placed
