@@ -12,25 +12,29 @@
 # question (ST_Covers on the parcels exported with `parkgis export -f pg`) on a
 # scratch cluster on loopback (tools/pg-scratch.sh; skipped when PostgreSQL 15 +
 # PostGIS are not installed, or with --no-pg). Prints median, p90 and min ms.
+# The floors beside them (bench/floor/empty.c): /bin/true, and an empty C program
+# linked to nothing, to parkgis's start-up libraries less PROJ, and to all of them
+# (GEOS, json-c, shapelib, PROJ: the libraries `parkgis` keeps as DT_NEEDED), with
+# the number of shared objects each maps (ldd): what one lookup cannot go below.
 # Release build in build-bench/ (PARKGIS_BUILD to change). The cache lives in a
 # temporary XDG_CACHE_HOME, removed afterwards.
 runs=50 pg=1
 . "$(dirname "$0")/common.sh"
 bench_parse "bench/single.sh [--runs N] [--no-pg]" "$@"
 [ ${#rest[@]} = 0 ] || bench_usage
-bench_build parkgis bench_exec
+bench_build parkgis bench_exec bench_floor_none bench_floor_noproj bench_floor_libs
 bench_tmp parkgis-single
 export XDG_CACHE_HOME=$tmp/cache
 P=$root/$b/parkgis X=$root/$b/bench_exec
 LON=121.37 LAT=31.35 ADDR="上海市宝山区富联一路98弄6号"
 echo "== one lookup, $runs runs each, wall ms from start to exit; $(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg)"
-printf '%-44s %8s %8s %8s\n' "command" "median" "p90" "min"
+printf '%-66s %8s %8s %8s\n' "command" "median" "p90" "min"
 row() { # LABEL bench_exec-args...
     local label=$1; shift
     local r
-    r=$("$X" "$runs" "$@") || { printf '%-44s %s\n' "$label" "(failed)"; return; }
+    r=$("$X" "$runs" "$@") || { printf '%-66s %s\n' "$label" "(failed)"; return; }
     read -r med p90 min <<<"$r"
-    printf '%-44s %8s %8s %8s\n' "$label" "$med" "$p90" "$min"
+    printf '%-66s %8s %8s %8s\n' "$label" "$med" "$p90" "$min"
 }
 "$P" locate "$LON" "$LAT" >/dev/null; "$P" locate "$ADDR" >/dev/null   # warm the cache
 row "parkgis locate $LON $LAT (warm)" -- "$P" locate "$LON" "$LAT"
@@ -41,6 +45,16 @@ row "parkgis locate ADDRESS (warm)" -- "$P" locate "$ADDR"
 row "parkgis locate ADDRESS (cold)" --clear "$XDG_CACHE_HOME/parkgis" -- "$P" locate "$ADDR"
 row "parkgis locate ADDRESS (cache off)" -- env PARKGIS_CACHE=off "$P" locate "$ADDR"
 row "(floor: /bin/true)" -- /bin/true
+nlibs() { ldd "$1" | grep -c '=>\|ld-linux'; }
+for f in none noproj libs; do
+    case $f in
+    none) what="libc" ;;
+    noproj) what="GEOS, json-c, shapelib" ;;
+    libs) what="GEOS, json-c, shapelib, PROJ" ;;
+    esac
+    row "(floor: empty program + $what; $(nlibs "$root/$b/bench_floor_$f") objects)" -- "$root/$b/bench_floor_$f"
+done
+echo "   parkgis itself maps $(nlibs "$P") shared objects at start-up (ldd)"
 if [ $pg = 1 ]; then
     rc=0
     bench_pg_start || rc=$?

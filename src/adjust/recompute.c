@@ -19,6 +19,7 @@
 #include <unistd.h>
 
 #include "../internal.h"
+#include "../query/query.h"
 
 
 void park_recompute_opts_default(park_recompute_opts *o) {
@@ -51,29 +52,11 @@ static void add_issue(issue_list *L, park_issue_level level, const char *kind, c
 static void add_issue(issue_list *L, park_issue_level level, const char *kind, const char *feature,
                       double x, double y, double measure, const char *fmt, ...) {
     park_recompute_report *r = L->r;
-    if (r->nissues == L->cap) {
-        size_t cap = L->cap ? L->cap * 2 : 16;
-        park_issue *ni = realloc(r->issues, cap * sizeof *ni);
-        if (!ni) return; /* out of memory: the issue is lost, the count stays honest */
-        r->issues = ni, L->cap = cap;
-    }
-    park_issue *is = &r->issues[r->nissues++];
-    memset(is, 0, sizeof *is);
-    is->level = level;
-    snprintf(is->kind, sizeof is->kind, "%s", kind);
-    is->feature = park_strdup(feature);
     va_list ap;
     va_start(ap, fmt);
-    park_buf b;
-    park_buf_init(&b);
-    char tmp[2048];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    /* out of memory: the issue is lost, the counts stay those of the issues kept */
+    (void)park_issue_vappend(&r->issues, &r->nissues, &L->cap, &r->errors, &r->warnings, level, kind, feature, x, y, measure, fmt, ap);
     va_end(ap);
-    park_buf_append(&b, tmp);
-    is->message = park_buf_take(&b);
-    is->x = x, is->y = y, is->measure = measure;
-    if (level == PARK_ERROR) r->errors++;
-    else r->warnings++;
 }
 
 /* "id" of a parcel for messages: its id, or "#fid" when it has none. */

@@ -10,6 +10,7 @@
  * measured on the ellipsoid); areas are geodesic (park_area_geodesic). */
 #ifndef PARKGIS_QUERY_INTERNAL_H
 #define PARKGIS_QUERY_INTERNAL_H
+#include <stdarg.h>
 #include "../internal.h"
 #include "../store/store.h"
 
@@ -142,6 +143,14 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
                                      double sigma_m, double *p, signed char *in, int *unverified);
 /* linref.c: a LineString's vertices as arrays, for measures along it that give
  * GEOS's linear-referencing numbers to the bit without a GEOS call (issue 11). */
+/* Appends an issue to the array *issues (*n used, *cap allocated; realloc'd as it
+ * grows), its message formatted from fmt and ap, feature (may be NULL) copied, and
+ * counts it in *errors or *warnings by level. The array owns both strings (the
+ * report's free function frees them). 0 when out of memory: nothing appended. Shared
+ * by validation (validate.c) and recompute's report (adjust/recompute.c). */
+int park_issue_vappend(park_issue **issues, size_t *n, size_t *cap, size_t *errors, size_t *warnings, park_issue_level level,
+                       const char *kind, const char *feature, double x, double y, double measure, const char *fmt, va_list ap);
+
 typedef struct park_line {
     size_t n;        /* vertices */
     double *x, *y;   /* the vertices */

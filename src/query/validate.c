@@ -32,37 +32,43 @@ typedef struct vstate {
     int oom;
 } vstate;
 
+int park_issue_vappend(park_issue **issues, size_t *n, size_t *cap, size_t *errors, size_t *warnings, park_issue_level level,
+                       const char *kind, const char *feature, double x, double y, double measure, const char *fmt, va_list ap) {
+    if (*n == *cap) {
+        size_t nc = *cap ? *cap * 2 : 16;
+        park_issue *ni = realloc(*issues, nc * sizeof *ni);
+        if (!ni) return 0;
+        *issues = ni, *cap = nc;
+    }
+    va_list ap2;
+    va_copy(ap2, ap);
+    int len = vsnprintf(NULL, 0, fmt, ap);
+    char *msg = len >= 0 ? malloc((size_t)len + 1) : NULL;
+    if (msg) vsnprintf(msg, (size_t)len + 1, fmt, ap2);
+    va_end(ap2);
+    char *feat = park_strdup(feature);
+    if (!msg || (feature && !feat)) return free(msg), free(feat), 0;
+    park_issue *is = &(*issues)[(*n)++];
+    memset(is, 0, sizeof *is);
+    is->level = level;
+    snprintf(is->kind, sizeof is->kind, "%s", kind);
+    is->feature = feat, is->message = msg;
+    is->x = x, is->y = y, is->measure = measure;
+    if (level == PARK_ERROR) ++*errors;
+    else ++*warnings;
+    return 1;
+}
+
 static void add_issue(vstate *s, park_issue_level level, const char *kind, const char *feature, double x, double y,
                       double measure, const char *fmt, ...) __attribute__((format(printf, 8, 9)));
 static void add_issue(vstate *s, park_issue_level level, const char *kind, const char *feature, double x, double y,
                       double measure, const char *fmt, ...) {
     park_validation *v = s->v;
-    if (v->n == s->cap) {
-        size_t nc = s->cap ? s->cap * 2 : 16;
-        park_issue *ni = realloc(v->issues, nc * sizeof *ni);
-        if (!ni) {
-            s->oom = 1;
-            return;
-        }
-        v->issues = ni, s->cap = nc;
-    }
-    park_issue *is = &v->issues[v->n++];
-    memset(is, 0, sizeof *is);
-    is->level = level;
-    snprintf(is->kind, sizeof is->kind, "%s", kind);
-    is->feature = park_strdup(feature);
     va_list ap;
     va_start(ap, fmt);
-    park_buf b;
-    park_buf_init(&b);
-    char tmp[1024];
-    vsnprintf(tmp, sizeof tmp, fmt, ap);
+    if (!park_issue_vappend(&v->issues, &v->n, &s->cap, &v->errors, &v->warnings, level, kind, feature, x, y, measure, fmt, ap))
+        s->oom = 1;
     va_end(ap);
-    park_buf_append(&b, tmp);
-    is->message = park_buf_take(&b);
-    is->x = x, is->y = y, is->measure = measure;
-    if (level == PARK_ERROR) v->errors++;
-    else v->warnings++;
 }
 
 /* How a feature is named in messages: its id; "#<fid>" when it has none;
