@@ -17,6 +17,7 @@
 
 #include "render.h"
 #include "render_error.h"
+#include "render_internal.h"
 
 #define DEFAULT_WIDTH 1600
 #define DEFAULT_CRS "EPSG:4549"
@@ -27,47 +28,8 @@ void park_render_opts_default(park_render_opts *o) {
     o->crs = DEFAULT_CRS;
 }
 
-/* ------------------------------------------------------------------ model */
+/* ------------------------------------------------------------------ model: render_internal.h */
 
-typedef struct r_feat {
-    const park_parcel *p;
-    GEOSGeometry *g;    /* in the map CRS */
-    double area_km2;    /* geodesic, polygons only */
-    unsigned char rgb[3];
-    int river;          /* lines: drawn as water, wide and without casing */
-} r_feat;
-
-typedef struct r_layer {
-    const park_layout_layer *src;
-    r_feat *f;
-    size_t n;
-    int dim; /* 2 polygons, 1 lines, 0 points (of the first non-empty feature) */
-} r_layer;
-
-typedef struct r_box {
-    double x0, y0, x1, y1;
-} r_box;
-
-typedef struct r_ctx {
-    park_ctx *ctx;
-    cairo_t *cr;
-    cairo_font_face_t *font, *bold;
-    double s;                      /* design unit in px (width / 1600) */
-    double minx, miny, maxx, maxy; /* world extent of the map frame, metres */
-    double fx, fy, fw, fh;         /* map frame in px */
-    double k;                      /* px per metre */
-    r_box *boxes;                  /* placed labels, for collision tests */
-    size_t nboxes, capboxes;
-    /* SVG: text goes out as <text> elements in the matched CJK font (editable
-     * in Inkscape/Illustrator), not as cairo's glyph outlines */
-    int svg_text;
-    park_buf svgtxt;
-    char family[128];
-    /* render --compare: in the map CRS, NULL when empty or no comparison */
-    GEOSGeometry *cmp_outline, *cmp_gained, *cmp_lost;
-    double cmp_gained_km2, cmp_lost_km2;
-    park_error_edges *err_edges;   /* render --colour-by error (render_error.c), else NULL */
-} r_ctx;
 
 /* Union of a layer's polygons (made valid), lon/lat; NULL on failure. */
 static GEOSGeometry *union_ll(park_ctx *ctx, const park_layer *l) {
@@ -105,8 +67,6 @@ static void compare_prepare(r_ctx *r, const park_layer *cur, const park_layer *b
     park_ctx_clear_error(ctx); /* a failed overlay costs the comparison's pieces, not the map */
 }
 
-static double px(const r_ctx *r, double x) { return r->fx + (x - r->minx) * r->k; }
-static double py(const r_ctx *r, double y) { return r->fy + (r->maxy - y) * r->k; }
 
 /* ------------------------------------------------------------------ fonts */
 
@@ -149,30 +109,28 @@ static cairo_font_face_t *cjk_font(park_ctx *ctx, int bold, park_status *st, cha
     return f;
 }
 
-static void set_font(r_ctx *r, int bold, double size) {
+void park_rd_set_font(r_ctx *r, int bold, double size) {
     cairo_set_font_face(r->cr, bold ? r->bold : r->font);
     cairo_set_font_size(r->cr, size * r->s);
 }
 
-static double text_w(r_ctx *r, int bold, double size, const char *t) {
+double park_rd_text_w(r_ctx *r, int bold, double size, const char *t) {
     cairo_text_extents_t e;
     if (!park_utf8_valid(t)) t = "?";
-    set_font(r, bold, size);
+    park_rd_set_font(r, bold, size);
     cairo_text_extents(r->cr, t, &e);
     return e.x_advance;
 }
 
-enum { LEFT, CENTER, RIGHT };
-
 /* Draws text whose vertical centre is at y. halo > 0 strokes a white outline
  * first so labels stay readable over fills and roads. Returns the ink box. */
-static r_box draw_text(r_ctx *r, double x, double y, const char *t, int bold, double size, const double rgb[3],
+r_box park_rd_draw_text(r_ctx *r, double x, double y, const char *t, int bold, double size, const double rgb[3],
                        double halo, int anchor, int dry_run) {
     cairo_t *cr = r->cr;
     cairo_text_extents_t e;
     cairo_font_extents_t fe;
     if (!park_utf8_valid(t)) t = "?"; /* cairo would put the whole drawing in an error state */
-    set_font(r, bold, size);
+    park_rd_set_font(r, bold, size);
     cairo_text_extents(cr, t, &e);
     cairo_font_extents(cr, &fe);
     double x0 = anchor == LEFT ? x : anchor == CENTER ? x - e.x_advance / 2 : x - e.x_advance;
@@ -237,8 +195,8 @@ static void path_seq(r_ctx *r, const GEOSCoordSequence *cs, int close) {
     for (unsigned i = 0; i < n; i++) {
         double x, y;
         GEOSCoordSeq_getXY_r(r->ctx->geos, cs, i, &x, &y);
-        if (i == 0) cairo_move_to(r->cr, px(r, x), py(r, y));
-        else cairo_line_to(r->cr, px(r, x), py(r, y));
+        if (i == 0) cairo_move_to(r->cr, park_rd_px(r, x), park_rd_py(r, y));
+        else cairo_line_to(r->cr, park_rd_px(r, x), park_rd_py(r, y));
     }
     if (close && n) cairo_close_path(r->cr);
 }
@@ -272,7 +230,7 @@ static void each_point(r_ctx *r, const GEOSGeometry *g, void (*fn)(r_ctx *, doub
     }
 }
 
-static void rgbd(const unsigned char c[3], double out[3]) {
+void park_rd_rgbd(const unsigned char c[3], double out[3]) {
     for (int i = 0; i < 3; i++) out[i] = c[i] / 255.0;
 }
 
@@ -359,316 +317,6 @@ static park_status prepare(park_ctx *ctx, const park_layout_layer *layers, size_
     return PARK_OK;
 }
 
-/* ------------------------------------------------------------------ legend */
-
-typedef enum { LG_HEADER, LG_FILL, LG_LINE, LG_POINT, LG_NOTE, LG_METRO_SET } lg_kind;
-typedef struct lg_entry {
-    lg_kind kind;
-    const char *text;  /* borrowed */
-    char right[32];    /* area column */
-    char sub[160];     /* second line: computed area ± error and the plan's figure */
-    unsigned char rgb[3];
-} lg_entry;
-
-/* "计算 13.30 ±5.54 km² · 规划 11.14 km²": the derived area never stands alone.
- * ± is the boundary length × the error_m the element states (the model of
- * recompute, README "Uncertainty"); unstated, it says so. */
-static void area_line(park_ctx *ctx, const r_feat *f, char *out, size_t len) {
-    char unc[48], plan[48];
-    if (f->p->has_error_m) snprintf(unc, sizeof unc, " ±%.2f km²", park_perimeter_geodesic(ctx, f->p->geom) * f->p->error_m / 1e6);
-    else snprintf(unc, sizeof unc, " km²（误差未核实）");
-    if (isfinite(f->p->official_km2)) snprintf(plan, sizeof plan, "规划 %.2f km²", f->p->official_km2);
-    else snprintf(plan, sizeof plan, "规划无此数");
-    snprintf(out, len, "计算 %.2f%s · %s", f->area_km2, unc, plan);
-}
-
-typedef struct lg_list {
-    lg_entry *e;
-    size_t n, cap;
-} lg_list;
-
-static lg_entry *lg_add(lg_list *l, lg_kind k, const char *text) {
-    if (l->n == l->cap) {
-        size_t cap = l->cap ? 2 * l->cap : 32;
-        lg_entry *ne = realloc(l->e, cap * sizeof *ne);
-        if (!ne) return NULL;
-        l->e = ne, l->cap = cap;
-    }
-    lg_entry *e = &l->e[l->n++];
-    memset(e, 0, sizeof *e);
-    e->kind = k, e->text = text;
-    return e;
-}
-
-/* Group headings (三园 / 三线 / 两区 ...) are shown when every element carries a
- * single Chinese group name; the parcel layer's `layout` field lists element ids
- * instead, which would make poor headings. */
-static int has_groups(const r_layer *pl) {
-    if (pl->n == 0) return 0;
-    for (size_t i = 0; i < pl->n; i++) {
-        const char *g = pl->f[i].p->layout;
-        if (!*g || strchr(g, ';')) return 0;
-        int ascii = 1;
-        for (const char *c = g; *c; c++)
-            if ((unsigned char)*c >= 0x80) ascii = 0;
-        if (ascii) return 0;
-    }
-    return 1;
-}
-
-static int build_legend(park_ctx *ctx, r_layer *ls, size_t n, const park_basemap *bm, lg_list *lg, const r_ctx *r,
-                        const char *cmp_label) {
-    r_layer *pl = NULL;
-    for (size_t i = 0; i < n; i++)
-        if (ls[i].src->is_primary) pl = &ls[i];
-    if (!pl) return 0;
-    lg_entry *e;
-    if (!lg_add(lg, LG_HEADER, pl->src->title && *pl->src->title ? pl->src->title : pl->src->name)) return 0;
-    int grouped = has_groups(pl);
-    for (size_t i = 0; i < pl->n; i++) {
-        /* with groups: each group's heading once, its elements under it, groups in first-seen order */
-        if (grouped) {
-            int seen = 0;
-            for (size_t k = 0; k < i; k++)
-                if (!strcmp(pl->f[k].p->layout, pl->f[i].p->layout)) seen = 1;
-            if (seen) continue;
-            if (!lg_add(lg, LG_NOTE, pl->f[i].p->layout)) return 0;
-            for (size_t k = i; k < pl->n; k++) {
-                if (strcmp(pl->f[k].p->layout, pl->f[i].p->layout)) continue;
-                if (!(e = lg_add(lg, LG_FILL, pl->f[k].p->name))) return 0;
-                memcpy(e->rgb, pl->f[k].rgb, 3);
-                if (isfinite(pl->f[k].area_km2)) area_line(ctx, &pl->f[k], e->sub, sizeof e->sub);
-            }
-        } else {
-            if (!(e = lg_add(lg, LG_FILL, pl->f[i].p->name))) return 0;
-            memcpy(e->rgb, pl->f[i].rgb, 3);
-            if (isfinite(pl->f[i].area_km2)) area_line(ctx, &pl->f[i], e->sub, sizeof e->sub);
-        }
-    }
-    for (size_t i = 0; i < n; i++) {
-        r_layer *l = &ls[i];
-        if (l->src->is_primary || l->n == 0) continue;
-        if (!lg_add(lg, LG_HEADER, l->src->title && *l->src->title ? l->src->title : l->src->name)) return 0;
-        if (l->dim == 1) {
-            /* one entry per distinct name (a line may come in several features) */
-            for (size_t k = 0; k < l->n; k++) {
-                int dup = 0;
-                for (size_t j = 0; j < k; j++)
-                    if (!strcmp(l->f[j].p->name, l->f[k].p->name)) dup = 1;
-                if (dup) continue;
-                if (!(e = lg_add(lg, LG_LINE, l->f[k].p->name))) return 0;
-                memcpy(e->rgb, l->f[k].rgb, 3);
-            }
-        } else if (l->dim == 0) {
-            if (!(e = lg_add(lg, LG_POINT, l->src->title && *l->src->title ? l->src->title : l->src->name))) return 0;
-            snprintf(e->right, sizeof e->right, "%zu", l->n);
-            e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x40;
-        } else {
-            for (size_t k = 0; k < l->n; k++) {
-                if (!(e = lg_add(lg, LG_FILL, l->f[k].p->name))) return 0;
-                memcpy(e->rgb, l->f[k].rgb, 3);
-            }
-        }
-    }
-    if (r && cmp_label) {
-        if (!lg_add(lg, LG_HEADER, "与基线对比")) return 0;
-        if (!(e = lg_add(lg, LG_LINE, cmp_label))) return 0;
-        e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x1a;
-        if (!(e = lg_add(lg, LG_FILL, "增加"))) return 0;
-        e->rgb[0] = 0x2e, e->rgb[1] = 0xa0, e->rgb[2] = 0x43;
-        snprintf(e->right, sizeof e->right, "%.3f km²", r->cmp_gained_km2);
-        if (!(e = lg_add(lg, LG_FILL, "减少"))) return 0;
-        e->rgb[0] = 0xd6, e->rgb[1] = 0x27, e->rgb[2] = 0x28;
-        snprintf(e->right, sizeof e->right, "%.3f km²", r->cmp_lost_km2);
-    }
-    if (bm) {
-        if (!lg_add(lg, LG_HEADER, "底图 (OpenStreetMap)")) return 0;
-        if (!(e = lg_add(lg, LG_LINE, "快速路、主干道、次干道"))) return 0;
-        e->rgb[0] = 0xb8, e->rgb[1] = 0xb0, e->rgb[2] = 0xa4;
-        if (!(e = lg_add(lg, LG_METRO_SET, "地铁线路 (按线路配色)"))) return 0;
-        if (!(e = lg_add(lg, LG_POINT, "地铁站"))) return 0;
-        e->rgb[0] = e->rgb[1] = e->rgb[2] = 0x40;
-    }
-    return 1;
-}
-
-#define LG_ROW 30.0
-#define LG_HEAD 40.0
-#define LG_SUB 20.0
-
-static double legend_height(const lg_list *lg) {
-    double h = 44; /* "图例" */
-    for (size_t i = 0; i < lg->n; i++) h += lg->e[i].kind == LG_HEADER ? LG_HEAD : LG_ROW + (lg->e[i].sub[0] ? LG_SUB : 0);
-    return h + 92; /* area note and notice */
-}
-
-static void draw_legend(r_ctx *r, const lg_list *lg, double x, double y, double w) {
-    cairo_t *cr = r->cr;
-    double s = r->s;
-    static const double ink[3] = {0.13, 0.13, 0.13}, grey[3] = {0.42, 0.42, 0.42};
-    draw_text(r, x, y + 16 * s, "图例", 1, 20, ink, 0, LEFT, 0);
-    y += 44 * s;
-    for (size_t i = 0; i < lg->n; i++) {
-        const lg_entry *e = &lg->e[i];
-        double c[3];
-        rgbd(e->rgb, c);
-        if (e->kind == LG_HEADER) {
-            cairo_set_source_rgb(cr, 0.8, 0.8, 0.8);
-            cairo_set_line_width(cr, 1 * s);
-            cairo_move_to(cr, x, y + 6 * s), cairo_line_to(cr, x + w, y + 6 * s), cairo_stroke(cr);
-            draw_text(r, x, y + 24 * s, e->text, 1, 16, ink, 0, LEFT, 0);
-            y += LG_HEAD * s;
-            continue;
-        }
-        double cy = y + LG_ROW * s / 2, sx = x + (e->kind == LG_NOTE ? 0 : 8 * s), sw = 34 * s, sh = 20 * s;
-        if (e->kind == LG_NOTE) {
-            draw_text(r, x + 4 * s, cy, e->text, 1, 14, grey, 0, LEFT, 0);
-            y += LG_ROW * s;
-            continue;
-        }
-        if (e->kind == LG_FILL) {
-            cairo_rectangle(cr, sx, cy - sh / 2, sw, sh);
-            cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.7);
-            cairo_fill_preserve(cr);
-            cairo_set_source_rgb(cr, c[0] * 0.6, c[1] * 0.6, c[2] * 0.6);
-            cairo_set_line_width(cr, 1.5 * s);
-            cairo_stroke(cr);
-        } else if (e->kind == LG_LINE) {
-            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
-            cairo_set_line_width(cr, 4 * s);
-            cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
-            cairo_move_to(cr, sx + 3 * s, cy), cairo_line_to(cr, sx + sw - 3 * s, cy), cairo_stroke(cr);
-        } else if (e->kind == LG_METRO_SET) {
-            static const char *lines[] = {"1", "3", "7", "2"};
-            for (int k = 0; k < 4; k++) {
-                unsigned char mc[3];
-                park_metro_color(lines[k], mc, NULL);
-                cairo_set_source_rgb(cr, mc[0] / 255.0, mc[1] / 255.0, mc[2] / 255.0);
-                cairo_set_line_width(cr, 3 * s);
-                double yy = cy - 6 * s + k * 4 * s;
-                cairo_move_to(cr, sx + 3 * s, yy), cairo_line_to(cr, sx + sw - 3 * s, yy), cairo_stroke(cr);
-            }
-        } else if (e->kind == LG_POINT) {
-            cairo_arc(cr, sx + sw / 2, cy, 5 * s, 0, 2 * M_PI);
-            cairo_set_source_rgb(cr, 1, 1, 1);
-            cairo_fill_preserve(cr);
-            cairo_set_source_rgb(cr, c[0], c[1], c[2]);
-            cairo_set_line_width(cr, 2 * s);
-            cairo_stroke(cr);
-        }
-        double tx = sx + sw + 10 * s, avail = x + w - tx - (e->right[0] ? 80 * s : 0);
-        double size = 15;
-        while (size > 9 && text_w(r, 0, size, e->text) > avail) size -= 1;
-        draw_text(r, tx, cy, e->text, 0, size, ink, 0, LEFT, 0);
-        if (e->right[0]) draw_text(r, x + w, cy, e->right, 0, 13, grey, 0, RIGHT, 0);
-        y += LG_ROW * s;
-        if (e->sub[0]) {
-            double ss = 12;
-            while (ss > 8 && text_w(r, 0, ss, e->sub) > x + w - tx) ss -= 0.5;
-            draw_text(r, tx, y + LG_SUB * s / 2 - 4 * s, e->sub, 0, ss, grey, 0, LEFT, 0);
-            y += LG_SUB * s;
-        }
-    }
-    y += 14 * s;
-    static const double red[3] = {0.62, 0.1, 0.1};
-    draw_text(r, x, y + 8 * s, "面积：CGCS2000 椭球面测地面积；± = 边界长 × 边界误差 error_m", 0, 12, grey, 0, LEFT, 0);
-    draw_text(r, x, y + 28 * s, "几何来源与误差见各要素的 provenance 字段", 0, 12, grey, 0, LEFT, 0);
-    draw_text(r, x, y + 52 * s, "边界为依据规划文本推定（示意，非测绘成果）", 1, 13, red, 0, LEFT, 0);
-}
-
-/* ------------------------------------------------------------------ map furniture */
-
-static double nice_length(double m) {
-    double p = pow(10, floor(log10(m))), f = m / p;
-    return (f >= 5 ? 5 : f >= 2 ? 2 : 1) * p;
-}
-
-static void fmt_len(char *buf, size_t n, double m) {
-    if (m >= 1000) snprintf(buf, n, "%g km", m / 1000);
-    else snprintf(buf, n, "%g m", m);
-}
-
-static void panel(r_ctx *r, double x, double y, double w, double h) {
-    cairo_rectangle(r->cr, x, y, w, h);
-    cairo_set_source_rgba(r->cr, 1, 1, 1, 0.85);
-    cairo_fill_preserve(r->cr);
-    cairo_set_source_rgba(r->cr, 0.6, 0.6, 0.6, 0.8);
-    cairo_set_line_width(r->cr, 1 * r->s);
-    cairo_stroke(r->cr);
-}
-
-static void draw_scale_bar(r_ctx *r) {
-    cairo_t *cr = r->cr;
-    double s = r->s;
-    double len = nice_length(r->fw * 0.22 / r->k), bar = len * r->k;
-    double x = r->fx + 18 * s, y = r->fy + r->fh - 18 * s;
-    panel(r, x - 10 * s, y - 48 * s, bar + 20 * s + 50 * s, 56 * s);
-    static const double ink[3] = {0.1, 0.1, 0.1};
-    for (int i = 0; i < 4; i++) {
-        cairo_rectangle(cr, x + i * bar / 4, y - 14 * s, bar / 4, 7 * s);
-        if (i % 2 == 0) cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        else cairo_set_source_rgb(cr, 1, 1, 1);
-        cairo_fill_preserve(cr);
-        cairo_set_source_rgb(cr, 0.1, 0.1, 0.1);
-        cairo_set_line_width(cr, 1 * s);
-        cairo_stroke(cr);
-    }
-    char a[32], b[32];
-    fmt_len(a, sizeof a, len / 2);
-    fmt_len(b, sizeof b, len);
-    draw_text(r, x, y - 27 * s, "0", 0, 13, ink, 0, CENTER, 0);
-    draw_text(r, x + bar / 2, y - 27 * s, a, 0, 13, ink, 0, CENTER, 0);
-    draw_text(r, x + bar, y - 27 * s, b, 0, 13, ink, 0, CENTER, 0);
-}
-
-/* North arrow rotated to true north: the angle between grid north of the map
- * CRS and the meridian through the map centre (about 0.7° at 121.4°E in the
- * 120°E Gauss-Kruger zone). */
-static void draw_north(r_ctx *r, const char *crs) {
-    cairo_t *cr = r->cr;
-    double s = r->s;
-    double cx = (r->minx + r->maxx) / 2, cy = (r->miny + r->maxy) / 2;
-    double lon = cx, lat = cy, x2, y2, angle = 0;
-    if (park_transform_xy(r->ctx, crs, "EPSG:4490", &lon, &lat) == PARK_OK) {
-        x2 = lon, y2 = lat + 0.01;
-        if (park_transform_xy(r->ctx, "EPSG:4490", crs, &x2, &y2) == PARK_OK) angle = atan2(x2 - cx, y2 - cy);
-    }
-    park_ctx_clear_error(r->ctx);
-    double ax = r->fx + r->fw - 46 * s, ay = r->fy + 62 * s, R = 30 * s;
-    panel(r, ax - 40 * s, ay - 52 * s, 80 * s, 112 * s);
-    cairo_save(cr);
-    cairo_translate(cr, ax, ay);
-    cairo_rotate(cr, angle);
-    cairo_move_to(cr, 0, -R), cairo_line_to(cr, R * 0.42, R * 0.75), cairo_line_to(cr, 0, R * 0.4), cairo_close_path(cr);
-    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-    cairo_fill(cr);
-    cairo_move_to(cr, 0, -R), cairo_line_to(cr, -R * 0.42, R * 0.75), cairo_line_to(cr, 0, R * 0.4), cairo_close_path(cr);
-    cairo_set_source_rgb(cr, 1, 1, 1);
-    cairo_fill_preserve(cr);
-    cairo_set_source_rgb(cr, 0.15, 0.15, 0.15);
-    cairo_set_line_width(cr, 1.2 * s);
-    cairo_stroke(cr);
-    cairo_restore(cr);
-    static const double ink[3] = {0.1, 0.1, 0.1}, grey[3] = {0.4, 0.4, 0.4};
-    draw_text(r, ax + sin(angle) * R * 1.35, ay - cos(angle) * R * 1.35, "N", 1, 15, ink, 0, CENTER, 0);
-    char cap[64];
-    double deg = angle * 180 / M_PI;
-    if (fabs(deg) < 0.005) snprintf(cap, sizeof cap, "真北");
-    else snprintf(cap, sizeof cap, "真北偏%s %.2f°", deg < 0 ? "西" : "东", fabs(deg));
-    draw_text(r, ax, ay + 46 * s, cap, 0, 11, grey, 0, CENTER, 0);
-}
-
-static void draw_grid(r_ctx *r) {
-    double step = nice_length((r->maxx - r->minx) / 6);
-    cairo_set_source_rgba(r->cr, 0.55, 0.6, 0.7, 0.25);
-    cairo_set_line_width(r->cr, 1 * r->s);
-    for (double x = ceil(r->minx / step) * step; x < r->maxx; x += step)
-        cairo_move_to(r->cr, px(r, x), r->fy), cairo_line_to(r->cr, px(r, x), r->fy + r->fh);
-    for (double y = ceil(r->miny / step) * step; y < r->maxy; y += step)
-        cairo_move_to(r->cr, r->fx, py(r, y)), cairo_line_to(r->cr, r->fx + r->fw, py(r, y));
-    cairo_stroke(r->cr);
-}
-
 /* ------------------------------------------------------------------ drawing */
 
 static void draw_basemap(r_ctx *r, const park_basemap *bm) {
@@ -693,7 +341,7 @@ static void draw_basemap_metro(r_ctx *r, const park_basemap *bm) {
     cairo_t *cr = r->cr;
     for (size_t i = 0; i < bm->nmetro; i++) {
         double c[3];
-        rgbd(bm->metro[i].rgb, c);
+        park_rd_rgbd(bm->metro[i].rgb, c);
         cairo_new_path(cr);
         path_geom(r, bm->metro[i].g);
         cairo_set_source_rgba(cr, c[0], c[1], c[2], 0.9);
@@ -735,7 +383,7 @@ static void collect_pt(r_ctx *r, double x, double y, void *ud) {
         if (!nn) return;
         l->name = nn, l->cap = cap;
     }
-    l->xy[2 * l->n] = px(r, x), l->xy[2 * l->n + 1] = py(r, y);
+    l->xy[2 * l->n] = park_rd_px(r, x), l->xy[2 * l->n + 1] = park_rd_py(r, y);
     l->name[l->n++] = NULL;
 }
 
@@ -744,10 +392,10 @@ static void collect_pt(r_ctx *r, double x, double y, void *ud) {
 static void small_label(r_ctx *r, double X, double Y, const char *name) {
     static const double ink[3] = {0.25, 0.25, 0.25};
     if (!name || !*name || !in_frame(r, X, Y)) return;
-    r_box b = draw_text(r, X + 7 * r->s, Y, name, 0, 11, ink, 2 * r->s, LEFT, 1);
+    r_box b = park_rd_draw_text(r, X + 7 * r->s, Y, name, 0, 11, ink, 2 * r->s, LEFT, 1);
     if (b.x1 > r->fx + r->fw || box_hits(r, b)) return;
     box_add(r, b);
-    draw_text(r, X + 7 * r->s, Y, name, 0, 11, ink, 2 * r->s, LEFT, 0);
+    park_rd_draw_text(r, X + 7 * r->s, Y, name, 0, 11, ink, 2 * r->s, LEFT, 0);
 }
 
 static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, const char *crs) {
@@ -759,7 +407,7 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
     if (bm) cairo_set_source_rgb(cr, 0.965, 0.953, 0.933);
     else cairo_set_source_rgb(cr, 0.975, 0.978, 0.985);
     cairo_paint(cr);
-    draw_grid(r);
+    park_rd_draw_grid(r);
     if (bm) draw_basemap(r, bm);
 
     r_layer *pl = NULL;
@@ -781,7 +429,7 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         for (size_t o = 0; o < ls[i].n; o++) {
             size_t k = order[o];
             double c[3];
-            rgbd(ls[i].f[k].rgb, c);
+            park_rd_rgbd(ls[i].f[k].rgb, c);
             cairo_new_path(cr);
             path_geom(r, ls[i].f[k].g);
             cairo_set_fill_rule(cr, CAIRO_FILL_RULE_EVEN_ODD);
@@ -830,7 +478,7 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         if (ls[i].dim != 1) continue;
         for (size_t k = 0; k < ls[i].n; k++) {
             double c[3];
-            rgbd(ls[i].f[k].rgb, c);
+            park_rd_rgbd(ls[i].f[k].rgb, c);
             cairo_new_path(cr);
             path_geom(r, ls[i].f[k].g);
             cairo_set_line_cap(cr, CAIRO_LINE_CAP_ROUND);
@@ -865,9 +513,9 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
             double x, y;
             if (pt && GEOSGeomGetX_r(r->ctx->geos, pt, &x) && GEOSGeomGetY_r(r->ctx->geos, pt, &y)) {
                 const char *t = *pl->f[k].p->name ? pl->f[k].p->name : pl->f[k].p->id;
-                double X = px(r, x), Y = py(r, y);
+                double X = park_rd_px(r, x), Y = park_rd_py(r, y);
                 /* interior point first, then nudged up/down/sideways if it would overlap */
-                r_box b = draw_text(r, X, Y, t, 1, 16, ink, 3 * s, CENTER, 1);
+                r_box b = park_rd_draw_text(r, X, Y, t, 1, 16, ink, 3 * s, CENTER, 1);
                 double h = b.y1 - b.y0, w = b.x1 - b.x0;
                 const double off[][2] = {{0, 0}, {0, -1}, {0, 1}, {0.6, 0}, {-0.6, 0}, {0, -2}, {0, 2}};
                 size_t o = 0;
@@ -877,7 +525,7 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
                 }
                 if (o == sizeof off / sizeof off[0]) o = 0;
                 X += off[o][0] * w, Y += off[o][1] * h;
-                b = draw_text(r, X, Y, t, 1, 16, ink, 3 * s, CENTER, 1);
+                b = park_rd_draw_text(r, X, Y, t, 1, 16, ink, 3 * s, CENTER, 1);
                 box_add(r, b);
                 labs[nl].x = X, labs[nl].y = Y, labs[nl].t = t, nl++;
             }
@@ -886,7 +534,7 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         /* station dots and names go under the element labels */
         if (bm)
             for (size_t i = 0; i < bm->nstations; i++)
-                station_dot(r, px(r, bm->stations[i].x), py(r, bm->stations[i].y), bm->stations[i].rgb, 3.6);
+                station_dot(r, park_rd_px(r, bm->stations[i].x), park_rd_py(r, bm->stations[i].y), bm->stations[i].rgb, 3.6);
         for (size_t i = 0; i < n; i++) {
             if (ls[i].dim != 0) continue;
             for (size_t k = 0; k < ls[i].n; k++) {
@@ -904,23 +552,23 @@ static void draw_map(r_ctx *r, r_layer *ls, size_t n, const park_basemap *bm, co
         }
         if (bm)
             for (size_t i = 0; i < bm->nstations; i++)
-                small_label(r, px(r, bm->stations[i].x), py(r, bm->stations[i].y), bm->stations[i].name);
-        for (size_t k = 0; k < nl; k++) draw_text(r, labs[k].x, labs[k].y, labs[k].t, 1, 16, ink, 3 * s, CENTER, 0);
+                small_label(r, park_rd_px(r, bm->stations[i].x), park_rd_py(r, bm->stations[i].y), bm->stations[i].name);
+        for (size_t k = 0; k < nl; k++) park_rd_draw_text(r, labs[k].x, labs[k].y, labs[k].t, 1, 16, ink, 3 * s, CENTER, 0);
         free(labs);
     }
     cairo_restore(cr);
 
-    draw_scale_bar(r);
-    draw_north(r, crs);
+    park_rd_draw_scale_bar(r);
+    park_rd_draw_north(r, crs);
     if (bm) {
         static const double grey[3] = {0.25, 0.25, 0.25};
         const char *credit = "© OpenStreetMap contributors (ODbL)";
-        double w = text_w(r, 0, 12, credit);
+        double w = park_rd_text_w(r, 0, 12, credit);
         double x = r->fx + r->fw - w - 14 * s, y = r->fy + r->fh - 26 * s;
         cairo_rectangle(cr, x - 6 * s, y, w + 12 * s, 20 * s);
         cairo_set_source_rgba(cr, 1, 1, 1, 0.85);
         cairo_fill(cr);
-        draw_text(r, x, y + 10 * s, credit, 0, 12, grey, 0, LEFT, 0);
+        park_rd_draw_text(r, x, y + 10 * s, credit, 0, 12, grey, 0, LEFT, 0);
     }
     cairo_rectangle(cr, r->fx, r->fy, r->fw, r->fh);
     cairo_set_source_rgb(cr, 0.35, 0.35, 0.35);
@@ -1032,11 +680,11 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
         compare_prepare(&r, pl->src->layer, o->compare, crs);
         cmp_label = park_asprintf("基线边界（%s）", o->compare_label && *o->compare_label ? o->compare_label : "baseline");
     }
-    if (!build_legend(ctx, ls, n, o->basemap ? &dummy : NULL, &lg, o->compare ? &r : NULL, cmp_label)) {
+    if (!park_rd_build_legend(ctx, ls, n, o->basemap ? &dummy : NULL, &lg, o->compare ? &r : NULL, cmp_label)) {
         st = park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
         goto done;
     }
-    double leg_h = legend_height(&lg) * s;
+    double leg_h = park_rd_legend_height(&lg) * s;
     if (leg_h > r.fh) r.fh = leg_h;
     /* fit the extent to the frame's aspect, growing the short side */
     if (eh / ew < r.fh / r.fw) eh = ew * r.fh / r.fw;
@@ -1076,10 +724,10 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
 
     /* title band */
     static const double ink[3] = {0.1, 0.1, 0.12}, grey[3] = {0.4, 0.4, 0.4};
-    draw_text(&r, margin, margin + 24 * s, title, 1, 30, ink, 0, LEFT, 0);
+    park_rd_draw_text(&r, margin, margin + 24 * s, title, 1, 30, ink, 0, LEFT, 0);
     char sub[512];
     snprintf(sub, sizeof sub, "%zu 个要素 · 投影 %s (%s) · 图幅 %.1f × %.1f km", pl->n, crs, crs_name, ew / 1000, eh / 1000);
-    draw_text(&r, margin, margin + 62 * s, sub, 0, 15, grey, 0, LEFT, 0);
+    park_rd_draw_text(&r, margin, margin + 62 * s, sub, 0, 15, grey, 0, LEFT, 0);
 
     if (o->colour_by_error) {
         const park_parcel **ps = calloc(pl->n + 1, sizeof *ps);
@@ -1091,7 +739,7 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     }
     draw_map(&r, ls, n, bm, crs);
     if (r.err_edges) park_error_key_draw(r.cr, r.font, r.bold, r.fx + r.fw - 260 * r.s, r.fy + r.fh - (32 + 18 * PARK_ERRCLASS_N) * r.s, r.s); /* bottom right: scale bar bottom left, north arrow top right */
-    draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
+    park_rd_draw_legend(&r, &lg, r.fx + r.fw + margin, r.fy, leg_w);
 
     /* footer: where things come from */
     char foot[1024];
@@ -1105,14 +753,14 @@ static park_status render(park_ctx *ctx, const char *title, const char *source, 
     /* too wide for the page: drop whole characters from the end and add "…" */
     size_t flen = strlen(foot);
     int cut = 0;
-    while (flen > 0 && text_w(&r, 0, 12, foot) > W - 2 * margin) {
+    while (flen > 0 && park_rd_text_w(&r, 0, 12, foot) > W - 2 * margin) {
         if (cut) flen -= 3, foot[flen] = 0; /* the "…" added last round */
         do flen--;
         while (flen > 0 && ((unsigned char)foot[flen] & 0xC0) == 0x80);
         memcpy(foot + flen, "…", 4);
         flen += 3, cut = 1;
     }
-    draw_text(&r, margin, r.fy + r.fh + foot_h / 2 + 4 * s, foot, 0, 12, grey, 0, LEFT, 0);
+    park_rd_draw_text(&r, margin, r.fy + r.fh + foot_h / 2 + 4 * s, foot, 0, 12, grey, 0, LEFT, 0);
 
     if (cairo_status(r.cr) != CAIRO_STATUS_SUCCESS) {
         st = park_error(ctx, PARK_ERR_INTERNAL, "cairo failed while drawing %s: %s", path, cairo_status_to_string(cairo_status(r.cr)));

@@ -141,8 +141,6 @@ park_status park_query_distance_prep(park_ctx *ctx, const struct park_layer_inde
  * *unverified (may be NULL) 1 when a parcel's edge error is not stated. */
 park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_index *ix, const park_layer *layer, double x, double y,
                                      double sigma_m, double *p, signed char *in, int *unverified);
-/* linref.c: a LineString's vertices as arrays, for measures along it that give
- * GEOS's linear-referencing numbers to the bit without a GEOS call (issue 11). */
 /* Appends an issue to the array *issues (*n used, *cap allocated; realloc'd as it
  * grows), its message formatted from fmt and ap, feature (may be NULL) copied, and
  * counts it in *errors or *warnings by level. The array owns both strings (the
@@ -151,6 +149,8 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
 int park_issue_vappend(park_issue **issues, size_t *n, size_t *cap, size_t *errors, size_t *warnings, park_issue_level level,
                        const char *kind, const char *feature, double x, double y, double measure, const char *fmt, va_list ap);
 
+/* linref.c: a LineString's vertices as arrays, for measures along it that give
+ * GEOS's linear-referencing numbers to the bit without a GEOS call (issue 11). */
 typedef struct park_line {
     size_t n;        /* vertices */
     double *x, *y;   /* the vertices */
