@@ -500,7 +500,12 @@ static park_csv_result run_rows(batch_state *b, park_csv_reader *r, park_csv_wri
  * main thread cuts the input into blocks of whole lines (~1 MiB, at the last
  * newline) and writes the answered blocks in order; each worker has its own
  * context, its own copy of the parcels and so its own index, grid, GEOS handle
- * and PROJ objects (nothing is shared while rows are answered). A block holding
+ * and PROJ objects (nothing of parkgis's is shared while rows are answered; GEOS
+ * 3.11's C API makes every geometry on its one default GeometryFactory, whose
+ * reference count is a plain int bumped by every thread, libgeos/geos#847, an
+ * atomic count proposed in PR #1307: the count can go wrong under threads, but
+ * the default factory is static and never freed by its count, so nothing reads
+ * it that matters; ThreadSanitizer reports it). A block holding
  * a quote could cut a quoted field in two, so from the first such block on the
  * rest of the input is read by one reader, as without --threads: the output is
  * the same byte for byte either way. */
