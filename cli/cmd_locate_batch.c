@@ -95,9 +95,12 @@ static void put_candidates(park_csv_writer *w, const batch_row *r) {
         const park_candidate *c = &r->res.candidates[i];
         char sh[32];
         park_fmt_num(sh, sizeof sh, c->share, 2);
-        park_buf_printf(&b, "%s%s:%s", i ? ";" : "", c->parcel ? c->parcel->id : "outside", sh);
+        if (i) park_buf_appendn(&b, ";", 1);
+        park_buf_append(&b, c->parcel ? c->parcel->id : "outside");
+        park_buf_appendn(&b, ":", 1);
+        park_buf_append(&b, sh);
     }
-    park_csv_put_field(w, b.s ? b.s : "");
+    park_csv_put_fieldn(w, b.s ? b.s : "", b.len);
     park_buf_free(&b);
 }
 static double row_distance(const batch_row *r) {
@@ -124,6 +127,10 @@ static void put_lon(park_csv_writer *w, const batch_row *r) { put_coord(w, r, fa
 static void put_lat(park_csv_writer *w, const batch_row *r) { put_coord(w, r, true); }
 static void put_note(park_csv_writer *w, const batch_row *r) {
     if (!(r->has_res && r->answered) && !r->converted && !r->controls) return;
+    if (!r->converted && !r->controls) { /* the resolver's note alone: written as it is, not copied (issue 11) */
+        park_csv_put_field(w, r->res.note ? r->res.note : "");
+        return;
+    }
     park_buf b;
     park_buf_init(&b);
     if (r->has_res && r->answered) park_buf_append(&b, r->res.note);
@@ -304,11 +311,9 @@ static void convert_row(batch_state *b, const park_csv_reader *r) {
         }
         if (hi < 0x80) return;
     }
-    for (size_t i = 0; i < nf && !need; i++) {
-        char *v = park_strndup(park_csv_value(r, i), park_csv_value_len(r, i));
-        need = v && !park_utf8_valid(v);
-        free(v);
-    }
+    /* each field is NUL-terminated in the reader's buffer (csv.h), so checked in place: a
+     * copy of its n bytes read as a C string is the same text up to its first NUL */
+    for (size_t i = 0; i < nf && !need; i++) need = !park_utf8_valid(park_csv_value(r, i));
     if (!need) return;
     if (nf > b->cvcap) {
         char **t = realloc(b->cv, nf * sizeof *t);

@@ -71,6 +71,9 @@ int park_utf8_width(const char *s);
 /* Next code point; advances *p. Returns 0xFFFD on malformed input. */
 unsigned park_utf8_next(const char **p);
 bool park_utf8_valid(const char *s);
+/* park_address_normalize (parkgis_address.h) written into out, which must have room
+ * for 3 * strlen(text) + 1 bytes; returns the length (out NUL-terminated). */
+size_t park_address_normalize_into(const char *text, char *out);
 
 /* ---- JSON writer (pretty enough, always valid; strings escaped) */
 typedef struct park_json {

@@ -15,6 +15,7 @@
 #include <string.h>
 
 #include "../internal.h"
+#include "../util/arena.h"
 
 /* ------------------------------------------------------------------ code points */
 
@@ -115,14 +116,38 @@ static bool is_alnum(unsigned cp) { return cp < 0x80 && isalnum((int)cp); }
 
 /* ------------------------------------------------------------------ normalisation */
 
-char *park_address_normalize(const char *text) {
-    park_buf b;
-    park_buf_init(&b);
+/* UTF-8 of cp at o; returns the bytes written (1..4). */
+static size_t cp_enc(char *o, unsigned cp) {
+    if (cp < 0x80) {
+        o[0] = (char)cp;
+        return 1;
+    }
+    if (cp < 0x800) {
+        o[0] = (char)(0xC0 | (cp >> 6)), o[1] = (char)(0x80 | (cp & 0x3F));
+        return 2;
+    }
+    if (cp < 0x10000) {
+        o[0] = (char)(0xE0 | (cp >> 12)), o[1] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[2] = (char)(0x80 | (cp & 0x3F));
+        return 3;
+    }
+    o[0] = (char)(0xF0 | (cp >> 18)), o[1] = (char)(0x80 | ((cp >> 12) & 0x3F));
+    o[2] = (char)(0x80 | ((cp >> 6) & 0x3F)), o[3] = (char)(0x80 | (cp & 0x3F));
+    return 4;
+}
+
+/* park_address_normalize into out, which has room for 3 * strlen(text) + 1 bytes
+ * (no code point grows: an invalid byte, read as U+FFFD, is the one that becomes 3
+ * bytes); returns the length written (NUL-terminated). Written in place rather than
+ * through a park_buf, a call per character (issue 11). */
+size_t park_address_normalize_into(const char *text, char *out) {
     const char *s = text ? text : "";
+    char *o = out;
     unsigned prev = 0; /* last code point written */
     bool pending_space = false, pending_comma = false;
     while (*s) {
-        unsigned cp = park_utf8_next(&s);
+        unsigned cp;
+        if ((unsigned char)*s < 0x80) cp = (unsigned char)*s++;
+        else cp = park_utf8_next(&s);
         if (cp >= 0xFF01 && cp <= 0xFF5E) cp -= 0xFEE0; /* full-width ASCII */
         if (cp == 0x3000 || cp == 0xA0 || cp == '\t' || cp == '\n' || cp == '\r' || cp == 0x2002 || cp == 0x2003 ||
             cp == 0x2009)
@@ -133,7 +158,7 @@ char *park_address_normalize(const char *text) {
             cp = '-';
         if (cp == 0x3010 || cp == 0x3014 || cp == 0x300C || cp == 0x300E) cp = '(';
         if (cp == 0x3011 || cp == 0x3015 || cp == 0x300D || cp == 0x300F) cp = ')';
-        if (cp == 0x3001) cp = 0x3001; /* 、 kept: it separates intersection roads */
+        /* 、 (U+3001) is kept: it separates intersection roads */
         if (cp == 0x3002) cp = ' ';    /* 。 */
         if (cp == 0x865F) cp = 0x53F7; /* 號 -> 号: the one traditional form seen in house numbers */
         if (cp == ' ') {
@@ -148,13 +173,22 @@ char *park_address_normalize(const char *text) {
             pending_comma = true;
             continue;
         }
-        if (pending_comma && prev && prev < 0x80 && cp < 0x80) cp_put(&b, ',');
-        else if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) cp_put(&b, ' ');
+        if (pending_comma && prev && prev < 0x80 && cp < 0x80) *o++ = ',';
+        else if (pending_space && is_alnum(prev) && (is_alnum(cp) || cp == '.' || cp == '-' || cp == '+')) *o++ = ' ';
         pending_space = pending_comma = false;
-        cp_put(&b, cp);
+        o += cp_enc(o, cp);
         prev = cp;
     }
-    return park_buf_take(&b);
+    *o = 0;
+    return (size_t)(o - out);
+}
+
+char *park_address_normalize(const char *text) {
+    size_t len = text ? strlen(text) : 0;
+    char *out = malloc(3 * len + 1);
+    if (!out) abort(); /* as park_buf did: the one allocation a string function cannot report */
+    park_address_normalize_into(text, out);
+    return out;
 }
 
 /* ------------------------------------------------------------------ edit distance */
@@ -353,6 +387,9 @@ static int parse_coords(const char *norm, double *lon, double *lat, int *swapped
     char tok[2][64];
     bool numberish[2];
     while (*s == '(' || *s == ' ') s++;
+    /* a first token that does not start like a number makes no pair (the checks below
+     * would say so after reading it): most addresses stop here (issue 11) */
+    if (!*s || !strchr("+-.0123456789", *s)) return 0;
     if (!coord_token(&s, tok[0], sizeof tok[0], &numberish[0])) return 0;
     while (*s == ',' || *s == ' ' || *s == ';' || *s == '/') s++;
     if (!coord_token(&s, tok[1], sizeof tok[1], &numberish[1])) return 0;
@@ -386,18 +423,51 @@ const char *park_addr_kind_name(park_addr_kind k) {
     return "?";
 }
 
+/* A parsed address and the arena its strings live in (issue 11: one allocation for
+ * the address and every field, where each field was a malloc and a free). Only this
+ * file makes park_address objects, so park_address_free may take any for one. */
+typedef struct addr_block {
+    park_address a; /* first: the address handed out is the block */
+    park_arena ar;
+    bool oom;       /* a string could not be stored (the parse fails: out of memory) */
+    char buf[];     /* the arena's first block */
+} addr_block;
+
 void park_address_free(park_address *a) {
     if (!a) return;
-    char **fields[] = {&a->input, &a->normalized, &a->province, &a->city,   &a->district, &a->town,
-                       &a->road,  &a->road2,      &a->relation, &a->lane,   &a->sublane,  &a->number,
-                       &a->park,  &a->park_text,  &a->rest,     &a->station};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) free(*fields[i]);
-    free(a);
+    addr_block *b = (addr_block *)a;
+    park_arena_free(&b->ar);
+    free(b);
 }
 
-static void set(char **field, char *v) {
-    free(*field);
-    *field = v ? v : park_strdup("");
+/* "" for absent fields: never written (rest, the one field edited in place, is always
+ * the arena's own copy) */
+static char EMPTY[1] = "";
+
+/* field = a copy of s[0..n) in the arena */
+static void set_n(addr_block *b, char **field, const char *s, size_t n) {
+    char *v = park_arena_strndup(&b->ar, s, n);
+    if (!v) b->oom = true;
+    *field = v ? v : EMPTY;
+}
+static void set_str(addr_block *b, char **field, const char *s) { set_n(b, field, s, strlen(s)); }
+/* field = v (malloc'd, freed here; NULL: out of memory) */
+static void set_own(addr_block *b, char **field, char *v) {
+    if (!v) b->oom = true, *field = EMPTY;
+    else set_str(b, field, v);
+    free(v);
+}
+/* field = the UTF-8 of code points c[0..n) */
+static void set_cp(addr_block *b, char **field, const unsigned *c, size_t n) {
+    char *v = n <= SIZE_MAX / 8 ? park_arena_alloc(&b->ar, 4 * n + 1) : NULL;
+    if (!v) {
+        b->oom = true, *field = EMPTY;
+        return;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < n; i++) k += cp_enc(v + k, c[i]);
+    v[k] = 0;
+    *field = v;
 }
 
 /* Recognises a park alias anywhere in c[0..n); returns its index and span. */
@@ -543,16 +613,42 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         return park_error(ctx, PARK_ERR_USAGE, "address '%.*s...' is %zu bytes long (at most %d bytes are read: an address, not a document)",
                           (int)cut, text, tlen, PARK_ADDRESS_MAX_BYTES);
     }
-    park_address *a = calloc(1, sizeof *a);
-    if (!a) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    /* the arena's first block: the input, its normalised form (no longer than the valid
+     * UTF-8 input) and the fields, pieces of it (a piece of n code points is given 4n + 1
+     * bytes); more is taken from malloc when an address ever needs it */
+    size_t room = 4 * tlen + 256;
+    addr_block *ab = calloc(1, sizeof *ab + room);
+    if (!ab) return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    park_arena_init(&ab->ar, ab->buf, room);
+    park_address *a = &ab->a;
     char **fields[] = {&a->province, &a->city, &a->district, &a->town,  &a->road,     &a->road2, &a->relation,
                        &a->lane,     &a->sublane, &a->number, &a->park, &a->park_text, &a->rest, &a->station};
-    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) *fields[i] = park_strdup("");
-    a->input = park_strdup(text);
-    a->normalized = park_address_normalize(text);
-    for (const char *q = text; *q;) {
-        unsigned cp = park_utf8_next(&q);
-        a->controls += (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+    for (size_t i = 0; i < sizeof fields / sizeof fields[0]; i++) *fields[i] = EMPTY;
+    set_n(ab, &a->input, text, tlen);
+    {
+        char norm[3 * PARK_ADDRESS_MAX_BYTES + 1];
+        size_t nl = park_address_normalize_into(text, norm);
+        set_n(ab, &a->normalized, norm, nl);
+    }
+    if (ab->oom) {
+        park_address_free(a);
+        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    }
+    /* control characters: ASCII ones byte by byte; a sequence is decoded only when its lead
+     * byte can start one (C0-C3, and the overlong forms' E0/F0: U+0080-U+009F, or a
+     * control written overlong, which park_utf8_valid lets through), the rest skipped by
+     * their length: the text is valid here, so every sequence is whole (issue 11) */
+    for (const unsigned char *q = (const unsigned char *)text; *q;) {
+        unsigned b0 = *q;
+        if (b0 < 0x80) {
+            a->controls += (b0 < 0x20 && b0 != '\t' && b0 != '\n' && b0 != '\r') || b0 == 0x7F;
+            q++;
+        } else if (b0 < 0xC4 || b0 == 0xE0 || b0 == 0xF0) {
+            const char *p = (const char *)q;
+            unsigned cp = park_utf8_next(&p);
+            q = (const unsigned char *)p;
+            a->controls += (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || (cp >= 0x7F && cp <= 0x9F);
+        } else q += b0 >= 0xF0 ? 4 : b0 >= 0xE0 ? 3 : 2;
     }
     a->lon = a->lat = NAN;
     if (!a->normalized[0]) {
@@ -585,8 +681,14 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         return PARK_OK;
     }
 
-    cpstr t;
-    if (cp_decode(a->normalized, &t)) {
+    /* the code points on the stack: the normalised text of a valid address is no longer
+     * than the input (at most PARK_ADDRESS_MAX_BYTES), so no more code points (issue 11:
+     * a malloc a parse); anything longer, which cannot happen, from the heap */
+    unsigned cstack[PARK_ADDRESS_MAX_BYTES + 1];
+    cpstr t = {cstack, 0};
+    if (strlen(a->normalized) <= PARK_ADDRESS_MAX_BYTES) {
+        for (const char *q = a->normalized; *q;) t.c[t.n++] = (unsigned char)*q < 0x80 ? (unsigned char)*q++ : park_utf8_next(&q);
+    } else if (cp_decode(a->normalized, &t)) {
         park_address_free(a);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     }
@@ -599,8 +701,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     size_t pat, plen, park_gap = SIZE_MAX; /* where the text after a removed park name now starts */
     int pk = find_park(c, n, &pat, &plen);
     if (pk >= 0) {
-        set(&a->park, park_strdup(PARK_ALIASES[pk].canonical));
-        set(&a->park_text, cp_utf8(c + pat, plen));
+        set_str(ab, &a->park, PARK_ALIASES[pk].canonical);
+        set_cp(ab, &a->park_text, c + pat, plen);
         memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
         n -= plen;
         park_gap = pat;
@@ -608,8 +710,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
          * parcel is the more precise answer (PARK_ALIASES[0] is the whole park) */
         int pk2 = pk == 0 ? find_park(c, n, &pat, &plen) : -1;
         if (pk2 > 0) {
-            set(&a->park, park_strdup(PARK_ALIASES[pk2].canonical));
-            set(&a->park_text, cp_utf8(c + pat, plen));
+            set_str(ab, &a->park, PARK_ALIASES[pk2].canonical);
+            set_cp(ab, &a->park_text, c + pat, plen);
             memmove(c + pat, c + pat + plen, (n - pat - plen) * sizeof *c);
             n -= plen;
             park_gap = pat;
@@ -643,7 +745,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             service |= e >= b + ml && cp_at(c, n, e - ml, NOT_METRO[w]);
         }
         if (e < b + 2 || service) continue;
-        set(&a->station, cp_utf8(c + b, e - b));
+        set_cp(ab, &a->station, c + b, e - b);
         /* drop the phrase: "近", "地铁", "7号线", brackets around it */
         size_t from = b, to = k + 1, ml;
         if (from >= 1 && cp_at(c, n, from - 1, "线")) { /* "7号线" / "七号线" */
@@ -691,13 +793,13 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
     if ((m = cp_at(c, n, i, "上海市")) || ((m = cp_at(c, n, i, "上海")) && !road_suffix_at(c, n, i + m))) {
         /* "上海宝山城市工业园区市台路": with the park name taken out, 市 begins the road (issue 10) */
         if (m == 3 && i + 2 == park_gap) m = 2;
-        set(&a->province, park_strdup("上海市"));
+        set_str(ab, &a->province, "上海市");
         a->in_shanghai = 1;
         i += m;
     } else {
         int w;
         if ((m = cp_at_any(c, n, i, MUNICIPALITIES, &w)) && !road_suffix_at(c, n, i + m)) {
-            set(&a->province, park_asprintf("%s市", MUNICIPALITIES[w]));
+            set_own(ab, &a->province, park_asprintf("%s市", MUNICIPALITIES[w]));
             a->in_shanghai = -1;
             i += m + (cp_at(c, n, i + m, "市") ? 1 : 0);
         } else {
@@ -707,7 +809,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
                 size_t s = cp_at(c, n, k, "省");
                 if (!s) s = cp_at(c, n, k, "自治区");
                 if (s) {
-                    set(&a->province, cp_utf8(c + i, k + s - i));
+                    set_cp(ab, &a->province, c + i, k + s - i);
                     a->in_shanghai = -1;
                     i = k + s;
                     break;
@@ -724,7 +826,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
                 admin_word |= cp_at(c, n, j, "区") || cp_at(c, n, j, "县") || cp_at(c, n, j, "镇") || cp_at(c, n, j, "省");
             if (cp_at(c, n, k, "市") && !road_suffix_at(c, n, k + 1) && !cp_at(c, n, k - 1, "城") &&
                 !has_road_word(c, n, i, k) && !admin_word) {
-                set(&a->city, cp_utf8(c + i, k + 1 - i));
+                set_cp(ab, &a->city, c + i, k + 1 - i);
                 a->in_shanghai = -1;
                 i = k + 1;
                 break;
@@ -740,7 +842,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         size_t sfx = cp_at(c, n, i + dm, "区");
         if (!sfx && strcmp(SH_DISTRICTS[d].name, "浦东新") && cp_at(c, n, i + dm, "县")) sfx = 1;
         if (!sfx && (!after_shanghai || road_suffix_at(c, n, i + dm))) continue;
-        set(&a->district, park_strdup(SH_DISTRICTS[d].canonical));
+        set_str(ab, &a->district, SH_DISTRICTS[d].canonical);
         a->in_shanghai = 1;
         a->in_baoshan = strcmp(SH_DISTRICTS[d].canonical, "宝山区") ? -1 : 1;
         i += dm + sfx;
@@ -755,7 +857,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             /* 园区, 小区, 社区, 地区, 校区, 景区, 厂区, 城区, 片区, 新区, 开发区: not districts */
             static const char *const NOT_BEFORE[] = {"园", "小", "社", "地", "校", "景", "厂", "城", "片", "新", "发", "南", "北", "东", "西", NULL};
             if (cp_at_any(c, n, k - 1, NOT_BEFORE, NULL) || has_road_word(c, n, i, k)) continue;
-            set(&a->district, cp_utf8(c + i, k + 1 - i));
+            set_cp(ab, &a->district, c + i, k + 1 - i);
             a->in_baoshan = -1;
             if (!a->in_shanghai) a->in_shanghai = -1; /* not one of Shanghai's districts */
             i = k + 1;
@@ -768,7 +870,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         if (!tm) continue;
         size_t sfx = cp_at(c, n, i + tm, BS_TOWNS[k].suffix);
         if (!sfx && (road_suffix_at(c, n, i + tm) || i + tm + 2 > n || !strcmp(BS_TOWNS[k].suffix, "街道"))) continue;
-        set(&a->town, park_asprintf("%s%s", BS_TOWNS[k].name, BS_TOWNS[k].suffix));
+        set_own(ab, &a->town, park_asprintf("%s%s", BS_TOWNS[k].name, BS_TOWNS[k].suffix));
         if (!a->in_baoshan) a->in_baoshan = 1;
         if (!a->in_shanghai) a->in_shanghai = 1;
         i += tm + sfx;
@@ -782,7 +884,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             if (!s) s = cp_at(c, n, k, "乡");
             /* "天平路街道" is a subdistrict named after a road; a 镇/乡 name holds no road word */
             if (!s || road_suffix_at(c, n, k + s) || (!cp_at(c, n, k, "街道") && has_road_word(c, n, i, k))) continue;
-            set(&a->town, cp_utf8(c + i, k + s - i));
+            set_cp(ab, &a->town, c + i, k + s - i);
             i = k + s;
             break;
         }
@@ -824,7 +926,7 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             free(pre);
             rs = cut;
         }
-        set(&a->road, cp_utf8(c + rs, re - rs));
+        set_cp(ab, &a->road, c + rs, re - rs);
         i = re;
         /* 8. intersection: "与B路(交叉口)", "B路口", "近B路", or a bare second road */
         size_t j = i, jm;
@@ -839,8 +941,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             else r2 = 0;
         }
         if (r2 && rel) {
-            set(&a->road2, cp_utf8(c + j, r2 - j));
-            set(&a->relation, park_strdup(rel == 1 ? "crossing" : "near"));
+            set_cp(ab, &a->road2, c + j, r2 - j);
+            set_str(ab, &a->relation, rel == 1 ? "crossing" : "near");
             i = r2 + cp_at_any(c, n, r2, CROSS_ENDS, NULL);
         }
     }
@@ -866,20 +968,22 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             else num2[0] = 0;
         }
         if (cp_at(c, n, j, "支弄")) {
-            set(&a->sublane, park_strdup(num)), i = j + 2;
+            set_str(ab, &a->sublane, num), i = j + 2;
         } else if (cp_at(c, n, j, "弄")) {
-            set(&a->lane, park_strdup(num)), i = j + 1;
+            set_str(ab, &a->lane, num), i = j + 1;
         } else if (cp_at(c, n, j, "号") && !cp_at(c, n, j + 1, "楼") && !cp_at(c, n, j + 1, "院")) {
-            set(&a->number, num2[0] ? park_asprintf("%s-%s", num, num2) : park_strdup(num)), i = j + 1;
+            if (num2[0]) set_own(ab, &a->number, park_asprintf("%s-%s", num, num2));
+            else set_str(ab, &a->number, num);
+            i = j + 1;
             if (a->number[0] && cp_at(c, n, i, "-")) { /* "6号-8号" */
                 size_t k = i + 1;
                 if (read_number(c, n, &k, num2, sizeof num2) && cp_at(c, n, k, "号")) {
-                    set(&a->number, park_asprintf("%s-%s", num, num2));
+                    set_own(ab, &a->number, park_asprintf("%s-%s", num, num2));
                     i = k + 1;
                 }
             }
         } else if (j == n && a->road[0] && !a->number[0] && is_digit(c[i])) {
-            set(&a->number, park_strdup(num)), i = j; /* "富联路1500" */
+            set_str(ab, &a->number, num), i = j; /* "富联路1500" */
         } else break;
     }
     /* "(近B路)" after the number: a hint the resolver can use */
@@ -890,8 +994,8 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
             if (!w) continue;
             size_t r2 = road_at(c, n, k + w, &nmemo);
             if (r2) {
-                set(&a->road2, cp_utf8(c + k + w, r2 - k - w));
-                set(&a->relation, park_strdup("near"));
+                set_cp(ab, &a->road2, c + k + w, r2 - k - w);
+                set_str(ab, &a->relation, "near");
                 /* drop the hint (and a surrounding pair of brackets) from what is left */
                 size_t from = (k > 0 && c[k - 1] == '(') ? k - 1 : k, to = r2;
                 if (from < k && to < n && c[to] == ')') to++;
@@ -906,10 +1010,11 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         park_buf_append(&rest, r);
         free(r);
     }
-    set(&a->rest, park_buf_take(&rest));
+    set_n(ab, &a->rest, rest.s ? rest.s : "", rest.len);
+    park_buf_free(&rest);
     /* brackets emptied by what the rules took out of them ("(富联一路98弄6号)") say nothing */
     /* (one pass, as a stack: the same as deleting "()" until none is left, "(())" included, in linear time) */
-    {
+    if (a->rest != EMPTY) {
         char *w = a->rest;
         for (const char *r = a->rest; *r; r++) {
             *w++ = *r;
@@ -917,8 +1022,12 @@ park_status park_address_parse(park_ctx *ctx, const char *text, park_address **o
         }
         *w = 0;
     }
-    free(t.c);
+    if (t.c != cstack) free(t.c);
 
+    if (ab->oom) {
+        park_address_free(a);
+        return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
+    }
     if (a->road[0] && a->road2[0]) a->kind = PARK_ADDR_INTERSECTION;
     else if (a->road[0]) a->kind = PARK_ADDR_ROAD;
     else if (a->park[0]) a->kind = PARK_ADDR_PARK;

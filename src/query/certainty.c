@@ -43,14 +43,20 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
         double e = pp->has_error_m && isfinite(pp->error_m) ? pp->error_m : NAN;
         if (!isfinite(e)) e = PARK_EDGE_ERROR_UNSTATED_M, unv = 1;
         double emax = fmax(e, park_edge_error_max(ix->edge_err, i)); /* fmax ignores NAN */
-        double sc = hypot(sigma_m, emax), d = 0;
+        double sc, d = 0;
         if (ix->chunk0 && ix->env_m) {
             /* outside the parcel's metric envelope by more than 4.5 sc: it does not cover the
              * point and Phi(-d / sc) < 4e-6 is below the 1e-4 cut, so GEOS is not asked (issue 11) */
             const double *ev = ix->env_m + 4 * i;
             double dx = fmax(fmax(ev[0] - x, x - ev[2]), 0), dy = fmax(fmax(ev[1] - y, y - ev[3]), 0), e2 = dx * dx + dy * dy;
+            /* most parcels are far: first against ub >= sc (hypot(s, e) <= |s| + |e|, and the
+             * 1e-9 covers hypot's and this sum's rounding many times over), which skips them
+             * without libm's hypot; a skip here is one the test with sc makes too */
+            double ub = (fabs(sigma_m) + fabs(emax)) * (1 + 1e-9);
+            if (e2 > 0 && e2 > 20.25 * ub * ub) continue;
+            sc = hypot(sigma_m, emax);
             if (e2 > 0 && e2 > 20.25 * sc * sc) continue;
-        }
+        } else sc = hypot(sigma_m, emax);
         char c = GEOSPreparedCovers_r(g, ix->prep_m[i], pt); /* on the edge: d = 0, half either way */
         /* the distance to its edges by the index's facets (GEOS's value; issue 11), else GEOS */
         if (isnan(d = park_query_edge_distance(ix, i, x, y)) && !GEOSPreparedDistance_r(g, ix->prep_mb[i], pt, &d)) continue;

@@ -169,22 +169,64 @@ static inline int env_may_beat(double e2, double best) {
 
 /* The distance from metric (px, py) to the rings of parcel i as GEOS's
  * DistanceOp computes it, skipping chunks farther than `limit` (then the result
- * may be INFINITY: > limit). With cx: the nearest point on the rings. */
-static double facet_distance(const park_layer_index *ix, size_t i, double px, double py, double limit, double *cx,
-                             double *cy) {
+ * may be INFINITY: > limit). *winp (when not NULL): the segment reaching it first
+ * ((size_t)-1 when none).
+ *
+ * The chunks are read in GEOS's order and the first segment reaching the minimum
+ * wins, as DistanceOp; but first the chunk whose envelope is nearest is measured:
+ * its nearest segment bounds the minimum from above, so the ordered pass skips from
+ * its start every chunk that cannot reach it (it began with no bound and measured
+ * every chunk until one came near; issue 11). A chunk holding a segment at the
+ * minimum, or tied with it, is never skipped (env_may_beat), so the distance and the
+ * winning segment are those of the plain ordered pass. */
+static double facet_scan(const park_layer_index *ix, size_t i, double px, double py, double limit, size_t *winp) {
     const double *vx = ix->vx, *vy = ix->vy;
+    size_t c0 = ix->chunk0[i], c1 = ix->chunk0[i + 1];
+    enum { E2_STACK = 256 };
+    double e2s[E2_STACK];
+    bool keep = c1 - c0 <= E2_STACK;
+    double bound = limit;
+    if (c1 - c0 > 1) {
+        size_t near = c0;
+        double ne2 = INFINITY;
+        for (size_t c = c0; c < c1; c++) {
+            const struct park_facet_chunk *k = &ix->chunks[c];
+            double e2 = env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py);
+            if (keep) e2s[c - c0] = e2;
+            if (e2 < ne2) ne2 = e2, near = c;
+        }
+        const struct park_facet_chunk *k = &ix->chunks[near];
+        for (size_t v = k->first, e = k->first + k->nseg; v < e; v++) {
+            double d = seg_distance(px, py, vx[v], vy[v], vx[v + 1], vy[v + 1]);
+            if (d < bound) bound = d;
+        }
+    }
     double best = INFINITY;
     size_t win = (size_t)-1;
-    for (size_t c = ix->chunk0[i]; c < ix->chunk0[i + 1]; c++) {
+    for (size_t c = c0; c < c1; c++) {
         const struct park_facet_chunk *k = &ix->chunks[c];
-        if (!env_may_beat(env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py), best < limit ? best : limit)) continue;
+        double e2 = keep && c1 - c0 > 1 ? e2s[c - c0] : env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py);
+        if (!env_may_beat(e2, best < bound ? best : bound)) continue;
         for (size_t v = k->first, e = k->first + k->nseg; v < e; v++) {
             double d = seg_distance(px, py, vx[v], vy[v], vx[v + 1], vy[v + 1]);
             if (d < best) best = d, win = v;
         }
         if (best == 0) break; /* DistanceOp stops at 0 too: the first such segment stays */
     }
-    if (cx && win != (size_t)-1) seg_closest(px, py, vx[win], vy[win], vx[win + 1], vy[win + 1], cx, cy);
+    if (winp) *winp = win;
+    return best;
+}
+
+/* facet_scan's distance; with cx: the nearest point on the rings (GEOS's closestPoint
+ * on the winning segment). */
+static double facet_distance(const park_layer_index *ix, size_t i, double px, double py, double limit, double *cx,
+                             double *cy) {
+    size_t win;
+    double best = facet_scan(ix, i, px, py, limit, &win);
+    if (cx && win != (size_t)-1) {
+        const double *vx = ix->vx, *vy = ix->vy;
+        seg_closest(px, py, vx[win], vy[win], vx[win + 1], vy[win + 1], cx, cy);
+    }
     return best;
 }
 
@@ -630,17 +672,21 @@ static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx
         double e2 = env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my);
         if (seed == (size_t)-1 || e2 < seed_e2) seed = i, seed_e2 = e2;
     }
-    double best = facet_distance(ix, seed, mx, my, INFINITY, NULL, NULL);
+    size_t wseg, sg;
+    double best = facet_scan(ix, seed, mx, my, INFINITY, &wseg);
     size_t w = seed;
     for (size_t i = 0; i < ix->n; i++) {
         if (i == seed || ix->chunk0[i] == ix->chunk0[i + 1]) continue;
         if (!env_may_beat(env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my), best)) continue;
-        double d = facet_distance(ix, i, mx, my, best, NULL, NULL);
-        if (d < best || (d == best && i < w)) best = d, w = i;
+        double d = facet_scan(ix, i, mx, my, best, &sg);
+        if (d < best || (d == best && i < w)) best = d, w = i, wseg = sg;
     }
     if (!(best > ix->slack_m)) return nearest_geos(ctx, ix, mx, my, win, m);
+    /* the winner's nearest point: its winning segment is the one an unbounded scan finds
+     * (the bound never skips the chunk of the minimum; facet_scan), so it is not scanned again */
     double cx, cy;
-    facet_distance(ix, w, mx, my, INFINITY, &cx, &cy);
+    if (wseg == (size_t)-1) facet_distance(ix, w, mx, my, INFINITY, &cx, &cy); /* no finite distance: as before */
+    else seg_closest(mx, my, ix->vx[wseg], ix->vy[wseg], ix->vx[wseg + 1], ix->vy[wseg + 1], &cx, &cy);
     *win = w;
     return measure_xy(ctx, ix, cx, cy, mx, my, m);
 }

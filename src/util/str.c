@@ -1,4 +1,5 @@
 /* str.c - strings, buffers, UTF-8, number formatting. */
+#define _GNU_SOURCE /* strchrnul */
 #include <ctype.h>
 #include <math.h>
 #include <stdint.h>
@@ -84,6 +85,10 @@ bool park_streq_ci(const char *a, const char *b) {
     return *a == *b;
 }
 
+/* A buffer's first allocation: a batch row's note (~400 bytes) and its parts grew
+ * 64 -> 128 -> 256 -> 512 through a realloc each (issue 11). */
+#define PARK_BUF_FIRST 256
+
 void park_buf_init(park_buf *b) { b->s = NULL, b->len = b->cap = 0; }
 void park_buf_free(park_buf *b) {
     free(b->s);
@@ -91,7 +96,7 @@ void park_buf_free(park_buf *b) {
 }
 void park_buf_appendn(park_buf *b, const char *s, size_t n) {
     if (b->len + n + 1 > b->cap) {
-        size_t cap = b->cap ? b->cap : 64;
+        size_t cap = b->cap ? b->cap : PARK_BUF_FIRST;
         while (cap < b->len + n + 1) cap *= 2;
         char *ns = realloc(b->s, cap);
         if (!ns) abort(); /* the only allocation we cannot report: a 64-byte string */
@@ -104,7 +109,7 @@ void park_buf_appendn(park_buf *b, const char *s, size_t n) {
 /* Room for n more bytes and the NUL. */
 static void park_buf_reserve(park_buf *b, size_t n) {
     if (b->len + n + 1 <= b->cap) return;
-    size_t cap = b->cap ? b->cap : 64;
+    size_t cap = b->cap ? b->cap : PARK_BUF_FIRST;
     while (cap < b->len + n + 1) cap *= 2;
     char *ns = realloc(b->s, cap);
     if (!ns) abort();
@@ -114,81 +119,99 @@ void park_buf_append(park_buf *b, const char *s) { park_buf_appendn(b, s, strlen
 /* The conversions park_buf_printf formats itself (no printf on the hot paths:
  * batch notes, issue 11): %s %d %i %u %ld %lu %zu %c %% and %f / %.Nf (N <= 9), no
  * flags or widths. Anything else goes to vsnprintf, so the text is the same either way. */
-static bool fast_fmt(const char *f) {
-    for (; *f; f++) {
-        if (*f != '%') continue;
-        f++;
-        if (*f == '.') {
-            f++;
-            if (*f < '0' || *f > '9') return false;
-            f++;
-            if (*f != 'f') return false;
-            continue;
-        }
-        if (*f == 'l' || *f == 'z') {
-            f++;
-            if (*f != 'd' && *f != 'u' && *f != 'i') return false;
-            continue;
-        }
-        if (!*f || !strchr("sdiucf%", *f)) return false;
-    }
-    return true;
+/* The fast path's text is gathered in a block on the stack and appended to the
+ * buffer a block at a time (issue 11: an append per piece was most of a note's cost). */
+typedef struct fmt_out {
+    park_buf *b;
+    size_t n;
+    char t[1024];
+} fmt_out;
+static void fo_flush(fmt_out *o) {
+    if (o->n) park_buf_appendn(o->b, o->t, o->n);
+    o->n = 0;
 }
-
-static void put_ulong(park_buf *b, unsigned long long u, bool neg) {
-    char t[24];
-    int k = 0;
-    do t[k++] = (char)('0' + u % 10), u /= 10;
-    while (u);
-    if (neg) t[k++] = '-';
-    char o[24];
-    for (int i = 0; i < k; i++) o[i] = t[k - 1 - i];
-    park_buf_appendn(b, o, (size_t)k);
-}
-static void put_slong(park_buf *b, long long v) { put_ulong(b, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0); }
-
-static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
-    while (*f) {
-        const char *p = strchr(f, '%');
-        if (!p) {
-            park_buf_append(b, f);
+static void fo_put(fmt_out *o, const char *s, size_t n) {
+    if (n > sizeof o->t - o->n) {
+        fo_flush(o);
+        if (n > sizeof o->t) {
+            park_buf_appendn(o->b, s, n);
             return;
         }
-        if (p > f) park_buf_appendn(b, f, (size_t)(p - f));
+    }
+    memcpy(o->t + o->n, s, n);
+    o->n += n;
+}
+/* room for r more bytes at o->t + o->n (r <= sizeof o->t) */
+static char *fo_room(fmt_out *o, size_t r) {
+    if (r > sizeof o->t - o->n) fo_flush(o);
+    return o->t + o->n;
+}
+
+static void put_ulong(fmt_out *o, unsigned long long u, bool neg) {
+    char t[24];
+    int k = 24;
+    do t[--k] = (char)('0' + u % 10), u /= 10;
+    while (u);
+    if (neg) t[--k] = '-';
+    fo_put(o, t + k, (size_t)(24 - k));
+}
+static void put_slong(fmt_out *o, long long v) { put_ulong(o, v < 0 ? 0ULL - (unsigned long long)v : (unsigned long long)v, v < 0); }
+
+/* Formats fmt into b when every conversion is one of the above; returns false at the
+ * first that is not (b then holds a partial text the caller cuts off). The format is
+ * read once: it was scanned for the conversions first, then again to format (issue 11). */
+static bool buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
+    fmt_out o;
+    o.b = b, o.n = 0;
+    for (;;) {
+        const char *p = strchrnul(f, '%'); /* the literal up to the next conversion (glibc's scan) */
+        if (p > f) fo_put(&o, f, (size_t)(p - f));
+        if (!*p) {
+            fo_flush(&o);
+            return true;
+        }
         f = p + 1;
         int dec = 6;
         switch (*f) {
-        case '%': park_buf_appendn(b, "%", 1); break;
+        case '%': fo_put(&o, "%", 1); break;
         case 's': {
             const char *s = va_arg(ap, const char *);
-            park_buf_append(b, s ? s : "(null)");
+            if (!s) s = "(null)";
+            fo_put(&o, s, strlen(s));
             break;
         }
         case 'c': {
             char c = (char)va_arg(ap, int);
-            park_buf_appendn(b, &c, 1);
+            fo_put(&o, &c, 1);
             break;
         }
-        case 'd': case 'i': put_slong(b, va_arg(ap, int)); break;
-        case 'u': put_ulong(b, va_arg(ap, unsigned), false); break;
+        case 'd': case 'i': put_slong(&o, va_arg(ap, int)); break;
+        case 'u': put_ulong(&o, va_arg(ap, unsigned), false); break;
         case 'l':
-            f++;
-            if (*f == 'u') put_ulong(b, va_arg(ap, unsigned long), false);
-            else put_slong(b, va_arg(ap, long));
+        case 'z': {
+            char sz = *f++;
+            if (*f == 'u') put_ulong(&o, sz == 'l' ? va_arg(ap, unsigned long) : va_arg(ap, size_t), false);
+            else if (*f == 'd' || *f == 'i') put_slong(&o, sz == 'l' ? va_arg(ap, long) : (long long)va_arg(ap, ssize_t));
+            else {
+                fo_flush(&o);
+                return false;
+            }
             break;
-        case 'z':
-            f++;
-            if (*f == 'u') put_ulong(b, va_arg(ap, size_t), false);
-            else put_slong(b, (long long)va_arg(ap, ssize_t));
-            break;
-        case '.': dec = f[1] - '0', f += 2; /* fall through: f is at 'f' */
+        }
+        case '.':
+            if (f[1] < '0' || f[1] > '9' || f[2] != 'f') {
+                fo_flush(&o);
+                return false;
+            }
+            dec = f[1] - '0', f += 2; /* fall through: f is at 'f' */
         /* FALLTHROUGH */
         case 'f': {
-            char t[400];
-            size_t n = park_fmt_fixed(t, sizeof t, va_arg(ap, double), dec);
-            park_buf_appendn(b, t, n);
+            /* park_fmt_fixed writes at most 400 bytes here (snprintf's %.9f of 1e308) */
+            char *t = fo_room(&o, 400);
+            o.n += park_fmt_fixed(t, 400, va_arg(ap, double), dec);
             break;
         }
+        default: fo_flush(&o); return false;
         }
         f++;
     }
@@ -197,20 +220,27 @@ static void buf_vprintf_fast(park_buf *b, const char *f, va_list ap) {
 void park_buf_printf(park_buf *b, const char *fmt, ...) {
     va_list ap, ap2;
     va_start(ap, fmt);
-    if (fast_fmt(fmt)) {
-        buf_vprintf_fast(b, fmt, ap);
-        va_end(ap);
+    va_copy(ap2, ap);
+    size_t len0 = b->len;
+    bool done = buf_vprintf_fast(b, fmt, ap);
+    va_end(ap);
+    if (done) {
+        va_end(ap2);
         return;
     }
-    va_copy(ap2, ap);
-    int n = vsnprintf(NULL, 0, fmt, ap);
-    va_end(ap);
+    /* a conversion of its own: the text from vsnprintf, from where this call began */
+    b->len = len0;
+    if (b->s) b->s[len0] = 0;
+    va_list ap3;
+    va_copy(ap3, ap2);
+    int n = vsnprintf(NULL, 0, fmt, ap2);
+    va_end(ap2);
     if (n > 0) {
         park_buf_reserve(b, (size_t)n);
-        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap2);
+        vsnprintf(b->s + b->len, (size_t)n + 1, fmt, ap3);
         b->len += (size_t)n;
     }
-    va_end(ap2);
+    va_end(ap3);
 }
 char *park_buf_take(park_buf *b) {
     char *s = b->s ? b->s : park_strdup("");
@@ -238,13 +268,30 @@ unsigned park_utf8_next(const char **p) {
     return cp;
 }
 
+/* What park_utf8_next reads without a U+FFFD it made itself: whole sequences (a lead
+ * byte and its continuation bytes; overlong forms pass, as they decode), a U+FFFD only as
+ * its 3-byte form EF BF BD (its 4-byte overlong form is refused, as before). Checked
+ * byte by byte rather than by decoding each character (issue 11). */
 bool park_utf8_valid(const char *s) {
-    while (*s) {
-        const char *before = s;
-        unsigned cp = park_utf8_next(&s);
-        if (cp == 0xFFFD && !(s - before == 3 && (unsigned char)before[0] == 0xEF)) return false;
+    const unsigned char *u = (const unsigned char *)s;
+    for (;;) {
+        unsigned c = u[0];
+        if (c < 0x80) {
+            if (!c) return true;
+            u++;
+        } else if ((c & 0xE0) == 0xC0) {
+            if ((u[1] & 0xC0) != 0x80) return false;
+            u += 2;
+        } else if ((c & 0xF0) == 0xE0) {
+            if ((u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80) return false;
+            u += 3;
+        } else if ((c & 0xF8) == 0xF0) {
+            if ((u[1] & 0xC0) != 0x80 || (u[2] & 0xC0) != 0x80 || (u[3] & 0xC0) != 0x80) return false;
+            unsigned cp = (c & 0x07) << 18 | (u[1] & 0x3Fu) << 12 | (u[2] & 0x3Fu) << 6 | (u[3] & 0x3Fu);
+            if (cp == 0xFFFD) return false;
+            u += 4;
+        } else return false;
     }
-    return true;
 }
 
 static bool wide(unsigned cp) {
@@ -274,16 +321,31 @@ size_t park_fmt_fixed(char *out, size_t len, double v, int d) {
         return n < 0 ? 0 : (size_t)n < len ? (size_t)n : len - 1;
     }
     uint64_t q = (uint64_t)fl + (s - fl > 0.5);
+    /* written from the end, two digits at a time (issue 11: a digit a step, then reversed) */
+    static const char D2[] = "00010203040506070809101112131415161718192021222324252627282930313233343536373839"
+                             "40414243444546474849505152535455565758596061626364656667686970717273747576777879"
+                             "8081828384858687888990919293949596979899";
     char t[32];
-    int k = 0;
-    for (int i = 0; i < d; i++) t[k++] = (char)('0' + q % 10), q /= 10;
-    if (d) t[k++] = '.';
-    do t[k++] = (char)('0' + q % 10), q /= 10;
-    while (q);
-    if (signbit(v)) t[k++] = '-';
-    for (int i = 0; i < k; i++) out[i] = t[k - 1 - i];
-    out[k] = 0;
-    return (size_t)k;
+    int k = 32, f = d;
+    for (; f >= 2; f -= 2) {
+        unsigned r = (unsigned)(q % 100);
+        q /= 100, k -= 2;
+        t[k] = D2[2 * r], t[k + 1] = D2[2 * r + 1];
+    }
+    if (f) t[--k] = (char)('0' + q % 10), q /= 10;
+    if (d) t[--k] = '.';
+    while (q >= 100) {
+        unsigned r = (unsigned)(q % 100);
+        q /= 100, k -= 2;
+        t[k] = D2[2 * r], t[k + 1] = D2[2 * r + 1];
+    }
+    if (q >= 10) k -= 2, t[k] = D2[2 * q], t[k + 1] = D2[2 * q + 1];
+    else t[--k] = (char)('0' + q);
+    if (signbit(v)) t[--k] = '-';
+    size_t n = (size_t)(32 - k);
+    memcpy(out, t + k, n);
+    out[n] = 0;
+    return n;
 }
 
 void park_fmt_num(char *buf, size_t len, double v, int decimals) {

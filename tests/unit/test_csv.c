@@ -136,6 +136,25 @@ static void test_buf_printf(void) {
     snprintf(want, sizeof want, "%5.1f|%-3d|%x|%.*f|%g", 2.25, 7, 255, 2, 1.005, 0.1);
     CHECK_STR(b.s, want);
     park_buf_free(&b);
+    /* a form it leaves to vsnprintf after conversions it had formatted itself (the fast
+     * path stops there and its partial text is cut off): the buffer's earlier text stays,
+     * the call's text is snprintf's once, also when the fast part made the buffer grow */
+    for (int pad = 0; pad < 2; pad++) {
+        park_buf_init(&b);
+        park_buf_append(&b, "before;");
+        char big[600];
+        memset(big, 'y', sizeof big - 1), big[sizeof big - 1] = 0;
+        const char *s1 = pad ? big : "富联一路";
+        park_buf_printf(&b, "a%sb%ld c%.2f|%5d|%s%%", s1, 42L, 3.14159, 7, "end");
+        char w2[800];
+        snprintf(w2, sizeof w2, "before;a%sb%ld c%.2f|%5d|%s%%", s1, 42L, 3.14159, 7, "end");
+        CHECK_STR(b.s, w2);
+        CHECK(b.len == strlen(w2));
+        park_buf_printf(&b, "%lx|%zd|%d", 255UL, (ssize_t)-3, 5); /* %lx: not its own; %zd is */
+        snprintf(w2 + strlen(w2), sizeof w2 - strlen(w2), "%lx|%zd|%d", 255UL, (ssize_t)-3, 5);
+        CHECK_STR(b.s, w2);
+        park_buf_free(&b);
+    }
 }
 
 int main(void) {

@@ -168,15 +168,21 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
     out->error_m = sigma_m;
     size_t n = park_layer_count(r->layer);
-    double *p = calloc(n + 1, sizeof *p);
-    signed char *in = calloc(n + 1, 1);
+    /* a park's few parcels on the stack, a large layer from the heap (issue 11: two
+     * callocs a row) */
+    enum { STACK_PARCELS = 64 };
+    double p_stack[STACK_PARCELS + 1];
+    signed char in_stack[STACK_PARCELS + 1];
+    bool heap = n > STACK_PARCELS;
+    double *p = heap ? calloc(n + 1, sizeof *p) : p_stack;
+    signed char *in = heap ? calloc(n + 1, 1) : in_stack;
     if (!p || !in) {
-        free(p), free(in);
+        if (heap) free(p), free(in);
         return park_error(ctx, PARK_ERR_INTERNAL, "out of memory");
     }
     int unverified = 0;
     if ((st = park_query_probabilities(ctx, r->ix, r->layer, x, y, sigma_m, p, in, &unverified))) {
-        free(p), free(in);
+        if (heap) free(p), free(in);
         return st;
     }
     long inside_i = -1;
@@ -185,12 +191,16 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
         /* on a shared edge both contain it: the parcel locate reports is the one named */
         if (in[i] && (inside_i < 0 || park_layer_get(r->layer, i) == out->parcel)) inside_i = (long)i, e_in = r->perr[i];
     }
-    free(in);
+    if (heap) free(in);
     if (inside_i >= 0 && !isfinite(e_in)) e_in = PARK_EDGE_ERROR_UNSTATED_M;
-    for (size_t i = 0; i <= n; i++) {
+    size_t nc = 0;
+    for (size_t i = 0; i <= n; i++) nc += !(p[i] < 0.005);
+    out->candidates = malloc((nc ? nc : 1) * sizeof *out->candidates); /* the exact size: no realloc a candidate */
+    for (size_t i = 0; out->candidates && i <= n; i++) {
         if (p[i] < 0.005) continue;
         const park_parcel *pp = i < n ? park_layer_get(r->layer, i) : NULL;
-        park_ar_cand_push(&out->candidates, &out->ncandidates, pp, !pp ? "outside" : (long)i == inside_i ? "inside" : "boundary", p[i], NAN);
+        out->candidates[out->ncandidates++] =
+            (park_candidate){pp, !pp ? "outside" : (long)i == inside_i ? "inside" : "boundary", p[i], NAN};
     }
     qsort(out->candidates, out->ncandidates, sizeof *out->candidates, park_ar_cand_cmp);
     out->confidence = inside_i >= 0 ? p[inside_i] : p[n];
@@ -199,6 +209,6 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
     if (inside_i >= 0) park_buf_printf(why, " and the parcel edge's ±%.0f m%s", e_in, unverified ? " (edge error not stated: assumed, unverified)" : "");
     else park_buf_append(why, " and the parcel edges' own errors");
     park_buf_append(why, " (Gaussian, mass on each side of the nearest edge)");
-    free(p);
+    if (heap) free(p);
     return PARK_OK;
 }

@@ -33,21 +33,26 @@ const char *park_match_name(park_match m) {
  * and a single digit before 路 written as a numeral ("富联1路" = "富联一路"), which
  * is how the same road appears on signs and in registries. New string. */
 char *park_ar_name_key(const char *s) {
-    char *n = park_address_normalize(s);
-    park_buf b;
-    park_buf_init(&b);
-    park_buf_append(&b, "");
+    /* normalised into one block, then folded in place into a second: a digit before 路
+     * becomes its numeral (1 byte -> 3), ASCII letters are upper-cased (issue 11: it was
+     * a park_buf append per byte) */
+    size_t len = s ? strlen(s) : 0;
+    char *n = malloc(3 * len + 1);
+    if (!n) abort(); /* as the park_buf it was built in: a name key cannot fail */
+    size_t nl = park_address_normalize_into(s, n);
+    char *out = malloc(3 * nl + 1), *o = out;
+    if (!out) abort();
     static const char *const NUMERALS[] = {"〇", "一", "二", "三", "四", "五", "六", "七", "八", "九"};
     for (const char *p = n; *p; p++) {
         if (*p >= '0' && *p <= '9' && (p == n || !(p[-1] >= '0' && p[-1] <= '9')) && !strncmp(p + 1, "路", strlen("路"))) {
-            park_buf_append(&b, NUMERALS[*p - '0']);
+            memcpy(o, NUMERALS[*p - '0'], 3), o += 3;
             continue;
         }
-        char c = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
-        park_buf_appendn(&b, &c, 1);
+        *o++ = (*p >= 'a' && *p <= 'z') ? (char)(*p - 'a' + 'A') : *p;
     }
+    *o = 0;
     free(n);
-    return park_buf_take(&b);
+    return out;
 }
 
 void park_ar_road_info_free(GEOSContextHandle_t g, road_info *ri) {
@@ -109,6 +114,9 @@ void park_resolver_free(park_resolver *r) {
     free(r->parcel_geod_area), free(r->st_parcel_area), free(r->admin_parcel_area);
     park_ar_sugg_memo_free(r);
     park_strmap_free(r->rmemo, NULL);
+    park_strmap_free(r->rawmemo, NULL);
+    park_strmap_free(r->nrange, free);
+    park_strmap_free(r->nbracket, free);
     park_buf_free(&r->notes);
     free(r);
 }

@@ -120,6 +120,13 @@ struct park_resolver {
     /* road_lookup's answers by name key, found or not (roads.c; at most ROAD_MEMO_MAX):
      * road_info, NULL when no gazetteer feature has that name */
     park_strmap *rmemo;
+    park_strmap *rawmemo; /* the same answers by the name as written (roads.c) */
+    /* numbers.c (issue 11), both freed with free(): a road name's range of known numbers
+     * (its key's [lo, hi) in houses->order; at most NUM_MEMO_MAX names), and the placement
+     * between two known numbers as far as it does not depend on the number placed
+     * (the anchors' points and errors, their measures along a 四至 course; keyed by
+     * (course, lo, n1, n2): bounded by the pairs of consecutive known numbers) */
+    park_strmap *nrange, *nbracket;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the

@@ -283,16 +283,89 @@ static void course_point(const course_t *c, double m, double off, double *x, dou
 #ifndef COURSE_OFFSET
 #define COURSE_OFFSET 1
 #endif
+/* road_range of a road name as written, remembered per name (r->nrange). */
+#define NUM_MEMO_MAX 16384
+static void name_range(park_resolver *r, const char *road, size_t *lo, size_t *hi) {
+    size_t n = strlen(road);
+    void *hit;
+    if (park_strmap_get(r->nrange, road, n, &hit)) {
+        const size_t *m = hit;
+        *lo = m[0], *hi = m[1];
+        return;
+    }
+    char *key = park_ar_name_key(road);
+    road_range(r->houses, key, lo, hi);
+    free(key);
+    if (!r->nrange) r->nrange = park_strmap_new(NUM_MEMO_MAX);
+    size_t *m = malloc(2 * sizeof *m);
+    if (m) {
+        m[0] = *lo, m[1] = *hi;
+        if (!park_strmap_put(r->nrange, road, n, m)) free(m); /* full: answered, not remembered */
+    }
+}
+
+/* What placing a number between the known numbers n1 < n2 of a road computes before
+ * the number's own share t comes in: the same for every number between them. */
+typedef struct bracket_t {
+    double x1, y1, e1, x2, y2, e2, d;
+    int along;              /* the course is used (its checks passed) */
+    course_t c;             /* when along */
+    double m1, o1, m2, o2;  /* the anchors' measures and offsets along it */
+} bracket_t;
+
+static void bracket_make(park_resolver *r, const park_ar_houses *h, size_t lo, size_t hi, road_info *course, long n1, long n2,
+                         bracket_t *b) {
+    memset(b, 0, sizeof *b);
+    at_number(h, lo, hi, n1, &b->x1, &b->y1, &b->e1);
+    at_number(h, lo, hi, n2, &b->x2, &b->y2, &b->e2);
+    double x1 = b->x1, y1 = b->y1, x2 = b->x2, y2 = b->y2, d = hypot(x2 - x1, y2 - y1);
+    b->d = d;
+    int along = course && course_open(r->ctx, course, x1, y1, x2, y2, &b->c);
+    if (along) {
+        course_measure(&b->c, x1, y1, &b->m1, &b->o1);
+        course_measure(&b->c, x2, y2, &b->m2, &b->o2);
+        /* the course is used only where it runs past both numbers: each lies near it (not
+         * beyond its end, where the measure is clamped) and the measure between them spans
+         * at least half their distance; else the straight line between them */
+        double px, py, qx, qy;
+        course_point(&b->c, b->m1, 0, &px, &py);
+        course_point(&b->c, b->m2, 0, &qx, &qy);
+        double near = COURSE_NEAR_M + b->c.err;
+        if (hypot(px - x1, py - y1) > near || hypot(qx - x2, qy - y2) > near || fabs(b->m2 - b->m1) < 0.5 * d) along = 0;
+    }
+    b->along = along;
+}
+
+/* bracket_make, remembered per (course, lo, n1, n2) in r->nbracket. */
+static const bracket_t *bracket_of(park_resolver *r, const park_ar_houses *h, size_t lo, size_t hi, road_info *course, long n1,
+                                   long n2, bracket_t *tmp) {
+    struct {
+        const void *course;
+        size_t lo;
+        long n1, n2;
+    } key = {course, lo, n1, n2};
+    void *hit;
+    if (park_strmap_get(r->nbracket, &key, sizeof key, &hit)) return hit;
+    bracket_make(r, h, lo, hi, course, n1, n2, tmp);
+    if (!r->nbracket) r->nbracket = park_strmap_new(0); /* bounded by the index's pairs of numbers */
+    bracket_t *m = malloc(sizeof *m);
+    if (!m) return tmp;
+    *m = *tmp;
+    if (!park_strmap_put(r->nbracket, &key, sizeof key, m)) {
+        free(m);
+        return tmp;
+    }
+    return m;
+}
+
 int park_ar_number_point(park_resolver *r, const char *road, road_info *course, long q, double *x, double *y,
                          double *sigma_m, int *extrapolated, park_buf *why) {
     *extrapolated = 0;
     if (park_ar_index_load(r)) return -1;
     const park_ar_houses *h = r->houses;
     if (!h) return 0;
-    char *key = park_ar_name_key(road);
     size_t lo, hi;
-    road_range(h, key, &lo, &hi);
-    free(key);
+    name_range(r, road, &lo, &hi);
     if (lo == hi) return 0;
     double e;
     if (at_number(h, lo, hi, q, x, y, &e)) {
@@ -312,32 +385,19 @@ int park_ar_number_point(park_resolver *r, const char *road, road_info *course, 
         }
     }
     if (n1 && n2) {
-        double x1, y1, e1, x2, y2, e2;
-        at_number(h, lo, hi, n1, &x1, &y1, &e1);
-        at_number(h, lo, hi, n2, &x2, &y2, &e2);
-        double t = (double)(q - n1) / (double)(n2 - n1), d = hypot(x2 - x1, y2 - y1);
+        bracket_t tmp;
+        const bracket_t *b = bracket_of(r, h, lo, hi, course, n1, n2, &tmp);
+        double x1 = b->x1, y1 = b->y1, e1 = b->e1, x2 = b->x2, y2 = b->y2, e2 = b->e2, d = b->d;
+        double t = (double)(q - n1) / (double)(n2 - n1);
         *x = x1 + t * (x2 - x1), *y = y1 + t * (y2 - y1);
         *sigma_m = sqrt(pow((1 - t) * e1, 2) + pow(t * e2, 2) + d * d / 4 * t * (1 - t));
-        course_t c;
-        int along = course && course_open(r->ctx, course, x1, y1, x2, y2, &c);
-        double m1 = 0, o1 = 0, m2 = 0, o2 = 0;
-        if (along) {
-            course_measure(&c, x1, y1, &m1, &o1);
-            course_measure(&c, x2, y2, &m2, &o2);
-            /* the course is used only where it runs past both numbers: each lies near it (not
-             * beyond its end, where the measure is clamped) and the measure between them spans
-             * at least half their distance; else the straight line between them */
-            double px, py, qx, qy;
-            course_point(&c, m1, 0, &px, &py);
-            course_point(&c, m2, 0, &qx, &qy);
-            double near = COURSE_NEAR_M + c.err;
-            if (hypot(px - x1, py - y1) > near || hypot(qx - x2, qy - y2) > near || fabs(m2 - m1) < 0.5 * d) along = 0;
-        }
-        if (along) { /* a 四至 road: the point at t of the way between the two numbers along its course */
-            course_point(&c, m1 + t * (m2 - m1), COURSE_OFFSET ? (1 - t) * o1 + t * o2 : 0, x, y);
-            *sigma_m = hypot(*sigma_m, c.err);
+        if (b->along) { /* a 四至 road: the point at t of the way between the two numbers along its course */
+            const course_t *c = &b->c;
+            double m1 = b->m1, o1 = b->o1, m2 = b->m2, o2 = b->o2;
+            course_point(c, m1 + t * (m2 - m1), COURSE_OFFSET ? (1 - t) * o1 + t * o2 : 0, x, y);
+            *sigma_m = hypot(*sigma_m, c->err);
             park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart along the 四至 gazetteer's course, "
-                                 "±%.0f m), ±%.0f m", road, q, n1, n2, fabs(m2 - m1), c.err, *sigma_m);
+                                 "±%.0f m), ±%.0f m", road, q, n1, n2, fabs(m2 - m1), c->err, *sigma_m);
             return 1;
         }
         park_buf_printf(why, "%s %ld placed between the known numbers %ld and %ld (%.0f m apart%s), ±%.0f m", road, q, n1, n2, d,

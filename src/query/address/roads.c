@@ -46,21 +46,33 @@ static void rmemo_put(park_resolver *r, const char *key, road_info *ri) {
 
 static road_info *road_lookup_scan(park_resolver *r, char *key, park_status *st);
 
+/* The name as written -> the answer its key has in rmemo, so a name seen before is not
+ * normalised into its key again (issue 11); only answers rmemo holds (they never change)
+ * are put here, bounded as rmemo is. */
+static void rawmemo_put(park_resolver *r, const char *name, const char *key) {
+    void *hit;
+    if (!park_strmap_get(r->rmemo, key, strlen(key), &hit)) return;
+    if (!r->rawmemo) r->rawmemo = park_strmap_new(ROAD_MEMO_MAX);
+    park_strmap_put(r->rawmemo, name, strlen(name), hit);
+}
+
 static road_info *road_lookup(park_resolver *r, const char *name, park_status *st) {
     *st = PARK_OK;
+    void *hit;
+    if (park_strmap_get(r->rawmemo, name, strlen(name), &hit)) return hit;
     char *key = park_ar_name_key(name);
     if (!key) {
         *st = park_error(r->ctx, PARK_ERR_INTERNAL, "out of memory");
         return NULL;
     }
-    void *hit;
     if (park_strmap_get(r->rmemo, key, strlen(key), &hit)) {
+        rawmemo_put(r, name, key);
         free(key);
         return hit;
     }
     char *k2 = park_strdup(key);
     road_info *ri = road_lookup_scan(r, key, st);
-    if (!*st && k2) rmemo_put(r, k2, ri);
+    if (!*st && k2) rmemo_put(r, k2, ri), rawmemo_put(r, name, k2);
     free(k2);
     return ri;
 }
