@@ -156,23 +156,32 @@ static void test_osm_file(park_ctx *ctx) {
     CHECK_STATUS(park_osm_open(ctx, "/nonexistent.osm.pbf", &o), PARK_ERR_INPUT);
 }
 
+/* A Memory dataset holding one layer of text fields, as GDAL's OSM driver names
+ * its layers; *ds NULL when it cannot be made. */
+static OGRLayerH mem_layer(GDALDatasetH *ds, const char *name, OGRwkbGeometryType type, const char *const *fields, int n) {
+    park_gdal_register();
+    *ds = GDALCreate(GDALGetDriverByName("Memory"), "t", 0, 0, 0, GDT_Unknown, NULL);
+    CHECK(*ds != NULL);
+    if (!*ds) return NULL;
+    OGRLayerH l = GDALDatasetCreateLayer(*ds, name, NULL, type, NULL);
+    for (int i = 0; i < n; i++) {
+        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], OFTString);
+        OGR_L_CreateField(l, fd, TRUE);
+        OGR_Fld_Destroy(fd);
+    }
+    return l;
+}
+
 /* A line through latitude 95 (GDAL's OSM driver drops such nodes itself; a
  * Geofabrik Shapefile or any other dataset may hold them): not lon/lat,
  * refused as read, naming the feature (fuzz_osm_features: huge coordinates
  * made GEOS throw and leak while merging). Through park_osm_from_dataset, the
  * same read loop as park_osm_open's. */
 static void test_osm_out_of_range(park_ctx *ctx) {
-    park_gdal_register();
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("Memory"), "t", 0, 0, 0, GDT_Unknown, NULL);
-    CHECK(ds != NULL);
-    if (!ds) return;
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "lines", NULL, wkbLineString, NULL);
     const char *fields[] = {"osm_id", "name", "highway"};
-    for (int i = 0; i < 3; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], OFTString);
-        OGR_L_CreateField(l, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-    }
+    GDALDatasetH ds;
+    OGRLayerH l = mem_layer(&ds, "lines", wkbLineString, fields, 3);
+    if (!l) return;
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     OGR_F_SetFieldString(f, 0, "100"), OGR_F_SetFieldString(f, 1, "测试路"), OGR_F_SetFieldString(f, 2, "primary");
     OGRGeometryH g = OGR_G_CreateGeometry(wkbLineString);
@@ -229,17 +238,10 @@ static void test_geofabrik(park_ctx *ctx) {
  * from it, threw, and leaked what it had built (fuzz_osm_features); it is made
  * valid before it is cut, so it is selected, and nothing leaks (the ASan suite). */
 static void test_osm_invalid_cut(park_ctx *ctx) {
-    park_gdal_register();
-    GDALDatasetH ds = GDALCreate(GDALGetDriverByName("Memory"), "t", 0, 0, 0, GDT_Unknown, NULL);
-    CHECK(ds != NULL);
-    if (!ds) return;
-    OGRLayerH l = GDALDatasetCreateLayer(ds, "multipolygons", NULL, wkbUnknown, NULL);
     const char *fields[] = {"osm_id", "osm_way_id", "name", "natural"};
-    for (int i = 0; i < 4; i++) {
-        OGRFieldDefnH fd = OGR_Fld_Create(fields[i], OFTString);
-        OGR_L_CreateField(l, fd, TRUE);
-        OGR_Fld_Destroy(fd);
-    }
+    GDALDatasetH ds;
+    OGRLayerH l = mem_layer(&ds, "multipolygons", wkbUnknown, fields, 4);
+    if (!l) return;
     OGRFeatureH f = OGR_F_Create(OGR_L_GetLayerDefn(l));
     OGR_F_SetFieldString(f, 1, "7"), OGR_F_SetFieldString(f, 2, "潘泾河"), OGR_F_SetFieldString(f, 3, "water");
     char wkt[] = "POLYGON ((121.4124 31.3624,121.4124 -38.65,121.4 31.3597,121.4 31.3624,121.4124 31.3624,121.4124 31.3624,"
