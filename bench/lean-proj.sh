@@ -12,7 +12,7 @@
 # Fetches Debian's own source package of the installed PROJ (apt-get source with
 # a deb-src list of its own under the scratch directory: the system's apt sources
 # are not touched), builds libproj with -DENABLE_CURL=OFF -DENABLE_TIFF=OFF (about
-# 6-12 min on 2 cores), then runs the floor and the two warm lookups of
+# 4.5-12 min on 2 cores), then runs the floor and the two warm lookups of
 # bench/single.sh, with Debian's libproj and with the lean one first on
 # LD_LIBRARY_PATH (same SONAME, same version: GDAL, when a command loads it,
 # binds to the one already loaded); checks the answers are the same; prints median / min wall ms and callgrind instructions of each.
