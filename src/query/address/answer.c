@@ -67,6 +67,18 @@ void park_ar_edge_candidates(park_resolver *r, park_resolution *out, double tol)
     if (pt) GEOSGeom_destroy_r(g, pt);
 }
 
+/* The located point's sentence, from the answer's fields alone (so the point memo,
+ * point_memo.c, writes the same bytes as a fresh answer). */
+void park_ar_located_text(park_buf *why, const park_resolution *out) {
+    if (out->inside)
+        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is inside %s, %.0f m from its boundary", out->lon, out->lat,
+                        out->parcel->name, out->distance_m);
+    else {
+        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is outside every parcel", out->lon, out->lat);
+        if (out->nearest) park_buf_printf(why, "; the nearest is %s, %.0f m away", out->nearest->name, out->distance_m);
+    }
+}
+
 park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
                                 park_buf *why) {
     park_locate_result lr;
@@ -75,15 +87,8 @@ park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_
     out->has_point = 1, out->lon = lr.wgs84_lon, out->lat = lr.wgs84_lat;
     out->inside = lr.inside, out->parcel = lr.parcel, out->distance_m = lr.distance_m;
     out->nearest = lr.inside ? NULL : lr.nearest;
-    if (lr.inside) {
-        park_ar_cand_push(&out->candidates, &out->ncandidates, lr.parcel, "inside", 1, NAN);
-        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is inside %s, %.0f m from its boundary", lr.wgs84_lon, lr.wgs84_lat,
-                        lr.parcel->name, lr.distance_m);
-    } else {
-        park_ar_cand_push(&out->candidates, &out->ncandidates, NULL, "outside", 1, NAN);
-        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is outside every parcel", lr.wgs84_lon, lr.wgs84_lat);
-        if (lr.nearest) park_buf_printf(why, "; the nearest is %s, %.0f m away", lr.nearest->name, lr.distance_m);
-    }
+    park_ar_cand_push(&out->candidates, &out->ncandidates, lr.inside ? lr.parcel : NULL, lr.inside ? "inside" : "outside", 1, NAN);
+    park_ar_located_text(why, out);
     return PARK_OK;
 }
 
@@ -154,8 +159,8 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri) {
 /* The model is src/query/certainty.c's (park_query_probabilities), the same for
  * coordinates: a Gaussian of the point's error s, each parcel edge's own error_m e,
  * Phi(+-d / sqrt(s^2 + e^2)) on each side of the nearest edge. */
-park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
-                                 park_resolution *out, park_buf *why) {
+static park_status point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
+                                park_resolution *out, park_buf *why, park_ar_model *model) {
     park_ctx *ctx = r->ctx;
     double lon = x, lat = y;
     park_status st = PARK_OK;
@@ -204,11 +209,28 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
     }
     qsort(out->candidates, out->ncandidates, sizeof *out->candidates, park_ar_cand_cmp);
     out->confidence = inside_i >= 0 ? p[inside_i] : p[n];
-    park_buf_printf(why, "; probability %.2f that it is %s%s%s: the point's ±%.0f m", out->confidence, inside_i >= 0 ? "in " : "",
-                    inside_i >= 0 ? park_layer_get(r->layer, (size_t)inside_i)->name : "outside every parcel", "", sigma_m);
-    if (inside_i >= 0) park_buf_printf(why, " and the parcel edge's ±%.0f m%s", e_in, unverified ? " (edge error not stated: assumed, unverified)" : "");
+    if (heap) free(p);
+    *model = (park_ar_model){inside_i >= 0 ? park_layer_get(r->layer, (size_t)inside_i) : NULL, e_in, unverified};
+    return PARK_OK;
+}
+
+void park_ar_model_text(park_buf *why, const park_resolution *out, const park_ar_model *m) {
+    park_buf_printf(why, "; probability %.2f that it is %s%s%s: the point's ±%.0f m", out->confidence, m->in ? "in " : "",
+                    m->in ? m->in->name : "outside every parcel", "", out->error_m);
+    if (m->in) park_buf_printf(why, " and the parcel edge's ±%.0f m%s", m->e_in, m->unverified ? " (edge error not stated: assumed, unverified)" : "");
     else park_buf_append(why, " and the parcel edges' own errors");
     park_buf_append(why, " (Gaussian, mass on each side of the nearest edge)");
-    if (heap) free(p);
+}
+
+park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
+                                 park_resolution *out, park_buf *why) {
+    /* the answer at a metric point is a function of (x, y, sigma_m) alone: remembered
+     * (point_memo.c); given coordinates (lonlat) are not */
+    if (!lonlat && park_ar_pmemo_get(r, x, y, sigma_m, out, why)) return PARK_OK;
+    park_ar_model m;
+    park_status st = point_answer(r, x, y, lonlat, sigma_m, out, why, &m);
+    if (st) return st;
+    park_ar_model_text(why, out, &m);
+    if (!lonlat) park_ar_pmemo_put(r, x, y, sigma_m, out, &m);
     return PARK_OK;
 }

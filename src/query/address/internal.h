@@ -127,6 +127,11 @@ struct park_resolver {
      * (the anchors' points and errors, their measures along a 四至 course; keyed by
      * (course, lo, n1, n2): bounded by the pairs of consecutive known numbers) */
     park_strmap *nrange, *nbracket;
+    /* point_memo.c (issue 11): a point answer by its exact (x, y, sigma_m) bits, at most
+     * PMEMO_MAX; pmemo_off (tests) turns it off; pmemo_hits counts the answers it gave */
+    park_strmap *pmemo;
+    int pmemo_off;
+    size_t pmemo_hits;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
  * error_m the build tool wrote is not available through park_parcel; the
@@ -260,4 +265,22 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri);
  * is where it is located, so given coordinates are not moved by the metric round trip. */
 park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
                                  park_resolution *out, park_buf *why);
+/* What the probability sentence of a point answer needs besides the resolution: the
+ * parcel the point is in (NULL: outside), its edge's error, whether that was assumed. */
+typedef struct park_ar_model {
+    const park_parcel *in;
+    double e_in;
+    int unverified;
+} park_ar_model;
+/* The sentences of a point answer, from its fields (the memo and a fresh answer share them). */
+void park_ar_located_text(park_buf *why, const park_resolution *out);
+void park_ar_model_text(park_buf *why, const park_resolution *out, const park_ar_model *m);
+
+/* ---- point_memo.c: park_ar_point_answer's answers by their exact (x, y, sigma_m) */
+#define PMEMO_MAX 65536 /* entries (about 200 bytes each with a few candidates) */
+/* 1: out's point fields, candidates, confidence and error_m set and the sentences
+ * appended to why, as park_ar_point_answer would; 0: not remembered (or r->pmemo_off). */
+int park_ar_pmemo_get(park_resolver *r, double x, double y, double sigma_m, park_resolution *out, park_buf *why);
+void park_ar_pmemo_put(park_resolver *r, double x, double y, double sigma_m, const park_resolution *out,
+                       const park_ar_model *m);
 #endif
