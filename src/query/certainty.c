@@ -42,13 +42,13 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
         const park_parcel *pp = park_layer_get(layer, i);
         double e = pp->has_error_m && isfinite(pp->error_m) ? pp->error_m : NAN;
         if (!isfinite(e)) e = PARK_EDGE_ERROR_UNSTATED_M, unv = 1;
-        double emax = fmax(e, park_edge_error_max(ix->edge_err, i)); /* fmax ignores NAN */
+        double emax = park_fmax(e, park_edge_error_max(ix->edge_err, i)); /* fmax ignores NAN */
         double sc, d = 0;
         if (ix->chunk0 && ix->env_m) {
             /* outside the parcel's metric envelope by more than 4.5 sc: it does not cover the
              * point and Phi(-d / sc) < 4e-6 is below the 1e-4 cut, so GEOS is not asked (issue 11) */
             const double *ev = ix->env_m + 4 * i;
-            double dx = fmax(fmax(ev[0] - x, x - ev[2]), 0), dy = fmax(fmax(ev[1] - y, y - ev[3]), 0), e2 = dx * dx + dy * dy;
+            double dx = park_fmax(park_fmax(ev[0] - x, x - ev[2]), 0), dy = park_fmax(park_fmax(ev[1] - y, y - ev[3]), 0), e2 = dx * dx + dy * dy;
             /* most parcels are far: first against ub >= sc (hypot(s, e) <= |s| + |e|, and the
              * 1e-9 covers hypot's and this sum's rounding many times over), which skips them
              * without libm's hypot; a skip here is one the test with sc makes too */

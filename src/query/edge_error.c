@@ -314,7 +314,7 @@ double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, 
     for (size_t k = e->p0[i]; k < e->p0[i + 1]; k++) {
         /* a piece whose envelope is farther than d + 0.5 cannot be the one (below) */
         const double *v = e->v[k].env;
-        double ex = fmax(0, fmax(v[0] - x, x - v[2])), ey = fmax(0, fmax(v[1] - y, y - v[3])), lim = d + 0.5;
+        double ex = park_fmax(0, park_fmax(v[0] - x, x - v[2])), ey = park_fmax(0, park_fmax(v[1] - y, y - v[3])), lim = d + 0.5;
         /* hypot(ex, ey) is at least the larger of the two (it is faithfully rounded, and so
          * never below a double the exact value is not below), and exactly the other when
          * one is 0: those cases skip libm's call (issue 11), the same decisions */
@@ -322,7 +322,7 @@ double park_edge_error_at(const struct park_edge_errors *e, size_t i, double x, 
         if (ex != 0 && ey != 0 && hypot(ex, ey) > lim) continue;
         double dk = INFINITY;
         if (e->v[k].nlines)
-            for (size_t j = 0; j < e->v[k].nlines; j++) dk = fmin(dk, park_line_distance(&e->v[k].lines[j], x, y));
+            for (size_t j = 0; j < e->v[k].nlines; j++) dk = park_fmin(dk, park_line_distance(&e->v[k].lines[j], x, y));
         else if (!GEOSPreparedDistance_r(e->geos, e->v[k].prep, pt, &dk)) continue;
         if (dk < best) best = dk, err = e->v[k].err;
     }

@@ -1,6 +1,7 @@
 /* strmap.c - a table keyed by byte strings; see strmap.h. */
 #include "strmap.h"
 
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -16,10 +17,25 @@ struct park_strmap {
     size_t cap, count, max; /* cap: a power of two, or 0 before the first put */
 };
 
+/* Eight bytes a step (the byte-at-a-time djb2 was 700 instructions a batch row's
+ * lookups, issue 11), then a final mix so the low bits that pick the slot depend on
+ * every byte. Nothing reads the table in slot order, so the hash is free to change. */
 static size_t hash_of(const void *key, size_t n) {
-    size_t h = 5381;
-    for (const unsigned char *p = key, *e = p + n; p < e; p++) h = h * 33 ^ *p;
-    return h;
+    const unsigned char *p = key;
+    uint64_t h = 0x9E3779B97F4A7C15u ^ (uint64_t)n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0xFF51AFD7ED558CCDu;
+        h ^= h >> 32;
+    }
+    uint64_t t = 0;
+    for (size_t i = 0; i < n; i++) t |= (uint64_t)p[i] << (8 * i);
+    h = (h ^ t) * 0xC4CEB9FE1A85EC53u;
+    h ^= h >> 29;
+    h *= 0x9E3779B97F4A7C15u;
+    h ^= h >> 32;
+    return (size_t)h;
 }
 
 /* The slot holding key, else the empty slot where it would go. */

@@ -1,7 +1,7 @@
 /* strmap.h - a table keyed by byte strings (issue 11): the resolver's memos (road
  * lookups and suggestions by name key, crossing points by road pair) in one place.
  *
- * Open addressing with linear probing, a djb2-xor hash over the key's bytes, grown
+ * Open addressing with linear probing, a multiply-xor hash over the key's bytes (8 a step), grown
  * to stay at most half full. Keys are copied (n bytes, any bytes); values are the
  * caller's pointers (NULL is a value: "looked up, nothing there"), freed by
  * park_strmap_free's free_value when given. `max` bounds the entries (0: no bound)

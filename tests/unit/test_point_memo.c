@@ -100,6 +100,19 @@ int main(void) {
     CHECK(memo->pmemo_hits >= calls && memo->pmemo_hits < 2 * calls);
     CHECK(fresh->pmemo_hits == 0);
     CHECK(distinct_d > calls / 2); /* the neighbours are told apart by their answers */
+    CHECK(park_ar_pmemo_count(memo->pmemo) <= PMEMO_MAX && park_ar_pmemo_count(fresh->pmemo) == 0);
+
+    /* a full memo answers what it holds and computes the rest: 50 points in a memo of 20 */
+    park_resolver *capped = NULL;
+    CHECK(park_resolver_new(ctx, layer, NULL, &capped) == PARK_OK);
+    if (capped) {
+        capped->pmemo_max = 20;
+        for (int i = 0; i < 50; i++) check_point(capped, fresh, ix->env_m[0] + 37.5 * i, ix->env_m[1] + 11.25 * i, 10, &differs);
+        CHECK(park_ar_pmemo_count(capped->pmemo) == 20);
+        CHECK(capped->pmemo_hits == 20); /* the second call of the 20 held, none of the 30 others */
+        park_resolver_free(capped);
+    }
+    CHECK(differs == 0);
     park_resolver_free(memo), park_resolver_free(fresh);
     park_layer_free(layer);
     park_ctx_free(ctx);

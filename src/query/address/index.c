@@ -117,7 +117,7 @@ void park_resolver_free(park_resolver *r) {
     park_strmap_free(r->rawmemo, NULL);
     park_strmap_free(r->nrange, free);
     park_strmap_free(r->nbracket, free);
-    park_strmap_free(r->pmemo, free);
+    park_ar_pmemo_free(r->pmemo);
     park_buf_free(&r->notes);
     free(r);
 }

@@ -128,9 +128,11 @@ struct park_resolver {
      * (course, lo, n1, n2): bounded by the pairs of consecutive known numbers) */
     park_strmap *nrange, *nbracket;
     /* point_memo.c (issue 11): a point answer by its exact (x, y, sigma_m) bits, at most
-     * PMEMO_MAX; pmemo_off (tests) turns it off; pmemo_hits counts the answers it gave */
-    park_strmap *pmemo;
+     * pmemo_max (0: PMEMO_MAX); pmemo_off (tests) turns it off; pmemo_hits counts the
+     * answers it gave */
+    struct park_ar_pmemo *pmemo;
     int pmemo_off;
+    size_t pmemo_max;
     size_t pmemo_hits;
 };
 /* Error of an admin polygon: its provenance text carries no number, so the
@@ -283,4 +285,6 @@ void park_ar_model_text(park_buf *why, const park_resolution *out, const park_ar
 int park_ar_pmemo_get(park_resolver *r, double x, double y, double sigma_m, park_resolution *out, park_buf *why);
 void park_ar_pmemo_put(park_resolver *r, double x, double y, double sigma_m, const park_resolution *out,
                        const park_ar_model *m);
+void park_ar_pmemo_free(struct park_ar_pmemo *m);
+size_t park_ar_pmemo_count(const struct park_ar_pmemo *m); /* answers remembered */
 #endif
