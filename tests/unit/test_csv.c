@@ -157,7 +157,46 @@ static void test_buf_printf(void) {
     }
 }
 
+/* park_csv_put_fieldn against RFC 4180's rule written plainly (quoted when any byte is
+ * , " CR or LF; quotes doubled): every length 0..40, each of the four (and bytes that
+ * differ from them by one bit, and UTF-8) at every position, so the 8-byte steps of the
+ * scan meet a special byte in each lane and in the tail */
+static void test_put_fieldn(void) {
+    char *out = NULL;
+    size_t len = 0;
+    FILE *m = open_memstream(&out, &len);
+    park_csv_writer *w = park_csv_writer_new(m);
+    park_buf want;
+    park_buf_init(&want);
+    static const char specials[] = {',', '"', '\r', '\n', '-', '#', '\x0c', '\x0b', 'a', '\xe8'};
+    char f[48];
+    size_t quoted = 0;
+    for (size_t n = 0; n <= 40; n++)
+        for (size_t sp = 0; sp < sizeof specials; sp++)
+            for (size_t at = 0; at <= n; at++) {
+                for (size_t i = 0; i < n; i++) f[i] = "\xe5\xae\x9d-abc 19"[i % 10];
+                if (at < n) f[at] = specials[sp];
+                park_csv_put_fieldn(w, f, n), park_csv_eol(w);
+                int q = 0;
+                for (size_t i = 0; i < n; i++) q |= f[i] == ',' || f[i] == '"' || f[i] == '\r' || f[i] == '\n';
+                quoted += q;
+                if (q) park_buf_append(&want, "\"");
+                for (size_t i = 0; i < n; i++) {
+                    park_buf_appendn(&want, &f[i], 1);
+                    if (f[i] == '"') park_buf_append(&want, "\"");
+                }
+                park_buf_append(&want, q ? "\"\n" : "\n");
+            }
+    park_csv_writer_free(w);
+    fclose(m);
+    CHECK(quoted == 4 * (40 * 41 / 2)); /* the four, at each position of each length */
+    CHECK(len == want.len && !memcmp(out, want.s, len));
+    free(out);
+    park_buf_free(&want);
+}
+
 int main(void) {
+    test_put_fieldn();
     test_parse_number();
     test_buf_printf();
     test_put_fixed();
