@@ -16,6 +16,9 @@
 # linked to nothing, to parkgis's start-up libraries less PROJ, and to all of them
 # (GEOS, json-c, shapelib, PROJ: the libraries `parkgis` keeps as DT_NEEDED), with
 # the number of shared objects each maps (ldd): what one lookup cannot go below.
+# When parkgis links the lean PROJ (tools/build-proj.sh), the same warm lookups
+# and the floor are also run with Debian's shared libproj, built beside it in
+# build-bench-debproj/ with -DPARKGIS_LEAN_PROJ=OFF, and the answers compared.
 # Release build in build-bench/ (PARKGIS_BUILD to change). The cache lives in a
 # temporary XDG_CACHE_HOME, removed afterwards.
 runs=50 pg=1
@@ -37,6 +40,7 @@ row() { # LABEL bench_exec-args...
     printf '%-66s %8s %8s %8s\n' "$label" "$med" "$p90" "$min"
 }
 "$P" locate "$LON" "$LAT" >/dev/null; "$P" locate "$ADDR" >/dev/null   # warm the cache
+lean=0; "$P" --version | grep -q '^PROJ .*linked statically' && lean=1
 row "parkgis locate $LON $LAT (warm)" -- "$P" locate "$LON" "$LAT"
 row "parkgis locate $LON $LAT (cold)" --clear "$XDG_CACHE_HOME/parkgis" -- "$P" locate "$LON" "$LAT"
 row "parkgis locate $LON $LAT (cache off)" -- env PARKGIS_CACHE=off "$P" locate "$LON" "$LAT"
@@ -52,9 +56,24 @@ for f in none noproj libs; do
     noproj) what="GEOS, json-c, shapelib" ;;
     libs) what="GEOS, json-c, shapelib, PROJ" ;;
     esac
+    [ $f = libs ] && [ $lean = 1 ] && what="GEOS, json-c, shapelib, PROJ's sqlite3 and libstdc++"
     row "(floor: empty program + $what; $(nlibs "$root/$b/bench_floor_$f") objects)" -- "$root/$b/bench_floor_$f"
 done
-echo "   parkgis itself maps $(nlibs "$P") shared objects at start-up (ldd)"
+echo "   parkgis itself maps $(nlibs "$P") shared objects at start-up (ldd); $("$P" --version | grep '^PROJ')"
+if [ $lean = 1 ]; then
+    # the baseline: the same lookups with Debian's shared libproj (-DPARKGIS_LEAN_PROJ=OFF)
+    d=$b-debproj
+    cmake -S . -B "$d" -DCMAKE_BUILD_TYPE=Release -DPARKGIS_SANITIZE=OFF -DPARKGIS_LEAN_PROJ=OFF >/dev/null
+    cmake --build "$d" -j"$(nproc)" --target parkgis bench_floor_libs >/dev/null
+    D=$root/$d/parkgis
+    for q in "$LON $LAT" "$ADDR"; do
+        # shellcheck disable=SC2086
+        cmp -s <("$P" locate $q 2>&1) <("$D" locate $q 2>&1) || { echo "single: the two PROJ builds answer $q differently" >&2; exit 1; }
+    done
+    row "parkgis locate $LON $LAT (warm, Debian's shared libproj)" -- "$D" locate "$LON" "$LAT"
+    row "parkgis locate ADDRESS (warm, Debian's shared libproj)" -- "$D" locate "$ADDR"
+    row "(floor: empty program + GEOS, json-c, shapelib, Debian's libproj; $(nlibs "$root/$d/bench_floor_libs") objects)" -- "$root/$d/bench_floor_libs"
+fi
 if [ $pg = 1 ]; then
     rc=0
     bench_pg_start || rc=$?

@@ -12,10 +12,16 @@ pkgs=(build-essential cmake pkg-config libgeos-dev libproj-dev proj-bin proj-dat
       # bench/batch.sh's shapely baseline (issue 11; not needed by the tests)
       python3-shapely python3-numpy
       # fuzzing (tests/fuzz/run.sh): clang-14 and its libFuzzer/sanitizer runtimes
-      clang libclang-rt-14-dev)
+      clang libclang-rt-14-dev
+      # tools/build-proj.sh, run below: PROJ's build wants the sqlite3 program and dpkg-buildflags
+      sqlite3 dpkg-dev)
 missing=()
 for p in "${pkgs[@]}"; do dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p"); done
 if [ ${#missing[@]} -gt 0 ]; then
   $SUDO apt-get update -qq
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}"
 fi
+# The lean PROJ parkgis links (issue 11): libproj.a built from Debian's source of the installed
+# PROJ without curl and TIFF, once per machine and PROJ version (about 3-5 min on 2 cores; a
+# no-op when up to date). CMakeLists.txt falls back to Debian's shared libproj without it.
+bash "$(dirname "$0")/build-proj.sh"

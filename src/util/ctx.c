@@ -101,10 +101,17 @@ const char *park_status_name(park_status st) {
 #define PARKGIS_SHAPELIB_VERSION "(version unknown: no shapelib.pc at build time)"
 #endif
 
+/* PROJ linked as tools/build-proj.sh's libproj.a (CMakeLists.txt) says so */
+#ifdef PARKGIS_PROJ_LEAN
+#define PARKGIS_PROJ_BUILD " (linked statically, built without network and TIFF grids)"
+#else
+#define PARKGIS_PROJ_BUILD ""
+#endif
+
 void park_versions(char *buf, size_t len) {
     PJ_INFO pi = proj_info();
-    snprintf(buf, len, "parkgis %s\nGEOS %s\nPROJ %s\nGDAL %s\nshapelib %s (at build time)",
-             PARKGIS_VERSION, GEOSversion(), pi.release ? pi.release : "?",
+    snprintf(buf, len, "parkgis %s\nGEOS %s\nPROJ %s%s\nGDAL %s\nshapelib %s (at build time)",
+             PARKGIS_VERSION, GEOSversion(), pi.release ? pi.release : "?", PARKGIS_PROJ_BUILD,
              GDALVersionInfo("RELEASE_NAME"), PARKGIS_SHAPELIB_VERSION);
 }
 

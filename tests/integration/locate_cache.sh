@@ -9,7 +9,10 @@
 #     code with the cache off and warm (byte for byte, not only what the
 #     golden lines check; the batch summary's elapsed seconds aside).
 #  3. A warm `locate LON LAT` does not load libgdal (LD_DEBUG=files); a cold
-#     one writes a snapshot.
+#     one writes a snapshot. Linked to the lean PROJ (tools/build-proj.sh,
+#     `--version` says so; required when PARKGIS_EXPECT_LEAN_PROJ=1, as .ci/run
+#     sets), neither lookup loads libcurl, libtiff or a libproj.so, while GDAL's
+#     own libproj.so (and its libcurl) does load with the cache off.
 #  4. A truncated, bit-flipped, empty or foreign snapshot is not used: the
 #     answers stay the same and the snapshot is rewritten as it was.
 #  5. An input edited with its size and mtime kept is read again, not answered
@@ -79,6 +82,13 @@ grep -q 'libgeos_c' "$tmp/ld.warm" || bad "LD_DEBUG=files printed nothing (the c
 LD_DEBUG=files PARKGIS_CACHE=off "$bin" locate 121.37 31.35 >/dev/null 2>"$tmp/ld.off"
 grep -q 'libgdal' "$tmp/ld.off" || bad "with the cache off GDAL was not loaded (the check above proves nothing)"
 cmp -s "$tmp/p.cold" "$tmp/p.warm" || bad "cold and warm answers differ"
+lean=0
+"$bin" --version 2>&1 | grep -q '^PROJ .*linked statically' && lean=1
+[ "${PARKGIS_EXPECT_LEAN_PROJ:-0}" = 1 ] && [ $lean = 0 ] && bad "PARKGIS_EXPECT_LEAN_PROJ=1 but $bin links Debian's shared libproj ($("$bin" --version 2>&1 | grep '^PROJ'))"
+if [ $lean = 1 ]; then
+    grep -E -q '(libcurl|libtiff|libproj)[^ ]*[.]so' "$tmp/ld.warm" && bad "a warm locate LON LAT with the lean PROJ loaded $(grep -E -o '(libcurl|libtiff|libproj)[^ ]*[.]so[.0-9]*' "$tmp/ld.warm" | sort -u | tr '\n' ' ')"
+    grep -q 'libproj[.]so' "$tmp/ld.off" || bad "with the cache off GDAL's libproj.so was not loaded (the check above proves nothing)"
+fi
 
 # ---- 4. damaged snapshots are rebuilt, never trusted
 [ -n "$snap" ] && {
@@ -168,6 +178,7 @@ grep -q 'libgeos_c' "$tmp/ld.rwarm" || bad "LD_DEBUG=files printed nothing for t
 LD_DEBUG=files PARKGIS_CACHE=off "$bin" locate "$A" >/dev/null 2>"$tmp/ld.roff"
 grep -q 'libgdal' "$tmp/ld.roff" || bad "with the cache off the address lookup did not load GDAL"
 cmp -s "$tmp/r.cold" "$tmp/r.warm" || bad "cold and warm address answers differ"
+[ $lean = 1 ] && grep -E -q '(libcurl|libtiff|libproj)[^ ]*[.]so' "$tmp/ld.rwarm" && bad "a warm locate ADDRESS with the lean PROJ loaded $(grep -E -o '(libcurl|libtiff|libproj)[^ ]*[.]so[.0-9]*' "$tmp/ld.rwarm" | sort -u | tr '\n' ' ')"
 # 6c. damaged resolver snapshots
 [ -n "$rsnap" ] && {
     cp "$rsnap" "$tmp/rgood.snap"
