@@ -77,10 +77,12 @@ park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_
     out->nearest = lr.inside ? NULL : lr.nearest;
     if (lr.inside) {
         park_ar_cand_push(&out->candidates, &out->ncandidates, lr.parcel, "inside", 1, NAN);
-        park_buf_printf(why, "the point (%.6f, %.6f WGS84) is inside %s, %.0f m from its boundary", lr.wgs84_lon, lr.wgs84_lat,
+        if (why)
+            park_buf_printf(why, "the point (%.6f, %.6f WGS84) is inside %s, %.0f m from its boundary", lr.wgs84_lon, lr.wgs84_lat,
                         lr.parcel->name, lr.distance_m);
     } else {
         park_ar_cand_push(&out->candidates, &out->ncandidates, NULL, "outside", 1, NAN);
+        if (!why) return PARK_OK;
         park_buf_printf(why, "the point (%.6f, %.6f WGS84) is outside every parcel", lr.wgs84_lon, lr.wgs84_lat);
         if (lr.nearest) park_buf_printf(why, "; the nearest is %s, %.0f m away", lr.nearest->name, lr.distance_m);
     }
@@ -90,52 +92,56 @@ park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_
 park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
                                        park_resolution *out) {
     park_ar_res_init(out);
-    park_buf why;
-    park_buf_init(&why);
-    park_status st = park_ar_answer_point(r, lon, lat, datum, out, &why);
-    if (st) {
-        park_buf_free(&why);
-        return st;
-    }
+    double wlon, wlat;
+    park_status st = park_datum_to_wgs84(ctx, datum, lon, lat, &wlon, &wlat);
+    if (st) return st;
     out->match = PARK_MATCH_EXACT;
     out->confidence = 1.0;
+    /* exact coordinates (or a datum conversion's error), but the parcel edges are not
+     * exact: the probability of each side, the model of coordinates and addresses alike.
+     * park_ar_point_answer locates the point once (given coordinates are located as
+     * given) and writes "<where the point is>; probability ..."; the district and the
+     * datum's error go between the two (issue 11: this located every row twice). */
+    double x = wlon, y = wlat, se = park_datum_error_m(datum);
+    const double ll[2] = {wlon, wlat};
+    park_buf sub;
+    park_buf_init(&sub);
+    if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK)
+        st = park_ar_point_answer(r, x, y, ll, se, out, r->point_notes_off ? NULL : &sub);
+    if (st) {
+        park_buf_free(&sub);
+        return st;
+    }
+    out->point_from = "coordinates";
+    if (r->point_notes_off) return PARK_OK; /* and no 宝山区 test: it only feeds the note */
+    const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
+    park_buf why;
+    park_buf_init(&why);
+    park_buf_appendn(&why, sub.s ? sub.s : "", model ? (size_t)(model - sub.s) : sub.len);
     int bi = park_ar_admin_find(r, "宝山区");
     if (bi >= 0) {
-        double x = out->lon, y = out->lat, d = 0;
+        double d = 0;
         GEOSContextHandle_t g = ctx->geos;
-        if (park_query_to_metric(ctx, r->ix, &x, &y) == PARK_OK) {
-            GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
-            if (!r->baoshan_prep) r->baoshan_prep = GEOSPrepare_r(g, r->admin_m[bi]);
-            /* most points are in the district: the prepared test spares the distance */
-            if (pt && r->baoshan_prep && GEOSPreparedContains_r(g, r->baoshan_prep, pt) == 0 &&
-                GEOSPreparedDistance_r(g, r->baoshan_prep, pt, &d) && d > ADMIN_TOL_M)
-                park_buf_printf(&why, "; the point is outside 宝山区 (%.1f km from its boundary)", d / 1000);
-            if (pt) GEOSGeom_destroy_r(g, pt);
-        }
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+        if (!r->baoshan_prep) r->baoshan_prep = GEOSPrepare_r(g, r->admin_m[bi]);
+        /* most points are in the district: the prepared test spares the distance */
+        if (pt && r->baoshan_prep && GEOSPreparedContains_r(g, r->baoshan_prep, pt) == 0 &&
+            GEOSPreparedDistance_r(g, r->baoshan_prep, pt, &d) && d > ADMIN_TOL_M)
+            park_buf_printf(&why, "; the point is outside 宝山区 (%.1f km from its boundary)", d / 1000);
+        if (pt) GEOSGeom_destroy_r(g, pt);
     }
-    /* exact coordinates (or a datum conversion's error), but the parcel edges are not
-     * exact: the probability of each side, the model of coordinates and addresses alike */
-    {
-        double x = out->lon, y = out->lat, se = park_datum_error_m(datum);
-        park_buf sub;
-        park_buf_init(&sub);
-        if (se > 0)
-            park_buf_printf(&why, "; the %s -> WGS84 conversion is taken as ±%.0f m (the data README's 17 m median on 290 metro "
-                                  "stations, which holds geocoder offsets too: an upper bound)",
-                            datum == PARK_DATUM_GCJ02 ? "GCJ-02" : "BD-09", se);
-        const double ll[2] = {out->lon, out->lat};
-        if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = park_ar_point_answer(r, x, y, ll, se, out, &sub);
-        const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
-        if (model) park_buf_append(&why, model);
-        park_buf_free(&sub);
-        if (st) {
-            park_buf_free(&why);
-            return st;
-        }
-        out->point_from = "coordinates";
-    }
+    if (se > 0)
+        park_buf_printf(&why, "; the %s -> WGS84 conversion is taken as ±%.0f m (the data README's 17 m median on 290 metro "
+                              "stations, which holds geocoder offsets too: an upper bound)",
+                        datum == PARK_DATUM_GCJ02 ? "GCJ-02" : "BD-09", se);
+    if (model) park_buf_append(&why, model);
+    park_buf_free(&sub);
     park_ar_set_note(out, &why);
     return PARK_OK;
+}
+
+void park_resolver_set_point_notes(park_resolver *r, bool on) {
+    if (r) r->point_notes_off = !on;
 }
 
 void park_ar_copy_road(park_resolution *out, const road_info *ri) {
@@ -204,6 +210,10 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
     }
     qsort(out->candidates, out->ncandidates, sizeof *out->candidates, park_ar_cand_cmp);
     out->confidence = inside_i >= 0 ? p[inside_i] : p[n];
+    if (!why) { /* no note wanted (park_resolver_set_point_notes) */
+        if (heap) free(p);
+        return PARK_OK;
+    }
     park_buf_printf(why, "; probability %.2f that it is %s%s%s: the point's ±%.0f m", out->confidence, inside_i >= 0 ? "in " : "",
                     inside_i >= 0 ? park_layer_get(r->layer, (size_t)inside_i)->name : "outside every parcel", "", sigma_m);
     if (inside_i >= 0) park_buf_printf(why, " and the parcel edge's ±%.0f m%s", e_in, unverified ? " (edge error not stated: assumed, unverified)" : "");
