@@ -223,12 +223,10 @@ int main(int argc, char **argv) {
         cargv[cargc++] = argv[k];
     }
     cli.gazetteers = gaz.s;
-    /* GDAL and cairo are opened now, except for one `locate` lookup: it opens
-     * them only when its inputs are not in the snapshot cache (issue 11). */
-    bool single_locate = !strcmp(cmd->name, "locate");
-    for (int k = 1; k < cargc && single_locate; k++)
-        if (!strncmp(cargv[k], "--batch", 7)) single_locate = false;
-    if (!single_locate) park_libs_require();
+    /* GDAL and cairo are opened now, except for `locate` (one lookup or a batch): it
+     * opens them only when its inputs are not in the snapshot cache (issue 11: a
+     * two-row batch of addresses was 4x a single lookup, most of it loading GDAL). */
+    if (strcmp(cmd->name, "locate")) park_libs_require();
     rc = cmd->fn(&cli, cargc, cargv);
     free(cargv);
 out:

@@ -131,7 +131,8 @@ typedef struct park_resolution {
     const park_parcel *nearest;  /* outside with a point: the nearest parcel */
     const struct park_feature *feature;  /* the road used (borrowed), or NULL */
     const struct park_feature *feature2; /* the second road of an intersection, or NULL */
-    char *note;                  /* why: one or more sentences, never "" */
+    char *note;                  /* why: one or more sentences, never ""; NULL only from
+                                    park_address_resolve_point with point notes off */
     char **suggestions;          /* not found: closest gazetteer names, best first */
     size_t nsuggestions;
 } park_resolution;
@@ -171,6 +172,11 @@ park_status park_address_resolve_place(park_ctx *ctx, park_resolver *r, const ch
 /* The same answer shape for a bare point (batch --lon-column/--lat-column). */
 park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat,
                                        park_datum datum, park_resolution *out);
+/* Whether park_address_resolve_point writes its note (on by default). Off, its answers
+ * carry note NULL and the 宝山区 test that only feeds the note is not made; every other
+ * field is the same. `locate --batch` turns it off when no note column is asked
+ * (issue 11). Addresses keep their notes either way (a not-found's note is its error). */
+void park_resolver_set_point_notes(park_resolver *r, bool on);
 
 #ifdef __cplusplus
 }

@@ -21,8 +21,8 @@
 #     for the old ctime is not reused).
 #  6. The address resolver's snapshot (src/query/address/snapshot.c): every
 #     address of tests/data/addresses.tsv answers byte for byte the same with
-#     the cache off, cold and warm; a warm `locate ADDRESS` does not load
-#     libgdal; damaged resolver snapshots are rebuilt as they were; a house
+#     the cache off, cold and warm; a warm `locate ADDRESS`, and a warm
+#     `locate --batch` of addresses, do not load libgdal; damaged resolver snapshots are rebuilt as they were; a house
 #     number edited with size and mtime kept, and a gazetteer file added, are
 #     seen at once.
 #  7. The parcel index snapshot holds the boundary pieces' errors (issue 10): a
@@ -178,6 +178,14 @@ grep -q 'libgeos_c' "$tmp/ld.rwarm" || bad "LD_DEBUG=files printed nothing for t
 LD_DEBUG=files PARKGIS_CACHE=off "$bin" locate "$A" >/dev/null 2>"$tmp/ld.roff"
 grep -q 'libgdal' "$tmp/ld.roff" || bad "with the cache off the address lookup did not load GDAL"
 cmp -s "$tmp/r.cold" "$tmp/r.warm" || bad "cold and warm address answers differ"
+# a short batch (an Excel list) is a lookup too: warm, it opens no GDAL either
+printf '地址\n%s\n' "$A" >"$tmp/a.csv"
+LD_DEBUG=files "$bin" locate --batch "$tmp/a.csv" --address-column 地址 >"$tmp/b.warm" 2>"$tmp/ld.bwarm" || bad "warm address batch failed"
+grep -q 'libgdal' "$tmp/ld.bwarm" && bad "a warm locate --batch of addresses loaded libgdal"
+grep -q 'libgeos_c' "$tmp/ld.bwarm" || bad "LD_DEBUG=files printed nothing for the batch"
+LD_DEBUG=files PARKGIS_CACHE=off "$bin" locate --batch "$tmp/a.csv" --address-column 地址 >"$tmp/b.off" 2>"$tmp/ld.boff"
+grep -q 'libgdal' "$tmp/ld.boff" || bad "with the cache off the address batch did not load GDAL (the check above proves nothing)"
+cmp -s "$tmp/b.warm" "$tmp/b.off" || bad "the address batch answers differently warm and with the cache off"
 [ $lean = 1 ] && grep -E -q '(libcurl|libtiff|libproj)[^ ]*[.]so' "$tmp/ld.rwarm" && bad "a warm locate ADDRESS with the lean PROJ loaded $(grep -E -o '(libcurl|libtiff|libproj)[^ ]*[.]so[.0-9]*' "$tmp/ld.rwarm" | sort -u | tr '\n' ' ')"
 # 6c. damaged resolver snapshots
 [ -n "$rsnap" ] && {

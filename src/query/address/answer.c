@@ -88,59 +88,63 @@ park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_
     out->inside = lr.inside, out->parcel = lr.parcel, out->distance_m = lr.distance_m;
     out->nearest = lr.inside ? NULL : lr.nearest;
     park_ar_cand_push(&out->candidates, &out->ncandidates, lr.inside ? lr.parcel : NULL, lr.inside ? "inside" : "outside", 1, NAN);
-    park_ar_located_text(why, out);
+    if (why) park_ar_located_text(why, out); /* NULL: no note wanted (park_resolver_set_point_notes) */
     return PARK_OK;
 }
 
 park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
                                        park_resolution *out) {
     park_ar_res_init(out);
-    park_buf why;
-    park_buf_init(&why);
-    park_status st = park_ar_answer_point(r, lon, lat, datum, out, &why);
-    if (st) {
-        park_buf_free(&why);
-        return st;
-    }
+    double wlon, wlat;
+    park_status st = park_datum_to_wgs84(ctx, datum, lon, lat, &wlon, &wlat);
+    if (st) return st;
     out->match = PARK_MATCH_EXACT;
     out->confidence = 1.0;
+    /* exact coordinates (or a datum conversion's error), but the parcel edges are not
+     * exact: the probability of each side, the model of coordinates and addresses alike.
+     * park_ar_point_answer locates the point once (given coordinates are located as
+     * given) and writes "<where the point is>; probability ..."; the district and the
+     * datum's error go between the two (issue 11: this located every row twice). */
+    double x = wlon, y = wlat, se = park_datum_error_m(datum);
+    const double ll[2] = {wlon, wlat};
+    park_buf sub;
+    park_buf_init(&sub);
+    if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK)
+        st = park_ar_point_answer(r, x, y, ll, se, out, r->point_notes_off ? NULL : &sub);
+    if (st) {
+        park_buf_free(&sub);
+        return st;
+    }
+    out->point_from = "coordinates";
+    if (r->point_notes_off) return PARK_OK; /* and no 宝山区 test: it only feeds the note */
+    const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
+    park_buf why;
+    park_buf_init(&why);
+    park_buf_appendn(&why, sub.s ? sub.s : "", model ? (size_t)(model - sub.s) : sub.len);
     int bi = park_ar_admin_find(r, "宝山区");
     if (bi >= 0) {
-        double x = out->lon, y = out->lat, d = 0;
+        double d = 0;
         GEOSContextHandle_t g = ctx->geos;
-        if (park_query_to_metric(ctx, r->ix, &x, &y) == PARK_OK) {
-            GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
-            if (!r->baoshan_prep) r->baoshan_prep = GEOSPrepare_r(g, r->admin_m[bi]);
-            /* most points are in the district: the prepared test spares the distance */
-            if (pt && r->baoshan_prep && GEOSPreparedContains_r(g, r->baoshan_prep, pt) == 0 &&
-                GEOSPreparedDistance_r(g, r->baoshan_prep, pt, &d) && d > ADMIN_TOL_M)
-                park_buf_printf(&why, "; the point is outside 宝山区 (%.1f km from its boundary)", d / 1000);
-            if (pt) GEOSGeom_destroy_r(g, pt);
-        }
+        GEOSGeometry *pt = GEOSGeom_createPointFromXY_r(g, x, y);
+        if (!r->baoshan_prep) r->baoshan_prep = GEOSPrepare_r(g, r->admin_m[bi]);
+        /* most points are in the district: the prepared test spares the distance */
+        if (pt && r->baoshan_prep && GEOSPreparedContains_r(g, r->baoshan_prep, pt) == 0 &&
+            GEOSPreparedDistance_r(g, r->baoshan_prep, pt, &d) && d > ADMIN_TOL_M)
+            park_buf_printf(&why, "; the point is outside 宝山区 (%.1f km from its boundary)", d / 1000);
+        if (pt) GEOSGeom_destroy_r(g, pt);
     }
-    /* exact coordinates (or a datum conversion's error), but the parcel edges are not
-     * exact: the probability of each side, the model of coordinates and addresses alike */
-    {
-        double x = out->lon, y = out->lat, se = park_datum_error_m(datum);
-        park_buf sub;
-        park_buf_init(&sub);
-        if (se > 0)
-            park_buf_printf(&why, "; the %s -> WGS84 conversion is taken as ±%.0f m (the data README's 17 m median on 290 metro "
-                                  "stations, which holds geocoder offsets too: an upper bound)",
-                            datum == PARK_DATUM_GCJ02 ? "GCJ-02" : "BD-09", se);
-        const double ll[2] = {out->lon, out->lat};
-        if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = park_ar_point_answer(r, x, y, ll, se, out, &sub);
-        const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
-        if (model) park_buf_append(&why, model);
-        park_buf_free(&sub);
-        if (st) {
-            park_buf_free(&why);
-            return st;
-        }
-        out->point_from = "coordinates";
-    }
+    if (se > 0)
+        park_buf_printf(&why, "; the %s -> WGS84 conversion is taken as ±%.0f m (the data README's 17 m median on 290 metro "
+                              "stations, which holds geocoder offsets too: an upper bound)",
+                        datum == PARK_DATUM_GCJ02 ? "GCJ-02" : "BD-09", se);
+    if (model) park_buf_append(&why, model);
+    park_buf_free(&sub);
     park_ar_set_note(out, &why);
     return PARK_OK;
+}
+
+void park_resolver_set_point_notes(park_resolver *r, bool on) {
+    if (r) r->point_notes_off = !on;
 }
 
 void park_ar_copy_road(park_resolution *out, const road_info *ri) {
@@ -230,7 +234,7 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
     park_ar_model m;
     park_status st = point_answer(r, x, y, lonlat, sigma_m, out, why, &m);
     if (st) return st;
-    park_ar_model_text(why, out, &m);
+    if (why) park_ar_model_text(why, out, &m); /* NULL: no note wanted */
     if (!lonlat) park_ar_pmemo_put(r, x, y, sigma_m, out, &m);
     return PARK_OK;
 }

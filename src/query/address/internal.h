@@ -67,6 +67,7 @@ void park_ar_course_free(struct park_ar_course *c);
 
 struct park_resolver {
     park_ctx *ctx;
+    bool point_notes_off; /* park_resolver_set_point_notes(r, false) */
     const park_layer *layer;
     park_layer_index *ix;
     park_gazetteer **gz;
@@ -262,7 +263,8 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri);
 /* The parcel probabilities of a point (metric x, y) with 1-sigma error sigma_m:
  * replaces out->candidates, sets out->parcel (the parcel containing the point),
  * out->confidence (its probability, or that of "outside"), the point and error_m,
- * and appends the model to `why`. See answer.c for the model. */
+ * and appends the model to `why` (NULL: no text; park_ar_answer_point likewise). See
+ * answer.c for the model. */
 /* The answer at metric point (x, y) with error sigma_m; lonlat (WGS84, may be NULL: then from x, y)
  * is where it is located, so given coordinates are not moved by the metric round trip. */
 park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,

@@ -78,8 +78,7 @@ int park_ar_pmemo_get(park_resolver *r, double x, double y, double sigma_m, park
     out->has_point = 1, out->lon = e->lon, out->lat = e->lat;
     out->inside = e->inside, out->parcel = e->parcel, out->nearest = e->nearest, out->distance_m = e->distance_m;
     out->error_m = sigma_m, out->confidence = e->confidence;
-    park_ar_located_text(why, out);
-    park_ar_model_text(why, out, &e->m);
+    if (why) park_ar_located_text(why, out), park_ar_model_text(why, out, &e->m);
     r->pmemo_hits++;
     return 1;
 }
