@@ -31,6 +31,16 @@ park_ctx *park_ctx_new(void) {
     ctx->proj = proj_context_create();
     /* PROJ prints to stderr by default; we report errors ourselves. */
     proj_log_level(ctx->proj, PJ_LOG_NONE);
+#ifdef PARKGIS_PROJ_DATA_DIR
+    /* The static PROJ (tools/build-proj.sh) would look for proj.db beside the
+     * executable first (<bin>/../share/proj, which is another PROJ's under /usr/local)
+     * and then where its build put it: it reads Debian's, the same version, unless
+     * the user names one with PROJ_DATA (or the older PROJ_LIB). */
+    if (ctx->proj && !getenv("PROJ_DATA") && !getenv("PROJ_LIB")) {
+        const char *dir = PARKGIS_PROJ_DATA_DIR;
+        proj_context_set_search_paths(ctx->proj, 1, &dir);
+    }
+#endif
     return ctx;
 }
 

@@ -7,8 +7,8 @@
  * the snapshot cache (store/layer_cache.c). So the `parkgis` executable does
  * not list them as DT_NEEDED (cmake/elf_drop_needed.c removes the entries after
  * linking; the calls stay ordinary lazily bound PLT calls), and this file opens
- * them RTLD_GLOBAL before the first call: cli/main.c for every command but a
- * single `locate`, and every GDAL reader on entry (GDALAllRegister is routed
+ * them RTLD_GLOBAL before the first call: cli/main.c for every command but
+ * `locate` (one lookup or a batch), and every GDAL reader on entry (GDALAllRegister is routed
  * here by internal.h; park_layer_read and park_resolver_new call
  * park_libs_require themselves). A program linked normally (unit tests,
  * tools) already has them loaded: dlopen then only finds them. */
