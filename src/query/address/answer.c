@@ -67,10 +67,12 @@ void park_ar_edge_candidates(park_resolver *r, park_resolution *out, double tol)
     if (pt) GEOSGeom_destroy_r(g, pt);
 }
 
-park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
-                                park_buf *why) {
+/* measure: the geodesic distance_m (NAN otherwise; the note states it, so why != NULL
+ * wants measure) */
+static park_status answer_point(park_resolver *r, double lon, double lat, park_datum datum, bool measure,
+                                park_resolution *out, park_buf *why) {
     park_locate_result lr;
-    park_status st = park_locate_lonlat(r->ctx, r->layer, lon, lat, datum, &lr);
+    park_status st = park_query_locate_lonlat(r->ctx, r->layer, lon, lat, datum, measure || why, &lr);
     if (st) return st;
     out->has_point = 1, out->lon = lr.wgs84_lon, out->lat = lr.wgs84_lat;
     out->inside = lr.inside, out->parcel = lr.parcel, out->distance_m = lr.distance_m;
@@ -89,6 +91,14 @@ park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_
     return PARK_OK;
 }
 
+park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
+                                park_buf *why) {
+    return answer_point(r, lon, lat, datum, true, out, why);
+}
+
+static park_status point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m, bool measure,
+                                park_resolution *out, park_buf *why);
+
 park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
                                        park_resolution *out) {
     park_ar_res_init(out);
@@ -106,14 +116,14 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
     const double ll[2] = {wlon, wlat};
     park_buf sub;
     park_buf_init(&sub);
-    if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK)
-        st = park_ar_point_answer(r, x, y, ll, se, out, r->point_notes_off ? NULL : &sub);
+    bool note = !(r->point_off & PARK_POINT_NOTE), measure = !(r->point_off & PARK_POINT_DISTANCE);
+    if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = point_answer(r, x, y, ll, se, measure, out, note ? &sub : NULL);
     if (st) {
         park_buf_free(&sub);
         return st;
     }
     out->point_from = "coordinates";
-    if (r->point_notes_off) return PARK_OK; /* and no 宝山区 test: it only feeds the note */
+    if (!note) return PARK_OK; /* and no 宝山区 test: it only feeds the note */
     const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
     park_buf why;
     park_buf_init(&why);
@@ -140,8 +150,8 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
     return PARK_OK;
 }
 
-void park_resolver_set_point_notes(park_resolver *r, bool on) {
-    if (r) r->point_notes_off = !on;
+void park_resolver_set_point_fields(park_resolver *r, unsigned fields) {
+    if (r) r->point_off = PARK_POINT_ALL & ~fields;
 }
 
 void park_ar_copy_road(park_resolution *out, const road_info *ri) {
@@ -162,6 +172,11 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri) {
  * Phi(+-d / sqrt(s^2 + e^2)) on each side of the nearest edge. */
 park_status park_ar_point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
                                  park_resolution *out, park_buf *why) {
+    return point_answer(r, x, y, lonlat, sigma_m, true, out, why);
+}
+
+static park_status point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m, bool measure,
+                                park_resolution *out, park_buf *why) {
     park_ctx *ctx = r->ctx;
     double lon = x, lat = y;
     park_status st = PARK_OK;
@@ -170,7 +185,7 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
     if (lonlat) lon = lonlat[0], lat = lonlat[1];
     else if ((st = park_query_to_lonlat(ctx, r->ix, &lon, &lat))) return st;
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
-    if ((st = park_ar_answer_point(r, lon, lat, PARK_DATUM_WGS84, out, why))) return st;
+    if ((st = answer_point(r, lon, lat, PARK_DATUM_WGS84, measure, out, why))) return st;
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
     out->error_m = sigma_m;
     size_t n = park_layer_count(r->layer);

@@ -67,7 +67,7 @@ void park_ar_course_free(struct park_ar_course *c);
 
 struct park_resolver {
     park_ctx *ctx;
-    bool point_notes_off; /* park_resolver_set_point_notes(r, false) */
+    unsigned point_off; /* PARK_POINT_* that park_resolver_set_point_fields left out */
     const park_layer *layer;
     park_layer_index *ix;
     park_gazetteer **gz;
