@@ -179,8 +179,9 @@ const char CLI_BATCH_HELP[] =
     "      Only what the columns need is computed: parcel_id,parcel,layout,inside,match,lon,lat,\n"
     "      error_m,point_from\n"
     "      a point-in-parcel test; distance_m,nearest the geodesic distance as well;\n"
-    "      confidence,candidates,note the full resolution (its note, for coordinates, only\n"
-    "      when note is listed). error is added last unless listed.\n"
+    "      confidence,candidates,note the full resolution (for coordinates, the note and the\n"
+    "      geodesic distance only when note or distance_m is listed). error is added last\n"
+    "      unless listed.\n"
     "      'parkgis locate --batch - --columns help' lists them.\n"
     "  --threads N        answer the rows on N threads (the output is the same; each thread has\n"
     "      its own copy of the parcels and, for addresses or the full resolution, its own\n"
@@ -272,7 +273,7 @@ typedef struct batch_state {
     const char *gaz_dirs; /* the gazetteer directories res was loaded from (--threads: one per worker) */
     int need;           /* for coordinate rows */
     int ai, xi, yi;     /* address column, or lon/lat columns */
-    bool note;          /* a note column is asked: else coordinate rows get none (issue 11) */
+    unsigned point;     /* PARK_POINT_* coordinate rows need (issue 11: the columns asked) */
 } batch_state;
 
 static const char *fval(const batch_state *b, const park_csv_reader *r, size_t i) {
@@ -619,7 +620,7 @@ static park_status tworker_init(tworker *wk, park_cli *cli, const batch_state *b
      * its own, loaded from the same gazetteers (its memos are its own too) */
     if (b->res && ((st = park_resolver_new(wk->cli.ctx, l, b->gaz_dirs, &wk->b.res)) || (st = park_resolver_load_index(wk->b.res))))
         return st;
-    park_resolver_set_point_notes(wk->b.res, b->note);
+    park_resolver_set_point_fields(wk->b.res, b->point);
     if (b->ai >= 0) return PARK_OK; /* address rows: no grid needed */
     int gw, gh;
     size_t gb;
@@ -764,12 +765,13 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     int ncols = parse_columns(cli, o->columns ? o->columns : DEFAULT_COLUMNS, cols);
     if (ncols < 0) return 2;
     if ((o->lon_col != NULL) != (o->lat_col != NULL)) return cli_usage_error(cli, "locate", "--lon-column and --lat-column go together");
-    batch_state b = {(iconv_t)-1, 0, false, NULL, NULL, 0, 0, cli, o, NULL, NULL, NULL, NEED_NONE, -1, -1, -1, false};
+    batch_state b = {(iconv_t)-1, 0, false, NULL, NULL, 0, 0, cli, o, NULL, NULL, NULL, NEED_NONE, -1, -1, -1, 0};
     if (o->encoding && (park_streq_ci(o->encoding, "UTF-8") || park_streq_ci(o->encoding, "UTF8"))) b.enc = 1;
     else if (o->encoding && !park_streq_ci(o->encoding, "auto")) b.enc = 2;
     for (int i = 0; i < ncols; i++) {
         if (cols[i]->need > b.need) b.need = cols[i]->need;
-        if (cols[i]->put == put_note) b.note = true;
+        if (cols[i]->put == put_note) b.point |= PARK_POINT_NOTE;
+        if (cols[i]->put == put_distance) b.point |= PARK_POINT_DISTANCE;
     }
     bool points = o->lon_col != NULL;
     park_status st;
@@ -782,7 +784,7 @@ int cli_locate_batch(park_cli *cli, const cli_batch_opts *o) {
     if (!points || b.need >= NEED_RESOLVE) {
         b.gaz_dirs = o->gazetteer ? o->gazetteer : cli_gazetteer_dirs(cli);
         if ((st = park_resolver_new(cli->ctx, b.layer, b.gaz_dirs, &b.res))) return cli_fail(cli, "locate", st);
-        park_resolver_set_point_notes(b.res, b.note);
+        park_resolver_set_point_fields(b.res, b.point);
         const char *notes = park_resolver_notes(b.res);
         if (*notes) fprintf(stderr, "%s locate: warning: %s", cli->prog, notes);
     }

@@ -132,7 +132,7 @@ typedef struct park_resolution {
     const struct park_feature *feature;  /* the road used (borrowed), or NULL */
     const struct park_feature *feature2; /* the second road of an intersection, or NULL */
     char *note;                  /* why: one or more sentences, never ""; NULL only from
-                                    park_address_resolve_point with point notes off */
+                                    park_address_resolve_point without PARK_POINT_NOTE */
     char **suggestions;          /* not found: closest gazetteer names, best first */
     size_t nsuggestions;
 } park_resolution;
@@ -172,11 +172,14 @@ park_status park_address_resolve_place(park_ctx *ctx, park_resolver *r, const ch
 /* The same answer shape for a bare point (batch --lon-column/--lat-column). */
 park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat,
                                        park_datum datum, park_resolution *out);
-/* Whether park_address_resolve_point writes its note (on by default). Off, its answers
- * carry note NULL and the 宝山区 test that only feeds the note is not made; every other
- * field is the same. `locate --batch` turns it off when no note column is asked
- * (issue 11). Addresses keep their notes either way (a not-found's note is its error). */
-void park_resolver_set_point_notes(park_resolver *r, bool on);
+/* What park_address_resolve_point computes: PARK_POINT_ALL (the default) or a mix of
+ * PARK_POINT_NOTE (the note, and the 宝山区 test that only feeds it; without it note
+ * is NULL) and PARK_POINT_DISTANCE (distance_m, PROJ's geodesic; without it NAN unless
+ * the note, which states it, is asked). Every other field is the same either way.
+ * `locate --batch` asks only what its columns write (issue 11). Addresses
+ * (park_address_resolve) are answered in full either way. */
+enum { PARK_POINT_NOTE = 1, PARK_POINT_DISTANCE = 2, PARK_POINT_ALL = 3 };
+void park_resolver_set_point_fields(park_resolver *r, unsigned fields);
 
 #ifdef __cplusplus
 }

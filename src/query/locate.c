@@ -642,6 +642,7 @@ static int near_cb(const void *item1, const void *item2, double *d, void *ud) {
  * non-polygonal parcels; a point within slack_m of an edge, which may be
  * inside the metric polygon): GEOS's nearest-neighbour search with
  * GEOSPreparedDistance (0 inside), then GEOSPreparedNearestPoints. */
+/* m NULL: the nearest parcel alone, not measured (park_query_locate_lonlat) */
 static park_status nearest_geos(park_ctx *ctx, park_layer_index *ix, double mx, double my, size_t *win, double *m) {
     GEOSGeometry *mpt = GEOSGeom_createPointFromXY_r(ctx->geos, mx, my);
     if (!mpt) return park_geos_fail(ctx, "point");
@@ -652,7 +653,7 @@ static park_status nearest_geos(park_ctx *ctx, park_layer_index *ix, double mx, 
     if (!it || ns.failed) st = park_geos_fail(ctx, "nearest parcel search");
     else {
         *win = *(const size_t *)it;
-        st = park_query_distance_prep(ctx, ix, ix->prep_m[*win], mpt, m);
+        st = m ? park_query_distance_prep(ctx, ix, ix->prep_m[*win], mpt, m) : PARK_OK;
     }
     GEOSGeom_destroy_r(ctx->geos, mpt);
     return st;
@@ -662,7 +663,8 @@ static park_status nearest_geos(park_ctx *ctx, park_layer_index *ix, double mx, 
  * geodesic distance to it. Parcels are tried nearest envelope first, then all
  * in layer order, each only while its envelope may beat the best distance so
  * far; equal distances go to the lowest layer index (as "covers" does). A
- * linear scan of envelopes: fine for a park's tens to hundreds of parcels. */
+ * linear scan of envelopes: fine for a park's tens to hundreds of parcels.
+ * m NULL: the parcel alone, the distance not measured. */
 static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx, double my, size_t *win, double *m) {
     const double *env = ix->env_m;
     size_t seed = (size_t)-1;
@@ -682,6 +684,10 @@ static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx
         if (d < best || (d == best && i < w)) best = d, w = i, wseg = sg;
     }
     if (!(best > ix->slack_m)) return nearest_geos(ctx, ix, mx, my, win, m);
+    if (!m) {
+        *win = w;
+        return PARK_OK;
+    }
     /* the winner's nearest point: its winning segment is the one an unbounded scan finds
      * (the bound never skips the chunk of the minimum; facet_scan), so it is not scanned again */
     double cx, cy;
@@ -691,7 +697,9 @@ static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx
     return measure_xy(ctx, ix, cx, cy, mx, my, m);
 }
 
-static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double lon, double lat,
+/* measure: the geodesic distance to the edge or to the nearest parcel (else distance_m
+ * and nearest_distance_m stay NAN; the nearest parcel is found the same way) */
+static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double lon, double lat, bool measure,
                                 park_locate_result *out) {
     park_layer_index *ix;
     park_status st = park_query_index(ctx, layer, &ix);
@@ -718,6 +726,7 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
         out->index = hs.best;
         out->parcel = out->nearest = park_layer_get(layer, hs.best);
         out->nearest_distance_m = 0;
+        if (!measure) return PARK_OK;
         /* inside: how far to the edge (holes count as edges) */
         if (ix->chunk0) {
             double cx, cy;
@@ -734,7 +743,8 @@ static park_status locate_wgs84(park_ctx *ctx, const park_layer *layer, double l
     out->parcel = NULL;
     if (ix->nindexed == 0) return PARK_OK; /* no parcel has any area: nothing is nearest */
     size_t i = (size_t)-1;
-    st = ix->chunk0 ? nearest_facets(ctx, ix, mx, my, &i, &out->distance_m) : nearest_geos(ctx, ix, mx, my, &i, &out->distance_m);
+    double *m = measure ? &out->distance_m : NULL;
+    st = ix->chunk0 ? nearest_facets(ctx, ix, mx, my, &i, m) : nearest_geos(ctx, ix, mx, my, &i, m);
     if (st) return st;
     out->index = i;
     out->nearest = park_layer_get(layer, i);
@@ -748,13 +758,18 @@ static void result_init(park_locate_result *out) {
     out->index = (size_t)-1;
 }
 
-park_status park_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lon, double lat, park_datum datum,
-                               park_locate_result *out) {
+park_status park_query_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lon, double lat, park_datum datum,
+                                     bool measure, park_locate_result *out) {
     result_init(out);
     double wlon, wlat;
     park_status st = park_datum_to_wgs84(ctx, datum, lon, lat, &wlon, &wlat);
     if (st) return st;
-    return locate_wgs84(ctx, layer, wlon, wlat, out);
+    return locate_wgs84(ctx, layer, wlon, wlat, measure, out);
+}
+
+park_status park_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lon, double lat, park_datum datum,
+                               park_locate_result *out) {
+    return park_query_locate_lonlat(ctx, layer, lon, lat, datum, true, out);
 }
 
 park_status park_xy_to_lonlat(park_ctx *ctx, const char *crs, double x, double y, double *lon, double *lat) {
@@ -793,5 +808,5 @@ park_status park_locate_xy(park_ctx *ctx, const park_layer *layer, const char *c
     double lon = NAN, lat = NAN; /* set when park_xy_to_lonlat succeeds */
     park_status st = park_xy_to_lonlat(ctx, crs, x, y, &lon, &lat);
     if (st) return st;
-    return locate_wgs84(ctx, layer, lon, lat, out);
+    return locate_wgs84(ctx, layer, lon, lat, true, out);
 }

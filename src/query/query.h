@@ -95,6 +95,11 @@ int park_grid_sole(const struct park_grid *g, double lon, double lat, size_t *in
 /* The cache for `layer`, built on first use and freed with the layer. The
  * layer must be freed before the ctx that built it. Borrowed. */
 park_status park_query_index(park_ctx *ctx, const park_layer *layer, struct park_layer_index **out);
+/* park_locate_lonlat; measure false: distance_m and nearest_distance_m stay NAN (no
+ * geodesic, no metric -> lon/lat steps), everything else the same (the nearest parcel
+ * of an outside point is chosen in the plane either way). */
+park_status park_query_locate_lonlat(park_ctx *ctx, const park_layer *layer, double lon, double lat, park_datum datum,
+                                     bool measure, park_locate_result *out);
 
 /* What the index build takes PROJ and GEOSisValid for, from a snapshot
  * (index_snap.c, issue 11): per parcel its repair (NULL when it was valid) and

@@ -168,28 +168,32 @@ int main(void) {
     CHECK(r.confidence > 0.99);
     park_resolution_clear(&r);
 
-    /* point notes off (the batch without a note column): the same answer, no note */
+    /* the batch asks only what its columns write: the same answer without the note, the
+     * distance or both */
     {
         const double pts[][2] = {{121.401, 31.405}, {121.41, 31.405}, {121.405, 31.405}, {121.43, 31.42}, {121.3, 31.3}};
         const park_datum datums[] = {PARK_DATUM_WGS84, PARK_DATUM_GCJ02, PARK_DATUM_BD09};
         for (size_t i = 0; i < sizeof pts / sizeof *pts; i++)
             for (size_t d = 0; d < 3; d++) {
+                for (unsigned f = 0; f < PARK_POINT_ALL; f++) {
                 park_resolution on, off;
-                park_resolver_set_point_notes(res, true);
+                park_resolver_set_point_fields(res, PARK_POINT_ALL);
                 CHECK(park_address_resolve_point(ctx, res, pts[i][0], pts[i][1], datums[d], &on) == PARK_OK);
-                park_resolver_set_point_notes(res, false);
+                park_resolver_set_point_fields(res, f);
                 CHECK(park_address_resolve_point(ctx, res, pts[i][0], pts[i][1], datums[d], &off) == PARK_OK);
-                park_resolver_set_point_notes(res, true);
-                CHECK(on.note && *on.note && off.note == NULL);
+                park_resolver_set_point_fields(res, PARK_POINT_ALL);
+                CHECK(on.note && *on.note && (f & PARK_POINT_NOTE ? off.note && !strcmp(on.note, off.note) : off.note == NULL));
+                CHECK(f & (PARK_POINT_NOTE | PARK_POINT_DISTANCE) ? on.distance_m == off.distance_m : isnan(off.distance_m));
                 CHECK(on.match == off.match && on.inside == off.inside && on.parcel == off.parcel && on.nearest == off.nearest);
                 CHECK(on.confidence == off.confidence && on.lon == off.lon && on.lat == off.lat);
-                CHECK(on.distance_m == off.distance_m && on.error_m == off.error_m && on.has_point == off.has_point);
+                CHECK(on.error_m == off.error_m && on.has_point == off.has_point);
                 CHECK(!strcmp(on.point_from, off.point_from) && on.ncandidates == off.ncandidates);
                 for (size_t k = 0; k < on.ncandidates && k < off.ncandidates; k++)
                     CHECK(on.candidates[k].parcel == off.candidates[k].parcel && on.candidates[k].share == off.candidates[k].share &&
                           !strcmp(on.candidates[k].role, off.candidates[k].role));
                 park_resolution_clear(&on);
                 park_resolution_clear(&off);
+                }
             }
     }
 

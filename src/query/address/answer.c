@@ -79,21 +79,31 @@ void park_ar_located_text(park_buf *why, const park_resolution *out) {
     }
 }
 
-park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
-                                park_buf *why) {
+/* measure: the geodesic distance_m (NAN otherwise; the note states it, so why != NULL
+ * measures) */
+static park_status answer_point(park_resolver *r, double lon, double lat, park_datum datum, bool measure,
+                                park_resolution *out, park_buf *why) {
     park_locate_result lr;
-    park_status st = park_locate_lonlat(r->ctx, r->layer, lon, lat, datum, &lr);
+    park_status st = park_query_locate_lonlat(r->ctx, r->layer, lon, lat, datum, measure || why, &lr);
     if (st) return st;
     out->has_point = 1, out->lon = lr.wgs84_lon, out->lat = lr.wgs84_lat;
     out->inside = lr.inside, out->parcel = lr.parcel, out->distance_m = lr.distance_m;
     out->nearest = lr.inside ? NULL : lr.nearest;
     park_ar_cand_push(&out->candidates, &out->ncandidates, lr.inside ? lr.parcel : NULL, lr.inside ? "inside" : "outside", 1, NAN);
-    if (why) park_ar_located_text(why, out); /* NULL: no note wanted (park_resolver_set_point_notes) */
+    if (why) park_ar_located_text(why, out); /* NULL: no note wanted (park_resolver_set_point_fields) */
     return PARK_OK;
 }
 
-park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
-                                       park_resolution *out) {
+park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
+                                park_buf *why) {
+    return answer_point(r, lon, lat, datum, true, out, why);
+}
+
+static park_status point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m, bool measure,
+                                park_resolution *out, park_buf *why, park_ar_model *model);
+
+park_status park_ar_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
+                                  unsigned fields, park_resolution *out) {
     park_ar_res_init(out);
     double wlon, wlat;
     park_status st = park_datum_to_wgs84(ctx, datum, lon, lat, &wlon, &wlat);
@@ -102,25 +112,22 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
     out->confidence = 1.0;
     /* exact coordinates (or a datum conversion's error), but the parcel edges are not
      * exact: the probability of each side, the model of coordinates and addresses alike.
-     * park_ar_point_answer locates the point once (given coordinates are located as
-     * given) and writes "<where the point is>; probability ..."; the district and the
-     * datum's error go between the two (issue 11: this located every row twice). */
+     * The point is located once (given coordinates are located as given; issue 11: this
+     * located every row twice); the note is where it is, the district and the datum's
+     * error, then the model. */
+    bool note = fields & PARK_POINT_NOTE, measure = fields & PARK_POINT_DISTANCE;
     double x = wlon, y = wlat, se = park_datum_error_m(datum);
     const double ll[2] = {wlon, wlat};
-    park_buf sub;
-    park_buf_init(&sub);
-    if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK)
-        st = park_ar_point_answer(r, x, y, ll, se, out, r->point_notes_off ? NULL : &sub);
+    park_buf why;
+    park_buf_init(&why);
+    park_ar_model m;
+    if ((st = park_query_to_metric(ctx, r->ix, &x, &y)) == PARK_OK) st = point_answer(r, x, y, ll, se, measure, out, note ? &why : NULL, &m);
     if (st) {
-        park_buf_free(&sub);
+        park_buf_free(&why);
         return st;
     }
     out->point_from = "coordinates";
-    if (r->point_notes_off) return PARK_OK; /* and no 宝山区 test: it only feeds the note */
-    const char *model = sub.s ? strstr(sub.s, "; probability") : NULL;
-    park_buf why;
-    park_buf_init(&why);
-    park_buf_appendn(&why, sub.s ? sub.s : "", model ? (size_t)(model - sub.s) : sub.len);
+    if (!note) return PARK_OK; /* and no 宝山区 test: it only feeds the note */
     int bi = park_ar_admin_find(r, "宝山区");
     if (bi >= 0) {
         double d = 0;
@@ -137,14 +144,18 @@ park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double l
         park_buf_printf(&why, "; the %s -> WGS84 conversion is taken as ±%.0f m (the data README's 17 m median on 290 metro "
                               "stations, which holds geocoder offsets too: an upper bound)",
                         datum == PARK_DATUM_GCJ02 ? "GCJ-02" : "BD-09", se);
-    if (model) park_buf_append(&why, model);
-    park_buf_free(&sub);
+    park_ar_model_text(&why, out, &m);
     park_ar_set_note(out, &why);
     return PARK_OK;
 }
 
-void park_resolver_set_point_notes(park_resolver *r, bool on) {
-    if (r) r->point_notes_off = !on;
+park_status park_address_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
+                                       park_resolution *out) {
+    return park_ar_resolve_point(ctx, r, lon, lat, datum, PARK_POINT_ALL & ~r->point_off, out);
+}
+
+void park_resolver_set_point_fields(park_resolver *r, unsigned fields) {
+    if (r) r->point_off = PARK_POINT_ALL & ~fields;
 }
 
 void park_ar_copy_road(park_resolution *out, const road_info *ri) {
@@ -163,7 +174,7 @@ void park_ar_copy_road(park_resolution *out, const road_info *ri) {
 /* The model is src/query/certainty.c's (park_query_probabilities), the same for
  * coordinates: a Gaussian of the point's error s, each parcel edge's own error_m e,
  * Phi(+-d / sqrt(s^2 + e^2)) on each side of the nearest edge. */
-static park_status point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m,
+static park_status point_answer(park_resolver *r, double x, double y, const double *lonlat, double sigma_m, bool measure,
                                 park_resolution *out, park_buf *why, park_ar_model *model) {
     park_ctx *ctx = r->ctx;
     double lon = x, lat = y;
@@ -173,7 +184,7 @@ static park_status point_answer(park_resolver *r, double x, double y, const doub
     if (lonlat) lon = lonlat[0], lat = lonlat[1];
     else if ((st = park_query_to_lonlat(ctx, r->ix, &lon, &lat))) return st;
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
-    if ((st = park_ar_answer_point(r, lon, lat, PARK_DATUM_WGS84, out, why))) return st;
+    if ((st = answer_point(r, lon, lat, PARK_DATUM_WGS84, measure, out, why))) return st;
     free(out->candidates), out->candidates = NULL, out->ncandidates = 0;
     out->error_m = sigma_m;
     size_t n = park_layer_count(r->layer);
@@ -232,7 +243,7 @@ park_status park_ar_point_answer(park_resolver *r, double x, double y, const dou
      * (point_memo.c); given coordinates (lonlat) are not */
     if (!lonlat && park_ar_pmemo_get(r, x, y, sigma_m, out, why)) return PARK_OK;
     park_ar_model m;
-    park_status st = point_answer(r, x, y, lonlat, sigma_m, out, why, &m);
+    park_status st = point_answer(r, x, y, lonlat, sigma_m, true, out, why, &m);
     if (st) return st;
     if (why) park_ar_model_text(why, out, &m); /* NULL: no note wanted */
     if (!lonlat) park_ar_pmemo_put(r, x, y, sigma_m, out, &m);

@@ -67,7 +67,7 @@ void park_ar_course_free(struct park_ar_course *c);
 
 struct park_resolver {
     park_ctx *ctx;
-    bool point_notes_off; /* park_resolver_set_point_notes(r, false) */
+    unsigned point_off; /* PARK_POINT_* that park_resolver_set_point_fields left out */
     const park_layer *layer;
     park_layer_index *ix;
     park_gazetteer **gz;
@@ -259,6 +259,10 @@ void park_ar_set_note(park_resolution *out, park_buf *b);
 void park_ar_edge_candidates(park_resolver *r, park_resolution *out, double tol);
 park_status park_ar_answer_point(park_resolver *r, double lon, double lat, park_datum datum, park_resolution *out,
                                  park_buf *why);
+/* park_address_resolve_point computing `fields` (PARK_POINT_*) whatever the resolver's
+ * park_resolver_set_point_fields says. */
+park_status park_ar_resolve_point(park_ctx *ctx, park_resolver *r, double lon, double lat, park_datum datum,
+                                  unsigned fields, park_resolution *out);
 void park_ar_copy_road(park_resolution *out, const road_info *ri);
 /* The parcel probabilities of a point (metric x, y) with 1-sigma error sigma_m:
  * replaces out->candidates, sets out->parcel (the parcel containing the point),

@@ -624,7 +624,9 @@ park_status park_address_resolve(park_ctx *ctx, park_resolver *r, const park_add
         switch (a->kind) {
         case PARK_ADDR_COORDS: {
             park_resolution_clear(out);
-            st = park_address_resolve_point(ctx, r, a->lon, a->lat, datum, out);
+            /* an address that is coordinates is answered in full: its note is kept whatever
+             * park_resolver_set_point_fields asked for bare points */
+            st = park_ar_resolve_point(ctx, r, a->lon, a->lat, datum, PARK_POINT_ALL, out);
             if (st == PARK_OK && a->swapped) {
                 char *n = park_asprintf("%s (the text gave latitude first; read as %.6f,%.6f)", out->note, a->lon, a->lat);
                 if (n) free(out->note), out->note = n;
