@@ -48,7 +48,7 @@ park_status park_query_probabilities(park_ctx *ctx, const struct park_layer_inde
             /* outside the parcel's metric envelope by more than 4.5 sc: it does not cover the
              * point and Phi(-d / sc) < 4e-6 is below the 1e-4 cut, so GEOS is not asked (issue 11) */
             const double *ev = ix->env_m + 4 * i;
-            double dx = park_fmax(park_fmax(ev[0] - x, x - ev[2]), 0), dy = park_fmax(park_fmax(ev[1] - y, y - ev[3]), 0), e2 = dx * dx + dy * dy;
+            double e2 = park_env_dist2(ev[0], ev[1], ev[2], ev[3], x, y);
             /* most parcels are far: first against ub >= sc (hypot(s, e) <= |s| + |e|, and the
              * 1e-9 covers hypot's and this sum's rounding many times over), which skips them
              * without libm's hypot; a skip here is one the test with sc makes too */

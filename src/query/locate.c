@@ -147,15 +147,6 @@ static void seg_closest(double px, double py, double ax, double ay, double bx, d
     else *cx = bx, *cy = by;
 }
 
-/* Squared distance from (px, py) to an envelope (0 inside). */
-/* max without libm's call (fmax is one on x86-64): the same value for numbers
- * that are not NaN, which envelopes and query points never are (issue 11) */
-static inline double max_(double a, double b) { return a > b ? a : b; }
-
-static inline double env_dist2(double minx, double miny, double maxx, double maxy, double px, double py) {
-    double dx = max_(max_(minx - px, px - maxx), 0), dy = max_(max_(miny - py, py - maxy), 0);
-    return dx * dx + dy * dy;
-}
 
 /* Whether an envelope at squared distance e2 may hold a segment computed
  * nearer than `best`. The margin (1e-9 relative + 1 µm) covers the rounding of
@@ -191,7 +182,7 @@ static double facet_scan(const park_layer_index *ix, size_t i, double px, double
         double ne2 = INFINITY;
         for (size_t c = c0; c < c1; c++) {
             const struct park_facet_chunk *k = &ix->chunks[c];
-            double e2 = env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py);
+            double e2 = park_env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py);
             if (keep) e2s[c - c0] = e2;
             if (e2 < ne2) ne2 = e2, near = c;
         }
@@ -205,7 +196,7 @@ static double facet_scan(const park_layer_index *ix, size_t i, double px, double
     size_t win = (size_t)-1;
     for (size_t c = c0; c < c1; c++) {
         const struct park_facet_chunk *k = &ix->chunks[c];
-        double e2 = keep && c1 - c0 > 1 ? e2s[c - c0] : env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py);
+        double e2 = keep && c1 - c0 > 1 ? e2s[c - c0] : park_env_dist2(k->minx, k->miny, k->maxx, k->maxy, px, py);
         if (!env_may_beat(e2, best < bound ? best : bound)) continue;
         for (size_t v = k->first, e = k->first + k->nseg; v < e; v++) {
             double d = seg_distance(px, py, vx[v], vy[v], vx[v + 1], vy[v + 1]);
@@ -671,7 +662,7 @@ static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx
     double seed_e2 = INFINITY;
     for (size_t i = 0; i < ix->n; i++) {
         if (ix->chunk0[i] == ix->chunk0[i + 1]) continue; /* empty */
-        double e2 = env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my);
+        double e2 = park_env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my);
         if (seed == (size_t)-1 || e2 < seed_e2) seed = i, seed_e2 = e2;
     }
     size_t wseg, sg;
@@ -679,7 +670,7 @@ static park_status nearest_facets(park_ctx *ctx, park_layer_index *ix, double mx
     size_t w = seed;
     for (size_t i = 0; i < ix->n; i++) {
         if (i == seed || ix->chunk0[i] == ix->chunk0[i + 1]) continue;
-        if (!env_may_beat(env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my), best)) continue;
+        if (!env_may_beat(park_env_dist2(env[4 * i], env[4 * i + 1], env[4 * i + 2], env[4 * i + 3], mx, my), best)) continue;
         double d = facet_scan(ix, i, mx, my, best, &sg);
         if (d < best || (d == best && i < w)) best = d, w = i, wseg = sg;
     }

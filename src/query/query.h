@@ -19,6 +19,11 @@
  * differ, and no caller tells them apart (issue 11: 5 M calls a 100,000-row batch) */
 static inline double park_fmax(double a, double b) { return a > b || b != b ? a : b; }
 static inline double park_fmin(double a, double b) { return a < b || b != b ? a : b; }
+/* Squared distance from (px, py) to the envelope [minx, maxx] x [miny, maxy] (0 inside). */
+static inline double park_env_dist2(double minx, double miny, double maxx, double maxy, double px, double py) {
+    double dx = park_fmax(park_fmax(minx - px, px - maxx), 0), dy = park_fmax(park_fmax(miny - py, py - maxy), 0);
+    return dx * dx + dy * dy;
+}
 
 struct park_layer_index {
     GEOSContextHandle_t geos; /* the handle that made the objects below (to free them) */
